@@ -1,0 +1,34 @@
+package schema
+
+import "errors"
+
+// Parse errors: returned (wrapped with position and context) by the string parsers.
+var (
+	// ErrInvalidDN reports a distinguished name that is not valid RFC 4514 syntax.
+	ErrInvalidDN = errors.New("schema: invalid DN")
+	// ErrInvalidFilter reports a search filter that is not valid RFC 4515 syntax.
+	ErrInvalidFilter = errors.New("schema: invalid filter")
+	// ErrInvalidDescription reports an RFC 4512 schema description or an
+	// OpenLDAP .schema/.ldif file that cannot be parsed.
+	ErrInvalidDescription = errors.New("schema: invalid schema description")
+)
+
+// Registry errors: returned when definitions are added or resolved.
+var (
+	// ErrDuplicate reports a name or OID that is already defined differently.
+	ErrDuplicate = errors.New("schema: duplicate definition")
+	// ErrUnresolved reports a reference (SUP, SYNTAX, EQUALITY, MUST, macro, ...)
+	// to something the registry does not know.
+	ErrUnresolved = errors.New("schema: unresolved reference")
+)
+
+// Lookup and value errors: returned when values are checked or normalized.
+var (
+	// ErrUndefinedAttributeType reports an attribute description whose type is unknown.
+	ErrUndefinedAttributeType = errors.New("schema: undefined attribute type")
+	// ErrInvalidSyntax reports a value that does not conform to its attribute's syntax.
+	ErrInvalidSyntax = errors.New("schema: invalid attribute syntax")
+	// ErrInappropriateMatching reports an assertion that uses a matching rule
+	// the attribute type does not have or that does not apply to it.
+	ErrInappropriateMatching = errors.New("schema: inappropriate matching")
+)
