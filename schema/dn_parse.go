@@ -271,4 +271,3 @@ func isNumericOID(s string) bool {
 	}
 	return parts >= 2
 }
-
