@@ -1,0 +1,242 @@
+package ldif
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"net/url"
+	"unicode/utf8"
+)
+
+// valKind is how a line gives its value: "attr: text", "attr:: base64" or
+// "attr:< URL".
+type valKind uint8
+
+const (
+	valPlain valKind = iota
+	valBase64
+	valURL
+)
+
+// parser turns the logical lines of one record into a Record. Decoded
+// values go into one arena per record, so a record costs one allocation for
+// all its value bytes.
+type parser struct {
+	r     *Reader
+	lines []logLine
+	i     int // next line to parse
+	arena []byte
+}
+
+// line is one split logical line.
+type line struct {
+	num  int
+	desc []byte
+	kind valKind
+	val  []byte // raw text after the separator and FILL spaces
+}
+
+func (r *Reader) parseRecord() (Record, error) {
+	p := parser{r: r, lines: r.lines, arena: make([]byte, 0, len(r.rec))}
+	first, err := p.next()
+	if err != nil {
+		return nil, err
+	}
+	if !equalFoldBytes(first.desc, "dn") {
+		return nil, syntaxErr(first.num, `missing "dn:" at the start of a record`)
+	}
+	dn, err := p.text(first, "DN")
+	if err != nil {
+		return nil, err
+	}
+	controls, err := p.controls()
+	if err != nil {
+		return nil, err
+	}
+	if p.i < len(p.lines) {
+		l, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if equalFoldBytes(l.desc, "changetype") {
+			p.i++
+			return p.change(dn, first.num, controls, l)
+		}
+	}
+	if len(controls) > 0 {
+		return nil, syntaxErr(first.num, `"control:" lines must be followed by a "changetype:" line`)
+	}
+	attrs, err := p.attrs()
+	if err != nil {
+		return nil, err
+	}
+	if len(attrs) == 0 {
+		return nil, syntaxErr(first.num, "entry %q has no attributes", dn)
+	}
+	return &Entry{DN: dn, Attrs: attrs, Line: first.num}, nil
+}
+
+// peek splits the next line without consuming it.
+func (p *parser) peek() (line, error) {
+	ll := p.lines[p.i]
+	return splitLine(p.r.rec[ll.start:ll.end], ll.num)
+}
+
+// next splits and consumes the next line.
+func (p *parser) next() (line, error) {
+	l, err := p.peek()
+	p.i++
+	return l, err
+}
+
+// splitLine splits "desc: value", "desc:: base64" or "desc:< URL" and
+// checks the attribute description.
+func splitLine(b []byte, num int) (line, error) {
+	colon := bytes.IndexByte(b, ':')
+	if colon < 0 {
+		return line{}, syntaxErr(num, `missing ":" after the attribute description in %q`, clip(b))
+	}
+	l := line{num: num, desc: b[:colon]}
+	if !validDesc(l.desc) {
+		return line{}, syntaxErr(num, "invalid attribute description %q", clip(l.desc))
+	}
+	rest := b[colon+1:]
+	if len(rest) > 0 {
+		switch rest[0] {
+		case ':':
+			l.kind, rest = valBase64, rest[1:]
+		case '<':
+			l.kind, rest = valURL, rest[1:]
+		}
+	}
+	for len(rest) > 0 && rest[0] == ' ' {
+		rest = rest[1:]
+	}
+	l.val = rest
+	return l, nil
+}
+
+// value decodes l's value into the record arena (or, for a URL, returns
+// the file's bytes). The result's capacity is clipped so appends by the
+// caller cannot overwrite a neighbour.
+func (p *parser) value(l line) ([]byte, error) {
+	switch l.kind {
+	case valBase64:
+		enc := bytes.TrimRight(l.val, " ")
+		start := len(p.arena)
+		var err error
+		p.arena, err = base64.StdEncoding.AppendDecode(p.arena, enc)
+		if err != nil {
+			p.arena = p.arena[:start]
+			return nil, syntaxErr(l.num, "attribute value is not valid base64")
+		}
+		return p.arena[start:len(p.arena):len(p.arena)], nil
+	case valURL:
+		return p.url(l)
+	}
+	if i := bytes.IndexByte(l.val, 0); i >= 0 {
+		return nil, syntaxErr(l.num, "NUL byte in a plain value (use base64, \"attr:: ...\")")
+	}
+	start := len(p.arena)
+	p.arena = append(p.arena, l.val...)
+	return p.arena[start:len(p.arena):len(p.arena)], nil
+}
+
+// url resolves an "attr:< URL" value; only file:// URLs on the local host
+// are accepted.
+func (p *parser) url(l line) ([]byte, error) {
+	raw := string(bytes.TrimRight(l.val, " "))
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return nil, &Error{Line: l.num, Err: ErrURL, Msg: fmt.Sprintf("invalid URL %q", clip(l.val))}
+	}
+	if u.Scheme != "file" {
+		return nil, &Error{Line: l.num, Err: ErrURL,
+			Msg: fmt.Sprintf("URL scheme %q is not supported (only file:// URLs)", u.Scheme)}
+	}
+	if (u.Host != "" && u.Host != "localhost") || u.Path == "" || u.Path[0] != '/' {
+		return nil, &Error{Line: l.num, Err: ErrURL,
+			Msg: fmt.Sprintf("file URL %q must be file:///absolute/path", raw)}
+	}
+	data, err := p.r.opts.ReadFile(u.Path)
+	if err != nil {
+		return nil, &Error{Line: l.num, Err: fmt.Errorf("%w: %w", ErrURL, err),
+			Msg: fmt.Sprintf("cannot read %s: %v", u.Path, err)}
+	}
+	return data, nil
+}
+
+// text decodes l's value as a UTF-8 string (DNs, RDNs, keywords).
+func (p *parser) text(l line, what string) (string, error) {
+	v, err := p.value(l)
+	if err != nil {
+		return "", err
+	}
+	if !utf8.Valid(v) {
+		return "", syntaxErr(l.num, "%s is not valid UTF-8", what)
+	}
+	return string(v), nil
+}
+
+// keyword returns l's plain value lower-cased, for changetype, modify
+// operations and deleteoldrdn.
+func keyword(l line) string {
+	return string(bytes.ToLower(bytes.TrimRight(l.val, " ")))
+}
+
+// attrs parses the remaining lines as "desc: value" lines, grouping equal
+// descriptions (ignoring case) in order of first appearance.
+func (p *parser) attrs() ([]Attr, error) {
+	var attrs []Attr
+	for p.i < len(p.lines) {
+		l, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if equalFoldBytes(l.desc, "dn") {
+			return nil, syntaxErr(l.num, `"dn:" line inside a record (missing blank line between records?)`)
+		}
+		v, err := p.value(l)
+		if err != nil {
+			return nil, err
+		}
+		attrs = p.addValue(attrs, l, v)
+	}
+	return attrs, nil
+}
+
+// addValue appends v to the Attr named l.desc, creating it if needed.
+// The last Attr is tried first: repeated lines of one attribute are usually
+// adjacent.
+func (p *parser) addValue(attrs []Attr, l line, v []byte) []Attr {
+	for j := len(attrs) - 1; j >= 0; j-- {
+		if equalFoldBytes(l.desc, attrs[j].Desc) {
+			attrs[j].Values = append(attrs[j].Values, v)
+			return attrs
+		}
+	}
+	return append(attrs, Attr{Desc: p.r.internDesc(l.desc), Values: [][]byte{v}, Line: l.num})
+}
+
+// internDesc returns a shared string for an attribute description, so a
+// million entries with the same attributes do not allocate a million
+// copies of each name.
+func (r *Reader) internDesc(d []byte) string {
+	if s, ok := r.intern[string(d)]; ok {
+		return s
+	}
+	s := string(d)
+	if len(r.intern) < 4096 {
+		r.intern[s] = s
+	}
+	return s
+}
+
+// clip shortens text quoted in error messages.
+func clip(b []byte) string {
+	const max = 40
+	if len(b) > max {
+		return string(b[:max]) + "..."
+	}
+	return string(b)
+}
