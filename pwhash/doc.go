@@ -46,6 +46,8 @@
 //   - The digest schemes are one hash per guess and fall quickly to offline
 //     attacks on a leaked database; prefer {ARGON2} or PBKDF2 where bind
 //     latency allows. {MD5}, {SMD5}, {SHA} and $1$ are for migration only.
+//   - bcrypt uses only the first 72 bytes of a password, so Verify ignores
+//     the rest; Hash refuses longer passwords for bcrypt.
 //   - Comparisons of digests are constant-time; total time still depends on
 //     the scheme and cost of the stored value, which are not secret.
 //   - Under FIPS 140-3 mode PBKDF2 refuses short passwords and salts and
