@@ -51,6 +51,11 @@ type Reader struct {
 	skip    bool // skip the rest of a record after a read-level error
 
 	intern map[string]string // attribute descriptions seen so far
+
+	// Scratch for parser.attrs, reused across records.
+	split          []line
+	group          []int
+	firsts, counts []int
 }
 
 // NewReader returns a Reader over r.

@@ -185,9 +185,12 @@ func keyword(l line) string {
 }
 
 // attrs parses the remaining lines as "desc: value" lines, grouping equal
-// descriptions (ignoring case) in order of first appearance.
+// descriptions (ignoring case) in order of first appearance. A first pass
+// splits the lines and assigns groups so that the Attr slice and all value
+// slices are allocated once, at their final size.
 func (p *parser) attrs() ([]Attr, error) {
-	var attrs []Attr
+	split, group := p.r.split[:0], p.r.group[:0]     // per line
+	firsts, counts := p.r.firsts[:0], p.r.counts[:0] // per group
 	for p.i < len(p.lines) {
 		l, err := p.next()
 		if err != nil {
@@ -196,26 +199,59 @@ func (p *parser) attrs() ([]Attr, error) {
 		if equalFoldBytes(l.desc, "dn") {
 			return nil, syntaxErr(l.num, `"dn:" line inside a record (missing blank line between records?)`)
 		}
+		g := -1
+		if n := len(split); n > 0 && sameDesc(split[n-1].desc, l.desc) { // the usual case
+			g = group[n-1]
+		} else {
+			for k, first := range firsts {
+				if sameDesc(split[first].desc, l.desc) {
+					g = k
+					break
+				}
+			}
+		}
+		if g < 0 {
+			g = len(firsts)
+			firsts = append(firsts, len(split))
+			counts = append(counts, 0)
+		}
+		counts[g]++
+		split, group = append(split, l), append(group, g)
+	}
+	p.r.split, p.r.group, p.r.firsts, p.r.counts = split, group, firsts, counts
+	if len(firsts) == 0 {
+		return nil, nil
+	}
+	attrs := make([]Attr, len(firsts))
+	backing := make([][]byte, len(split))
+	off := 0
+	for j, l := range split {
+		g := group[j]
+		if attrs[g].Values == nil {
+			attrs[g] = Attr{Desc: p.r.internDesc(l.desc), Line: l.num, Values: backing[off : off : off+counts[g]]}
+			off += counts[g]
+		}
 		v, err := p.value(l)
 		if err != nil {
 			return nil, err
 		}
-		attrs = p.addValue(attrs, l, v)
+		attrs[g].Values = append(attrs[g].Values, v)
 	}
 	return attrs, nil
 }
 
-// addValue appends v to the Attr named l.desc, creating it if needed.
-// The last Attr is tried first: repeated lines of one attribute are usually
-// adjacent.
-func (p *parser) addValue(attrs []Attr, l line, v []byte) []Attr {
-	for j := len(attrs) - 1; j >= 0; j-- {
-		if equalFoldBytes(l.desc, attrs[j].Desc) {
-			attrs[j].Values = append(attrs[j].Values, v)
-			return attrs
+// sameDesc compares attribute descriptions, which are ASCII by grammar,
+// ignoring case.
+func sameDesc(a, b []byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if lower(a[i]) != lower(b[i]) {
+			return false
 		}
 	}
-	return append(attrs, Attr{Desc: p.r.internDesc(l.desc), Values: [][]byte{v}, Line: l.num})
+	return true
 }
 
 // internDesc returns a shared string for an attribute description, so a

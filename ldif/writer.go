@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -22,13 +23,16 @@ type WriterOptions struct {
 	// disables folding. Values below 2 are raised to 2.
 	Width int
 	// Version writes "version: 1" and a blank line before the first record.
+	// Leave it off for files meant for slapadd: OpenLDAP 2.5's slapadd
+	// refuses any version line ("entry -1 has no dn"); ldapadd accepts it.
 	Version bool
 }
 
 // Writer writes records as LDIF that this package's Reader, slapadd and
 // ldapadd all accept: "dn:" first, one line per value, base64 for values
-// that are not RFC 2849 SAFE-STRINGs, folded long lines, and a blank line
-// after every record.
+// that are not RFC 2849 SAFE-STRINGs and for userPassword, folded long
+// lines, and a blank line after every record. For the same entries this is
+// byte for byte what slapcat writes.
 //
 // Output is buffered; call Flush at the end. A Writer is not safe for
 // concurrent use. After a write error every later call returns it.
@@ -135,10 +139,37 @@ func (w *Writer) end() error {
 
 func (w *Writer) attrs(attrs []Attr) {
 	for _, a := range attrs {
+		if isPassword(a.Desc) {
+			for _, v := range a.Values {
+				w.buf = append(w.buf[:0], a.Desc...)
+				w.buf = appendBase64(w.buf, v)
+				w.emit()
+			}
+			continue
+		}
 		for _, v := range a.Values {
 			w.line(a.Desc, v)
 		}
 	}
+}
+
+// isPassword reports whether desc is userPassword (by name or OID, with
+// any options). slapcat always base64-encodes its values, so they are not
+// readable at a glance; we do the same so exports compare equal.
+func isPassword(desc string) bool {
+	if i := strings.IndexByte(desc, ';'); i >= 0 {
+		desc = desc[:i]
+	}
+	return equalFold(desc, "userPassword") || desc == "2.5.4.35"
+}
+
+// appendBase64 appends ":: base64", or ":" for an empty value.
+func appendBase64(b, v []byte) []byte {
+	if len(v) == 0 {
+		return append(b, ':')
+	}
+	b = append(b, ":: "...)
+	return base64.StdEncoding.AppendEncode(b, v)
 }
 
 // control writes "control: OID true|false[: value]". The criticality is
@@ -167,8 +198,7 @@ func appendValue(b, v []byte) []byte {
 	case len(v) == 0:
 		return append(b, ':')
 	case needsBase64(v):
-		b = append(b, ":: "...)
-		return base64.StdEncoding.AppendEncode(b, v)
+		return appendBase64(b, v)
 	}
 	b = append(b, ": "...)
 	return append(b, v...)
