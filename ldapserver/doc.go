@@ -1,0 +1,46 @@
+// Package ldapserver is lightdir's LDAPv3 protocol front end (RFC 4511). It accepts
+// connections, decodes requests, enforces limits and protocol rules, and calls a
+// Backend for everything that touches entries.
+//
+// # Basics
+//
+// Build a Server with New(backend, Options), open listeners with Listen
+// ("ldap://127.0.0.1:389", "ldaps://...", "ldapi://%2Frun%2Flightdir.sock") and
+// call Serve for each; Shutdown(ctx) stops gracefully and makes Serve return
+// ErrServerClosed.
+//
+// Each connection has one reader goroutine, which frames and decodes requests
+// (BER through github.com/lor00x/goldap, converted at once into this package's
+// request types and lightdir/schema's DN and Filter), and one writer goroutine,
+// which sends responses in order and flushes when idle. Operations run
+// concurrently, one goroutine each, keyed by message ID; each gets a context that
+// Abandon, Cancel (RFC 3909), Unbind, the time limit or the connection closing
+// cancels. Bind waits for outstanding operations; StartTLS is refused while any are
+// outstanding, and is answered and flushed before the handshake.
+//
+// The server itself handles: anonymous and unauthenticated binds, SASL EXTERNAL
+// (ldapi peer credentials as gidNumber=G+uidNumber=U,cn=peercred,cn=external,cn=auth,
+// or the subject of a TLS client certificate), the Root DSE, StartTLS, WhoAmI,
+// Cancel, decoding of Password Modify, and decoding of the supported controls (see
+// Controls). Simple binds, searches, compares, updates, password changes and other
+// extended operations go to the Backend, which returns an *Error to choose the
+// result code, matched DN and diagnostic message.
+//
+// Logs: one info line "operation" per operation with conn, op, msgid, type, dn
+// (plus scope, filter and entries for searches, oid for extended operations),
+// result and elapsed; connection events at info; diagnostics at debug. Passwords
+// and raw PDUs are never logged.
+//
+// # Caveats
+//
+//   - SASL mechanisms other than EXTERNAL are not implemented (authMethodNotSupported).
+//   - Size and time limits are the smaller of the client's and the server's; there
+//     are no per-identity limits yet.
+//   - A malformed PDU ends the connection with a Notice of Disconnection, as RFC 4511
+//     §4.1.1 asks, rather than an error response for that message ID.
+//   - goldap is used at a pinned version; decode.go lists what is worked around at
+//     that boundary (explicit FALSE criticality, BER booleans, panics on hostile
+//     input, fields without accessors, scope subordinate and modify increment).
+//   - Responses are encoded by this package (encode.go), not goldap, to append
+//     straight into pooled buffers.
+package ldapserver

@@ -1,0 +1,128 @@
+package ldapserver
+
+import (
+	"context"
+	"time"
+
+	"github.com/lor00x/goldap/message"
+)
+
+// doSearch runs a search (RFC 4511 §4.5): the Root DSE itself, anything else through
+// the backend with the effective size and time limits.
+func (c *conn) doSearch(op *operation, f frame) {
+	req := f.op.(message.SearchRequest)
+	op.dn = string(req.BaseObject())
+	op.scope = Scope(req.Scope())
+	filter, err := convertFilter(req.Filter(), 0)
+	if err != nil {
+		op.reply(&Result{Code: ProtocolError, Message: "invalid filter: " + err.Error()}, nil, nil)
+		return
+	}
+	op.filter = filter
+	cs, ok := op.controls(f, scSearch)
+	if !ok {
+		return
+	}
+	attrs := make([]string, len(req.Attributes()))
+	for i, a := range req.Attributes() {
+		attrs[i] = string(a)
+	}
+	sizeLimit := effectiveLimit(int(req.SizeLimit()), c.srv.opts.SizeLimit)
+	timeLimit := time.Duration(effectiveLimit(int(req.TimeLimit()), int(c.srv.opts.TimeLimit/time.Second))) * time.Second
+	w := &searchSender{op: op, typesOnly: bool(req.TypesOnly()), sizeLimit: sizeLimit}
+
+	if op.dn == "" && op.scope == ScopeBase {
+		c.searchRootDSE(op, w, filter, attrs)
+		return
+	}
+	base, err := parseDN(op.dn)
+	if err != nil {
+		op.replyErr(err)
+		return
+	}
+	ctx := op.ctx
+	if timeLimit > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, op.start.Add(timeLimit))
+		defer cancel()
+	}
+	sr := &SearchRequest{Header: op.header(cs), Base: base, RawBase: op.dn, Scope: op.scope,
+		Deref: DerefAliases(req.DerefAliases()), SizeLimit: sizeLimit, TimeLimit: timeLimit,
+		TypesOnly: w.typesOnly, Filter: filter, Attributes: attrs}
+	res, err := c.srv.backend.Search(ctx, sr, w)
+	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded && op.ctx.Err() == nil {
+			err = context.DeadlineExceeded
+		}
+		op.replyErr(err)
+		return
+	}
+	r := Result{Code: Success}
+	var ctrls []respControl
+	if res != nil {
+		if len(res.Referral) > 0 {
+			r = Result{Code: Referral, Referral: res.Referral}
+		}
+		if res.Paged != nil {
+			ctrls = append(ctrls, respControl{OID: OIDPagedResults, Value: encodePagedValue(res.Paged)})
+		}
+		if res.Sort != nil {
+			ctrls = append(ctrls, respControl{OID: OIDSortResponse, Value: encodeSortValue(res.Sort)})
+		}
+	}
+	op.reply(&r, nil, ctrls)
+}
+
+// effectiveLimit combines a client's limit with the server's: the smaller non-zero
+// one wins; 0 means unlimited (a negative server limit is unlimited too).
+func effectiveLimit(client, server int) int {
+	if server < 0 {
+		server = 0
+	}
+	switch {
+	case client <= 0:
+		return server
+	case server == 0:
+		return client
+	default:
+		return min(client, server)
+	}
+}
+
+// searchSender is the SearchWriter handed to the backend.
+type searchSender struct {
+	op        *operation
+	typesOnly bool
+	sizeLimit int
+}
+
+var errSizeLimit = &Error{Code: SizeLimitExceeded, Message: "size limit exceeded"}
+
+// SendEntry implements SearchWriter.
+func (w *searchSender) SendEntry(e *Entry) error {
+	op := w.op
+	if err := op.ctx.Err(); err != nil {
+		return err
+	}
+	if w.sizeLimit > 0 && op.entries >= w.sizeLimit {
+		return errSizeLimit
+	}
+	b := getBuf()
+	*b = appendEntryMessage(*b, op.id, e, w.typesOnly)
+	if err := op.c.send(b); err != nil {
+		return err
+	}
+	op.entries++
+	return nil
+}
+
+// SendReference implements SearchWriter.
+func (w *searchSender) SendReference(urls []string) error {
+	op := w.op
+	if err := op.ctx.Err(); err != nil {
+		return err
+	}
+	b := getBuf()
+	*b = appendReferenceMessage(*b, op.id, urls)
+	return op.c.send(b)
+}
