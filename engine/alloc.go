@@ -1,0 +1,250 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+)
+
+// writeState is what a write transaction owns besides its DB views.
+//
+// INVARIANT (page accounting, format spec 12.2): at commit every page number
+// 2..last_pg is used by exactly one tree or listed in exactly one free-DB
+// record. Pages leave a tree only through freePages and enter one only through
+// allocPages, which keep the lists below exact.
+type writeState struct {
+	t      *Txn
+	dirty  map[uint64]page // pages (or overflow runs) this transaction wrote
+	nextPg uint64          // first never-allocated page number (last_pg+1)
+
+	freed     []uint64 // pages of older snapshots this transaction stopped using
+	loose     []uint64 // pages this transaction allocated and freed again
+	reclaimed []uint64 // free pages taken from the free DB, unused so far; descending
+
+	oldest       uint64 // free-DB records with keys below this may be reused
+	lastConsumed uint64 // key of the last free-DB record taken (0: none)
+	freeDone     bool   // no more reusable free-DB records
+	savingFree   bool   // commit is writing the free DB: allocate at the end only
+
+	cursors     []*Cursor
+	dbsTouched  bool   // a DB record changed (named DB created or written)
+	scratch     page   // a spare page for splits
+	nodeScratch []byte // where a new leaf node is built
+}
+
+func newWriteState(t *Txn) *writeState {
+	e := t.env
+	w := &writeState{t: t, dirty: make(map[uint64]page), nextPg: t.snap.meta.lastPg + 1}
+	// Reuse lag (format spec 12.3): never the pages freed by the previous commit,
+	// nor any a reader or (SyncInterval) the last durable snapshot can see.
+	w.oldest = e.readers.oldest(t.txnid - 1)
+	if e.opts.Durability == SyncInterval {
+		w.oldest = min(w.oldest, e.durableTxnid.Load())
+	}
+	return w
+}
+
+// release returns buffers to the pool when the transaction ends.
+func (w *writeState) release() {
+	for _, p := range w.dirty {
+		w.t.env.putBuf(p)
+	}
+	w.dirty = nil
+	w.cursors = nil
+}
+
+func (e *Env) getBuf(n int) page {
+	if n == 1 {
+		b := e.pool.Get().(*[]byte)
+		return page(*b)
+	}
+	return make(page, n*e.psize)
+}
+
+func (e *Env) putBuf(p page) {
+	if len(p) == e.psize {
+		b := []byte(p)
+		e.pool.Put(&b)
+	}
+}
+
+// allocPages returns a run of n new, dirty, zero-header pages.
+// Errors: ErrMapFull, ErrCorrupted (while reading the free DB).
+func (w *writeState) allocPages(n int) (uint64, page, error) {
+	pgno, err := w.findFree(n)
+	if err != nil {
+		return 0, nil, err
+	}
+	if pgno == 0 {
+		pgno = w.nextPg
+		if (pgno+uint64(n))*uint64(w.t.env.psize) > uint64(w.t.env.opts.MapSize) {
+			return 0, nil, fmt.Errorf("%w: %d bytes", ErrMapFull, w.t.env.opts.MapSize)
+		}
+		w.nextPg += uint64(n)
+	}
+	p := w.t.env.getBuf(n)
+	clear(p[:pageHeaderSize])
+	p.setPgno(pgno)
+	w.dirty[pgno] = p
+	return pgno, p, nil
+}
+
+// findFree returns the first page of n consecutive free pages, or 0 when the
+// file must grow. Order: loose pages, reclaimed pages (lowest first), then
+// more free-DB records that no snapshot in use can see.
+func (w *writeState) findFree(n int) (uint64, error) {
+	if w.savingFree {
+		return 0, nil
+	}
+	if n == 1 && len(w.loose) > 0 {
+		pg := w.loose[len(w.loose)-1]
+		w.loose = w.loose[:len(w.loose)-1]
+		return pg, nil
+	}
+	for {
+		if pg, ok := w.takeReclaimed(n); ok {
+			return pg, nil
+		}
+		more, err := w.readFreeRecord()
+		if err != nil || !more {
+			return 0, err
+		}
+	}
+}
+
+// takeReclaimed removes a run of n consecutive pages from reclaimed (kept in
+// descending order, so the lowest numbers are at the end).
+func (w *writeState) takeReclaimed(n int) (uint64, bool) {
+	r := w.reclaimed
+	if n == 1 {
+		if len(r) == 0 {
+			return 0, false
+		}
+		pg := r[len(r)-1]
+		w.reclaimed = r[:len(r)-1]
+		return pg, true
+	}
+	// Scan from the low end for n consecutive numbers.
+	for i := len(r) - 1; i >= n-1; i-- {
+		if r[i-n+1] == r[i]+uint64(n-1) {
+			pg := r[i]
+			w.reclaimed = append(r[:i-n+1], r[i+1:]...)
+			return pg, true
+		}
+	}
+	return 0, false
+}
+
+// readFreeRecord moves the next reusable free-DB record's pages into reclaimed.
+// It reports false when no record may be reused.
+func (w *writeState) readFreeRecord() (bool, error) {
+	if w.freeDone {
+		return false, nil
+	}
+	t := w.t
+	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	var key [8]byte
+	le.PutUint64(key[:], w.lastConsumed+1)
+	_, err := c.seek(key[:])
+	if err == ErrNotFound {
+		w.freeDone = true
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	k, v, _, err := c.current()
+	if err != nil {
+		return false, err
+	}
+	if len(k) != 8 {
+		return false, fmt.Errorf("%w: free DB key of %d bytes", ErrCorrupted, len(k))
+	}
+	txn := le.Uint64(k)
+	if txn >= w.oldest {
+		w.freeDone = true
+		return false, nil
+	}
+	pages, err := decodeFreeList(v, w.nextPg)
+	if err != nil {
+		return false, fmt.Errorf("free DB record %d: %w", txn, err)
+	}
+	w.lastConsumed = txn
+	w.reclaimed = append(w.reclaimed, pages...)
+	slices.SortFunc(w.reclaimed, func(a, b uint64) int { return cmpU64(b, a) })
+	return true, nil
+}
+
+// decodeFreeList parses a free-DB value: count, then count page numbers in
+// strictly descending order, each below limit.
+func decodeFreeList(v []byte, limit uint64) ([]uint64, error) {
+	if len(v) < 8 {
+		return nil, fmt.Errorf("%w: free list of %d bytes", ErrCorrupted, len(v))
+	}
+	n := le.Uint64(v)
+	if n > uint64(len(v)/8-1) {
+		return nil, fmt.Errorf("%w: free list count %d in %d bytes", ErrCorrupted, n, len(v))
+	}
+	pages := make([]uint64, n)
+	prev := ^uint64(0)
+	for i := range pages {
+		pg := le.Uint64(v[8+8*i:])
+		if pg >= prev || pg < 2 || pg >= limit {
+			return nil, fmt.Errorf("%w: free list entry %d out of order or bounds", ErrCorrupted, pg)
+		}
+		pages[i], prev = pg, pg
+	}
+	return pages, nil
+}
+
+// freePages records that the run of n pages at pgno left its tree.
+func (w *writeState) freePages(pgno uint64, n int) {
+	if p, ok := w.dirty[pgno]; ok {
+		delete(w.dirty, pgno)
+		w.t.env.putBuf(p)
+		if !w.savingFree {
+			// Never visible to any snapshot: reusable at once.
+			for i := 0; i < n; i++ {
+				w.loose = append(w.loose, pgno+uint64(i))
+			}
+			return
+		}
+	}
+	for i := 0; i < n; i++ {
+		w.freed = append(w.freed, pgno+uint64(i))
+	}
+}
+
+// touch makes page p writable: a dirty page is returned as is; a page of the
+// snapshot is copied to a newly allocated page and its number freed.
+func (w *writeState) touch(p page) (page, error) {
+	old := p.pgno()
+	if d, ok := w.dirty[old]; ok {
+		return d, nil
+	}
+	pgno, np, err := w.allocPages(1)
+	if err != nil {
+		return nil, err
+	}
+	copy(np, p)
+	np.setPgno(pgno)
+	w.freePages(old, 1)
+	return np, nil
+}
+
+// scratchPage returns a page-sized buffer private to this transaction.
+func (w *writeState) scratchPage() page {
+	if w.scratch == nil {
+		w.scratch = make(page, w.t.env.psize)
+	}
+	return w.scratch
+}
+
+// detachOthers lets every other cursor on dbi remember its place before the
+// tree changes.
+func (w *writeState) detachOthers(self *Cursor, dbi DBI) {
+	for _, o := range w.cursors {
+		if o != self && o.dbi == dbi {
+			o.detach()
+		}
+	}
+}

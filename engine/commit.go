@@ -1,0 +1,312 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"golang.org/x/sys/unix"
+)
+
+// Commit makes the transaction's changes durable (per Options.Durability) and
+// visible to new read transactions. A read transaction just ends. After a
+// failed commit nothing of the transaction is visible, and the database is as
+// it was before it. Errors: ErrMapFull, ErrBadTxn, or an I/O error.
+func (t *Txn) Commit() error {
+	if t.done {
+		return fmt.Errorf("%w: transaction already ended", ErrBadTxn)
+	}
+	if !t.write {
+		t.Abort()
+		return nil
+	}
+	if t.failed != nil {
+		err := t.failed
+		t.Abort()
+		return fmt.Errorf("%w: an earlier write failed: %v", ErrBadTxn, err)
+	}
+	defer t.Abort()
+	if len(t.w.dirty) == 0 && !t.w.dbsTouched && !t.anyDirtyDB() {
+		return nil // nothing changed: no transaction id is used up
+	}
+	steps := []func() error{t.saveNamedDBs, t.saveFreeList, t.writePages, t.writeMeta}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			t.failed = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Txn) anyDirtyDB() bool {
+	for i := range t.dbs {
+		if t.dbs[i].dirty {
+			return true
+		}
+	}
+	return false
+}
+
+// saveNamedDBs writes the record of every changed named database into the main DB.
+func (t *Txn) saveNamedDBs() error {
+	for i := 2; i < len(t.dbs); i++ {
+		db := &t.dbs[i]
+		if !db.dirty || !db.loaded {
+			continue
+		}
+		c := t.newCursor(mainDBI, &t.dbs[mainDBI])
+		var rec [dbRecordSize]byte
+		db.rec.encode(rec[:])
+		if err := c.putNamedRecord([]byte(db.info.name), rec[:]); err != nil {
+			return err
+		}
+		db.dirty = false
+	}
+	return nil
+}
+
+// putNamedRecord stores a named database's record (a nodeSubData node).
+func (c *Cursor) putNamedRecord(name, rec []byte) error {
+	t := c.txn
+	t.w.detachOthers(c, mainDBI)
+	exact, err := c.position(name, 0)
+	if err != nil {
+		return err
+	}
+	if err := c.touchPath(); err != nil {
+		return err
+	}
+	if exact {
+		l := c.stack[c.top]
+		off := l.p.ptr(l.idx)
+		if l.p.nodeFlags(off) != nodeSubData || l.p.nodeDataSize(off) != dbRecordSize {
+			return fmt.Errorf("%w: %q is an ordinary key of the main database", ErrIncompatible, name)
+		}
+		copy(l.p[off+nodeHeaderSize+len(name):], rec)
+		return nil
+	}
+	if _, err := c.insertLeaf(name, rec, len(rec), nodeSubData, false); err != nil {
+		return err
+	}
+	c.db().rec.entries++
+	c.db().dirty = true
+	return nil
+}
+
+// saveFreeList files the pages this transaction freed (under its own txnid,
+// since the previous snapshot still uses them) together with the free pages it
+// took from the free DB and did not use. Every page the free DB update itself
+// needs comes from the end of the file, so the lists stop changing except for
+// the free DB's own copied pages, which the loop picks up.
+func (t *Txn) saveFreeList() error {
+	w := t.w
+	w.savingFree = true
+	fc := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	// Records consumed by this transaction are all keys <= lastConsumed.
+	for w.lastConsumed > 0 {
+		k, _, _, err := fc.move(First)
+		if err == ErrNotFound {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if le.Uint64(k) > w.lastConsumed {
+			break
+		}
+		if err := fc.touchPath(); err != nil {
+			return err
+		}
+		if err := fc.delNode(); err != nil {
+			return err
+		}
+	}
+	spare := append(w.reclaimed, w.loose...)
+	w.reclaimed, w.loose = nil, nil
+	var key [8]byte
+	le.PutUint64(key[:], t.txnid)
+	reserved := -1
+	for {
+		count := len(w.freed) + len(spare)
+		if count == 0 {
+			return nil
+		}
+		if count <= reserved {
+			break
+		}
+		reserved = count + count/8 + 8 // room for the pages this put itself frees
+		if _, err := fc.put(key[:], nil, 8*(reserved+1), 0, true); err != nil {
+			return err
+		}
+	}
+	v, err := t.freeValue(key[:])
+	if err != nil {
+		return err
+	}
+	all := append(slices.Clone(w.freed), spare...)
+	slices.SortFunc(all, func(a, b uint64) int { return cmpU64(b, a) })
+	clear(v)
+	le.PutUint64(v, uint64(len(all)))
+	for i, pg := range all {
+		le.PutUint64(v[8+8*i:], pg)
+	}
+	return nil
+}
+
+// freeValue returns the writable value of the free DB record key, which this
+// transaction has just written.
+func (t *Txn) freeValue(key []byte) ([]byte, error) {
+	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	_, v, _, err := c.seekExact(key)
+	return v, err
+}
+
+// writePages writes every dirty page to its place, coalescing runs of
+// consecutive pages into one vectored write, then flushes per the durability mode.
+func (t *Txn) writePages() error {
+	w := t.w
+	pgnos := make([]uint64, 0, len(w.dirty))
+	for pg := range w.dirty {
+		pgnos = append(pgnos, pg)
+	}
+	slices.Sort(pgnos)
+	ps := uint64(t.env.psize)
+	fd := int(t.env.file.Fd())
+	var iov [][]byte
+	var start, next uint64
+	flush := func() error {
+		for len(iov) > 0 {
+			n := min(len(iov), 1024)
+			off := int64(start * ps)
+			if err := pwritevAll(fd, iov[:n], off); err != nil {
+				return fmt.Errorf("engine: write pages: %w", err)
+			}
+			for _, b := range iov[:n] {
+				start += uint64(len(b)) / ps
+			}
+			iov = iov[n:]
+		}
+		return nil
+	}
+	for _, pg := range pgnos {
+		p := w.dirty[pg]
+		if len(iov) > 0 && pg != next {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if len(iov) == 0 {
+			start = pg
+		}
+		iov = append(iov, p)
+		next = pg + uint64(len(p))/ps
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if len(pgnos) > 0 {
+		end := int64(next * ps)
+		if last := pgnos[len(pgnos)-1]; int64((last+uint64(len(w.dirty[last]))/ps)*ps) > end {
+			end = int64((last + uint64(len(w.dirty[last]))/ps) * ps)
+		}
+		if end > t.env.fileSize {
+			t.env.fileSize = end
+		}
+	}
+	switch t.env.opts.Durability {
+	case SyncFull, NoMetaSync:
+		if err := fdatasync(t.env.file); err != nil {
+			return fmt.Errorf("engine: flush data pages: %w", err)
+		}
+	}
+	return nil
+}
+
+func pwritevAll(fd int, iov [][]byte, off int64) error {
+	for len(iov) > 0 {
+		n, err := unix.Pwritev(fd, iov, off)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		off += int64(n)
+		for n > 0 && len(iov) > 0 {
+			if n >= len(iov[0]) {
+				n -= len(iov[0])
+				iov = iov[1:]
+			} else {
+				iov[0] = iov[0][n:]
+				n = 0
+			}
+		}
+	}
+	return nil
+}
+
+// writeMeta writes the meta page for slot txnid%2 (unless SyncInterval defers
+// it), then publishes the new snapshot to readers.
+func (t *Txn) writeMeta() error {
+	e := t.env
+	m := t.snap.meta
+	m.mapSize = max(m.mapSize, uint64(e.opts.MapSize))
+	m.free, m.main = t.dbs[freeDBI].rec, t.dbs[mainDBI].rec
+	m.lastPg = t.w.nextPg - 1
+	m.txnid = t.txnid
+	if e.opts.Durability != SyncInterval {
+		if err := e.writeMetaPage(&m, e.opts.Durability == SyncFull); err != nil {
+			return err
+		}
+		e.durableTxnid.Store(m.txnid)
+	}
+	e.prevMeta = t.snap.meta
+	e.publish(m, e.fileSize)
+	return nil
+}
+
+// writeMetaPage writes m to its slot. INVARIANT: every page m references is
+// already written (and flushed, for the durable modes).
+func (e *Env) writeMetaPage(m *meta, sync bool) error {
+	buf := make([]byte, e.psize)
+	slot := m.txnid % 2
+	m.encode(buf, slot)
+	if _, err := e.file.WriteAt(buf, int64(slot)*int64(e.psize)); err != nil {
+		return fmt.Errorf("engine: write meta page: %w", err)
+	}
+	if sync {
+		if err := fdatasync(e.file); err != nil {
+			return fmt.Errorf("engine: flush meta page: %w", err)
+		}
+	}
+	return nil
+}
+
+// flushDeferredMeta makes the newest commit durable in SyncInterval mode:
+// pages were written at commit; flush them, then write and flush the meta.
+// The slot of the last durable meta is never overwritten: if the newest txnid
+// would land there, the commit before it (in the other slot) goes first.
+func (e *Env) flushDeferredMeta() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	cur := e.snap.Load().meta
+	durable := e.durableTxnid.Load()
+	if cur.txnid == durable {
+		return nil
+	}
+	if err := fdatasync(e.file); err != nil {
+		return fmt.Errorf("engine: flush data pages: %w", err)
+	}
+	if cur.txnid%2 == durable%2 {
+		prev := e.prevMeta
+		if err := e.writeMetaPage(&prev, true); err != nil {
+			return err
+		}
+		e.durableTxnid.Store(prev.txnid)
+	}
+	if err := e.writeMetaPage(&cur, true); err != nil {
+		return err
+	}
+	e.durableTxnid.Store(cur.txnid)
+	return nil
+}

@@ -1,0 +1,81 @@
+package engine
+
+import "bytes"
+
+// compareFunc orders keys (or duplicate values): negative, zero or positive.
+type compareFunc func(a, b []byte) int
+
+// comparators returns the key and duplicate comparators for DB flags
+// (format spec section 11): for keys ReverseKey beats IntegerKey, for
+// values IntegerDup beats ReverseDup.
+func comparators(flags uint16) (key, dup compareFunc) {
+	switch {
+	case flags&dbReverseKey != 0:
+		key = cmpReverse
+	case flags&dbIntegerKey != 0:
+		key = cmpInteger
+	default:
+		key = bytes.Compare
+	}
+	switch {
+	case flags&dbIntegerDup != 0:
+		dup = cmpInteger
+	case flags&dbReverseDup != 0:
+		dup = cmpReverse
+	default:
+		dup = bytes.Compare
+	}
+	return key, dup
+}
+
+// cmpReverse compares from the last byte backwards; a suffix of the other sorts first.
+func cmpReverse(a, b []byte) int {
+	i, j := len(a)-1, len(b)-1
+	for i >= 0 && j >= 0 {
+		if a[i] != b[j] {
+			if a[i] < b[j] {
+				return -1
+			}
+			return 1
+		}
+		i--
+		j--
+	}
+	switch {
+	case i < 0 && j < 0:
+		return 0
+	case i < 0:
+		return -1
+	default:
+		return 1
+	}
+}
+
+// cmpInteger compares native (little-endian) unsigned integers of 4 or 8 bytes.
+// Items of other sizes fall back to a length-then-reverse-bytes order, which is
+// the numeric order of little-endian numbers of any equal length.
+func cmpInteger(a, b []byte) int {
+	if len(a) == 8 && len(b) == 8 {
+		return cmpU64(le.Uint64(a), le.Uint64(b))
+	}
+	if len(a) == 4 && len(b) == 4 {
+		return cmpU64(uint64(le.Uint32(a)), uint64(le.Uint32(b)))
+	}
+	if len(a) != len(b) {
+		return cmpU64(uint64(len(a)), uint64(len(b)))
+	}
+	return cmpReverse(a, b)
+}
+
+// cmpUint64 orders the free DB's 8-byte txnid keys.
+func cmpUint64(a, b []byte) int { return cmpInteger(a, b) }
+
+func cmpU64(x, y uint64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}

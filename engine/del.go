@@ -1,0 +1,238 @@
+package engine
+
+import "fmt"
+
+// del removes the node at the cursor (for DupSort databases with !allDups,
+// only the current value) and rebalances.
+func (c *Cursor) del(allDups bool) error {
+	t := c.txn
+	t.w.detachOthers(c, c.dbi)
+	if !allDups {
+		return c.delDup()
+	}
+	key := append(c.saved[:0], c.stack[c.top].p.keyAt(c.stack[c.top].idx)...)
+	if err := c.touchPath(); err != nil {
+		return t.fail(err)
+	}
+	if err := c.delNode(); err != nil {
+		return t.fail(err)
+	}
+	c.saved = key
+	c.detached, c.deleted, c.savedEOF = true, true, false
+	c.dup.reset()
+	return nil
+}
+
+// delNode removes the leaf node at the (touched) cursor with all its values,
+// then rebalances the tree.
+func (c *Cursor) delNode() error {
+	l := &c.stack[c.top]
+	p := l.p
+	off := p.ptr(l.idx)
+	fl := p.nodeFlags(off)
+	rec := &c.db().rec
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	switch {
+	case fl&nodeSubData != 0 && fl&nodeDupData == 0 && c.dbi == MainDB:
+		return fmt.Errorf("%w: key is a named database", ErrIncompatible)
+	case fl&nodeBig != 0:
+		c.freeOverflow(le.Uint64(p[data:]))
+		rec.entries--
+	case fl&nodeDupData != 0:
+		n, err := c.freeDups(p[data:data+p.nodeDataSize(off)], fl)
+		if err != nil {
+			return err
+		}
+		rec.entries -= n
+	default:
+		rec.entries--
+	}
+	p.removeNode(l.idx)
+	c.db().dirty = true
+	return c.rebalance(c.top)
+}
+
+// rebalance restores the tree's shape after the page at level lost a node:
+// empty leaves are removed, branches keep at least two children, sparse
+// pages are merged into a sibling when the two fit in one page, and a root
+// branch with one child gives way to that child.
+func (c *Cursor) rebalance(level int) error {
+	p := c.stack[level].p
+	n := p.numKeys()
+	if level == 0 {
+		return c.shrinkRoot()
+	}
+	if p.isBranch() && n >= 2 || p.isLeaf() && n >= 1 && p.fill() >= fillThreshold {
+		return nil
+	}
+	rec := &c.db().rec
+	parent := &c.stack[level-1]
+	if n == 0 { // an empty leaf (branches never get here empty)
+		c.txn.w.freePages(p.pgno(), 1)
+		rec.leaf--
+		c.removeChild(level-1, parent.idx)
+		return c.rebalance(level - 1)
+	}
+	if parent.p.numKeys() < 2 {
+		return nil
+	}
+	leftIdx := parent.idx - 1
+	if parent.idx == 0 {
+		leftIdx = 0
+	}
+	left, right, err := c.siblingPair(level, leftIdx)
+	if err != nil {
+		return err
+	}
+	sepLen := len(parent.p.keyAt(leftIdx + 1))
+	extra := 0
+	if branchPage := p.isBranch(); branchPage {
+		extra = even(nodeHeaderSize+sepLen) - nodeHeaderSize
+	}
+	if left.usedSpace()+right.usedSpace()+extra <= len(p)-pageHeaderSize {
+		return c.merge(level, leftIdx, left, right)
+	}
+	if p.isBranch() && n < 2 {
+		return c.moveBranchNode(level, leftIdx, left, right)
+	}
+	return nil
+}
+
+// shrinkRoot frees an empty root leaf, and replaces a root branch with one
+// child by that child.
+func (c *Cursor) shrinkRoot() error {
+	rec := &c.db().rec
+	w := c.txn.w
+	for {
+		p := c.stack[0].p
+		switch {
+		case p.isLeaf() && p.numKeys() == 0:
+			w.freePages(p.pgno(), 1)
+			rec.root, rec.depth, rec.leaf = invalidPgno, 0, 0
+			rec.branch, rec.overflow = 0, 0
+			c.top = -1
+			return nil
+		case p.isBranch() && p.numKeys() == 1:
+			child := p.nodeChild(p.ptr(0))
+			w.freePages(p.pgno(), 1)
+			rec.branch--
+			rec.depth--
+			rec.root = child
+			cp, err := c.txn.page(child)
+			if err != nil {
+				return err
+			}
+			copy(c.stack[:], c.stack[1:c.top+1])
+			c.top--
+			c.stack[0].p = cp
+		default:
+			return nil
+		}
+	}
+}
+
+// siblingPair returns the touched pages at children leftIdx and leftIdx+1 of
+// the parent of level: one is the cursor's page, the other its sibling.
+func (c *Cursor) siblingPair(level, leftIdx int) (page, page, error) {
+	parent := c.stack[level-1]
+	sibIdx := leftIdx
+	if parent.idx == leftIdx {
+		sibIdx = leftIdx + 1
+	}
+	child, err := childAt(parent.p, sibIdx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err := c.txn.treePage(child)
+	if err != nil {
+		return nil, nil, err
+	}
+	sp, err = c.txn.w.touch(sp)
+	if err != nil {
+		return nil, nil, err
+	}
+	parent.p.setNodeChild(parent.p.ptr(sibIdx), sp.pgno())
+	if sibIdx == leftIdx {
+		return sp, c.stack[level].p, nil
+	}
+	return c.stack[level].p, sp, nil
+}
+
+// merge moves every node of right into left, frees right and removes it from
+// the parent, then rebalances the parent.
+func (c *Cursor) merge(level, leftIdx int, left, right page) error {
+	parent := c.stack[level-1].p
+	n := right.numKeys()
+	for i := 0; i < n; i++ {
+		raw := right.nodeBytes(i)
+		if i == 0 && right.isBranch() {
+			// The right page's first child gets its real lower bound back.
+			raw = branchNode(parent.keyAt(leftIdx+1), right.nodeChild(right.ptr(0)))
+		}
+		left.appendRawNode(raw)
+	}
+	c.txn.w.freePages(right.pgno(), 1)
+	rec := &c.db().rec
+	if right.isBranch() {
+		rec.branch--
+	} else {
+		rec.leaf--
+	}
+	c.removeChild(level-1, leftIdx+1)
+	c.stack[level].p = left
+	c.stack[level-1].idx = leftIdx
+	return c.rebalance(level - 1)
+}
+
+// removeChild deletes node i of the branch at level, keeping the first key empty.
+func (c *Cursor) removeChild(level, i int) {
+	p := c.stack[level].p
+	p.removeNode(i)
+	if i == 0 && p.numKeys() > 0 && len(p.keyAt(0)) > 0 {
+		child := p.nodeChild(p.ptr(0))
+		p.removeNode(0)
+		off := p.insertNode(0, nodeHeaderSize)
+		p.putBranchNode(off, nil, child)
+	}
+}
+
+// moveBranchNode gives a branch page left with one child a second one from its
+// sibling when the two cannot merge. The separator in the parent changes,
+// which may split the parent.
+func (c *Cursor) moveBranchNode(level, leftIdx int, left, right page) error {
+	parentLevel := level - 1
+	parent := c.stack[parentLevel].p
+	sep := append([]byte(nil), parent.keyAt(leftIdx+1)...)
+	var newSep []byte
+	if c.stack[level].p.pgno() == right.pgno() {
+		// right is the sparse page: take left's last child.
+		last := left.numKeys() - 1
+		newSep = append([]byte(nil), left.keyAt(last)...)
+		moved := left.nodeChild(left.ptr(last))
+		left.removeNode(last)
+		first := right.nodeChild(right.ptr(0))
+		right.removeNode(0)
+		right.insertRaw(0, branchNode(sep, first))
+		right.insertRaw(0, branchNode(nil, moved))
+	} else {
+		// left is the sparse page: take right's first child.
+		moved := right.nodeChild(right.ptr(0))
+		newSep = append([]byte(nil), right.keyAt(1)...)
+		second := right.nodeChild(right.ptr(1))
+		right.removeNode(0)
+		right.removeNode(0)
+		right.insertRaw(0, branchNode(nil, second))
+		left.appendRawNode(branchNode(sep, moved))
+	}
+	// Replace the separator of right in the parent.
+	child := parent.nodeChild(parent.ptr(leftIdx + 1))
+	parent.removeNode(leftIdx + 1)
+	_, _, err := c.insertAt(parentLevel, leftIdx+1, branchNode(newSep, child))
+	return err
+}
+
+// insertRaw inserts an encoded node at index i; the caller checked the room.
+func (p page) insertRaw(i int, raw []byte) {
+	off := p.insertNode(i, len(raw))
+	copy(p[off:], raw)
+}

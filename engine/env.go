@@ -1,0 +1,381 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Durability says when a commit reaches stable storage.
+type Durability uint8
+
+const (
+	// SyncFull (the default): data pages are flushed before the meta page, and the
+	// meta page is flushed before Commit returns. Nothing committed is ever lost.
+	SyncFull Durability = iota
+	// NoMetaSync: data pages are flushed, the meta page is not; a system crash may
+	// roll back the last transactions but never corrupts. A process crash loses nothing.
+	NoMetaSync
+	// NoSync: nothing is flushed by Commit. A process crash loses nothing; a system
+	// crash may lose recent commits and, on file systems that reorder writes, corrupt.
+	NoSync
+	// SyncInterval: commits write their pages but no meta; every Options.SyncInterval
+	// a background flush makes the newest commit durable (pages first, then meta).
+	// Pages of the last durable snapshot are never reused before the next flush, so a
+	// system crash loses at most the last interval and never corrupts.
+	SyncInterval
+)
+
+// Options configure Open. The zero value is usable.
+type Options struct {
+	// MapSize is the largest size the data file may reach, in bytes; address space
+	// is reserved for it, the file grows as pages are used. 0: the size recorded in
+	// an existing file, or DefaultMapSize for a new one. Writes past it fail with
+	// ErrMapFull.
+	MapSize int64
+	// MaxDBs is the number of named databases that may be open at once (default 64).
+	MaxDBs int
+	// MaxReaders is the number of concurrent read transactions (default 126).
+	MaxReaders int
+	// ReadOnly opens without write access; write transactions fail with ErrReadOnly.
+	ReadOnly bool
+	// NoSubdir: the path names the data file itself, the lock file is path+"-lock".
+	NoSubdir bool
+	// Durability of commits (default SyncFull).
+	Durability Durability
+	// SyncInterval is the flush period for Durability SyncInterval (default 1s).
+	SyncInterval time.Duration
+	// FileMode for created files (default 0644).
+	FileMode os.FileMode
+}
+
+// DefaultMapSize is the map size of a new environment when Options.MapSize is 0.
+const DefaultMapSize = 1 << 30
+
+const (
+	defaultMaxDBs     = 64
+	defaultMaxReaders = 126
+)
+
+// snapshot is an immutable committed state: what a read transaction sees.
+type snapshot struct {
+	meta meta
+	// maxPg bounds every page reachable from this snapshot: min(last_pg+1, file
+	// pages). A page at or past it is corruption, never a read outside the map.
+	maxPg uint64
+}
+
+// Env is an open environment: one data file holding many B+trees.
+// An Env is safe for concurrent use. Any number of read transactions run
+// concurrently with one write transaction.
+type Env struct {
+	opts     Options
+	dataPath string
+	lockPath string
+
+	file     *os.File // data file: pwrite, fdatasync
+	lockFile *os.File // held for the first-opener lock until Close
+
+	mapData []byte // the read-only shared mapping, len == mapSize
+	psize   int
+	nodeMax int
+
+	writeMu  sync.Mutex // one write transaction at a time; guards the fields below it
+	fileSize int64      // data file length
+	prevMeta meta       // the snapshot before the current one (SyncInterval flushes)
+	snap     atomic.Pointer[snapshot]
+	readers  readerTable
+
+	// durableTxnid is the newest txnid whose meta is on stable storage (SyncInterval);
+	// its pages are not reused until a newer meta is durable.
+	durableTxnid atomic.Uint64
+	syncStop     chan struct{}
+	syncDone     chan struct{}
+
+	dbs   atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
+	dbsMu sync.Mutex               // serializes additions to dbs
+
+	pool   sync.Pool // spare dirty-page buffers of psize bytes
+	closed atomic.Bool
+}
+
+// dbInfo describes an open database handle.
+type dbInfo struct {
+	name  string
+	flags uint16 // persistent DB flags
+	cmp   compareFunc
+	dcmp  compareFunc // duplicate values (DupSort)
+}
+
+// Open opens (creating if needed, unless ReadOnly) the environment at path.
+// Errors: ErrEnvInUse, ErrInvalid, ErrVersionMismatch, ErrCorrupted, or an os error.
+func Open(path string, opts *Options) (*Env, error) {
+	e := &Env{}
+	if opts != nil {
+		e.opts = *opts
+	}
+	e.setDefaults()
+	if err := e.resolvePaths(path); err != nil {
+		return nil, err
+	}
+	if err := e.openFiles(); err != nil {
+		e.closeFiles()
+		return nil, err
+	}
+	if err := e.loadMetas(); err != nil {
+		e.closeFiles()
+		return nil, err
+	}
+	infos := []dbInfo{{name: "", flags: 0, cmp: cmpUint64}, {name: "", flags: e.snap.Load().meta.main.flags}}
+	infos[mainDBI].cmp, infos[mainDBI].dcmp = comparators(infos[mainDBI].flags)
+	e.dbs.Store(&infos)
+	e.pool.New = func() any { b := make([]byte, e.psize); return &b }
+	if e.opts.Durability == SyncInterval && !e.opts.ReadOnly {
+		e.syncStop, e.syncDone = make(chan struct{}), make(chan struct{})
+		go e.syncLoop()
+	}
+	return e, nil
+}
+
+func (e *Env) setDefaults() {
+	if e.opts.MaxDBs <= 0 {
+		e.opts.MaxDBs = defaultMaxDBs
+	}
+	if e.opts.MaxReaders <= 0 {
+		e.opts.MaxReaders = defaultMaxReaders
+	}
+	if e.opts.SyncInterval <= 0 {
+		e.opts.SyncInterval = time.Second
+	}
+	if e.opts.FileMode == 0 {
+		e.opts.FileMode = 0o644
+	}
+	e.readers = newReaderTable(e.opts.MaxReaders)
+}
+
+func (e *Env) resolvePaths(path string) error {
+	if e.opts.NoSubdir {
+		e.dataPath, e.lockPath = path, path+"-lock"
+		return nil
+	}
+	if !e.opts.ReadOnly {
+		if err := os.MkdirAll(path, 0o755); err != nil {
+			return fmt.Errorf("engine: %w", err)
+		}
+	}
+	e.dataPath, e.lockPath = filepath.Join(path, "data.mdb"), filepath.Join(path, "lock.mdb")
+	return nil
+}
+
+func (e *Env) openFiles() error {
+	lf, err := os.OpenFile(e.lockPath, os.O_RDWR|os.O_CREATE, e.opts.FileMode)
+	if err != nil && e.opts.ReadOnly {
+		// A read-only file system: LMDB runs without a lock file there too.
+		lf = nil
+	} else if err != nil {
+		return fmt.Errorf("engine: open lock file: %w", err)
+	}
+	if lf != nil {
+		e.lockFile = lf
+		if err := lockFirstOpener(lf); err != nil {
+			return fmt.Errorf("%w: %s", err, e.dataPath)
+		}
+	}
+	flag := os.O_RDWR | os.O_CREATE
+	if e.opts.ReadOnly {
+		flag = os.O_RDONLY
+	}
+	f, err := os.OpenFile(e.dataPath, flag, e.opts.FileMode)
+	if err != nil {
+		return fmt.Errorf("engine: open data file: %w", err)
+	}
+	e.file = f
+	return nil
+}
+
+func (e *Env) closeFiles() {
+	if e.mapData != nil {
+		_ = munmap(e.mapData)
+		e.mapData = nil
+	}
+	if e.file != nil {
+		_ = e.file.Close()
+	}
+	if e.lockFile != nil {
+		_ = e.lockFile.Close()
+	}
+}
+
+// loadMetas reads both meta pages (creating them for an empty file), picks the
+// newer, and maps the file.
+func (e *Env) loadMetas() error {
+	st, err := e.file.Stat()
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if st.Size() == 0 {
+		if e.opts.ReadOnly {
+			return fmt.Errorf("%w: %s is empty", ErrInvalid, e.dataPath)
+		}
+		if err := e.writeInitialMetas(); err != nil {
+			return err
+		}
+	}
+	var hdr [metaBodyEnd]byte
+	if _, err := e.file.ReadAt(hdr[:], 0); err != nil {
+		return fmt.Errorf("%w: reading meta page 0: %v", ErrInvalid, err)
+	}
+	m0, err := decodeMeta(hdr[:], 0)
+	if err != nil {
+		return err
+	}
+	e.psize = m0.pageSize()
+	if _, err := e.file.ReadAt(hdr[:], int64(e.psize)); err != nil {
+		return fmt.Errorf("%w: reading meta page 1: %v", ErrInvalid, err)
+	}
+	m1, err := decodeMeta(hdr[:], 1)
+	if err != nil {
+		return err
+	}
+	if m1.pageSize() != e.psize {
+		return fmt.Errorf("%w: meta pages disagree on the page size", ErrCorrupted)
+	}
+	cur := m0
+	if m1.txnid > m0.txnid {
+		cur = m1
+	}
+	e.nodeMax = nodeMaxFor(e.psize)
+	mapSize := max(int64(cur.mapSize), e.opts.MapSize, int64(cur.lastPg+1)*int64(e.psize))
+	if e.opts.MapSize == 0 && cur.mapSize == 0 {
+		mapSize = max(mapSize, DefaultMapSize)
+	}
+	mapSize = (mapSize + int64(e.psize) - 1) / int64(e.psize) * int64(e.psize)
+	e.opts.MapSize = mapSize
+	if e.mapData, err = mmapFile(e.file, int(mapSize)); err != nil {
+		return err
+	}
+	e.fileSize = st.Size()
+	e.publish(cur, st.Size())
+	e.durableTxnid.Store(cur.txnid)
+	return nil
+}
+
+// writeInitialMetas writes two identical meta pages with txnid 0 (format spec 4.3).
+func (e *Env) writeInitialMetas() error {
+	ps := defaultPageSize
+	mapSize := e.opts.MapSize
+	if mapSize == 0 {
+		mapSize = DefaultMapSize
+	}
+	m := meta{mapSize: uint64(mapSize), free: emptyRecord(dbIntegerKey), main: emptyRecord(0), lastPg: 1}
+	m.free.pad = uint32(ps)
+	buf := make([]byte, 2*ps)
+	m.encode(buf[:ps], 0)
+	m.encode(buf[ps:], 1)
+	if _, err := e.file.WriteAt(buf, 0); err != nil {
+		return fmt.Errorf("engine: initialize data file: %w", err)
+	}
+	return e.file.Sync()
+}
+
+// publish makes m the current snapshot. fileSize is the data file's length.
+func (e *Env) publish(m meta, fileSize int64) {
+	maxPg := min(m.lastPg+1, uint64(fileSize/int64(e.psize)))
+	e.snap.Store(&snapshot{meta: m, maxPg: maxPg})
+}
+
+// Close flushes (for the deferred durability modes) and releases the environment.
+// All transactions must have ended; their slices into the map become invalid.
+func (e *Env) Close() error {
+	if !e.closed.CompareAndSwap(false, true) {
+		return ErrClosed
+	}
+	var err error
+	if e.syncStop != nil {
+		close(e.syncStop)
+		<-e.syncDone
+	}
+	if !e.opts.ReadOnly {
+		err = e.Sync(true)
+	}
+	e.closeFiles()
+	return err
+}
+
+// Sync flushes committed data to stable storage. With force false it only does
+// what the durability mode defers (SyncInterval); with force true it always
+// flushes, which makes NoSync and NoMetaSync commits durable.
+func (e *Env) Sync(force bool) error {
+	if e.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	if e.opts.Durability == SyncInterval {
+		return e.flushDeferredMeta()
+	}
+	if !force || e.opts.Durability == SyncFull {
+		return nil
+	}
+	return fdatasync(e.file)
+}
+
+func (e *Env) syncLoop() {
+	defer close(e.syncDone)
+	t := time.NewTicker(e.opts.SyncInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.syncStop:
+			return
+		case <-t.C:
+			_ = e.flushDeferredMeta()
+		}
+	}
+}
+
+// PageSize returns the environment's page size.
+func (e *Env) PageSize() int { return e.psize }
+
+// Path returns the data file's path.
+func (e *Env) Path() string { return e.dataPath }
+
+// Info describes the environment, as mdb_stat's "Environment Info" does.
+type Info struct {
+	MapSize     int64
+	PageSize    int
+	LastPgno    uint64 // highest page number in use or free
+	LastTxnID   uint64
+	MaxReaders  int
+	NumReaders  int
+	MetaAddress uint64
+	// OldestReaderTxnID is the snapshot of the oldest live reader (0 if none);
+	// LastTxnID minus it is how far that reader lags.
+	OldestReaderTxnID uint64
+}
+
+// Info reports the current snapshot's figures.
+func (e *Env) Info() Info {
+	s := e.snap.Load()
+	old := e.readers.oldest(^uint64(0))
+	if old == ^uint64(0) {
+		old = 0
+	}
+	return Info{
+		MapSize: e.opts.MapSize, PageSize: e.psize, LastPgno: s.meta.lastPg, LastTxnID: s.meta.txnid,
+		MaxReaders: e.opts.MaxReaders, NumReaders: int(e.readers.inUse.Load()),
+		MetaAddress: s.meta.address, OldestReaderTxnID: old,
+	}
+}
+
+// readAt is a bounds-checked read of the data file outside the map.
+func (e *Env) readAt(b []byte, off int64) error {
+	_, err := e.file.ReadAt(b, off)
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: read past the end of the file", ErrCorrupted)
+	}
+	return err
+}

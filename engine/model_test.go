@@ -1,0 +1,287 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+var (
+	modelSeeds = flag.Int("model.seeds", 4, "number of seeds for the model-based random tests")
+	modelSeed  = flag.Uint64("model.seed", 0, "replay one seed of the model-based random tests")
+	modelTxns  = flag.Int("model.txns", 60, "transactions per seed")
+)
+
+// model is the trivial reference: a sorted map per database.
+type model map[string]map[string][]byte
+
+func (m model) clone() model {
+	out := model{}
+	for db, kvs := range m {
+		c := make(map[string][]byte, len(kvs))
+		for k, v := range kvs {
+			c[k] = v
+		}
+		out[db] = c
+	}
+	return out
+}
+
+func (m model) sorted(db string, cmp compareFunc) []kv {
+	var out []kv
+	for k, v := range m[db] {
+		out = append(out, kv{[]byte(k), v})
+	}
+	slices.SortFunc(out, func(a, b kv) int { return cmp(a.k, b.k) })
+	return out
+}
+
+type modelDB struct {
+	name  string
+	flags DBFlags
+}
+
+var modelDBs = []modelDB{{"", 0}, {"alpha", 0}, {"rev", ReverseKey}, {"ints", IntegerKey}}
+
+func seedsToRun() []uint64 {
+	if *modelSeed != 0 {
+		return []uint64{*modelSeed}
+	}
+	var s []uint64
+	for i := 1; i <= *modelSeeds; i++ {
+		s = append(s, uint64(i)*7919)
+	}
+	return s
+}
+
+func randKey(r *rand.Rand, db modelDB) []byte {
+	if db.flags&IntegerKey != 0 {
+		b := make([]byte, 8)
+		le.PutUint64(b, r.Uint64N(5000))
+		return b
+	}
+	switch r.IntN(10) {
+	case 0:
+		b := make([]byte, 1+r.IntN(MaxKeySize))
+		for i := range b {
+			b[i] = byte('a' + r.IntN(3))
+		}
+		return b
+	default:
+		return fmt.Appendf(nil, "k%05d", r.IntN(3000))
+	}
+}
+
+func randValue(r *rand.Rand) []byte {
+	var n int
+	switch r.IntN(20) {
+	case 0:
+		n = 0
+	case 1:
+		n = 2000 + r.IntN(20000) // overflow pages
+	case 2:
+		n = 1000 + r.IntN(1100) // around the inline limit
+	default:
+		n = r.IntN(120)
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func TestModel_randomOps_matchSortedMap(t *testing.T) {
+	for _, seed := range seedsToRun() {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runModel(t, seed, *modelTxns) })
+	}
+}
+
+func runModel(t *testing.T, seed uint64, txns int) {
+	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	dir := t.TempDir()
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync}
+	env, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { env.Close() }()
+	committed := model{}
+	for _, d := range modelDBs {
+		committed[d.name] = map[string][]byte{}
+	}
+	for i := 0; i < txns; i++ {
+		txn, err := env.BeginWrite()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := committed.clone()
+		dbis := map[string]DBI{}
+		for _, d := range modelDBs {
+			dbi, err := txn.OpenDB(d.name, d.flags|Create)
+			if err != nil {
+				t.Fatalf("seed %d txn %d: open %q: %v", seed, i, d.name, err)
+			}
+			dbis[d.name] = dbi
+		}
+		nops := 1 + r.IntN(400)
+		if r.IntN(10) == 0 {
+			nops = 3000
+		}
+		for j := 0; j < nops; j++ {
+			d := modelDBs[r.IntN(len(modelDBs))]
+			dbi := dbis[d.name]
+			switch op := r.IntN(10); {
+			case op < 6:
+				k, v := randKey(r, d), randValue(r)
+				if err := txn.Put(dbi, k, v, 0); err != nil {
+					t.Fatalf("seed %d txn %d op %d: put: %v", seed, i, j, err)
+				}
+				m[d.name][string(k)] = v
+			case op < 9:
+				k := randKey(r, d)
+				if ks := m.sorted(d.name, bytes.Compare); len(ks) > 0 && r.IntN(2) == 0 {
+					k = ks[r.IntN(len(ks))].k
+				}
+				err := txn.Del(dbi, k, nil)
+				_, had := m[d.name][string(k)]
+				if had && err != nil || !had && err != ErrNotFound {
+					for _, p := range scanAll(t, txn, dbi) { t.Logf("have %q %d", p.k, len(p.v)) }; st, _ := txn.Stat(dbi); t.Fatalf("seed %d txn %d op %d: db %q key %q del(had=%v): %v %+v", seed, i, j, d.name, k, had, err, st)
+				}
+				delete(m[d.name], string(k))
+			default:
+				// Delete a run of keys through a cursor.
+				c, err := txn.OpenCursor(dbi)
+				if err != nil {
+					t.Fatal(err)
+				}
+				k, _, err := c.Get(randKey(r, d), nil, SetRange)
+				for n := r.IntN(200); err == nil && n > 0; n-- {
+					ks := string(k) // k points into the page Del changes
+					if d.name == "" && txn.isNamed(k) {
+						k, _, err = c.Get(nil, nil, Next)
+						continue
+					}
+					if err := c.Del(true); err != nil {
+						t.Fatalf("seed %d txn %d: cursor del: %v", seed, i, err)
+					}
+					delete(m[d.name], ks)
+					k, _, err = c.Get(nil, nil, Next)
+				}
+				if err != nil && err != ErrNotFound {
+					t.Fatalf("seed %d txn %d: cursor next after del: %v", seed, i, err)
+				}
+				c.Close()
+			}
+		}
+		verifyModel(t, txn, m, dbis, fmt.Sprintf("seed %d txn %d (before commit)", seed, i))
+		if r.IntN(5) == 0 {
+			txn.Abort()
+		} else {
+			if err := txn.Commit(); err != nil {
+				t.Fatalf("seed %d txn %d: commit: %v", seed, i, err)
+			}
+			committed = m
+		}
+		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
+		if r.IntN(15) == 0 {
+			if err := env.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if env, err = Open(dir, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rt, err := env.BeginRead()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rdbis := map[string]DBI{}
+		for _, d := range modelDBs {
+			if rdbis[d.name], err = rt.OpenDB(d.name, 0); errors.Is(err, ErrNotFound) && len(committed[d.name]) == 0 {
+				continue // created by an aborted transaction only: absent
+			} else if err != nil {
+				t.Fatalf("seed %d txn %d: reopen db %q: %v", seed, i, d.name, err)
+			}
+		}
+		verifyModel(t, rt, committed, rdbis, fmt.Sprintf("seed %d txn %d (committed)", seed, i))
+		rt.Abort()
+	}
+}
+
+func verifyModel(t *testing.T, txn *Txn, m model, dbis map[string]DBI, where string) {
+	t.Helper()
+	for _, d := range modelDBs {
+		if _, ok := dbis[d.name]; !ok {
+			continue
+		}
+		cmp, _ := comparators(uint16(d.flags))
+		want := m.sorted(d.name, cmp)
+		got := scanAll(t, txn, dbis[d.name])
+		named := 0
+		if d.name == "" {
+			// The main DB also holds the named databases' records.
+			got = slices.DeleteFunc(got, func(p kv) bool {
+				for _, o := range modelDBs {
+					if o.name != "" && string(p.k) == o.name && len(p.v) == dbRecordSize {
+						named++
+						return true
+					}
+				}
+				return false
+			})
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%s: db %q has %d keys, model %d", where, d.name, len(got), len(want))
+		}
+		for i := range got {
+			if !bytes.Equal(got[i].k, want[i].k) || !bytes.Equal(got[i].v, want[i].v) {
+				t.Fatalf("%s: db %q pair %d differs: key %x vs %x", where, d.name, i, got[i].k, want[i].k)
+			}
+		}
+		st, _ := txn.Stat(dbis[d.name])
+		if st.Entries != uint64(len(want)+named) {
+			t.Fatalf("%s: db %q entries %d, model %d", where, d.name, st.Entries, len(want))
+		}
+		// Backwards too.
+		c, _ := txn.OpenCursor(dbis[d.name])
+		k, _, err := c.Get(nil, nil, Last)
+		for i := len(want) - 1; i >= 0; i-- {
+			for d.name == "" && err == nil && txn.isNamed(k) {
+				k, _, err = c.Get(nil, nil, Prev)
+			}
+			if err != nil || !bytes.Equal(k, want[i].k) {
+				t.Fatalf("%s: db %q reverse scan at %d: %x %v", where, d.name, i, k, err)
+			}
+			k, _, err = c.Get(nil, nil, Prev)
+		}
+		for d.name == "" && err == nil && txn.isNamed(k) {
+			k, _, err = c.Get(nil, nil, Prev)
+		}
+		if err != ErrNotFound {
+			t.Fatalf("%s: db %q reverse scan past start: %v", where, d.name, err)
+		}
+		c.Close()
+	}
+}
+
+// checkEnv runs the structural check (a no-op until Check exists).
+func checkEnv(t *testing.T, env *Env, where string) {
+	t.Helper()
+	if err := Check(env); err != nil {
+		t.Fatalf("%s: check: %v", where, err)
+	}
+}
+
+func (t *Txn) isNamed(k []byte) bool {
+	for _, o := range modelDBs {
+		if o.name != "" && string(k) == o.name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+package engine
+
+// page is one page's bytes: a slice into the map (committed, read-only) or a
+// write transaction's private buffer (dirty, writable). Sub-pages of duplicate
+// values are pages too, with len(p) equal to the sub-page size.
+//
+// Layout: header(16) | ptr[0..n) (2 bytes each, in key order) | free | nodes.
+// INVARIANT (written pages): nodes start at even offsets and are packed in
+// [upper, len(p)), so len(p)-upper equals the sum of the nodes' even sizes.
+type page []byte
+
+func (p page) pgno() uint64           { return le.Uint64(p[0:]) }
+func (p page) setPgno(n uint64)       { le.PutUint64(p[0:], n) }
+func (p page) pad() uint16            { return le.Uint16(p[8:]) }
+func (p page) setPad(v uint16)        { le.PutUint16(p[8:], v) }
+func (p page) flags() uint16          { return le.Uint16(p[10:]) }
+func (p page) setFlags(f uint16)      { le.PutUint16(p[10:], f) }
+func (p page) lower() int             { return int(le.Uint16(p[12:])) }
+func (p page) upper() int             { return int(le.Uint16(p[14:])) }
+func (p page) setLower(v int)         { le.PutUint16(p[12:], uint16(v)) }
+func (p page) setUpper(v int)         { le.PutUint16(p[14:], uint16(v)) }
+func (p page) overflowCount() int     { return int(le.Uint32(p[12:])) }
+func (p page) setOverflowCount(n int) { le.PutUint32(p[12:], uint32(n)) }
+func (p page) isLeaf() bool           { return p.flags()&pageLeaf != 0 }
+func (p page) isBranch() bool         { return p.flags()&pageBranch != 0 }
+func (p page) isLeaf2() bool          { return p.flags()&pageLeaf2 != 0 }
+func (p page) numKeys() int           { return (p.lower() - pageHeaderSize) >> 1 }
+func (p page) freeSpace() int         { return p.upper() - p.lower() }
+func (p page) ptr(i int) int          { return int(le.Uint16(p[pageHeaderSize+2*i:])) }
+func (p page) setPtr(i int, off int)  { le.PutUint16(p[pageHeaderSize+2*i:], uint16(off)) }
+
+// init makes p an empty page of the given kind.
+func (p page) init(pgno uint64, flags uint16) {
+	clear(p[:pageHeaderSize])
+	p.setPgno(pgno)
+	p.setFlags(flags)
+	p.setLower(pageHeaderSize)
+	p.setUpper(len(p))
+}
+
+// Node accessors. A node is at p[off:]; see section 6.2 of the format spec.
+func (p page) nodeKSize(off int) int    { return int(le.Uint16(p[off+6:])) }
+func (p page) nodeFlags(off int) uint16 { return le.Uint16(p[off+4:]) }
+func (p page) nodeDataSize(off int) int {
+	return int(le.Uint16(p[off:])) | int(le.Uint16(p[off+2:]))<<16
+}
+func (p page) nodeKey(off int) []byte {
+	k := off + nodeHeaderSize
+	return p[k : k+p.nodeKSize(off) : k+p.nodeKSize(off)]
+}
+
+// nodeChild is a branch node's 48-bit child page number (lo | hi<<16 | flags<<32).
+func (p page) nodeChild(off int) uint64 {
+	return uint64(le.Uint16(p[off:])) | uint64(le.Uint16(p[off+2:]))<<16 | uint64(le.Uint16(p[off+4:]))<<32
+}
+
+func (p page) setNodeChild(off int, child uint64) {
+	le.PutUint16(p[off:], uint16(child))
+	le.PutUint16(p[off+2:], uint16(child>>16))
+	le.PutUint16(p[off+4:], uint16(child>>32))
+}
+
+// keyAt returns the key of node i (LEAF2 pages: item i).
+func (p page) keyAt(i int) []byte {
+	if p.isLeaf2() {
+		k := int(p.pad())
+		o := pageHeaderSize + i*k
+		return p[o : o+k : o+k]
+	}
+	return p.nodeKey(p.ptr(i))
+}
+
+// nodeSize is the stored size (before rounding to even) of node i.
+func (p page) nodeSize(i int) int {
+	off := p.ptr(i)
+	sz := nodeHeaderSize + p.nodeKSize(off)
+	if p.isLeaf() {
+		if p.nodeFlags(off)&nodeBig != 0 {
+			sz += 8
+		} else {
+			sz += p.nodeDataSize(off)
+		}
+	}
+	return sz
+}
+
+// usedSpace is the number of bytes in use after the header (pointers + nodes).
+func (p page) usedSpace() int { return len(p) - pageHeaderSize - p.freeSpace() }
+
+// fill is the page's fill in per mille, as the rebalancing rule measures it.
+func (p page) fill() int { return 1000 * p.usedSpace() / (len(p) - pageHeaderSize) }
+
+// leafNodeSize is the node size for a key and value in a leaf, given whether the
+// value goes to an overflow run.
+func leafNodeSize(klen, vlen int, big bool) int {
+	if big {
+		return nodeHeaderSize + klen + 8
+	}
+	return nodeHeaderSize + klen + vlen
+}
+
+// insertNode places a node of size sz (unrounded) at index i, shifting later
+// pointers, and returns the node's offset; the caller fills it in.
+// The caller has checked that even(sz)+2 bytes are free.
+func (p page) insertNode(i int, sz int) int {
+	n := p.numKeys()
+	off := p.upper() - even(sz)
+	ptrs := p[pageHeaderSize:]
+	copy(ptrs[2*i+2:2*n+2], ptrs[2*i:2*n])
+	p.setPtr(i, off)
+	p.setLower(p.lower() + 2)
+	p.setUpper(off)
+	return off
+}
+
+// putLeafHeader writes a leaf node's header and key at off.
+func (p page) putLeafHeader(off int, key []byte, dsize int, flags uint16) {
+	le.PutUint16(p[off:], uint16(dsize))
+	le.PutUint16(p[off+2:], uint16(dsize>>16))
+	le.PutUint16(p[off+4:], flags)
+	le.PutUint16(p[off+6:], uint16(len(key)))
+	copy(p[off+nodeHeaderSize:], key)
+}
+
+// putBranchNode writes a branch node at off.
+func (p page) putBranchNode(off int, key []byte, child uint64) {
+	p.setNodeChild(off, child)
+	le.PutUint16(p[off+6:], uint16(len(key)))
+	copy(p[off+nodeHeaderSize:], key)
+}
+
+// removeNode deletes node i and compacts the node area so the page stays packed.
+func (p page) removeNode(i int) {
+	n := p.numKeys()
+	off := p.ptr(i)
+	sz := even(p.nodeSize(i))
+	up := p.upper()
+	// Move the nodes stored below this one up by sz bytes.
+	copy(p[up+sz:off+sz], p[up:off])
+	for j := 0; j < n; j++ {
+		if o := p.ptr(j); o < off {
+			p.setPtr(j, o+sz)
+		}
+	}
+	ptrs := p[pageHeaderSize:]
+	copy(ptrs[2*i:], ptrs[2*i+2:2*n])
+	p.setLower(p.lower() - 2)
+	p.setUpper(up + sz)
+}
+
+// nodeBytes returns the full bytes of node i (header, key, inline data).
+func (p page) nodeBytes(i int) []byte {
+	off := p.ptr(i)
+	return p[off : off+p.nodeSize(i)]
+}
+
+// appendRawNode copies an encoded node to the end of p's pointer array.
+func (p page) appendRawNode(raw []byte) int {
+	off := p.insertNode(p.numKeys(), len(raw))
+	copy(p[off:], raw)
+	return off
+}

@@ -1,0 +1,516 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// PutFlags modify Put.
+type PutFlags uint32
+
+const (
+	// NoOverwrite fails with ErrKeyExists if the key is present.
+	NoOverwrite PutFlags = 0x10
+	// NoDupData (DupSort) fails with ErrKeyExists if the key/value pair is present.
+	NoDupData PutFlags = 0x20
+	// Current replaces the value at the cursor; the key must equal the cursor's.
+	Current PutFlags = 0x40
+	// Append adds the key at the end of the database: the fast path for sorted
+	// bulk loads. Fails with ErrKeyExists if the key is not greater than the last.
+	Append PutFlags = 0x20000
+	// AppendDup (DupSort) adds the value at the end of the key's values.
+	AppendDup PutFlags = 0x40000
+)
+
+// Put stores key/value in dbi. Errors: ErrKeyExists (NoOverwrite, NoDupData,
+// Append out of order), ErrBadValSize, ErrMapFull, ErrIncompatible (the key is
+// a named database), ErrBadTxn.
+func (t *Txn) Put(dbi DBI, key, val []byte, flags PutFlags) error {
+	c, err := t.writeCursor(dbi)
+	if err != nil {
+		return err
+	}
+	_, err = c.put(key, val, len(val), flags, false)
+	return err
+}
+
+// PutReserve stores key with a value of n bytes and returns the value's bytes
+// for the caller to fill before the next change in this transaction.
+func (t *Txn) PutReserve(dbi DBI, key []byte, n int, flags PutFlags) ([]byte, error) {
+	c, err := t.writeCursor(dbi)
+	if err != nil {
+		return nil, err
+	}
+	return c.put(key, nil, n, flags, true)
+}
+
+// Del deletes key from dbi: all its values, or for a DupSort database with
+// val != nil only that value. Errors: ErrNotFound, ErrBadTxn, ErrIncompatible.
+func (t *Txn) Del(dbi DBI, key, val []byte) error {
+	c, err := t.writeCursor(dbi)
+	if err != nil {
+		return err
+	}
+	if len(key) == 0 || len(key) > MaxKeySize {
+		return ErrBadValSize
+	}
+	if val != nil && c.db().rec.flags&dbDupSort != 0 {
+		if _, _, _, err := c.get(key, val, GetBoth); err != nil {
+			return err
+		}
+		return c.del(false)
+	}
+	if _, _, _, err := c.seekExact(key); err != nil {
+		return err
+	}
+	return c.del(true)
+}
+
+func (t *Txn) writeCursor(dbi DBI) (*Cursor, error) {
+	if err := t.usable(true); err != nil {
+		return nil, err
+	}
+	if dbi == FreeDB {
+		return nil, fmt.Errorf("%w: the free DB is read-only", ErrBadTxn)
+	}
+	db, err := t.db(dbi)
+	if err != nil {
+		return nil, err
+	}
+	return t.newCursor(dbi, db), nil
+}
+
+// Put stores key/value at the cursor's database and leaves the cursor on it.
+// Flags and errors as Txn.Put.
+func (c *Cursor) Put(key, val []byte, flags PutFlags) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	_, err := c.put(key, val, len(val), flags, false)
+	return err
+}
+
+// PutReserve is Txn.PutReserve through the cursor.
+func (c *Cursor) PutReserve(key []byte, n int, flags PutFlags) ([]byte, error) {
+	if err := c.writable(); err != nil {
+		return nil, err
+	}
+	return c.put(key, nil, n, flags, true)
+}
+
+// Del deletes the item at the cursor: for DupSort databases only the current
+// value, unless allDups. Next then returns the item after it.
+// Errors: ErrNotFound, ErrBadTxn.
+func (c *Cursor) Del(allDups bool) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	if _, _, _, err := c.get(nil, nil, GetCurrent); err != nil {
+		return err
+	}
+	return c.del(allDups || c.db().rec.flags&dbDupSort == 0)
+}
+
+func (c *Cursor) writable() error {
+	if c.closed {
+		return fmt.Errorf("%w: cursor closed", ErrBadTxn)
+	}
+	if err := c.txn.usable(true); err != nil {
+		return err
+	}
+	if c.dbi == FreeDB {
+		return fmt.Errorf("%w: the free DB is read-only", ErrBadTxn)
+	}
+	return nil
+}
+
+// checkSizes validates a key and value length for the database.
+func (c *Cursor) checkSizes(key []byte, n int) error {
+	rec := &c.db().rec
+	switch {
+	case len(key) == 0 || len(key) > MaxKeySize:
+		return fmt.Errorf("%w: key of %d bytes", ErrBadValSize, len(key))
+	case rec.flags&dbIntegerKey != 0 && len(key) != 4 && len(key) != 8:
+		return fmt.Errorf("%w: integer key of %d bytes", ErrBadValSize, len(key))
+	case n < 0 || uint64(n) > 0xFFFFFFFF:
+		return fmt.Errorf("%w: value of %d bytes", ErrBadValSize, n)
+	}
+	if rec.flags&dbDupSort != 0 {
+		return c.checkDupSize(n)
+	}
+	return nil
+}
+
+// put implements Put and PutReserve. With reserve, val is nil and the returned
+// slice is the n-byte value to fill.
+func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]byte, error) {
+	if err := c.checkSizes(key, n); err != nil {
+		return nil, err
+	}
+	t := c.txn
+	t.w.detachOthers(c, c.dbi)
+	if c.db().rec.flags&dbDupSort != 0 {
+		return c.putDup(key, val, flags)
+	}
+	exact, err := c.position(key, flags)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.touchPath(); err != nil {
+		return nil, t.fail(err)
+	}
+	if exact {
+		out, err := c.replace(key, val, n, reserve)
+		if err != nil {
+			return nil, t.fail(err)
+		}
+		c.settle(key)
+		return out, nil
+	}
+	out, err := c.insertLeaf(key, val, n, 0, reserve)
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	c.db().rec.entries++
+	c.settle(key)
+	return out, nil
+}
+
+// settle leaves the cursor on key after a change: it finds the key again on
+// its next relative move.
+func (c *Cursor) settle(key []byte) {
+	c.saved = append(c.saved[:0], key...)
+	c.detached, c.deleted, c.savedEOF = true, false, false
+	c.dup.reset()
+	c.db().dirty = true
+}
+
+// position puts the cursor where key belongs for an insert (a leaf index that
+// may be one past the leaf's last node) and reports whether key is present.
+// With an empty tree it creates the root leaf.
+func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
+	db := c.db()
+	if db.rec.root == invalidPgno {
+		pgno, p, err := c.txn.w.allocPages(1)
+		if err != nil {
+			return false, c.txn.fail(err)
+		}
+		p.init(pgno, pageLeaf)
+		db.rec.root, db.rec.depth, db.rec.leaf = pgno, 1, 1
+		db.dirty = true
+		c.stack[0] = cursorLevel{p: p}
+		c.top, c.eof, c.detached = 0, false, false
+		return false, nil
+	}
+	cmp := db.info.cmp
+	switch {
+	case flags&Current != 0:
+		k, _, _, err := c.get(nil, nil, GetCurrent)
+		if err != nil {
+			return false, err
+		}
+		if cmp(k, key) != 0 {
+			return false, fmt.Errorf("%w: Current put with a key other than the cursor's", ErrBadValSize)
+		}
+		return true, nil
+	case flags&Append != 0:
+		if err := c.last(); err != nil {
+			return false, err
+		}
+		l := &c.stack[c.top]
+		if cmp(key, l.p.keyAt(l.idx)) <= 0 {
+			return false, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
+		}
+		l.idx++
+		return false, nil
+	}
+	exact, err := c.seekLeaf(key)
+	if err != nil {
+		return false, err
+	}
+	if exact && flags&NoOverwrite != 0 {
+		return true, ErrKeyExists
+	}
+	return exact, nil
+}
+
+// seekLeaf descends to the leaf where key is or belongs, without moving on to
+// the next leaf when key is past this one's last node.
+func (c *Cursor) seekLeaf(key []byte) (bool, error) {
+	if err := c.root(); err != nil {
+		return false, err
+	}
+	cmp := c.db().info.cmp
+	for {
+		l := &c.stack[c.top]
+		idx, exact, err := searchPage(l.p, key, cmp)
+		if err != nil {
+			return false, err
+		}
+		if l.p.isLeaf() {
+			l.idx = idx
+			c.dup.reset()
+			return exact, nil
+		}
+		if !exact {
+			idx--
+		}
+		l.idx = idx
+		child, err := childAt(l.p, idx)
+		if err != nil {
+			return false, err
+		}
+		if err := c.push(child); err != nil {
+			return false, err
+		}
+	}
+}
+
+// touchPath makes every page on the cursor's stack writable, top down, and
+// points each parent (or the DB record) at the copies.
+func (c *Cursor) touchPath() error {
+	w := c.txn.w
+	for i := 0; i <= c.top; i++ {
+		old := c.stack[i].p
+		p, err := w.touch(old)
+		if err != nil {
+			return err
+		}
+		c.stack[i].p = p
+		if p.pgno() == old.pgno() {
+			continue
+		}
+		if i == 0 {
+			c.db().rec.root = p.pgno()
+			c.db().dirty = true
+		} else {
+			parent := c.stack[i-1]
+			parent.p.setNodeChild(parent.p.ptr(parent.idx), p.pgno())
+		}
+	}
+	return nil
+}
+
+// replace overwrites the value of the existing key at the cursor.
+func (c *Cursor) replace(key, val []byte, n int, reserve bool) ([]byte, error) {
+	l := &c.stack[c.top]
+	p := l.p
+	off := p.ptr(l.idx)
+	fl := p.nodeFlags(off)
+	if fl&(nodeSubData|nodeDupData) != 0 {
+		return nil, fmt.Errorf("%w: key is a named database", ErrIncompatible)
+	}
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	oldSize := p.nodeDataSize(off)
+	if fl&nodeBig != 0 {
+		run := le.Uint64(p[data:])
+		if buf, ok := c.txn.w.dirty[run]; ok && leafNodeSize(len(key), n, false) > c.txn.env.nodeMax &&
+			pageHeaderSize+n <= len(buf) {
+			// A run written by this transaction that is long enough: reuse it.
+			le.PutUint16(p[off:], uint16(n))
+			le.PutUint16(p[off+2:], uint16(n>>16))
+			out := buf[pageHeaderSize : pageHeaderSize+n]
+			if !reserve {
+				copy(out, val)
+			}
+			return out, nil
+		}
+		c.freeOverflow(run)
+	} else if oldSize == n && leafNodeSize(len(key), n, false) <= c.txn.env.nodeMax {
+		out := p[data : data+n]
+		if !reserve {
+			copy(out, val)
+		}
+		return out, nil
+	}
+	p.removeNode(l.idx)
+	return c.insertLeaf(key, val, n, 0, reserve)
+}
+
+// freeOverflow releases the overflow run at pgno.
+func (c *Cursor) freeOverflow(pgno uint64) {
+	w := c.txn.w
+	var count int
+	if buf, ok := w.dirty[pgno]; ok {
+		count = page(buf).overflowCount()
+	} else if p, err := c.txn.page(pgno); err == nil {
+		count = p.overflowCount()
+	}
+	if count <= 0 {
+		return
+	}
+	c.db().rec.overflow -= uint64(count)
+	w.freePages(pgno, count)
+}
+
+// insertLeaf inserts a new leaf node at the cursor's leaf index, spilling the
+// value to an overflow run when the node would exceed the inline limit.
+// It returns the value's bytes in their final place.
+func (c *Cursor) insertLeaf(key, val []byte, n int, nflags uint16, reserve bool) ([]byte, error) {
+	w := c.txn.w
+	raw := w.nodeBuf(leafNodeSize(len(key), min(n, c.txn.env.nodeMax), false) + 8)
+	var out []byte
+	if leafNodeSize(len(key), n, false) > c.txn.env.nodeMax {
+		np := overflowPages(n, c.txn.env.psize)
+		pgno, run, err := w.allocPages(np)
+		if err != nil {
+			return nil, err
+		}
+		run.setFlags(pageOverflow)
+		run.setOverflowCount(np)
+		out = run[pageHeaderSize : pageHeaderSize+n]
+		if !reserve {
+			copy(out, val)
+		}
+		c.db().rec.overflow += uint64(np)
+		raw = raw[:nodeHeaderSize+len(key)+8]
+		page(raw).putLeafHeader(0, key, n, nflags|nodeBig)
+		le.PutUint64(raw[nodeHeaderSize+len(key):], pgno)
+		_, _, err = c.insertAt(c.top, c.stack[c.top].idx, raw)
+		return out, err
+	}
+	raw = raw[:nodeHeaderSize+len(key)+n]
+	page(raw).putLeafHeader(0, key, n, nflags)
+	if !reserve {
+		copy(raw[nodeHeaderSize+len(key):], val)
+	}
+	p, idx, err := c.insertAt(c.top, c.stack[c.top].idx, raw)
+	if err != nil {
+		return nil, err
+	}
+	off := p.ptr(idx)
+	d := off + nodeHeaderSize + len(key)
+	return p[d : d+n], nil
+}
+
+// nodeBuf returns a scratch buffer of at least n bytes for building a node.
+func (w *writeState) nodeBuf(n int) []byte {
+	if cap(w.nodeScratch) < n {
+		w.nodeScratch = make([]byte, max(n, w.t.env.psize))
+	}
+	return w.nodeScratch[:n]
+}
+
+// insertAt inserts the encoded node raw at index idx of the page at level,
+// splitting pages as needed, and returns the page and index where it landed.
+func (c *Cursor) insertAt(level, idx int, raw []byte) (page, int, error) {
+	p := c.stack[level].p
+	if even(len(raw))+2 <= p.freeSpace() {
+		off := p.insertNode(idx, len(raw))
+		copy(p[off:], raw)
+		return p, idx, nil
+	}
+	return c.split(level, idx, raw)
+}
+
+// branchNode encodes a branch node.
+func branchNode(key []byte, child uint64) []byte {
+	b := make([]byte, nodeHeaderSize+len(key))
+	page(b).putBranchNode(0, key, child)
+	return b
+}
+
+// split inserts raw at idx into the full page at level by moving part of it to
+// a new right sibling, then adds the sibling's separator to the parent (which
+// may split in turn, up to a new root).
+func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
+	w := c.txn.w
+	p := c.stack[level].p
+	tmp := w.scratchPage()
+	copy(tmp, p)
+	n := tmp.numKeys()
+	branch := tmp.isBranch()
+	nodeAt := func(i int) []byte {
+		switch {
+		case i < idx:
+			return tmp.nodeBytes(i)
+		case i == idx:
+			return raw
+		}
+		return tmp.nodeBytes(i - 1)
+	}
+	s := chooseSplit(n+1, idx, branch, len(p)-pageHeaderSize, func(i int) int { return len(nodeAt(i)) })
+
+	rpgno, rp, err := w.allocPages(1)
+	if err != nil {
+		return nil, 0, err
+	}
+	rp.init(rpgno, tmp.flags())
+	p.init(p.pgno(), tmp.flags())
+	for i := 0; i < s; i++ {
+		p.appendRawNode(nodeAt(i))
+	}
+	sepNode := nodeAt(s)
+	sep := bytes.Clone(page(sepNode).nodeKey(0))
+	if branch {
+		rp.appendRawNode(branchNode(nil, page(sepNode).nodeChild(0)))
+	} else {
+		rp.appendRawNode(sepNode)
+	}
+	for i := s + 1; i <= n; i++ {
+		rp.appendRawNode(nodeAt(i))
+	}
+	rec := &c.db().rec
+	if branch {
+		rec.branch++
+	} else {
+		rec.leaf++
+	}
+	landed, at := p, idx
+	if idx >= s {
+		landed, at = rp, idx-s
+	}
+	if level == 0 {
+		rootPg, root, err := w.allocPages(1)
+		if err != nil {
+			return nil, 0, err
+		}
+		root.init(rootPg, pageBranch)
+		root.appendRawNode(branchNode(nil, p.pgno()))
+		root.appendRawNode(branchNode(sep, rpgno))
+		rec.root = rootPg
+		rec.depth++
+		rec.branch++
+	} else if _, _, err := c.insertAt(level-1, c.stack[level-1].idx+1, branchNode(sep, rpgno)); err != nil {
+		return nil, 0, err
+	}
+	return landed, at, nil
+}
+
+// chooseSplit picks the index of the first of n nodes that moves to the new
+// right page, so that both pages fit in room bytes. size(i) is node i's
+// unrounded size; the new node is at idx. Appends at the end of a leaf start
+// the right page with the new node alone, which packs sequential loads densely.
+func chooseSplit(n, idx int, branch bool, room int, size func(int) int) int {
+	pre := make([]int, n+1)
+	for i := 0; i < n; i++ {
+		pre[i+1] = pre[i] + even(size(i)) + 2
+	}
+	total := pre[n]
+	right := func(s int) int {
+		r := total - pre[s]
+		if branch {
+			r -= even(size(s)) - nodeHeaderSize // the right page's first key moves up
+		}
+		return r
+	}
+	minSide := 1
+	if branch {
+		minSide = 2
+	}
+	lo, hi := minSide, n-minSide
+	for hi > lo && pre[hi] > room {
+		hi--
+	}
+	for lo < hi && right(lo) > room {
+		lo++
+	}
+	if idx == n-1 {
+		return hi
+	}
+	s := lo
+	for s < hi && pre[s] < total/2 {
+		s++
+	}
+	return s
+}

@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"runtime"
+	"sync/atomic"
+)
+
+// readerTable tracks the snapshot each live read transaction uses, so the writer
+// never reuses a page a reader can still see. Readers take no lock: a slot is
+// claimed with a compare-and-swap and published with an atomic store.
+type readerTable struct {
+	slots []readerSlot
+	hint  atomic.Uint32 // where the next claim starts scanning; spreads contention
+	inUse atomic.Int32  // live readers (Info)
+}
+
+// readerSlot holds 0 when free, slotClaimed while being set up, and txnid+1 when
+// a reader is using snapshot txnid. Padded to a cache line to avoid false sharing.
+type readerSlot struct {
+	v atomic.Uint64
+	_ [56]byte
+}
+
+const slotClaimed = ^uint64(0)
+
+func newReaderTable(n int) readerTable { return readerTable{slots: make([]readerSlot, n)} }
+
+// acquire pins the current snapshot in a free slot and returns the slot and the
+// snapshot. ok is false when every slot is taken.
+//
+// INVARIANT: the slot holds snap.txnid+1 before the snapshot is used, and the
+// snapshot was still current after the store. A writer that scans the table
+// later sees the pin; a writer that scanned before it committed at most one
+// transaction after snap, and reuses only pages freed before snap (reuse lag).
+func (rt *readerTable) acquire(cur *atomic.Pointer[snapshot]) (*readerSlot, *snapshot, bool) {
+	n := uint32(len(rt.slots))
+	start := rt.hint.Add(1)
+	for i := uint32(0); i < n; i++ {
+		s := &rt.slots[(start+i)%n]
+		if s.v.Load() != 0 || !s.v.CompareAndSwap(0, slotClaimed) {
+			continue
+		}
+		rt.inUse.Add(1)
+		for {
+			snap := cur.Load()
+			s.v.Store(snap.meta.txnid + 1)
+			if cur.Load() == snap {
+				return s, snap, true
+			}
+			runtime.Gosched()
+		}
+	}
+	return nil, nil, false
+}
+
+func (rt *readerTable) release(s *readerSlot) {
+	s.v.Store(0)
+	rt.inUse.Add(-1)
+}
+
+// oldest returns the smallest snapshot txnid pinned by a reader, or limit if smaller.
+func (rt *readerTable) oldest(limit uint64) uint64 {
+	for i := range rt.slots {
+		v := rt.slots[i].v.Load()
+		if v != 0 && v != slotClaimed && v-1 < limit {
+			limit = v - 1
+		}
+	}
+	return limit
+}

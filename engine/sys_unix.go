@@ -1,0 +1,48 @@
+//go:build unix
+
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// mmapFile maps size bytes of f read-only and shared, so pages written with
+// pwrite become visible through the map without a remap.
+func mmapFile(f *os.File, size int) ([]byte, error) {
+	b, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("engine: mmap %d bytes: %w", size, err)
+	}
+	// Random access is the common case (B+tree descents); disable read-ahead.
+	_ = unix.Madvise(b, unix.MADV_RANDOM)
+	return b, nil
+}
+
+func munmap(b []byte) error { return unix.Munmap(b) }
+
+func fdatasync(f *os.File) error {
+	for {
+		err := unix.Fdatasync(int(f.Fd()))
+		if !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}
+
+// lockFirstOpener takes LMDB's first-opener lock: an exclusive, non-blocking
+// fcntl lock on byte 0 of the lock file (format spec 16.2). While held, LMDB
+// programs block in their open and other engine instances are refused.
+// POSIX drops the lock when any descriptor of the file is closed in this
+// process, so the caller keeps f open until Close and opens the file nowhere else.
+func lockFirstOpener(f *os.File) error {
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
+	err := unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk)
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
+		return ErrEnvInUse
+	}
+	return err
+}

@@ -1,0 +1,345 @@
+package engine
+
+import (
+	"fmt"
+)
+
+// Txn is a transaction. A read transaction sees one committed snapshot and
+// never blocks or is blocked; a write transaction sees its own changes and is
+// the only writer of the environment until it commits or aborts.
+//
+// A Txn must be used by one goroutine at a time. Slices returned by Get and by
+// cursors point into the map (or, in a write transaction, into the
+// transaction's own pages): they are valid until the transaction ends and, in a
+// write transaction, until its next modification. Copy what you keep.
+type Txn struct {
+	env    *Env
+	snap   *snapshot
+	slot   *readerSlot // read transactions: the pinned reader slot
+	write  bool
+	done   bool
+	failed error // a write failed half-way: only Abort is allowed
+	txnid  uint64
+	maxPg  uint64  // pages below this may be read from the map
+	dbs    []txnDB // indexed by DBI; grown on demand
+	w      *writeState
+}
+
+// txnDB is a transaction's view of one database.
+type txnDB struct {
+	rec    dbRecord
+	info   *dbInfo
+	loaded bool
+	dirty  bool // record changed: rewritten into the main DB (or meta) at commit
+}
+
+// BeginRead starts a read transaction on the newest committed snapshot.
+// Errors: ErrReadersFull, ErrClosed.
+func (e *Env) BeginRead() (*Txn, error) {
+	if e.closed.Load() {
+		return nil, ErrClosed
+	}
+	slot, snap, ok := e.readers.acquire(&e.snap)
+	if !ok {
+		return nil, ErrReadersFull
+	}
+	t := &Txn{env: e, snap: snap, slot: slot, txnid: snap.meta.txnid, maxPg: snap.maxPg}
+	t.initDBs()
+	return t, nil
+}
+
+// BeginWrite starts the write transaction, waiting for the current writer to finish.
+// Errors: ErrReadOnly, ErrClosed.
+func (e *Env) BeginWrite() (*Txn, error) {
+	if e.opts.ReadOnly {
+		return nil, ErrReadOnly
+	}
+	if e.closed.Load() {
+		return nil, ErrClosed
+	}
+	e.writeMu.Lock()
+	snap := e.snap.Load()
+	t := &Txn{env: e, snap: snap, write: true, txnid: snap.meta.txnid + 1, maxPg: snap.maxPg}
+	t.initDBs()
+	t.w = newWriteState(t)
+	return t, nil
+}
+
+// View runs fn in a read transaction.
+func (e *Env) View(fn func(*Txn) error) error {
+	t, err := e.BeginRead()
+	if err != nil {
+		return err
+	}
+	defer t.Abort()
+	return fn(t)
+}
+
+// Update runs fn in a write transaction, committing if fn returns nil.
+func (e *Env) Update(fn func(*Txn) error) error {
+	t, err := e.BeginWrite()
+	if err != nil {
+		return err
+	}
+	if err := fn(t); err != nil {
+		t.Abort()
+		return err
+	}
+	return t.Commit()
+}
+
+func (t *Txn) initDBs() {
+	infos := *t.env.dbs.Load()
+	t.dbs = make([]txnDB, len(infos), max(len(infos), 4))
+	t.dbs[freeDBI] = txnDB{rec: t.snap.meta.free, info: &infos[freeDBI], loaded: true}
+	t.dbs[mainDBI] = txnDB{rec: t.snap.meta.main, info: &infos[mainDBI], loaded: true}
+	for i := 2; i < len(infos); i++ {
+		t.dbs[i].info = &infos[i]
+	}
+}
+
+// ID returns the transaction id: the snapshot's for a read transaction, the one
+// it will commit as for a write transaction.
+func (t *Txn) ID() uint64 { return t.txnid }
+
+// Writable reports whether t is a write transaction.
+func (t *Txn) Writable() bool { return t.write }
+
+// Abort ends the transaction, discarding a write transaction's changes. Abort
+// after Commit or Abort does nothing.
+func (t *Txn) Abort() {
+	if t.done {
+		return
+	}
+	t.done = true
+	if !t.write {
+		t.env.readers.release(t.slot)
+		return
+	}
+	t.w.release()
+	t.env.writeMu.Unlock()
+}
+
+// usable checks that t may be used, and for a write op that it may write.
+func (t *Txn) usable(forWrite bool) error {
+	switch {
+	case t.done:
+		return fmt.Errorf("%w: transaction already ended", ErrBadTxn)
+	case forWrite && !t.write:
+		return fmt.Errorf("%w: read-only transaction", ErrBadTxn)
+	case t.failed != nil:
+		return fmt.Errorf("%w: an earlier write failed: %v", ErrBadTxn, t.failed)
+	}
+	return nil
+}
+
+// fail poisons a write transaction after an error that may have left it half-done.
+func (t *Txn) fail(err error) error {
+	if t.write && t.failed == nil {
+		t.failed = err
+	}
+	return err
+}
+
+// page returns page pgno: the transaction's own copy if dirty, else the map's.
+func (t *Txn) page(pgno uint64) (page, error) {
+	if t.w != nil {
+		if p, ok := t.w.dirty[pgno]; ok {
+			return p, nil
+		}
+	}
+	if pgno < 2 || pgno >= t.maxPg {
+		return nil, fmt.Errorf("%w: page %d out of bounds (%d pages)", ErrCorrupted, pgno, t.maxPg)
+	}
+	ps := uint64(t.env.psize)
+	off := pgno * ps
+	return page(t.env.mapData[off : off+ps : off+ps]), nil
+}
+
+// treePage returns a branch or leaf page and validates its header.
+func (t *Txn) treePage(pgno uint64) (page, error) {
+	p, err := t.page(pgno)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTreePage(p, pgno); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkTreePage validates what every access relies on: the flags, the page
+// number and the pointer-array bounds. Node bounds are checked where nodes are read.
+func checkTreePage(p page, pgno uint64) error {
+	f := p.flags() &^ pageDirty
+	lo, up := p.lower(), p.upper()
+	switch {
+	case f != pageBranch && f != pageLeaf && f != pageLeaf|pageLeaf2:
+		return fmt.Errorf("%w: page %d has flags %#x", ErrCorrupted, pgno, p.flags())
+	case p.pgno() != pgno:
+		return fmt.Errorf("%w: page %d claims to be page %d", ErrCorrupted, pgno, p.pgno())
+	case lo < pageHeaderSize || lo > up || up > len(p) || lo&1 != 0:
+		return fmt.Errorf("%w: page %d has bounds lower=%d upper=%d", ErrCorrupted, pgno, lo, up)
+	case f == pageBranch && lo == pageHeaderSize:
+		return fmt.Errorf("%w: branch page %d is empty", ErrCorrupted, pgno)
+	}
+	return nil
+}
+
+// nodeOff returns the offset of node i after checking that its header and key
+// lie inside the page.
+func nodeOff(p page, i int) (int, error) {
+	off := p.ptr(i)
+	if off < p.upper() || off+nodeHeaderSize > len(p) || off+nodeHeaderSize+p.nodeKSize(off) > len(p) {
+		return 0, fmt.Errorf("%w: page %d node %d at offset %d out of bounds", ErrCorrupted, p.pgno(), i, off)
+	}
+	return off, nil
+}
+
+// keyChecked returns key i of p with bounds checks (LEAF2 items included).
+func keyChecked(p page, i int) ([]byte, error) {
+	if p.isLeaf2() {
+		k := int(p.pad())
+		o := pageHeaderSize + i*k
+		if k == 0 || o+k > len(p) {
+			return nil, fmt.Errorf("%w: page %d LEAF2 item %d out of bounds", ErrCorrupted, p.pgno(), i)
+		}
+		return p[o : o+k : o+k], nil
+	}
+	off, err := nodeOff(p, i)
+	if err != nil {
+		return nil, err
+	}
+	return p.nodeKey(off), nil
+}
+
+// childAt returns the child page number of branch node i.
+func childAt(p page, i int) (uint64, error) {
+	off, err := nodeOff(p, i)
+	if err != nil {
+		return 0, err
+	}
+	return p.nodeChild(off), nil
+}
+
+// searchPage finds the first index whose key is >= key. In a branch page the
+// first key is ignored (it stands for everything below the second).
+func searchPage(p page, key []byte, cmp compareFunc) (idx int, exact bool, err error) {
+	lo, hi := 0, p.numKeys()
+	if p.isBranch() {
+		lo = 1
+	}
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		k, err := keyChecked(p, mid)
+		if err != nil {
+			return 0, false, err
+		}
+		c := cmp(k, key)
+		if c == 0 {
+			return mid, true, nil
+		}
+		if c < 0 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, false, nil
+}
+
+// leafData returns the value of leaf node i and its node flags. Overflow
+// values are followed to their run.
+func (t *Txn) leafData(p page, i int) ([]byte, uint16, error) {
+	off, err := nodeOff(p, i)
+	if err != nil {
+		return nil, 0, err
+	}
+	fl := p.nodeFlags(off)
+	ds := p.nodeDataSize(off)
+	start := off + nodeHeaderSize + p.nodeKSize(off)
+	if fl&nodeBig != 0 {
+		if start+8 > len(p) {
+			return nil, 0, fmt.Errorf("%w: page %d node %d overflow reference out of bounds", ErrCorrupted, p.pgno(), i)
+		}
+		v, err := t.overflowData(le.Uint64(p[start:]), ds)
+		return v, fl, err
+	}
+	if start+ds > len(p) {
+		return nil, 0, fmt.Errorf("%w: page %d node %d value out of bounds", ErrCorrupted, p.pgno(), i)
+	}
+	return p[start : start+ds : start+ds], fl, nil
+}
+
+// overflowData returns the size bytes of the value stored in the run at pgno.
+func (t *Txn) overflowData(pgno uint64, size int) ([]byte, error) {
+	if t.w != nil {
+		if p, ok := t.w.dirty[pgno]; ok {
+			if pageHeaderSize+size > len(p) {
+				return nil, fmt.Errorf("%w: overflow run %d too short", ErrCorrupted, pgno)
+			}
+			return p[pageHeaderSize : pageHeaderSize+size : pageHeaderSize+size], nil
+		}
+	}
+	first, err := t.page(pgno)
+	if err != nil {
+		return nil, err
+	}
+	n := uint64(first.overflowCount())
+	ps := uint64(t.env.psize)
+	if first.flags()&^pageDirty != pageOverflow || first.pgno() != pgno || n == 0 ||
+		pgno+n > t.maxPg || uint64(pageHeaderSize+size) > n*ps {
+		return nil, fmt.Errorf("%w: bad overflow run at page %d", ErrCorrupted, pgno)
+	}
+	off := pgno*ps + pageHeaderSize
+	return t.env.mapData[off : off+uint64(size) : off+uint64(size)], nil
+}
+
+// Get returns the value of key in dbi (the first value for a DupSort database).
+// Errors: ErrNotFound, ErrBadTxn, ErrCorrupted.
+func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
+	if t.done {
+		return nil, ErrBadTxn
+	}
+	db, err := t.db(dbi)
+	if err != nil {
+		return nil, err
+	}
+	pgno := db.rec.root
+	if pgno == invalidPgno {
+		return nil, ErrNotFound
+	}
+	cmp := db.info.cmp
+	for depth := 0; ; depth++ {
+		p, err := t.treePage(pgno)
+		if err != nil {
+			return nil, err
+		}
+		if depth >= maxDepth {
+			return nil, fmt.Errorf("%w: tree deeper than %d", ErrCorrupted, maxDepth)
+		}
+		idx, exact, err := searchPage(p, key, cmp)
+		if err != nil {
+			return nil, err
+		}
+		if p.isLeaf() {
+			if !exact {
+				return nil, ErrNotFound
+			}
+			v, fl, err := t.leafData(p, idx)
+			if err != nil {
+				return nil, err
+			}
+			if fl&nodeDupData != 0 {
+				return t.firstDup(db, v, fl)
+			}
+			return v, nil
+		}
+		if !exact {
+			idx--
+		}
+		if pgno, err = childAt(p, idx); err != nil {
+			return nil, err
+		}
+	}
+}
