@@ -150,7 +150,11 @@ func runModel(t *testing.T, seed uint64, txns int) {
 				err := txn.Del(dbi, k, nil)
 				_, had := m[d.name][string(k)]
 				if had && err != nil || !had && err != ErrNotFound {
-					for _, p := range scanAll(t, txn, dbi) { t.Logf("have %q %d", p.k, len(p.v)) }; st, _ := txn.Stat(dbi); t.Fatalf("seed %d txn %d op %d: db %q key %q del(had=%v): %v %+v", seed, i, j, d.name, k, had, err, st)
+					for _, p := range scanAll(t, txn, dbi) {
+						t.Logf("have %q %d", p.k, len(p.v))
+					}
+					st, _ := txn.Stat(dbi)
+					t.Fatalf("seed %d txn %d op %d: db %q key %q del(had=%v): %v %+v", seed, i, j, d.name, k, had, err, st)
 				}
 				delete(m[d.name], string(k))
 			default:
