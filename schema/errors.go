@@ -32,3 +32,18 @@ var (
 	// the attribute type does not have or that does not apply to it.
 	ErrInappropriateMatching = errors.New("schema: inappropriate matching")
 )
+
+// Entry check errors: returned inside *Error by CheckEntry and friends.
+var (
+	// ErrObjectClassViolation reports an entry whose object classes and
+	// attributes do not fit together (missing MUST, attribute not allowed,
+	// no or several structural chains).
+	ErrObjectClassViolation = errors.New("schema: object class violation")
+	// ErrConstraintViolation reports a SINGLE-VALUE type with several values
+	// or a user write to a NO-USER-MODIFICATION type.
+	ErrConstraintViolation = errors.New("schema: constraint violation")
+	// ErrValueExists reports the same value given twice for one attribute.
+	ErrValueExists = errors.New("schema: attribute or value exists")
+	// ErrNamingViolation reports an RDN value missing from the entry.
+	ErrNamingViolation = errors.New("schema: naming violation")
+)

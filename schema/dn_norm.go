@@ -1,0 +1,81 @@
+package schema
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// NormalizeDN returns the normalized form of dn: every attribute type is
+// replaced by the lower-cased primary name of its type (the numeric OID
+// for types without a name), every value by its equality-normalized form
+// (types without an equality rule keep their value), and the AVAs of each
+// multi-valued RDN are sorted by type, then value. Two DNs name the same
+// entry exactly when their normalized forms are Equal, and the String of a
+// normalized DN is a stable key.
+//
+// Errors are *Error values with code InvalidDNSyntax wrapping ErrInvalidDN
+// and, for unknown types, ErrUndefinedAttributeType. The result shares no
+// memory with dn.
+func (r *Registry) NormalizeDN(dn DN) (DN, error) {
+	out := make(DN, len(dn))
+	var buf []byte
+	for i, rdn := range dn {
+		nrdn := make(RDN, len(rdn))
+		for j, ava := range rdn {
+			at := r.AttributeType(ava.Type)
+			if at == nil {
+				return nil, &Error{Code: InvalidDNSyntax, Err: ErrUndefinedAttributeType,
+					Msg: fmt.Sprintf("invalid DN: undefined attribute type %q", ava.Type)}
+			}
+			val := ava.Value
+			if at.Equality != nil && at.Equality.Implemented() {
+				var err error
+				buf, err = at.Equality.Normalize(buf[:0], []byte(ava.Value))
+				if err != nil {
+					return nil, &Error{Code: InvalidDNSyntax, Err: ErrInvalidDN,
+						Msg: fmt.Sprintf("invalid DN: value of %q is invalid", ava.Type)}
+				}
+				val = string(buf)
+			}
+			nrdn[j] = AVA{Type: strings.ToLower(at.Name()), Value: val}
+		}
+		if len(nrdn) > 1 {
+			sort.Slice(nrdn, func(a, b int) bool {
+				if nrdn[a].Type != nrdn[b].Type {
+					return nrdn[a].Type < nrdn[b].Type
+				}
+				return nrdn[a].Value < nrdn[b].Value
+			})
+		}
+		out[i] = nrdn
+	}
+	return out, nil
+}
+
+// NormalizeDNString parses s and returns the String of its normalized
+// form, e.g. "CN=John  SMITH , DC=Example,dc=COM" gives
+// "cn=john smith,dc=example,dc=com". Errors as ParseDN and NormalizeDN.
+func (r *Registry) NormalizeDNString(s string) (string, error) {
+	dn, err := ParseDN(s)
+	if err != nil {
+		return "", &Error{Code: InvalidDNSyntax, Err: err, Msg: "invalid DN syntax"}
+	}
+	n, err := r.NormalizeDN(dn)
+	if err != nil {
+		return "", err
+	}
+	return n.String(), nil
+}
+
+// appendNormalizedDN is the distinguishedNameMatch normalizer.
+func (r *Registry) appendNormalizedDN(dst []byte, dn DN) ([]byte, error) {
+	if r == nil {
+		return append(dst, dn.String()...), nil
+	}
+	n, err := r.NormalizeDN(dn)
+	if err != nil {
+		return dst, ErrInvalidSyntax
+	}
+	return append(dst, n.String()...), nil
+}

@@ -1,0 +1,377 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+)
+
+// defSet is a batch of parsed definitions added to a Registry at once:
+// either every definition is added and resolved, or none is.
+type defSet struct {
+	syntaxes []*Syntax
+	rules    []*MatchingRule
+	attrs    []*AttributeType
+	classes  []*ObjectClass
+	uses     []*MatchingRuleUse
+	content  []*DITContentRule
+	macros   map[string]string
+}
+
+// adder applies a defSet, remembering what it added so it can roll back.
+type adder struct {
+	r        *Registry
+	keys     []func() // undo functions for map insertions
+	lens     [5]int
+	attrDone map[*AttributeType]int8 // 1 resolving, 2 resolved
+	ocDone   map[*ObjectClass]int8
+}
+
+func (r *Registry) apply(set *defSet) error {
+	a := &adder{r: r, attrDone: map[*AttributeType]int8{}, ocDone: map[*ObjectClass]int8{},
+		lens: [5]int{len(r.syntaxList), len(r.ruleList), len(r.attrList), len(r.classList), len(r.contentRules)}}
+	if err := a.run(set); err != nil {
+		a.rollback()
+		return err
+	}
+	for k, v := range set.macros {
+		r.macros[k] = v
+	}
+	return nil
+}
+
+func (a *adder) rollback() {
+	for i := len(a.keys) - 1; i >= 0; i-- {
+		a.keys[i]()
+	}
+	r := a.r
+	r.syntaxList = r.syntaxList[:a.lens[0]]
+	r.ruleList = r.ruleList[:a.lens[1]]
+	r.attrList = r.attrList[:a.lens[2]]
+	r.classList = r.classList[:a.lens[3]]
+	r.contentRules = r.contentRules[:a.lens[4]]
+}
+
+func insert[T any](a *adder, m map[string]T, key string, v T) {
+	old, had := m[key]
+	m[key] = v
+	a.keys = append(a.keys, func() {
+		if had {
+			m[key] = old
+		} else {
+			delete(m, key)
+		}
+	})
+}
+
+// claim checks oid and names against m. It returns skip=true when the
+// same OID is already defined with the same primary name (a file that
+// repeats a built-in definition), and ErrDuplicate on any conflict.
+func claim[T any](m map[string]T, kind, oid string, names []string, nameOf func(T) (string, []string)) (skip bool, err error) {
+	if !isNumericOID(oid) {
+		return false, fmt.Errorf("%w: %s %q: OID %q is not numeric (unknown macro?)", ErrUnresolved, kind, firstName(names, oid), oid)
+	}
+	if old, ok := m[oid]; ok {
+		_, oldNames := nameOf(old)
+		if len(names) == 0 || len(oldNames) > 0 && strings.EqualFold(oldNames[0], names[0]) {
+			return true, nil
+		}
+		return false, fmt.Errorf("%w: %s %s: OID already used by %q", ErrDuplicate, kind, oid, firstName(oldNames, oid))
+	}
+	for _, n := range names {
+		if old, ok := m[strings.ToLower(n)]; ok {
+			oldOID, _ := nameOf(old)
+			return false, fmt.Errorf("%w: %s name %q already used by %s", ErrDuplicate, kind, n, oldOID)
+		}
+	}
+	return false, nil
+}
+
+func (a *adder) run(set *defSet) error {
+	r := a.r
+	for _, s := range set.syntaxes {
+		if _, ok := r.syntaxes[s.OID]; ok {
+			continue
+		}
+		if !isNumericOID(s.OID) {
+			return fmt.Errorf("%w: syntax OID %q is not numeric", ErrUnresolved, s.OID)
+		}
+		if s.subst != "" {
+			target := r.syntaxes[a.expand(s.subst, set)]
+			if target == nil {
+				return fmt.Errorf("%w: syntax %s: X-SUBST %q", ErrUnresolved, s.OID, s.subst)
+			}
+			s.validate, s.Binary = target.validate, target.Binary
+		}
+		insert(a, r.syntaxes, s.OID, s)
+		r.syntaxList = append(r.syntaxList, s)
+	}
+	for _, mr := range set.rules {
+		if err := a.addRule(mr); err != nil {
+			return err
+		}
+	}
+	var newAttrs []*AttributeType
+	for _, at := range set.attrs {
+		skip, err := claim(r.attrs, "attribute type", at.OID, at.Names, func(o *AttributeType) (string, []string) { return o.OID, o.Names })
+		if err != nil {
+			return err
+		}
+		if skip {
+			continue
+		}
+		a.attrDone[at] = 0
+		a.index(r.attrs, at.OID, at.Names, at)
+		r.attrList = append(r.attrList, at)
+		newAttrs = append(newAttrs, at)
+	}
+	var newClasses []*ObjectClass
+	for _, oc := range set.classes {
+		skip, err := claim(r.classes, "object class", oc.OID, oc.Names, func(o *ObjectClass) (string, []string) { return o.OID, o.Names })
+		if err != nil {
+			return err
+		}
+		if skip {
+			continue
+		}
+		a.ocDone[oc] = 0
+		a.index(r.classes, oc.OID, oc.Names, oc)
+		r.classList = append(r.classList, oc)
+		newClasses = append(newClasses, oc)
+	}
+	for _, at := range newAttrs {
+		if err := a.resolveAttr(at); err != nil {
+			return err
+		}
+	}
+	for _, oc := range newClasses {
+		if err := a.resolveClass(oc); err != nil {
+			return err
+		}
+	}
+	for _, u := range set.uses {
+		if r.MatchingRule(u.OID) == nil {
+			return fmt.Errorf("%w: matching rule use for unknown rule %s", ErrUnresolved, u.OID)
+		}
+		insert(a, r.uses, u.OID, u)
+	}
+	for _, cr := range set.content {
+		if err := a.checkContentRule(cr); err != nil {
+			return err
+		}
+		r.contentRules = append(r.contentRules, cr)
+	}
+	return nil
+}
+
+func (a *adder) index(m any, oid string, names []string, v any) {
+	switch m := m.(type) {
+	case map[string]*AttributeType:
+		insert(a, m, oid, v.(*AttributeType))
+		for _, n := range names {
+			insert(a, m, strings.ToLower(n), v.(*AttributeType))
+		}
+	case map[string]*ObjectClass:
+		insert(a, m, oid, v.(*ObjectClass))
+		for _, n := range names {
+			insert(a, m, strings.ToLower(n), v.(*ObjectClass))
+		}
+	case map[string]*MatchingRule:
+		insert(a, m, oid, v.(*MatchingRule))
+		for _, n := range names {
+			insert(a, m, strings.ToLower(n), v.(*MatchingRule))
+		}
+	}
+}
+
+func (a *adder) expand(s string, set *defSet) string {
+	if v, ok := set.macros[strings.ToLower(s)]; ok {
+		return v
+	}
+	if v, ok := a.r.macros[strings.ToLower(s)]; ok {
+		return v
+	}
+	return s
+}
+
+func (a *adder) addRule(mr *MatchingRule) error {
+	r := a.r
+	skip, err := claim(r.rules, "matching rule", mr.OID, mr.Names, func(o *MatchingRule) (string, []string) { return o.OID, o.Names })
+	if err != nil || skip {
+		return err
+	}
+	mr.reg = r
+	mr.Syntax = r.syntaxes[mr.SyntaxOID]
+	if mr.impl != nil {
+		mr.Kind = mr.impl.kind
+	}
+	a.index(r.rules, mr.OID, mr.Names, mr)
+	r.ruleList = append(r.ruleList, mr)
+	return nil
+}
+
+func (a *adder) ruleRef(at *AttributeType, key, name string, want RuleKind) (*MatchingRule, error) {
+	if name == "" {
+		return nil, nil
+	}
+	mr := a.r.MatchingRule(name)
+	if mr == nil {
+		return nil, fmt.Errorf("%w: attribute type %q: %s %q", ErrUnresolved, at.Name(), key, name)
+	}
+	if mr.Kind != RuleUnknown && mr.Kind != want && !(want == RuleEquality && mr.impl.match != nil) {
+		return nil, fmt.Errorf("%w: attribute type %q: %s %q is not a rule of that kind", ErrUnresolved, at.Name(), key, name)
+	}
+	return mr, nil
+}
+
+func (a *adder) resolveAttr(at *AttributeType) error {
+	switch a.attrDone[at] {
+	case 1:
+		return fmt.Errorf("%w: attribute type %q: SUP cycle", ErrUnresolved, at.Name())
+	case 2:
+		return nil
+	}
+	a.attrDone[at] = 1
+	r := a.r
+	if at.SupName != "" {
+		at.Sup = r.AttributeType(at.SupName)
+		if at.Sup == nil {
+			return fmt.Errorf("%w: attribute type %q: SUP %q", ErrUnresolved, at.Name(), at.SupName)
+		}
+		if _, pending := a.attrDone[at.Sup]; pending {
+			if err := a.resolveAttr(at.Sup); err != nil {
+				return err
+			}
+		}
+		if at.Sup.Usage != at.Usage {
+			return fmt.Errorf("%w: attribute type %q: USAGE differs from its SUP %q", ErrUnresolved, at.Name(), at.SupName)
+		}
+		at.Equality, at.Ordering, at.Substr, at.Syntax = at.Sup.Equality, at.Sup.Ordering, at.Sup.Substr, at.Sup.Syntax
+		if at.SyntaxLen == 0 && at.SyntaxOID == "" {
+			at.SyntaxLen = at.Sup.SyntaxLen
+		}
+	}
+	if at.SyntaxOID != "" {
+		at.Syntax = r.syntaxes[at.SyntaxOID]
+		if at.Syntax == nil {
+			return fmt.Errorf("%w: attribute type %q: SYNTAX %q", ErrUnresolved, at.Name(), at.SyntaxOID)
+		}
+	}
+	var err error
+	for _, ref := range []struct {
+		key, name string
+		kind      RuleKind
+		dst       **MatchingRule
+	}{{"EQUALITY", at.EqualityName, RuleEquality, &at.Equality}, {"ORDERING", at.OrderingName, RuleOrdering, &at.Ordering},
+		{"SUBSTR", at.SubstrName, RuleSubstrings, &at.Substr}} {
+		var mr *MatchingRule
+		if mr, err = a.ruleRef(at, ref.key, ref.name, ref.kind); err != nil {
+			return err
+		}
+		if mr != nil {
+			*ref.dst = mr
+		}
+	}
+	at.Approx = a.approxFor(at)
+	a.attrDone[at] = 2
+	return nil
+}
+
+// approxFor picks the approximate rule for string-valued types; others
+// use their equality rule for ~= filters.
+func (a *adder) approxFor(at *AttributeType) *MatchingRule {
+	if at.Equality == nil {
+		return nil
+	}
+	switch at.Equality.Family() {
+	case "caseIgnore", "caseExact", "caseIgnoreList":
+		return a.r.rules[ruleDirectoryStringApprox]
+	case "caseIgnoreIA5", "caseExactIA5":
+		return a.r.rules[ruleIA5StringApprox]
+	}
+	return nil
+}
+
+func (a *adder) resolveClass(oc *ObjectClass) error {
+	switch a.ocDone[oc] {
+	case 1:
+		return fmt.Errorf("%w: object class %q: SUP cycle", ErrUnresolved, oc.Name())
+	case 2:
+		return nil
+	}
+	a.ocDone[oc] = 1
+	r := a.r
+	oc.Sups, oc.Must, oc.May = nil, nil, nil
+	for _, name := range oc.SupNames {
+		sup := r.ObjectClass(name)
+		if sup == nil {
+			return fmt.Errorf("%w: object class %q: SUP %q", ErrUnresolved, oc.Name(), name)
+		}
+		if _, pending := a.ocDone[sup]; pending {
+			if err := a.resolveClass(sup); err != nil {
+				return err
+			}
+		}
+		if sup.Kind != Abstract && sup.Kind != oc.Kind {
+			return fmt.Errorf("%w: object class %q (%s) cannot inherit from %q (%s)", ErrUnresolved, oc.Name(), oc.Kind, sup.Name(), sup.Kind)
+		}
+		oc.Sups = append(oc.Sups, sup)
+	}
+	seen := map[*AttributeType]bool{}
+	addAll := func(dst *[]*AttributeType, list []*AttributeType) {
+		for _, at := range list {
+			if !seen[at] {
+				seen[at] = true
+				*dst = append(*dst, at)
+			}
+		}
+	}
+	own := func(names []string, key string) ([]*AttributeType, error) {
+		var out []*AttributeType
+		for _, n := range names {
+			at := r.AttributeType(n)
+			if at == nil {
+				return nil, fmt.Errorf("%w: object class %q: %s %q", ErrUnresolved, oc.Name(), key, n)
+			}
+			out = append(out, at)
+		}
+		return out, nil
+	}
+	must, err := own(oc.MustNames, "MUST")
+	if err != nil {
+		return err
+	}
+	may, err := own(oc.MayNames, "MAY")
+	if err != nil {
+		return err
+	}
+	for _, s := range oc.Sups {
+		addAll(&oc.Must, s.Must)
+	}
+	addAll(&oc.Must, must)
+	for _, s := range oc.Sups {
+		addAll(&oc.May, s.May)
+	}
+	addAll(&oc.May, may)
+	a.ocDone[oc] = 2
+	return nil
+}
+
+func (a *adder) checkContentRule(cr *DITContentRule) error {
+	r := a.r
+	if oc := r.ObjectClass(cr.OID); oc == nil || oc.Kind != Structural {
+		return fmt.Errorf("%w: DIT content rule %s: no such structural object class", ErrUnresolved, cr.OID)
+	}
+	for _, n := range cr.Aux {
+		if r.ObjectClass(n) == nil {
+			return fmt.Errorf("%w: DIT content rule %s: AUX %q", ErrUnresolved, cr.OID, n)
+		}
+	}
+	for _, list := range [][]string{cr.Must, cr.May, cr.Not} {
+		for _, n := range list {
+			if r.AttributeType(n) == nil {
+				return fmt.Errorf("%w: DIT content rule %s: attribute %q", ErrUnresolved, cr.OID, n)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,381 @@
+package schema
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Validators for the RFC 4517 syntaxes. Each reports whether v is a valid
+// LDAP-specific encoding of a value of its syntax. They never allocate on
+// the common path.
+
+func validAny(*Registry, []byte) bool { return true }
+
+func validDirectoryString(_ *Registry, v []byte) bool { return len(v) > 0 && utf8.Valid(v) }
+
+func validIA5(_ *Registry, v []byte) bool {
+	for _, c := range v {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isPrintableChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("'()+,-./:? =", c) >= 0
+}
+
+func validPrintable(_ *Registry, v []byte) bool {
+	for _, c := range v {
+		if !isPrintableChar(c) {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
+func validNumericString(_ *Registry, v []byte) bool {
+	for _, c := range v {
+		if c != ' ' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return len(v) > 0
+}
+
+func validCountry(r *Registry, v []byte) bool { return len(v) == 2 && validPrintable(r, v) }
+
+func validInteger(_ *Registry, v []byte) bool {
+	s := v
+	if len(s) > 0 && s[0] == '-' {
+		s = s[1:]
+		if len(s) == 1 && s[0] == '0' {
+			return false // "-0" is not allowed
+		}
+	}
+	if len(s) == 0 || len(s) > 1 && s[0] == '0' {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func validBoolean(_ *Registry, v []byte) bool { return string(v) == "TRUE" || string(v) == "FALSE" }
+
+func validDN(_ *Registry, v []byte) bool {
+	_, err := ParseDN(string(v))
+	return err == nil && utf8.Valid(v)
+}
+
+// validNameAndOptionalUID: distinguishedName [ SHARP BitString ].
+func validNameAndOptionalUID(r *Registry, v []byte) bool {
+	dn, uid := splitNameUID(v)
+	if uid != nil && !validBitString(r, uid) {
+		return false
+	}
+	return validDN(r, dn)
+}
+
+// splitNameUID splits "dn#'0101'B" at the last '#' that starts a BitString.
+func splitNameUID(v []byte) (dn, uid []byte) {
+	if i := bytes.LastIndexByte(v, '#'); i >= 0 && i+1 < len(v) && v[i+1] == '\'' && bytes.HasSuffix(v, []byte("'B")) {
+		return v[:i], v[i+1:]
+	}
+	return v, nil
+}
+
+func validBitString(_ *Registry, v []byte) bool {
+	if len(v) < 3 || v[0] != '\'' || !bytes.HasSuffix(v, []byte("'B")) {
+		return false
+	}
+	for _, c := range v[1 : len(v)-2] {
+		if c != '0' && c != '1' {
+			return false
+		}
+	}
+	return true
+}
+
+func validOID(_ *Registry, v []byte) bool { return isDescr(string(v)) || isNumericOID(string(v)) }
+
+func validGeneralizedTime(_ *Registry, v []byte) bool {
+	_, err := parseGeneralizedTime(v)
+	return err == nil
+}
+
+func validUTCTime(_ *Registry, v []byte) bool {
+	_, err := parseUTCTime(v)
+	return err == nil
+}
+
+func validTelephone(r *Registry, v []byte) bool { return validPrintable(r, v) }
+
+// validPostalAddress: line *( DOLLAR line ), lines non-empty UTF-8, with
+// '$' and '\' escaped as \24 and \5C.
+func validPostalAddress(_ *Registry, v []byte) bool {
+	if !utf8.Valid(v) {
+		return false
+	}
+	for _, line := range bytes.Split(v, []byte("$")) {
+		if len(line) == 0 {
+			return false
+		}
+		for i := 0; i < len(line); i++ {
+			if line[i] == '\\' {
+				if i+2 >= len(line) {
+					return false
+				}
+				if e := strings.ToUpper(string(line[i+1 : i+3])); e != "24" && e != "5C" {
+					return false
+				}
+				i += 2
+			}
+		}
+	}
+	return true
+}
+
+func validUUID(_ *Registry, v []byte) bool {
+	_, ok := parseUUID(v)
+	return ok
+}
+
+// parseUUID decodes the RFC 4122 string form into 16 bytes.
+func parseUUID(v []byte) ([16]byte, bool) {
+	var u [16]byte
+	if len(v) != 36 {
+		return u, false
+	}
+	j := 0
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if v[i] != '-' {
+				return u, false
+			}
+			continue
+		}
+		if !isHex(v[i]) || !isHex(v[i+1]) {
+			return u, false
+		}
+		u[j] = unhex(v[i])<<4 | unhex(v[i+1])
+		j++
+		i++
+	}
+	return u, true
+}
+
+// validSubstringAssertion: [initial] STAR *(any STAR) [final] with '*' and
+// '\' escaped as \2A and \5C.
+func validSubstringAssertion(_ *Registry, v []byte) bool {
+	return bytes.IndexByte(v, '*') >= 0 && utf8.Valid(v)
+}
+
+func validFacsimile(r *Registry, v []byte) bool {
+	parts := strings.Split(string(v), "$")
+	if !validPrintable(r, []byte(parts[0])) {
+		return false
+	}
+	for _, p := range parts[1:] {
+		switch p {
+		case "twoDimensional", "fineResolution", "unlimitedLength", "b4Length", "a3Width", "b4Width", "uncompressed":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func validDeliveryMethod(_ *Registry, v []byte) bool {
+	for _, p := range strings.Split(string(v), "$") {
+		switch strings.TrimSpace(p) {
+		case "any", "mhs", "physical", "telex", "teletex", "g3fax", "g4fax", "ia5", "videotex", "telephone":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func validTelex(r *Registry, v []byte) bool {
+	parts := strings.Split(string(v), "$")
+	if len(parts) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if !validPrintable(r, []byte(p)) {
+			return false
+		}
+	}
+	return true
+}
+
+func validTeletexID(r *Registry, v []byte) bool {
+	parts := strings.Split(string(v), "$")
+	return validPrintable(r, []byte(parts[0]))
+}
+
+func validOtherMailbox(r *Registry, v []byte) bool {
+	typ, box, ok := strings.Cut(string(v), "$")
+	return ok && validPrintable(r, []byte(typ)) && validIA5(r, []byte(box))
+}
+
+// validNetgroupTriple: "(" host "," user "," domain ")" (RFC 2307).
+func validNetgroupTriple(_ *Registry, v []byte) bool {
+	s := string(v)
+	return strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && strings.Count(s, ",") == 2
+}
+
+// validBootParameter: key "=" server ":" path (RFC 2307).
+func validBootParameter(_ *Registry, v []byte) bool {
+	k, rest, ok := strings.Cut(string(v), "=")
+	return ok && k != "" && strings.Contains(rest, ":")
+}
+
+func validNonEmpty(_ *Registry, v []byte) bool { return len(v) > 0 }
+
+// validCSN: timestamp "#" count "#" sid "#" mod, e.g.
+// 20240101120000.000000Z#000000#000#000000.
+func validCSN(_ *Registry, v []byte) bool {
+	parts := strings.Split(string(v), "#")
+	if len(parts) != 4 {
+		return false
+	}
+	if _, err := parseGeneralizedTime([]byte(parts[0])); err != nil {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if _, err := strconv.ParseUint(p, 16, 32); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func descValidator(parse func(string) error) func(*Registry, []byte) bool {
+	return func(_ *Registry, v []byte) bool { return parse(string(v)) == nil }
+}
+
+// parseGeneralizedTime parses RFC 4517 GeneralizedTime: YYYYMMDDHH[MM[SS]]
+// [(.|,)fraction] (Z | (+|-)HH[MM]). A fraction applies to the last field given.
+func parseGeneralizedTime(v []byte) (time.Time, error) {
+	s := string(v)
+	bad := func() (time.Time, error) { return time.Time{}, ErrInvalidSyntax }
+	digits := 0
+	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	if digits != 10 && digits != 12 && digits != 14 {
+		return bad()
+	}
+	num := func(i, n int) int { x, _ := strconv.Atoi(s[i : i+n]); return x }
+	year, mon, day, hour := num(0, 4), num(4, 2), num(6, 2), num(8, 2)
+	min, sec := 0, 0
+	if digits >= 12 {
+		min = num(10, 2)
+	}
+	if digits == 14 {
+		sec = num(12, 2)
+	}
+	if mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60 {
+		return bad()
+	}
+	rest := s[digits:]
+	var frac time.Duration
+	if rest != "" && (rest[0] == '.' || rest[0] == ',') {
+		n := 1
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return bad()
+		}
+		f, _ := strconv.ParseFloat("0."+rest[1:n], 64)
+		unit := time.Second
+		switch digits {
+		case 10:
+			unit = time.Hour
+		case 12:
+			unit = time.Minute
+		}
+		frac = time.Duration(f * float64(unit))
+		if digits == 14 {
+			// keep nanosecond precision exactly for seconds fractions
+			fs := rest[1:n]
+			if len(fs) > 9 {
+				fs = fs[:9]
+			}
+			ns, _ := strconv.Atoi(fs + strings.Repeat("0", 9-len(fs)))
+			frac = time.Duration(ns)
+		}
+		rest = rest[n:]
+	}
+	loc := time.UTC
+	switch {
+	case rest == "Z":
+	case len(rest) == 3 || len(rest) == 5:
+		if rest[0] != '+' && rest[0] != '-' {
+			return bad()
+		}
+		for i := 1; i < len(rest); i++ {
+			if rest[i] < '0' || rest[i] > '9' {
+				return bad()
+			}
+		}
+		oh, om := num(len(s)-len(rest)+1, 2), 0
+		if len(rest) == 5 {
+			om = num(len(s)-len(rest)+3, 2)
+		}
+		if oh > 23 || om > 59 {
+			return bad()
+		}
+		off := oh*3600 + om*60
+		if rest[0] == '-' {
+			off = -off
+		}
+		loc = time.FixedZone("", off)
+	default:
+		return bad()
+	}
+	t := time.Date(year, time.Month(mon), day, hour, min, sec, 0, loc)
+	if t.Day() != day && sec != 60 {
+		return bad() // e.g. February 30
+	}
+	return t.Add(frac).UTC(), nil
+}
+
+// parseUTCTime parses RFC 4517 UTCTime: YYMMDDHHMM[SS](Z|(+|-)HHMM).
+func parseUTCTime(v []byte) (time.Time, error) {
+	if len(v) < 11 {
+		return time.Time{}, ErrInvalidSyntax
+	}
+	yy, err := strconv.Atoi(string(v[:2]))
+	if err != nil || v[0] == '-' || v[0] == '+' {
+		return time.Time{}, ErrInvalidSyntax
+	}
+	century := "20"
+	if yy >= 50 {
+		century = "19"
+	}
+	rest := v[10:]
+	secs := []byte{}
+	if len(rest) >= 2 && rest[0] >= '0' && rest[0] <= '9' {
+		secs, rest = rest[:2], rest[2:]
+	}
+	if len(rest) != 1 && len(rest) != 5 {
+		return time.Time{}, ErrInvalidSyntax
+	}
+	g := append([]byte(century), v[:10]...)
+	g = append(g, secs...)
+	if len(secs) == 0 {
+		g = append(g, "00"...)
+	}
+	return parseGeneralizedTime(append(g, rest...))
+}
