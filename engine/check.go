@@ -1,4 +1,372 @@
 package engine
 
-// Check verifies the structure of the current snapshot. (Filled in below.)
-func Check(env *Env) error { return nil }
+import (
+	"errors"
+	"fmt"
+)
+
+// Check verifies the structure of the environment's current snapshot and
+// returns nil or an error wrapping ErrCorrupted that lists what is wrong
+// (at most 20 problems). It checks, for every tree (free DB, main DB, named
+// DBs, duplicate sub-databases): page flags, page numbers and bounds, key
+// order within pages and against the separators above them, uniform depth,
+// branch pages with at least two children, no empty non-root pages, and that
+// the stored page counters and entry counts equal what the walk finds; then
+// that every page 2..last_pg is used by exactly one tree or listed free exactly
+// once, and that free lists are well formed.
+//
+// Check reads one snapshot in a read transaction and may run while the
+// environment is in use.
+func Check(env *Env) error {
+	txn, err := env.BeginRead()
+	if err != nil {
+		return err
+	}
+	defer txn.Abort()
+	return txn.Check()
+}
+
+// Check verifies t's snapshot; see the package function Check.
+func (t *Txn) Check() error {
+	ck := &checker{t: t, owner: make([]uint8, t.snap.meta.lastPg+1)}
+	ck.owner[0], ck.owner[1] = ownMeta, ownMeta
+	ck.checkTree("free DB", t.snap.meta.free, dbIntegerKey, false)
+	ck.checkTree("main DB", t.snap.meta.main, t.snap.meta.main.flags, true)
+	ck.checkFreeLists()
+	ck.checkAccounting()
+	if len(ck.problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrCorrupted, errors.Join(ck.problems...))
+}
+
+const (
+	ownNone uint8 = iota
+	ownMeta
+	ownTree
+	ownFree
+)
+
+type checker struct {
+	t        *Txn
+	owner    []uint8 // per page number: who uses it
+	problems []error
+	named    []namedRec
+	freeRecs []dbRecord
+}
+
+type namedRec struct {
+	name string
+	rec  dbRecord
+}
+
+const maxProblems = 20
+
+func (ck *checker) fail(format string, args ...any) {
+	if len(ck.problems) < maxProblems {
+		ck.problems = append(ck.problems, fmt.Errorf(format, args...))
+	}
+}
+
+func (ck *checker) claim(pgno uint64, n int, who uint8, tree string) bool {
+	for i := uint64(0); i < uint64(n); i++ {
+		pg := pgno + i
+		if pg >= uint64(len(ck.owner)) {
+			ck.fail("%s: page %d beyond last page %d", tree, pg, len(ck.owner)-1)
+			return false
+		}
+		if ck.owner[pg] != ownNone {
+			ck.fail("%s: page %d is used twice", tree, pg)
+			return false
+		}
+		ck.owner[pg] = who
+	}
+	return true
+}
+
+// treeCount is what a walk finds in one tree.
+type treeCount struct {
+	branch, leaf, overflow, entries uint64
+}
+
+// checkTree walks one tree and compares its record. isMain collects named
+// databases, which are walked afterwards.
+func (ck *checker) checkTree(name string, rec dbRecord, flags uint16, isMain bool) {
+	if rec.root == invalidPgno {
+		if rec.depth != 0 || rec.branch+rec.leaf+rec.overflow+rec.entries != 0 {
+			ck.fail("%s: empty tree with non-zero counters", name)
+		}
+		return
+	}
+	if rec.depth == 0 || rec.depth > maxDepth {
+		ck.fail("%s: depth %d with root %d", name, rec.depth, rec.root)
+		return
+	}
+	info := dbInfo{flags: flags}
+	info.cmp, info.dcmp = comparators(flags)
+	if name == "free DB" {
+		info.cmp = cmpUint64
+	}
+	var cnt treeCount
+	w := treeWalk{ck: ck, name: name, info: &info, depth: int(rec.depth), isMain: isMain, cnt: &cnt,
+		isFree: name == "free DB"}
+	w.page(rec.root, 1, nil, nil)
+	if cnt != (treeCount{rec.branch, rec.leaf, rec.overflow, rec.entries}) {
+		ck.fail("%s: record says %d branch, %d leaf, %d overflow pages, %d entries; tree has %d, %d, %d, %d",
+			name, rec.branch, rec.leaf, rec.overflow, rec.entries, cnt.branch, cnt.leaf, cnt.overflow, cnt.entries)
+	}
+	if isMain {
+		named := ck.named
+		ck.named = nil
+		for _, n := range named {
+			ck.checkTree(fmt.Sprintf("database %q", n.name), n.rec, n.rec.flags, false)
+		}
+	}
+}
+
+type treeWalk struct {
+	ck     *checker
+	name   string
+	info   *dbInfo
+	depth  int
+	isMain bool
+	isFree bool
+	dupOf  []byte // set when walking a duplicate sub-database
+	cnt    *treeCount
+}
+
+// page checks page pgno at the given level; every key must lie in [lo, hi).
+func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
+	ck := w.ck
+	if !ck.claim(pgno, 1, ownTree, w.name) {
+		return
+	}
+	p, err := ck.t.treePage(pgno)
+	if err != nil {
+		ck.fail("%s: %v", w.name, err)
+		return
+	}
+	n := p.numKeys()
+	leaf := p.isLeaf()
+	switch {
+	case leaf && level != w.depth:
+		ck.fail("%s: leaf page %d at level %d of %d", w.name, pgno, level, w.depth)
+		return
+	case !leaf && level >= w.depth:
+		ck.fail("%s: branch page %d at level %d of %d", w.name, pgno, level, w.depth)
+		return
+	case leaf && n == 0 && level > 1:
+		ck.fail("%s: empty leaf page %d", w.name, pgno)
+	case !leaf && n < 2 && !w.isFree:
+		ck.fail("%s: branch page %d has %d children", w.name, pgno, n)
+	}
+	if p.isLeaf2() != (leaf && w.dupOf != nil && w.info.flags&dbDupFixed != 0) {
+		ck.fail("%s: page %d has flags %#x", w.name, pgno, p.flags())
+		return
+	}
+	if !p.isLeaf2() && !ck.nodesInBounds(p, w.name) {
+		return
+	}
+	cmp := w.info.cmp
+	if w.dupOf != nil {
+		cmp = w.info.dcmp
+	}
+	var prev []byte
+	for i := 0; i < n; i++ {
+		k, _ := keyChecked(p, i)
+		if !leaf && i == 0 {
+			if len(k) != 0 {
+				ck.fail("%s: branch page %d first key is not empty", w.name, pgno)
+			}
+			k = lo
+		} else {
+			if prev != nil && cmp(prev, k) >= 0 {
+				ck.fail("%s: page %d keys %d and %d out of order", w.name, pgno, i-1, i)
+			}
+			if lo != nil && cmp(k, lo) < 0 || hi != nil && cmp(k, hi) >= 0 {
+				ck.fail("%s: page %d key %d outside its parent's separators", w.name, pgno, i)
+			}
+		}
+		prev = k
+		if leaf {
+			w.leafNode(p, i, k)
+			continue
+		}
+		var next []byte
+		if i+1 < n {
+			next, _ = keyChecked(p, i+1)
+		} else {
+			next = hi
+		}
+		w.page(p.nodeChild(p.ptr(i)), level+1, k, next)
+	}
+	if leaf {
+		w.cnt.leaf++
+	} else {
+		w.cnt.branch++
+	}
+}
+
+// nodesInBounds checks every node's extent and that nodes do not overlap.
+func (ck *checker) nodesInBounds(p page, tree string) bool {
+	n := p.numKeys()
+	for i := 0; i < n; i++ {
+		off, err := nodeOff(p, i)
+		if err != nil {
+			ck.fail("%s: %v", tree, err)
+			return false
+		}
+		end := off + nodeHeaderSize + p.nodeKSize(off)
+		if p.isLeaf() {
+			if p.nodeFlags(off)&nodeBig != 0 {
+				end += 8
+			} else {
+				end += p.nodeDataSize(off)
+			}
+		}
+		if end > len(p) || off&1 != 0 {
+			ck.fail("%s: page %d node %d extends past the page", tree, p.pgno(), i)
+			return false
+		}
+	}
+	return true
+}
+
+// leafNode checks one leaf node's value: overflow runs, named DB records,
+// duplicates.
+func (w *treeWalk) leafNode(p page, i int, key []byte) {
+	ck := w.ck
+	if p.isLeaf2() {
+		w.cnt.entries++
+		return
+	}
+	off := p.ptr(i)
+	fl := p.nodeFlags(off)
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	size := p.nodeDataSize(off)
+	switch {
+	case w.dupOf != nil:
+		if fl != 0 || size != 0 {
+			ck.fail("%s: duplicate node with flags %#x size %d", w.name, fl, size)
+		}
+		w.cnt.entries++
+	case fl == 0:
+		w.cnt.entries++
+	case fl == nodeBig:
+		run := le.Uint64(p[data:])
+		first, err := ck.t.page(run)
+		if err != nil || first.flags()&^pageDirty != pageOverflow || first.pgno() != run {
+			ck.fail("%s: bad overflow run at page %d", w.name, run)
+			return
+		}
+		np := first.overflowCount()
+		if np < overflowPages(size, len(p)) && np < 1 || pageHeaderSize+size > np*len(p) {
+			ck.fail("%s: overflow run %d of %d pages holds %d bytes", w.name, run, np, size)
+		}
+		ck.claim(run, np, ownTree, w.name)
+		w.cnt.overflow += uint64(np)
+		w.cnt.entries++
+	case fl == nodeSubData && w.isMain:
+		if size != dbRecordSize {
+			ck.fail("%s: named database %q record of %d bytes", w.name, key, size)
+			return
+		}
+		ck.named = append(ck.named, namedRec{string(key), decodeRecord(p[data:])})
+		w.cnt.entries++
+	case fl&nodeDupData != 0 && w.info.flags&dbDupSort != 0:
+		w.cnt.entries += ck.checkDups(w, p[data:data+size], fl, key)
+	default:
+		ck.fail("%s: page %d node %d has flags %#x", w.name, p.pgno(), i, fl)
+	}
+}
+
+// checkDups checks the values of one DupSort key and returns how many there are.
+func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint64 {
+	name := fmt.Sprintf("%s key %x", w.name, key)
+	if fl&nodeSubData != 0 {
+		if len(v) != dbRecordSize {
+			ck.fail("%s: sub-database record of %d bytes", name, len(v))
+			return 0
+		}
+		rec := decodeRecord(v)
+		var cnt treeCount
+		sub := treeWalk{ck: ck, name: name, info: w.info, depth: int(rec.depth), dupOf: key, cnt: &cnt}
+		if rec.root == invalidPgno || rec.depth == 0 {
+			ck.fail("%s: empty duplicate sub-database", name)
+			return 0
+		}
+		sub.page(rec.root, 1, nil, nil)
+		if cnt != (treeCount{rec.branch, rec.leaf, rec.overflow, rec.entries}) {
+			ck.fail("%s: sub-database record disagrees with its tree", name)
+		}
+		return cnt.entries
+	}
+	sp := page(v)
+	if len(v) < pageHeaderSize || sp.flags()&(pageLeaf|pageSubP) != pageLeaf|pageSubP ||
+		sp.lower() < pageHeaderSize || sp.lower() > sp.upper() || sp.upper() > len(v) {
+		ck.fail("%s: bad sub-page", name)
+		return 0
+	}
+	n := sp.numKeys()
+	if !sp.isLeaf2() && !ck.nodesInBounds(sp, name) {
+		return 0
+	}
+	var prev []byte
+	for i := 0; i < n; i++ {
+		k, err := keyChecked(sp, i)
+		if err != nil {
+			ck.fail("%s: %v", name, err)
+			return 0
+		}
+		if prev != nil && w.info.dcmp(prev, k) >= 0 {
+			ck.fail("%s: sub-page values %d and %d out of order", name, i-1, i)
+		}
+		prev = k
+	}
+	return uint64(n)
+}
+
+// checkFreeLists marks every page listed in the free DB.
+func (ck *checker) checkFreeLists() {
+	t := ck.t
+	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	k, v, _, err := c.move(First)
+	for err == nil {
+		if len(k) != 8 {
+			ck.fail("free DB: key of %d bytes", len(k))
+		} else if id := le.Uint64(k); id == 0 || id > t.snap.meta.txnid {
+			ck.fail("free DB: record for transaction %d (last is %d)", id, t.snap.meta.txnid)
+		}
+		pages, derr := decodeFreeList(v, uint64(len(ck.owner)))
+		if derr != nil {
+			ck.fail("free DB record %x: %v", k, derr)
+		}
+		for _, pg := range pages {
+			if ck.owner[pg] != ownNone {
+				ck.fail("free DB: page %d is listed free but is in use or listed twice", pg)
+			} else {
+				ck.owner[pg] = ownFree
+			}
+		}
+		k, v, _, err = c.move(Next)
+	}
+	if err != ErrNotFound {
+		ck.fail("free DB: %v", err)
+	}
+}
+
+// checkAccounting reports pages neither used nor free (leaks).
+func (ck *checker) checkAccounting() {
+	leaked := 0
+	for pg, o := range ck.owner {
+		if o == ownNone {
+			if leaked < 5 {
+				ck.fail("page %d is neither used nor free", pg)
+			}
+			leaked++
+		}
+	}
+	if leaked >= 5 {
+		ck.fail("%d pages are neither used nor free", leaked)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,5 +136,38 @@ func TestFixtures_MainDB_matchesMdbDump(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestCheck_fixtures_pass(t *testing.T) {
+	for _, name := range []string{"plain", "deep", "subdbs", "overflow", "freelist", "compacted", "integerkey", "dupsort", "dupfixed"} {
+		t.Run(name, func(t *testing.T) {
+			env, err := Open(copyFixture(t, name), &Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			if err := Check(env); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestCheck_damagedPage_reported(t *testing.T) {
+	dir := copyFixture(t, "deep")
+	path := filepath.Join(dir, "data.mdb")
+	b, _ := os.ReadFile(path)
+	// Swap two pointers of the root's first child level: keys go out of order.
+	root := 2 * 4096
+	copy(b[root+18:root+20], b[root+20:root+22])
+	os.WriteFile(path, b, 0o644)
+	env, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := Check(env); !errors.Is(err, ErrCorrupted) {
+		t.Fatalf("Check = %v, want ErrCorrupted", err)
 	}
 }
