@@ -19,7 +19,9 @@ import (
 //   - goldap panics on some malformed input (an empty BOOLEAN), so decoding runs
 //     under recover and a panic becomes ErrMalformed;
 //   - a few fields have no accessor (bind version and SASL credentials, ModifyDN
-//     fields, extensible match); they are read by reflection on the pinned structs;
+//     fields); they are read by reflection on the pinned structs;
+//   - search filters are decoded by filter.go (goldap requires the optional
+//     dnAttributes of an extensible match); goldap sees a placeholder filter;
 //   - the subordinate search scope (3) and the increment modification (RFC 4525)
 //     are added to goldap's enumeration tables, which otherwise reject them.
 
@@ -55,6 +57,7 @@ type frame struct {
 	kind     opKind
 	op       message.ProtocolOp
 	controls []rawControl
+	filter   *schema.Filter // search requests only
 }
 
 // decodeFrame decodes one complete LDAPMessage PDU. scratch is reused between calls
@@ -78,6 +81,7 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	if err != nil || id < 0 {
 		return f, fmt.Errorf("%w: invalid message ID", ErrMalformed)
 	}
+	opStart := er.off
 	opElem, err := er.next()
 	if err != nil {
 		return f, fmt.Errorf("%w: protocolOp: %v", ErrMalformed, err)
@@ -107,9 +111,16 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	}
 	var w berBuf
 	w.b = (*scratch)[:0]
-	w.b = append(w.b, berSequence)
-	w.length(opEnd)
-	w.b = append(w.b, env.Content[:opEnd]...)
+	m := w.begin(berSequence)
+	w.b = append(w.b, env.Content[:opStart]...)
+	if opElem.Tag == tagSearchRequest {
+		if f.filter, err = splitSearchFilter(&w, opElem.Content); err != nil {
+			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+	} else {
+		w.b = append(w.b, env.Content[opStart:opEnd]...)
+	}
+	w.end(m)
 	*scratch = w.b
 	msg, err := goldapRead(w.b)
 	if err != nil {
@@ -144,6 +155,38 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	return f, nil
 }
 
+// tagSearchRequest is the SearchRequest protocolOp tag.
+const tagSearchRequest = berClassApplication | berConstructed | 3
+
+// placeholderFilter is (objectClass=*), what goldap sees instead of the real filter.
+var placeholderFilter = []byte{tagFilterPresent, 11, 'o', 'b', 'j', 'e', 'c', 't', 'C', 'l', 'a', 's', 's'}
+
+// splitSearchFilter appends the SearchRequest to w with its filter replaced by the
+// placeholder, and decodes the real filter.
+func splitSearchFilter(w *berBuf, content []byte) (*schema.Filter, error) {
+	r := berReader{buf: content}
+	for i := 0; i < 6; i++ { // baseObject, scope, derefAliases, sizeLimit, timeLimit, typesOnly
+		if _, err := r.next(); err != nil {
+			return nil, err
+		}
+	}
+	filterStart := r.off
+	fe, err := r.next()
+	if err != nil {
+		return nil, err
+	}
+	filter, err := decodeFilter(fe, 0)
+	if err != nil {
+		return nil, err
+	}
+	s := w.begin(tagSearchRequest)
+	w.b = append(w.b, content[:filterStart]...)
+	w.b = append(w.b, placeholderFilter...)
+	w.b = append(w.b, content[r.off:]...)
+	w.end(s)
+	return filter, nil
+}
+
 // goldapRead runs goldap's decoder, turning its panics on hostile input into errors.
 func goldapRead(b []byte) (msg message.LDAPMessage, err error) {
 	defer func() {
@@ -165,105 +208,6 @@ func optString(v reflect.Value) (string, bool) {
 		return "", false
 	}
 	return v.Elem().String(), true
-}
-
-// convertFilter turns a goldap filter into a schema.Filter.
-func convertFilter(f message.Filter, depth int) (*schema.Filter, error) {
-	if depth > 100 {
-		return nil, fmt.Errorf("filter nested too deeply")
-	}
-	switch v := f.(type) {
-	case message.FilterAnd:
-		return convertFilterSet(schema.FilterAnd, v, depth)
-	case message.FilterOr:
-		return convertFilterSet(schema.FilterOr, v, depth)
-	case message.FilterNot:
-		c, err := convertFilter(v.Filter, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		return &schema.Filter{Op: schema.FilterNot, Children: []*schema.Filter{c}}, nil
-	case message.FilterEqualityMatch:
-		return &schema.Filter{Op: schema.FilterEquality, Attr: string(v.AttributeDesc()), Value: []byte(v.AssertionValue())}, nil
-	case message.FilterGreaterOrEqual:
-		return &schema.Filter{Op: schema.FilterGreaterOrEqual, Attr: string(v.AttributeDesc()), Value: []byte(v.AssertionValue())}, nil
-	case message.FilterLessOrEqual:
-		return &schema.Filter{Op: schema.FilterLessOrEqual, Attr: string(v.AttributeDesc()), Value: []byte(v.AssertionValue())}, nil
-	case message.FilterApproxMatch:
-		return &schema.Filter{Op: schema.FilterApprox, Attr: string(v.AttributeDesc()), Value: []byte(v.AssertionValue())}, nil
-	case message.FilterPresent:
-		return &schema.Filter{Op: schema.FilterPresent, Attr: string(v)}, nil
-	case message.FilterSubstrings:
-		out := &schema.Filter{Op: schema.FilterSubstrings, Attr: string(v.Type_())}
-		for _, s := range v.Substrings() {
-			switch s := s.(type) {
-			case message.SubstringInitial:
-				out.Initial = []byte(s)
-			case message.SubstringAny:
-				out.Any = append(out.Any, []byte(s))
-			case message.SubstringFinal:
-				out.Final = []byte(s)
-			}
-		}
-		return out, nil
-	case message.FilterExtensibleMatch:
-		out := &schema.Filter{Op: schema.FilterExtensible}
-		out.MatchingRule, _ = optString(field(v, "matchingRule"))
-		out.Attr, _ = optString(field(v, "type_"))
-		out.Value = []byte(field(v, "matchValue").String())
-		out.DNAttributes = field(v, "dnAttributes").Bool()
-		if out.MatchingRule == "" && out.Attr == "" {
-			return nil, fmt.Errorf("extensible match without type or matching rule")
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("unknown filter %T", f)
-}
-
-func convertFilterSet(op schema.FilterOp, set []message.Filter, depth int) (*schema.Filter, error) {
-	out := &schema.Filter{Op: op, Children: make([]*schema.Filter, 0, len(set))}
-	for _, c := range set {
-		cf, err := convertFilter(c, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		out.Children = append(out.Children, cf)
-	}
-	return out, nil
-}
-
-// decodeFilterBER decodes one BER Filter (the assertion control's value) by wrapping
-// it in a minimal SearchRequest for goldap, whose filter reader is not exported.
-func decodeFilterBER(v []byte) (*schema.Filter, error) {
-	r := berReader{buf: v}
-	if _, err := r.next(); err != nil || r.more() {
-		return nil, fmt.Errorf("value is not one filter")
-	}
-	var op berBuf
-	s := op.begin(berClassApplication | berConstructed | 3)
-	op.string(berOctetString, "")
-	op.int(berEnumerated, 0)
-	op.int(berEnumerated, 0)
-	op.int(berInteger, 0)
-	op.int(berInteger, 0)
-	op.bool(berBoolean, false)
-	op.b = append(op.b, v...)
-	op.b = append(op.b, berSequence, 0)
-	op.end(s)
-	var msg berBuf
-	m := msg.begin(berSequence)
-	msg.int(berInteger, 1)
-	msg.b = append(msg.b, op.b...)
-	msg.end(m)
-	lm, err := goldapRead(msg.b)
-	if err != nil {
-		return nil, fmt.Errorf("invalid filter")
-	}
-	sr, ok := lm.ProtocolOp().(message.SearchRequest)
-	if !ok {
-		return nil, fmt.Errorf("invalid filter")
-	}
-	return convertFilter(sr.Filter(), 0)
 }
 
 // convertAttributes turns goldap attribute lists into ours.

@@ -13,11 +13,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 	req := f.op.(message.SearchRequest)
 	op.dn = string(req.BaseObject())
 	op.scope = Scope(req.Scope())
-	filter, err := convertFilter(req.Filter(), 0)
-	if err != nil {
-		op.reply(&Result{Code: ProtocolError, Message: "invalid filter: " + err.Error()}, nil, nil)
-		return
-	}
+	filter := f.filter
 	op.filter = filter
 	cs, ok := op.controls(f, scSearch)
 	if !ok {

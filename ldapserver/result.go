@@ -74,7 +74,7 @@ var resultNames = map[ResultCode]string{
 	InappropriateMatching: "inappropriateMatching", ConstraintViolation: "constraintViolation",
 	AttributeOrValueExists: "attributeOrValueExists", InvalidAttributeSyntax: "invalidAttributeSyntax",
 	NoSuchObject: "noSuchObject", AliasProblem: "aliasProblem", InvalidDNSyntax: "invalidDNSyntax",
-	AliasDereferencingProblem: "aliasDereferencingProblem",
+	AliasDereferencingProblem:   "aliasDereferencingProblem",
 	InappropriateAuthentication: "inappropriateAuthentication", InvalidCredentials: "invalidCredentials",
 	InsufficientAccessRights: "insufficientAccessRights", Busy: "busy", Unavailable: "unavailable",
 	UnwillingToPerform: "unwillingToPerform", LoopDetect: "loopDetect",

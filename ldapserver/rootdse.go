@@ -9,7 +9,7 @@ import (
 
 // Extended operation and feature OIDs advertised in the Root DSE.
 const (
-	OIDStartTLS       = "1.3.6.1.4.1.1466.20037" // RFC 4511 §4.14
+	OIDStartTLS       = "1.3.6.1.4.1.1466.20037"  // RFC 4511 §4.14
 	OIDWhoAmI         = "1.3.6.1.4.1.4203.1.11.3" // RFC 4532
 	OIDPasswordModify = "1.3.6.1.4.1.4203.1.11.1" // RFC 3062
 	OIDCancel         = "1.3.6.1.1.8"             // RFC 3909
