@@ -304,3 +304,12 @@ func TestVerify_bcryptTruncates(t *testing.T) {
 	assertVerify(t, h, pw+"ignored", true)
 	assertVerify(t, h, pw[:71], false)
 }
+
+// TestVerify_errorText: error messages start with the package name and name
+// the scheme.
+func TestVerify_errorText(t *testing.T) {
+	_, err := Verify([]byte("{ssha}!!"), []byte("pw"))
+	if msg := err.Error(); !strings.HasPrefix(msg, "pwhash: ") || !strings.Contains(msg, "{SSHA}") {
+		t.Errorf("error text %q", msg)
+	}
+}

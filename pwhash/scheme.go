@@ -99,7 +99,7 @@ func Verify(stored, password []byte) (bool, error) {
 	}
 	match, err := s.verify(body, password)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", name, err)
+		return false, fmt.Errorf("%w (scheme %s)", err, name)
 	}
 	return match && !tooLong, nil
 }
@@ -131,7 +131,7 @@ func (o Options) Hash(scheme string, password []byte) (string, error) {
 	}
 	body, err := s.hash(&o, password)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", s.name, err)
+		return "", fmt.Errorf("%w (scheme %s)", err, s.name)
 	}
 	if s == cleartextScheme {
 		return body, nil
