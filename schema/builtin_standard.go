@@ -5,26 +5,11 @@ package schema
 
 // coreSchema: RFC 4519 core attributes and classes, plus the RFC 4523 certificate attributes.
 const coreSchema = `
-attributetype ( 2.5.4.41 NAME 'name'
-	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
-	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.49 NAME 'distinguishedName'
-	EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12
-	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.15 NAME 'businessCategory'
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.6 NAME ( 'c' 'countryName' )
-	SUP name SYNTAX 1.3.6.1.4.1.1466.115.121.1.11 SINGLE-VALUE
-	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.3 NAME ( 'cn' 'commonName' )
-	SUP name
-	X-ORIGIN 'RFC 4519' )
 attributetype ( 0.9.2342.19200300.100.1.25 NAME ( 'dc' 'domainComponent' )
 	EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
-	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.13 NAME 'description'
-	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.27 NAME 'destinationIndicator'
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.44
@@ -92,9 +77,6 @@ attributetype ( 2.5.4.33 NAME 'roleOccupant'
 attributetype ( 2.5.4.14 NAME 'searchGuide'
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.25
 	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.34 NAME 'seeAlso'
-	SUP distinguishedName
-	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.5 NAME 'serialNumber'
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.44
 	X-ORIGIN 'RFC 4519' )
@@ -119,14 +101,8 @@ attributetype ( 2.5.4.21 NAME 'telexNumber'
 attributetype ( 2.5.4.12 NAME 'title'
 	SUP name
 	X-ORIGIN 'RFC 4519' )
-attributetype ( 0.9.2342.19200300.100.1.1 NAME ( 'uid' 'userid' )
-	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
-	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.50 NAME 'uniqueMember'
 	EQUALITY uniqueMemberMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.34
-	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.35 NAME 'userPassword'
-	EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.24 NAME 'x121Address'
 	EQUALITY numericStringMatch SUBSTR numericStringSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.36
@@ -307,9 +283,6 @@ objectclass ( 0.9.2342.19200300.100.4.19 NAME 'simpleSecurityObject'
 
 // inetOrgPersonSchema: RFC 2798 inetOrgPerson (with RFC 2079 labeledURI).
 const inetOrgPersonSchema = `
-attributetype ( 1.3.6.1.4.1.250.1.57 NAME 'labeledURI'
-	DESC 'Uniform Resource Identifier with optional label' EQUALITY caseExactMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
-	X-ORIGIN 'RFC 2079' )
 attributetype ( 2.16.840.1.113730.3.1.1 NAME 'carLicense'
 	DESC 'vehicle license or registration plate' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 2798' )
@@ -344,12 +317,6 @@ objectclass ( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson'
 
 // nisSchema: RFC 2307 NIS attributes and classes.
 const nisSchema = `
-attributetype ( 1.3.6.1.1.1.1.0 NAME 'uidNumber'
-	DESC 'an integer uniquely identifying a user in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
-	X-ORIGIN 'RFC 2307' )
-attributetype ( 1.3.6.1.1.1.1.1 NAME 'gidNumber'
-	DESC 'an integer uniquely identifying a group in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
-	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.2 NAME 'gecos'
 	DESC 'the GECOS field; the common name' EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )

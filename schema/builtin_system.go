@@ -4,13 +4,17 @@ package schema
 // §5.1 (operational attributes, subschema and root DSE attributes, the
 // top/alias/extensibleObject/subschema classes), RFC 3296 (referrals),
 // RFC 4530 (entryUUID), RFC 5020 (entryDN) and the other operational
-// attributes lightdir maintains. Written in .schema form from the RFCs.
+// attributes lightdir maintains, plus the RFC 4519 types that schema
+// files commonly assume a server provides (name, distinguishedName, cn,
+// c, description, seeAlso, userPassword, uid, RFC 2079 labeledURI, and
+// RFC 2307 uidNumber and gidNumber). Written in .schema form from
+// the RFCs.
 const systemSchema = `
 attributetype ( 2.5.4.0 NAME 'objectClass'
 	EQUALITY objectIdentifierMatch
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.38
 	X-ORIGIN 'RFC 4512' )
-attributetype ( 2.5.4.1 NAME 'aliasedObjectName'
+attributetype ( 2.5.4.1 NAME ( 'aliasedObjectName' 'aliasedEntryName' )
 	EQUALITY distinguishedNameMatch
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE
 	X-ORIGIN 'RFC 4512' )
@@ -144,6 +148,39 @@ attributetype ( 1.3.6.1.4.1.453.16.2.103 NAME 'numSubordinates'
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.27
 	SINGLE-VALUE NO-USER-MODIFICATION USAGE dSAOperation
 	X-ORIGIN 'draft-boreham-numsubordinates' )
+attributetype ( 2.5.4.41 NAME 'name'
+	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.49 NAME 'distinguishedName'
+	EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.3 NAME ( 'cn' 'commonName' )
+	SUP name
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.6 NAME ( 'c' 'countryName' )
+	SUP name SYNTAX 1.3.6.1.4.1.1466.115.121.1.11 SINGLE-VALUE
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.13 NAME 'description'
+	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.34 NAME 'seeAlso'
+	SUP distinguishedName
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.35 NAME 'userPassword'
+	EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 1.3.6.1.4.1.250.1.57 NAME 'labeledURI'
+	DESC 'Uniform Resource Identifier with optional label' EQUALITY caseExactMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	X-ORIGIN 'RFC 2079' )
+attributetype ( 0.9.2342.19200300.100.1.1 NAME ( 'uid' 'userid' )
+	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	X-ORIGIN 'RFC 4519' )
+attributetype ( 1.3.6.1.1.1.1.0 NAME 'uidNumber'
+	DESC 'an integer uniquely identifying a user in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	X-ORIGIN 'RFC 2307' )
+attributetype ( 1.3.6.1.1.1.1.1 NAME 'gidNumber'
+	DESC 'an integer uniquely identifying a group in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	X-ORIGIN 'RFC 2307' )
 objectclass ( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass
 	X-ORIGIN 'RFC 4512' )
 objectclass ( 2.5.6.1 NAME 'alias' SUP top STRUCTURAL MUST aliasedObjectName

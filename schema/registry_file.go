@@ -77,6 +77,9 @@ func (ld *loader) errf(line int, err error) error {
 
 func (ld *loader) statement(keyword, rest string, line int) error {
 	var err error
+	if strings.HasPrefix(keyword, "attribute") && keyword != "attributetypes" {
+		keyword = "attributetype" // slapd accepts any keyword with this prefix
+	}
 	switch keyword {
 	case "objectidentifier":
 		f := strings.Fields(rest)

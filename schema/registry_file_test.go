@@ -1,0 +1,156 @@
+package schema
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const systemSchemaDir = "/etc/ldap/schema"
+
+// systemSchemaFiles returns the .schema (or .ldif) files slapd installs,
+// dependencies first; it skips the test when they are absent outside CI.
+func systemSchemaFiles(t *testing.T, ext string) []string {
+	t.Helper()
+	all, _ := filepath.Glob(filepath.Join(systemSchemaDir, "*"+ext))
+	if len(all) == 0 {
+		if os.Getenv("CI") == "" {
+			t.Skipf("no %s files in %s (install slapd)", ext, systemSchemaDir)
+		}
+		t.Fatalf("no %s files in %s; CI must install slapd", ext, systemSchemaDir)
+	}
+	first := []string{"core", "cosine", "inetorgperson", "nis"}
+	var out []string
+	for _, f := range first {
+		out = append(out, filepath.Join(systemSchemaDir, f+ext))
+	}
+	for _, f := range all {
+		base := strings.TrimSuffix(filepath.Base(f), ext)
+		found := false
+		for _, x := range first {
+			found = found || x == base
+		}
+		if !found {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestRegistry_LoadSchemaFile_system checks that every installed slapd .schema file loads and resolves
+// on top of the system schema, in dependency order, and that it is published afterwards.
+func TestRegistry_LoadSchemaFile_system(t *testing.T) {
+	r := New()
+	for _, f := range systemSchemaFiles(t, ".schema") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.LoadSchemaFile(f, data); err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+	}
+	checkLoadedSystemSchema(t, r)
+}
+
+// TestRegistry_LoadLDIF_system checks the same for the cn=config LDIF forms of the files.
+func TestRegistry_LoadLDIF_system(t *testing.T) {
+	r := New()
+	for _, f := range systemSchemaFiles(t, ".ldif") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.LoadLDIF(f, data); err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+	}
+	checkLoadedSystemSchema(t, r)
+}
+
+func checkLoadedSystemSchema(t *testing.T, r *Registry) {
+	t.Helper()
+	for _, name := range []string{"cn", "inetOrgPerson", "posixAccount", "groupOfURLs", "mstop", "dgIdentity", "javaObject", "corbaObject", "pmiUser", "labeledURIObject", "OpenLDAPperson"} {
+		if r.AttributeType(name) == nil && r.ObjectClass(name) == nil {
+			t.Errorf("%q not defined after loading all files", name)
+		}
+	}
+	if at := r.AttributeType("cn"); at == nil || at.Equality == nil || at.Equality.Name() != "caseIgnoreMatch" || at.Sup == nil || at.Sup.Name() != "name" {
+		t.Errorf("cn did not inherit from name: %+v", at)
+	}
+	// Macro expansion: dsee.schema's NSDSat:... names resolve to numeric OIDs.
+	for _, at := range r.AttributeTypes() {
+		if !isNumericOID(at.OID) {
+			t.Errorf("attribute type %q kept a non-numeric OID %q", at.Name(), at.OID)
+		}
+		if at.Syntax == nil {
+			t.Errorf("attribute type %q has no syntax", at.Name())
+		}
+	}
+	if oc := r.ObjectClass("inetOrgPerson"); oc == nil || !containsType(oc.Must, r.AttributeType("sn")) || !containsType(oc.May, r.AttributeType("telephoneNumber")) {
+		t.Errorf("inetOrgPerson closure wrong")
+	}
+}
+
+func containsType(list []*AttributeType, at *AttributeType) bool {
+	for _, x := range list {
+		if x == at {
+			return true
+		}
+	}
+	return false
+}
+
+// TestRegistry_LoadSchemaFile_overDefault checks that the installed files also load on top of the
+// built-in standard schemas (repeated definitions are skipped).
+func TestRegistry_LoadSchemaFile_overDefault(t *testing.T) {
+	r := Default()
+	for _, f := range systemSchemaFiles(t, ".schema") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.LoadSchemaFile(f, data); err != nil {
+			t.Fatalf("load %s: %v", f, err)
+		}
+	}
+}
+
+// TestRegistry_LoadSchemaFile_atomic checks that a failing file adds nothing and reports the reason.
+func TestRegistry_LoadSchemaFile_atomic(t *testing.T) {
+	r := Default()
+	n := len(r.AttributeTypes())
+	bad := `
+objectidentifier myOID 1.3.6.1.4.1.99999
+attributetype ( myOID:1 NAME 'fooAttr' SUP name )
+attributetype ( myOID:2 NAME 'barAttr' SUP noSuchType )
+`
+	err := r.LoadSchemaFile("bad.schema", []byte(bad))
+	if !errors.Is(err, ErrUnresolved) || !strings.Contains(err.Error(), "noSuchType") {
+		t.Fatalf("error = %v, want ErrUnresolved naming noSuchType", err)
+	}
+	if r.AttributeType("fooAttr") != nil || len(r.AttributeTypes()) != n {
+		t.Fatal("failed load left definitions behind")
+	}
+	good := `
+objectidentifier myOID 1.3.6.1.4.1.99999
+attributetype ( myOID:1 NAME 'fooAttr' SUP name )
+objectclass ( myOID:2 NAME 'fooClass' SUP top AUXILIARY MAY fooAttr )
+`
+	if err := r.LoadSchemaFile("good.schema", []byte(good)); err != nil {
+		t.Fatal(err)
+	}
+	if at := r.AttributeType("FOOATTR"); at == nil || at.OID != "1.3.6.1.4.1.99999.1" || at.Sup != r.AttributeType("name") {
+		t.Fatalf("fooAttr = %+v", at)
+	}
+	dup := `attributetype ( 1.3.6.1.4.1.99999.7 NAME 'cn' SUP name )`
+	if err := r.LoadSchemaFile("dup.schema", []byte(dup)); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("duplicate name: %v", err)
+	}
+	cycle := "attributetype ( 1.9.1 NAME 'a1' SUP a2 )\nattributetype ( 1.9.2 NAME 'a2' SUP a1 )"
+	if err := r.LoadSchemaFile("cycle.schema", []byte(cycle)); !errors.Is(err, ErrUnresolved) {
+		t.Fatalf("cycle: %v", err)
+	}
+}
