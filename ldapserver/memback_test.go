@@ -188,6 +188,19 @@ func (b *memBackend) Search(ctx context.Context, req *SearchRequest, w SearchWri
 			return nil, ctx.Err()
 		}
 	}
+	if normDN(req.Base) == "cn=stubborn" { // ignores cancellation
+		b.searchStarted <- struct{}{}
+		<-b.searchRelease
+		return &SearchResult{}, nil
+	}
+	if normDN(req.Base) == "cn=flood" { // sends entries until told to stop
+		e := &Entry{DN: "cn=flood", Attributes: []Attribute{{Type: "description", Values: [][]byte{bytes.Repeat([]byte("x"), 4096)}}}}
+		for {
+			if err := w.SendEntry(e); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if normDN(req.Base) == "cn=referral" {
 		return &SearchResult{Referral: []string{"ldap://other.example.com/dc=other"}}, nil
 	}
