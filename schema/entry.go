@@ -1,0 +1,89 @@
+package schema
+
+import "strings"
+
+// Attribute is one attribute of an entry: its description as stored (type
+// name or OID plus options, e.g. "cn;lang-de") and its values.
+//
+// Norm, Type and the values are all optional accelerators a caller may fill
+// in once (the backend does when it decodes an entry); evaluation and checks
+// compute whatever is missing:
+//   - Norm[i], if Norm is non-nil, must be Values[i] normalized by the
+//     type's equality rule (AttributeType.NormalizeValue).
+//   - Type, if non-nil, must be the registry's type for Desc.
+type Attribute struct {
+	Desc   string
+	Values [][]byte
+	Norm   [][]byte
+	Type   *AttributeType
+}
+
+// Entry is a directory entry as this package sees it: a DN and attributes.
+// Several Attributes may share a type when their options differ
+// ("cn" and "cn;lang-de"); one Attribute per description is expected.
+type Entry struct {
+	DN    DN
+	Attrs []Attribute
+}
+
+// Get returns the attribute whose description equals desc (ASCII
+// case-insensitively, options included), or nil.
+func (e *Entry) Get(desc string) *Attribute {
+	for i := range e.Attrs {
+		if strings.EqualFold(e.Attrs[i].Desc, desc) {
+			return &e.Attrs[i]
+		}
+	}
+	return nil
+}
+
+// attrType returns a's type, resolving Desc if Type is not set.
+func (r *Registry) attrType(a *Attribute) *AttributeType {
+	if a.Type != nil {
+		return a.Type
+	}
+	typ := a.Desc
+	if i := strings.IndexByte(typ, ';'); i >= 0 {
+		typ = typ[:i]
+	}
+	return r.AttributeType(typ)
+}
+
+// hasOptions reports whether desc carries every option in want (lower-case,
+// "binary" already removed), compared case-insensitively.
+func hasOptions(desc string, want []string) bool {
+	for _, w := range want {
+		found := false
+		rest := desc
+		if i := strings.IndexByte(rest, ';'); i >= 0 {
+			rest = rest[i+1:]
+		} else {
+			rest = ""
+		}
+		for rest != "" && !found {
+			var o string
+			o, rest, _ = strings.Cut(rest, ";")
+			found = strings.EqualFold(o, w)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// tagOptions returns the options of desc that select subtypes (everything
+// but the "binary" transfer option), lower-cased; nil when there are none.
+func tagOptions(desc string) []string {
+	_, opts, ok := strings.Cut(desc, ";")
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, o := range strings.Split(strings.ToLower(opts), ";") {
+		if o != "" && o != "binary" {
+			out = append(out, o)
+		}
+	}
+	return out
+}

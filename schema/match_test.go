@@ -1,0 +1,134 @@
+package schema
+
+import (
+	"testing"
+)
+
+func testEntry(t testing.TB, dn string, attrs ...string) *Entry {
+	t.Helper()
+	d, err := ParseDN(dn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Entry{DN: d}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if a := e.Get(attrs[i]); a != nil {
+			a.Values = append(a.Values, []byte(attrs[i+1]))
+			continue
+		}
+		e.Attrs = append(e.Attrs, Attribute{Desc: attrs[i], Values: [][]byte{[]byte(attrs[i+1])}})
+	}
+	return e
+}
+
+func johnEntry(t testing.TB) *Entry {
+	return testEntry(t, "uid=jsmith,ou=People,dc=example,dc=com",
+		"objectClass", "top", "objectClass", "person", "objectClass", "organizationalPerson", "objectClass", "inetOrgPerson",
+		"uid", "jsmith", "cn", "john smith", "cn;lang-de", "Johann Schmidt", "sn", "Smith", "givenName", "John",
+		"telephoneNumber", "+491512345", "mail", "John.Smith@Example.COM", "employeeNumber", "0042",
+		"createTimestamp", "20240102030405Z", "entryUUID", "597ae2f6-16a6-1027-98f4-d28b5365dc14",
+		"manager", "uid=Boss, ou=People, dc=Example, dc=COM", "postalAddress", "1 Main St$Springfield",
+		"description", "Ärger über Straße", "shadowExpire", "-5", "numSubordinates", "12")
+}
+
+// TestMatcher_Match_table checks filter evaluation, including the RFC 4518 and 4517 matching cases.
+func TestMatcher_Match_table(t *testing.T) {
+	r := Default()
+	e := johnEntry(t)
+	tests := []struct {
+		filter string
+		want   Truth
+	}{
+		{"(cn=  John   SMITH)", True},
+		{"(cn=john smith)", True},
+		{"(cn=john  smyth)", False},
+		{"(CN=JOHN SMITH)", True},
+		{"(commonName=John Smith)", True},
+		{"(2.5.4.3=John Smith)", True},
+		{"(name=john smith)", True},     // supertype matches subtypes
+		{"(name=johann schmidt)", True}, // ... including tagged values
+		{"(cn;lang-de=johann schmidt)", True},
+		{"(cn;lang-de=john smith)", False}, // untagged value does not match a tagged assertion
+		{"(cn;lang-fr=johann schmidt)", False},
+		{"(cn;binary=john smith)", True}, // transfer option ignored
+		{"(telephoneNumber=+49 151 2345)", True},
+		{"(telephoneNumber=+49-151-2345)", True},
+		{"(telephoneNumber=+49 151 2346)", False},
+		{"(telephoneNumber=*1 23*)", True},
+		{"(mail=john.smith@example.com)", True},
+		{"(mail=*@EXAMPLE.com)", True},
+		{"(mail~=jon smith)", False},
+		{"(sn~=smyth)", True},
+		{"(sn~=jones)", False},
+		{"(cn=J*SM*h)", True},
+		{"(cn=j*x*h)", False},
+		{"(cn=john *)", True},
+		{"(cn=*  smith)", True},
+		{"(cn=johnsmith*)", False},
+		{"(cn=*)", True},
+		{"(cn;lang-de=*)", True},
+		{"(title=*)", False},
+		{"(noSuchAttr=*)", False},
+		{"(noSuchAttr=x)", Undefined},
+		{"(!(noSuchAttr=x))", Undefined},
+		{"(|(noSuchAttr=x)(cn=john smith))", True},
+		{"(&(noSuchAttr=x)(cn=nobody))", False},
+		{"(&(noSuchAttr=x)(cn=john smith))", Undefined},
+		{"(objectClass=inetOrgPerson)", True},
+		{"(objectClass=INETORGPERSON)", True},
+		{"(objectClass=2.16.840.1.113730.3.2.2)", True},
+		{"(objectClass=posixAccount)", False},
+		{"(employeeNumber=42)", False}, // caseIgnoreMatch, not integer
+		{"(employeeNumber=0042)", True},
+		{"(shadowExpire<=-4)", Undefined}, // RFC 2307 gives it no ORDERING rule
+		{"(numSubordinates>=9)", True},    // numeric, not lexicographic
+		{"(numSubordinates<=100)", True},
+		{"(numSubordinates>=13)", False},
+		{"(numSubordinates<=-100)", False},
+		{"(shadowExpire=-05)", True},
+		{"(numSubordinates>=x)", Undefined},
+		{"(createTimestamp>=20240102030405Z)", True},
+		{"(createTimestamp>=20240102040405+0100)", True},
+		{"(createTimestamp<=202401020304Z)", False},
+		{"(createTimestamp=20240102040405.0+0100)", True},
+		{"(createTimestamp>=20240102030405.5Z)", False},
+		{"(entryUUID=597AE2F6-16A6-1027-98F4-D28B5365DC14)", True},
+		{"(entryUUID=not-a-uuid)", Undefined},
+		{"(manager=uid=boss,ou=people,dc=example,dc=com)", True},
+		{"(manager=UID=BOSS,OU=PEOPLE,DC=EXAMPLE,DC=COM)", True},
+		{"(manager=uid=other,ou=people,dc=example,dc=com)", False},
+		{"(postalAddress=1 MAIN ST $ springfield)", True},
+		{"(postalAddress=*main st*)", True},
+		{"(description=ärger ÜBER STRASSE)", True},
+		{"(description=*straße)", True},
+		{"(cn:caseExactMatch:=john smith)", True},
+		{"(cn:caseExactMatch:=John Smith)", False},
+		{"(cn:=JOHN SMITH)", True},
+		{"(ou:dn:=people)", True},
+		{"(ou=people)", False},
+		{"(ou:dn:caseExactMatch:=People)", True},
+		{"(ou:dn:caseExactMatch:=people)", False},
+		{"(:dn:caseIgnoreMatch:=example)", True},
+		{"(:caseIgnoreMatch:=smith)", True},
+		{"(:caseIgnoreIA5Match:=JSMITH)", False}, // uid is a Directory String, not IA5
+		{"(cn:integerMatch:=1)", Undefined},
+		{"(cn:noSuchRule:=1)", Undefined},
+		{"(description:wordMatch:=über)", True},
+		{"(description:wordMatch:=ueber)", False},
+		{"(&)", True},
+		{"(|)", False},
+		{"(!(cn=nobody))", True},
+		{"(&(objectClass=person)(|(sn=Jensen)(cn=john s*)))", True},
+	}
+	for _, tt := range tests {
+		t.Run(tt.filter, func(t *testing.T) {
+			f, err := ParseFilter(tt.filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Match(f, e); got != tt.want {
+				t.Fatalf("Match(%s) = %v, want %v", tt.filter, got, tt.want)
+			}
+		})
+	}
+}
