@@ -25,6 +25,11 @@ type tlsListener struct {
 // Pass the result to Server.Serve. It returns ErrBadURL or ErrNoTLSConfig (wrapped)
 // or the error of the underlying listen.
 func Listen(rawURL string, tlsConfig *tls.Config) (net.Listener, error) {
+	if len(rawURL) > 8 && strings.EqualFold(rawURL[:8], "ldapi://") {
+		// url.Parse rejects %2F in a host, which is exactly where ldapi puts the path.
+		host, _, _ := strings.Cut(rawURL[8:], "/")
+		return listenUnix(rawURL, host)
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
@@ -41,22 +46,25 @@ func Listen(rawURL string, tlsConfig *tls.Config) (net.Listener, error) {
 			return nil, err
 		}
 		return &tlsListener{l}, nil
-	case "ldapi":
-		path, err := url.PathUnescape(u.Host)
-		if err != nil || path == "" {
-			return nil, fmt.Errorf("%w: ldapi URL needs an escaped socket path: %s", ErrBadURL, rawURL)
-		}
-		if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
-			os.Remove(path)
-		}
-		l, err := net.Listen("unix", path)
-		if err != nil {
-			return nil, err
-		}
-		l.(*net.UnixListener).SetUnlinkOnClose(true)
-		return l, nil
 	}
 	return nil, fmt.Errorf("%w: %s", ErrBadURL, rawURL)
+}
+
+// listenUnix listens on the socket path escaped in an ldapi URL's host.
+func listenUnix(rawURL, host string) (net.Listener, error) {
+	path, err := url.PathUnescape(host)
+	if err != nil || path == "" {
+		return nil, fmt.Errorf("%w: ldapi URL needs an escaped socket path: %s", ErrBadURL, rawURL)
+	}
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+		os.Remove(path)
+	}
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, err
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(true)
+	return l, nil
 }
 
 func hostPort(host, defPort string) string {

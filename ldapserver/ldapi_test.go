@@ -1,0 +1,65 @@
+package ldapserver
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/go-ldap/ldap/v3"
+)
+
+// startLDAPI serves ldapi:// on a socket in a temporary directory.
+func startLDAPI(t *testing.T) (ts *testServer, ldapiURL string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ldapi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	ldapiURL = "ldapi://" + url.PathEscape(filepath.Join(dir, "ldap sock"))
+	ts = startServer(t, Options{})
+	l, err := Listen(ldapiURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ts.srv.Serve(l)
+	return ts, ldapiURL
+}
+
+func peercredDN() string {
+	return fmt.Sprintf("gidNumber=%d+uidNumber=%d,cn=peercred,cn=external,cn=auth", os.Getgid(), os.Getuid())
+}
+
+// TestServer_ldapi_external: the peer's uid/gid become the SASL EXTERNAL identity.
+func TestServer_ldapi_external(t *testing.T) {
+	_, u := startLDAPI(t)
+	c, err := ldap.DialURL(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if who, err := c.WhoAmI(nil); err != nil || who.AuthzID != "" {
+		t.Fatalf("before bind: %+v %v", who, err)
+	}
+	if err := c.ExternalBind(); err != nil {
+		t.Fatal(err)
+	}
+	who, err := c.WhoAmI(nil)
+	if err != nil || who.AuthzID != "dn:"+peercredDN() {
+		t.Fatalf("whoami = %+v %v, want dn:%s", who, err, peercredDN())
+	}
+}
+
+// TestListen_badURLs: unsupported schemes and missing pieces are ErrBadURL/ErrNoTLSConfig.
+func TestListen_badURLs(t *testing.T) {
+	for _, u := range []string{"http://x", "ldapi://", "::bad"} {
+		if _, err := Listen(u, nil); err == nil {
+			t.Errorf("Listen(%q) succeeded", u)
+		}
+	}
+	if _, err := Listen("ldaps://127.0.0.1:0", nil); err == nil {
+		t.Error("ldaps without TLS config accepted")
+	}
+}
