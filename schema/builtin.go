@@ -15,7 +15,11 @@ func New() *Registry {
 	r := newEmptyRegistry()
 	set := &defSet{}
 	for _, s := range builtinSyntaxes {
-		set.syntaxes = append(set.syntaxes, &Syntax{OID: s.oid, Desc: s.desc, Binary: s.binary, validate: s.validate})
+		syn := &Syntax{OID: s.oid, Desc: s.desc, Binary: s.binary, validate: s.validate}
+		if s.binary {
+			syn.Extensions = []Extension{{Name: "X-NOT-HUMAN-READABLE", Values: []string{"TRUE"}}}
+		}
+		set.syntaxes = append(set.syntaxes, syn)
 	}
 	for _, d := range builtinRules {
 		set.rules = append(set.rules, &MatchingRule{OID: d.oid, Names: []string{d.name}, SyntaxOID: d.syntax, impl: d.impl})

@@ -87,3 +87,60 @@ func tagOptions(desc string) []string {
 	}
 	return out
 }
+
+// PrepareEntry fills in Type and Norm for every attribute of e whose type
+// is known and has an implemented equality rule, so that evaluation and
+// index key generation need no further normalization. Values that cannot
+// be normalized get a nil Norm entry and evaluate as Undefined. Unknown
+// types are left untouched. PrepareEntry modifies e in place; the Norm
+// slices are newly allocated.
+func (r *Registry) PrepareEntry(e *Entry) {
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		at := r.attrType(a)
+		if at == nil {
+			continue
+		}
+		a.Type = at
+		if at.Equality == nil || !at.Equality.Implemented() {
+			a.Norm = nil
+			continue
+		}
+		a.Norm = make([][]byte, len(a.Values))
+		for j, v := range a.Values {
+			if n, err := at.Equality.Normalize(nil, v); err == nil {
+				if n == nil {
+					n = []byte{}
+				}
+				a.Norm[j] = n
+			}
+		}
+	}
+}
+
+// ObjectClassClosure returns the names of the given object classes plus all
+// their superclasses, each once, superclasses first (RFC 4512 §2.4.1 says
+// superclasses are implicitly present). Unknown names are kept as given.
+func (r *Registry) ObjectClassClosure(values [][]byte) [][]byte {
+	var out [][]byte
+	seen := map[*ObjectClass]bool{}
+	var add func(oc *ObjectClass)
+	add = func(oc *ObjectClass) {
+		if seen[oc] {
+			return
+		}
+		seen[oc] = true
+		for _, s := range oc.Sups {
+			add(s)
+		}
+		out = append(out, []byte(oc.Name()))
+	}
+	for _, v := range values {
+		if oc := r.ObjectClass(string(v)); oc != nil {
+			add(oc)
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -175,7 +175,10 @@ func (ev *evaluator) values(a *Assertion, at *AttributeType, attr *Attribute) Tr
 	for i, v := range attr.Values {
 		var nv []byte
 		if useNorm {
-			nv = attr.Norm[i]
+			if nv = attr.Norm[i]; nv == nil {
+				res = Undefined // PrepareEntry could not normalize it
+				continue
+			}
 		} else {
 			var err error
 			ev.buf, err = a.Rule.Normalize(ev.buf[:0], v)

@@ -1,0 +1,293 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// CheckOptions says who is writing an entry.
+type CheckOptions struct {
+	// Internal allows NO-USER-MODIFICATION attributes: set it for writes by
+	// the server itself, replication and LDIF import, never for clients.
+	Internal bool
+}
+
+func checkErr(code ResultCode, sentinel error, format string, args ...any) *Error {
+	return &Error{Code: code, Err: sentinel, Msg: fmt.Sprintf(format, args...)}
+}
+
+// CheckEntry verifies that e may be stored: every attribute type is
+// defined, values conform to their syntax and are not repeated,
+// SINGLE-VALUE types have one value, NO-USER-MODIFICATION types are absent
+// (unless opts.Internal), the object classes form exactly one structural
+// chain, MUST attributes are present, every user attribute is allowed by
+// some class (or extensibleObject is present), and the RDN's values are
+// in the entry. The first problem found is returned as an *Error whose
+// Code is the LDAP result code and whose Err is one of
+// ErrUndefinedAttributeType, ErrConstraintViolation, ErrInvalidSyntax,
+// ErrValueExists, ErrObjectClassViolation or ErrNamingViolation.
+// It does not modify e.
+func (r *Registry) CheckEntry(e *Entry, opts CheckOptions) error {
+	types, err := r.checkAttributes(e, opts)
+	if err != nil {
+		return err
+	}
+	classes, err := r.entryClasses(e)
+	if err != nil {
+		return err
+	}
+	if _, err := structuralOf(classes); err != nil {
+		return err
+	}
+	if err := checkContent(classes, types); err != nil {
+		return err
+	}
+	return r.checkRDN(e, NamingViolation, ErrNamingViolation)
+}
+
+// CheckModify verifies the result of a modify: updated must pass
+// CheckEntry, keep the structural object class of old
+// (objectClassModsProhibited otherwise) and keep the RDN values
+// (notAllowedOnRDN otherwise).
+func (r *Registry) CheckModify(old, updated *Entry, opts CheckOptions) error {
+	if err := r.checkRDN(updated, NotAllowedOnRDN, ErrNamingViolation); err != nil {
+		return err
+	}
+	if err := r.CheckEntry(updated, opts); err != nil {
+		return err
+	}
+	oldSC, err1 := r.StructuralObjectClass(old)
+	newSC, err2 := r.StructuralObjectClass(updated)
+	if err1 == nil && err2 == nil && oldSC != newSC {
+		return checkErr(ObjectClassModsProhibited, ErrObjectClassViolation,
+			"structural object class modification from %q to %q not allowed", oldSC.Name(), newSC.Name())
+	}
+	return nil
+}
+
+// CheckUserModifiable reports whether clients may write attribute desc:
+// an *Error with UndefinedAttributeType for unknown types and
+// ConstraintViolation for NO-USER-MODIFICATION types, nil otherwise.
+func (r *Registry) CheckUserModifiable(desc string) error {
+	ad, err := r.ParseAttributeDescription(desc)
+	if err != nil {
+		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", desc)
+	}
+	if ad.Type.NoUserModification {
+		return checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is maintained by the server and cannot be modified", ad.Type.Name())
+	}
+	return nil
+}
+
+// checkAttributes checks each attribute on its own and returns the set of
+// types present.
+func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (map[*AttributeType]bool, error) {
+	types := map[*AttributeType]bool{}
+	seen := map[string]bool{}
+	var nbuf []byte
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		at := r.attrType(a)
+		if at == nil || checkAttrDesc(a.Desc) != nil {
+			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
+		}
+		key := at.OID + ";" + strings.Join(tagOptions(a.Desc), ";")
+		if seen[key] {
+			return nil, checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)
+		}
+		seen[key] = true
+		types[at] = true
+		if at.NoUserModification && !opts.Internal {
+			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is maintained by the server and cannot be set", a.Desc)
+		}
+		if len(a.Values) == 0 {
+			return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "attribute %q has no values", a.Desc)
+		}
+		if at.SingleValue && len(a.Values) > 1 {
+			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is single-valued but has %d values", a.Desc, len(a.Values))
+		}
+		for j, v := range a.Values {
+			if !at.Validate(v) {
+				return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "%s: value #%d is not a valid %s", a.Desc, j, syntaxName(at))
+			}
+		}
+		var err error
+		if nbuf, err = checkDuplicates(at, a, nbuf); err != nil {
+			return nil, err
+		}
+	}
+	return types, nil
+}
+
+func syntaxName(at *AttributeType) string {
+	if at.Syntax != nil && at.Syntax.Desc != "" {
+		return at.Syntax.Desc
+	}
+	return "value"
+}
+
+// checkDuplicates rejects values that are equal under the equality rule
+// (byte-equal when the type has none).
+func checkDuplicates(at *AttributeType, a *Attribute, buf []byte) ([]byte, error) {
+	if len(a.Values) < 2 {
+		return buf, nil
+	}
+	norms := make([][]byte, len(a.Values))
+	for j, v := range a.Values {
+		n := v
+		if at.Equality != nil && at.Equality.Implemented() {
+			start := len(buf)
+			var err error
+			if buf, err = at.Equality.Normalize(buf, v); err != nil {
+				return buf, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "%s: value #%d is not a valid %s", a.Desc, j, syntaxName(at))
+			}
+			n = buf[start:]
+		}
+		norms[j] = n
+	}
+	for j := range norms {
+		for k := 0; k < j; k++ {
+			if bytes.Equal(norms[j], norms[k]) {
+				return buf, checkErr(AttributeOrValueExists, ErrValueExists, "%s: value #%d repeats value #%d", a.Desc, j, k)
+			}
+		}
+	}
+	return buf[:0], nil
+}
+
+// entryClasses resolves the objectClass values.
+func (r *Registry) entryClasses(e *Entry) ([]*ObjectClass, error) {
+	var classes []*ObjectClass
+	found := false
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		if at := r.attrType(a); at == nil || at.OID != "2.5.4.0" {
+			continue
+		}
+		found = true
+		for _, v := range a.Values {
+			oc := r.ObjectClass(string(v))
+			if oc == nil {
+				return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "objectClass: unknown object class %q", v)
+			}
+			classes = append(classes, oc)
+		}
+	}
+	if !found {
+		return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation, "entry has no objectClass attribute")
+	}
+	return classes, nil
+}
+
+// StructuralObjectClass returns the most specific structural class of e
+// (what the structuralObjectClass attribute holds), or an *Error with
+// ObjectClassViolation when there is none or there are two unrelated ones.
+func (r *Registry) StructuralObjectClass(e *Entry) (*ObjectClass, error) {
+	classes, err := r.entryClasses(e)
+	if err != nil {
+		return nil, err
+	}
+	return structuralOf(classes)
+}
+
+func structuralOf(classes []*ObjectClass) (*ObjectClass, error) {
+	var best *ObjectClass
+	for _, oc := range classes {
+		if oc.Kind != Structural {
+			continue
+		}
+		switch {
+		case best == nil || oc.IsSubclassOf(best):
+			best = oc
+		case best.IsSubclassOf(oc):
+		default:
+			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
+				"object classes %q and %q are structural but not in one superclass chain", best.Name(), oc.Name())
+		}
+	}
+	if best == nil {
+		return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation, "no structural object class provided")
+	}
+	return best, nil
+}
+
+// checkContent checks MUST and MAY against the classes' closures.
+func checkContent(classes []*ObjectClass, types map[*AttributeType]bool) error {
+	allowed := map[*AttributeType]bool{}
+	extensible := false
+	for _, oc := range classes {
+		if oc.OID == "1.3.6.1.4.1.1466.101.120.111" {
+			extensible = true
+		}
+		for _, at := range oc.Must {
+			if !types[at] {
+				return checkErr(ObjectClassViolation, ErrObjectClassViolation, "object class %q requires attribute %q", oc.Name(), at.Name())
+			}
+			allowed[at] = true
+		}
+		for _, at := range oc.May {
+			allowed[at] = true
+		}
+	}
+	if extensible {
+		return nil
+	}
+	for at := range types {
+		if !allowed[at] && !at.IsOperational() {
+			return checkErr(ObjectClassViolation, ErrObjectClassViolation, "attribute %q is not allowed by the entry's object classes", at.Name())
+		}
+	}
+	return nil
+}
+
+// checkRDN requires every AVA of the entry's RDN among its values.
+func (r *Registry) checkRDN(e *Entry, code ResultCode, sentinel error) error {
+	if len(e.DN) == 0 {
+		return nil
+	}
+	for _, ava := range e.DN[0] {
+		at := r.AttributeType(ava.Type)
+		if at == nil {
+			return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "RDN attribute type %q undefined", ava.Type)
+		}
+		if !r.entryHasValue(e, at, []byte(ava.Value)) {
+			return checkErr(code, sentinel, "naming attribute value %s is not in the entry", ava)
+		}
+	}
+	return nil
+}
+
+// entryHasValue reports whether e holds v for type at (any options),
+// compared with the equality rule (or bytes when the type has none).
+func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
+	eqr := at.Equality
+	useRule := eqr != nil && eqr.Implemented()
+	var want []byte
+	if useRule {
+		var err error
+		if want, err = eqr.Normalize(nil, v); err != nil {
+			return false
+		}
+	}
+	var buf []byte
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		if r.attrType(a) != at {
+			continue
+		}
+		for _, x := range a.Values {
+			if !useRule {
+				if bytes.Equal(x, v) {
+					return true
+				}
+				continue
+			}
+			var err error
+			if buf, err = eqr.Normalize(buf[:0], x); err == nil && eqr.Match(buf, want) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,93 @@
+package schema
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestRegistry_CheckEntry_table checks each entry rule and the result code it maps to.
+func TestRegistry_CheckEntry_table(t *testing.T) {
+	r := Default()
+	base := []string{"objectClass", "top", "objectClass", "person", "cn", "John Smith", "sn", "Smith"}
+	with := func(extra ...string) []string { return append(append([]string{}, base...), extra...) }
+	tests := []struct {
+		name     string
+		dn       string
+		attrs    []string
+		internal bool
+		code     ResultCode
+		sentinel error
+		msg      string
+	}{
+		{"valid person", "cn=John Smith,dc=example,dc=com", base, false, 0, nil, ""},
+		{"rdn differs in case and spaces", "CN=john  SMITH,dc=example,dc=com", base, false, 0, nil, ""},
+		{"auxiliary and inherited may", "cn=John Smith,dc=example,dc=com",
+			append(with("objectClass", "organizationalPerson", "objectClass", "inetOrgPerson", "objectClass", "posixAccount"),
+				"uid", "js", "uidNumber", "1000", "gidNumber", "1000", "homeDirectory", "/home/js", "mail", "js@example.com", "title", "Boss"), false, 0, nil, ""},
+		{"undefined type", "cn=John Smith,dc=example,dc=com", with("fooBar", "x"), false, UndefinedAttributeType, ErrUndefinedAttributeType, "fooBar"},
+		{"missing must", "cn=John Smith,dc=example,dc=com", []string{"objectClass", "person", "cn", "John Smith"}, false, ObjectClassViolation, ErrObjectClassViolation, `requires attribute "sn"`},
+		{"not allowed", "cn=John Smith,dc=example,dc=com", with("mail", "a@b.c"), false, ObjectClassViolation, ErrObjectClassViolation, `"mail" is not allowed`},
+		{"extensibleObject allows all", "cn=John Smith,dc=example,dc=com", with("objectClass", "extensibleObject", "mail", "a@b.c"), false, 0, nil, ""},
+		{"no structural", "cn=x,dc=example,dc=com", []string{"objectClass", "top", "objectClass", "dcObject", "dc", "x", "cn", "x"}, false, ObjectClassViolation, ErrObjectClassViolation, "no structural"},
+		{"two chains", "cn=John Smith,dc=example,dc=com", with("objectClass", "device"), false, ObjectClassViolation, ErrObjectClassViolation, "one superclass chain"},
+		{"no objectClass", "cn=x", []string{"cn", "x"}, false, ObjectClassViolation, ErrObjectClassViolation, "no objectClass"},
+		{"unknown class", "cn=John Smith", with("objectClass", "nonsense"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "nonsense"},
+		{"single-value", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "displayName", "a", "displayName", "b"), false, ConstraintViolation, ErrConstraintViolation, "single-valued"},
+		{"bad syntax", "cn=John Smith,dc=x", with("objectClass", "posixAccount", "uid", "u", "uidNumber", "12a", "gidNumber", "1", "homeDirectory", "/"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "uidNumber"},
+		{"bad ia5", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "mail", "jöhn@example.com"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "IA5"},
+		{"duplicate after normalization", "cn=John Smith,dc=x", with("cn", "JOHN   smith"), false, AttributeOrValueExists, ErrValueExists, "repeats"},
+		{"telephone duplicate", "cn=John Smith,dc=x", with("telephoneNumber", "+49 151 2345", "telephoneNumber", "+491512345"), false, AttributeOrValueExists, ErrValueExists, "repeats"},
+		{"no-user-modification", "cn=John Smith,dc=x", with("entryUUID", "597ae2f6-16a6-1027-98f4-d28b5365dc14"), false, ConstraintViolation, ErrConstraintViolation, "entryUUID"},
+		{"no-user-modification internal", "cn=John Smith,dc=x", with("entryUUID", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "createTimestamp", "20240101000000Z"), true, 0, nil, ""},
+		{"rdn value missing", "cn=Jane,dc=x", base, false, NamingViolation, ErrNamingViolation, "cn=Jane"},
+		{"rdn multi-valued", "cn=John Smith+sn=smith,dc=x", base, false, 0, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := testEntry(t, tt.dn, tt.attrs...)
+			err := r.CheckEntry(e, CheckOptions{Internal: tt.internal})
+			if tt.code == 0 {
+				if err != nil {
+					t.Fatalf("CheckEntry: %v", err)
+				}
+				return
+			}
+			var se *Error
+			if !errors.As(err, &se) || se.Code != tt.code || !errors.Is(err, tt.sentinel) {
+				t.Fatalf("CheckEntry = %v, want code %d wrapping %v", err, tt.code, tt.sentinel)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("message %q does not mention %q", err.Error(), tt.msg)
+			}
+		})
+	}
+}
+
+// TestRegistry_CheckModify checks structural class changes and RDN removal on modify.
+func TestRegistry_CheckModify(t *testing.T) {
+	r := Default()
+	old := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "cn", "John Smith", "sn", "Smith")
+	changed := testEntry(t, "cn=John Smith,dc=x", "objectClass", "device", "cn", "John Smith")
+	var se *Error
+	if err := r.CheckModify(old, changed, CheckOptions{}); !errors.As(err, &se) || se.Code != ObjectClassModsProhibited {
+		t.Fatalf("structural change: %v", err)
+	}
+	noRDN := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "cn", "Other", "sn", "Smith")
+	if err := r.CheckModify(old, noRDN, CheckOptions{}); !errors.As(err, &se) || se.Code != NotAllowedOnRDN {
+		t.Fatalf("rdn removal: %v", err)
+	}
+	sub := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "objectClass", "organizationalPerson", "cn", "John Smith", "sn", "Smith")
+	if err := r.CheckModify(old, sub, CheckOptions{}); !errors.As(err, &se) || se.Code != ObjectClassModsProhibited {
+		t.Fatalf("structural subclass change: %v", err)
+	}
+	if err := r.CheckModify(old, old, CheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CheckUserModifiable("modifyTimestamp"); !errors.As(err, &se) || se.Code != ConstraintViolation {
+		t.Fatalf("CheckUserModifiable: %v", err)
+	}
+	if err := r.CheckUserModifiable("cn;lang-de"); err != nil {
+		t.Fatal(err)
+	}
+}
