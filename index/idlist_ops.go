@@ -61,7 +61,10 @@ func clipInto(out, s []uint64, lo, hi uint64) []uint64 {
 // INVARIANT for in-place use: the k-th result is written after both inputs
 // have been read past position k.
 func intersectGallop(out, small, large []uint64) []uint64 {
-	j := 0
+	// The first lookup is a plain binary search: galloping from the start
+	// would take twice the probes, and on a list far bigger than the CPU
+	// caches every probe is a cache miss.
+	j, _ := slices.BinarySearch(large, small[0])
 	for _, x := range small {
 		j = gallop(large, j, x)
 		if j == len(large) {
@@ -76,7 +79,10 @@ func intersectGallop(out, small, large []uint64) []uint64 {
 }
 
 // intersectMerge is the two-pointer merge, starting where both lists can
-// first overlap.
+// first overlap. The loop is written without data-dependent branches
+// (conditional moves for the advances, an unconditional store that is kept
+// only on a match), because on real ID lists the comparisons are
+// unpredictable and mispredictions dominate a branchy merge.
 func intersectMerge(out, a, b []uint64) []uint64 {
 	i, j := 0, 0
 	if a[0] < b[0] {
@@ -84,20 +90,27 @@ func intersectMerge(out, a, b []uint64) []uint64 {
 	} else {
 		j, _ = slices.BinarySearch(b, a[0])
 	}
+	if need := min(len(a)-i, len(b)-j); cap(out) < need {
+		out = make([]uint64, 0, need)
+	}
+	// INVARIANT: k <= min(i, j), so the store never overwrites an unread
+	// input slot when out shares a's or b's storage, and k < cap(out).
+	res := out[:cap(out)]
+	k := 0
 	for i < len(a) && j < len(b) {
 		x, y := a[i], b[j]
-		switch {
-		case x < y:
+		res[k] = x
+		if x == y {
+			k++
+		}
+		if x <= y {
 			i++
-		case x > y:
-			j++
-		default:
-			out = append(out, x)
-			i++
+		}
+		if y <= x {
 			j++
 		}
 	}
-	return out
+	return out[:k]
 }
 
 // Union returns a ∪ b. If either side is a range, or the explicit union
