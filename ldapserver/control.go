@@ -19,6 +19,8 @@ const (
 	OIDProxiedAuthz     = "2.16.840.1.113730.3.4.18" // RFC 4370
 	OIDPermissiveModify = "1.2.840.113556.1.4.1413"
 	OIDNoOp             = "1.3.6.1.4.1.4203.1.10.2"
+	// OIDNoOpOpenLDAP is the no-op OID libldap and slapd use; both are accepted.
+	OIDNoOpOpenLDAP = "1.3.6.1.4.1.4203.666.5.2"
 )
 
 // Controls are the request controls the server decoded, in our own types. A nil or
@@ -108,11 +110,12 @@ var controlScopes = map[string]controlScope{
 	OIDProxiedAuthz:     scSearch | scCompare | scUpdates | scExtended,
 	OIDPermissiveModify: scModify | scAdd,
 	OIDNoOp:             scUpdates,
+	OIDNoOpOpenLDAP:     scUpdates,
 }
 
 // supportedControls is what the Root DSE advertises, in a stable order.
 var supportedControls = []string{
-	OIDAssertion, OIDManageDsaIT, OIDNoOp, OIDPagedResults, OIDPermissiveModify,
+	OIDAssertion, OIDManageDsaIT, OIDNoOp, OIDNoOpOpenLDAP, OIDPagedResults, OIDPermissiveModify,
 	OIDPostRead, OIDPreRead, OIDProxiedAuthz, OIDSortRequest, OIDSubtreeDelete,
 }
 
@@ -197,7 +200,7 @@ func (cs *Controls) decodeOne(c rawControl) error {
 		cs.SubtreeDelete, err = true, noValue(c)
 	case OIDPermissiveModify:
 		cs.PermissiveModify, err = true, noValue(c)
-	case OIDNoOp:
+	case OIDNoOp, OIDNoOpOpenLDAP:
 		cs.NoOp, err = true, noValue(c)
 	case OIDPagedResults:
 		cs.Paged, err = decodePaged(c.Value)
