@@ -26,18 +26,31 @@ func BenchmarkVerify(b *testing.B) {
 		{"CRYPT-bcrypt10", "{CRYPT}", Options{CryptPrefix: "$2b$"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			password := []byte("correct horse battery staple")
-			stored, err := tc.opts.Hash(tc.scheme, password)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sv := []byte(stored)
-			b.ReportAllocs()
-			for b.Loop() {
-				if ok, err := Verify(sv, password); !ok || err != nil {
-					b.Fatalf("Verify = %v, %v", ok, err)
-				}
-			}
+			benchVerify(b, tc.scheme, tc.opts)
 		})
+	}
+	// Verify-only formats, from fixed strings.
+	b.Run("CRYPT-des", func(b *testing.B) { benchStored(b, "{CRYPT}xnxCN6qIIfSHE", "secret") })
+	b.Run("CRYPT-bigcrypt", func(b *testing.B) {
+		benchStored(b, "{CRYPT}abYH7TYgEKz2QB94ERmEGTLUGbkMwTrLgpg", "abcdefgh12345678XYZ")
+	})
+}
+
+func benchVerify(b *testing.B, scheme string, opts Options) {
+	password := []byte("correct horse battery staple")
+	stored, err := opts.Hash(scheme, password)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchStored(b, stored, string(password))
+}
+
+func benchStored(b *testing.B, stored, password string) {
+	sv, pw := []byte(stored), []byte(password)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ok, err := Verify(sv, pw); !ok || err != nil {
+			b.Fatalf("Verify = %v, %v", ok, err)
+		}
 	}
 }

@@ -10,8 +10,9 @@ import (
 
 // cryptScheme is RFC 2307 {CRYPT}: the body is a crypt(3) string. slapd
 // hands it to the C library; this package implements the algorithms a
-// current glibc/libxcrypt system writes for LDAP use ($6$, $5$, $1$ and
-// bcrypt) itself, so results do not depend on the host.
+// current glibc/libxcrypt system writes for LDAP use ($6$, $5$, $1$, bcrypt
+// and, verify-only, traditional DES) itself, so results do not depend on
+// the host.
 var cryptScheme = &scheme{name: "{CRYPT}", verify: verifyCrypt, hash: hashCrypt}
 
 // bcryptPrefixes are the bcrypt variants accepted; they differ only in how
@@ -32,8 +33,10 @@ func verifyCrypt(body, password []byte) (bool, error) {
 		return verifyMD5Crypt(body, password)
 	case hasBcryptPrefix(body):
 		return verifyBcrypt(body, password)
-	case len(body) == 13 && isCryptText(body):
-		return false, fmt.Errorf("%w: traditional DES crypt", ErrUnsupported)
+	case len(body) == desCryptLen && isCryptText(body):
+		return verifyDESCrypt(body, password), nil
+	case isBigCrypt(body):
+		return verifyBigCrypt(body, password), nil
 	case len(body) == 20 && body[0] == '_' && isCryptText(body[1:]):
 		return false, fmt.Errorf("%w: extended DES crypt", ErrUnsupported)
 	case len(body) > 1 && body[0] == '$':

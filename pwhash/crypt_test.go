@@ -125,7 +125,6 @@ func TestVerify_bcryptVectors(t *testing.T) {
 // with ErrUnsupported, not treated as a mismatch.
 func TestVerify_cryptUnsupported(t *testing.T) {
 	for _, stored := range []string{
-		"{CRYPT}xnxCN6qIIfSHE",        // traditional DES, as slappasswd -h {CRYPT} writes
 		"{CRYPT}_J9..rasmBYk8r9AiWNc", // extended (BSDi) DES
 		"{CRYPT}$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7",
 		"{CRYPT}$2x$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW",

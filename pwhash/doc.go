@@ -20,8 +20,10 @@
 //     "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<tag>"; argon2i is
 //     verified too.
 //   - {CRYPT}: crypt(3) strings. SHA-512 crypt ($6$), SHA-256 crypt ($5$),
-//     both with rounds=, MD5 crypt ($1$) and bcrypt ($2a$, $2b$, $2y$),
-//     computed here, independent of the host's C library.
+//     both with rounds=, MD5 crypt ($1$), bcrypt ($2a$, $2b$, $2y$) and,
+//     for verification only, traditional DES crypt and its bigcrypt
+//     extension (what slappasswd -h {CRYPT} writes without -c), computed
+//     here, independent of the host's C library.
 //   - {CLEARTEXT} and values without a prefix: compared as cleartext.
 //
 // Verify(stored, password) returns (false, nil) for a wrong password and an
@@ -33,9 +35,13 @@
 //
 // # Caveats
 //
-//   - Traditional and extended DES crypt, yescrypt ($y$), Argon2d and Argon2
-//     version 0x10 are ErrUnsupported. slappasswd -h {CRYPT} without -c writes
-//     DES crypt, which therefore does not verify here.
+//   - Extended DES crypt, yescrypt ($y$, the default of current Debian
+//     /etc/shadow), Argon2d and Argon2 version 0x10 are ErrUnsupported.
+//   - DES crypt uses only the first 8 password characters (7 bits each);
+//     Verify reproduces that, and Hash never writes it. A 13-character
+//     {CRYPT} value is always read as DES crypt, so a bigcrypt value of a
+//     password of at most 8 bytes also accepts that password with anything
+//     appended, as crypt(3) itself does.
 //   - A cleartext password that itself looks like "{NAME}..." is read as a
 //     scheme prefix (ErrUnknownScheme if NAME is unknown). Hash with
 //     {CLEARTEXT} keeps the prefix on such passwords; slapd does not

@@ -14,9 +14,9 @@ var (
 	// an unparsable cost parameter.
 	ErrMalformed = errors.New("pwhash: malformed stored password")
 	// ErrUnsupported reports a well-formed value of a variant this package
-	// deliberately does not implement: traditional and extended DES crypt,
-	// crypt(3) algorithms other than $1$, $5$, $6$ and bcrypt, Argon2d and
-	// Argon2 version 0x10.
+	// deliberately does not implement: extended (BSDi) DES crypt, crypt(3)
+	// algorithms other than DES, $1$, $5$, $6$ and bcrypt (yescrypt $y$,
+	// scrypt $7$, Sun MD5, ...), Argon2d and Argon2 version 0x10.
 	ErrUnsupported = errors.New("pwhash: unsupported password algorithm")
 	// ErrCostLimit reports cost parameters (iterations, rounds, memory,
 	// parallelism) above the limits in limits.go. Checking such a value would

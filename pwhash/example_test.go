@@ -41,7 +41,7 @@ func ExampleVerify_errors() {
 	for _, stored := range []string{
 		"{SSHA}not base64!",
 		"{K5KEY}user@REALM",
-		"{CRYPT}xnxCN6qIIfSHE", // DES crypt
+		"{CRYPT}$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7", // yescrypt
 	} {
 		_, err := pwhash.Verify([]byte(stored), []byte("secret"))
 		fmt.Println(errors.Is(err, pwhash.ErrMalformed), errors.Is(err, pwhash.ErrUnknownScheme),

@@ -24,6 +24,12 @@ func FuzzVerify(f *testing.F) {
 	for _, v := range md5CryptVectors {
 		f.Add([]byte("{CRYPT}"+v.want), []byte(v.password))
 	}
+	for _, v := range bigCryptVectors {
+		f.Add([]byte("{CRYPT}"+v.want), []byte(v.password))
+	}
+	for _, v := range desCryptVectors {
+		f.Add([]byte("{CRYPT}"+v.want), []byte(v.password))
+	}
 	for _, v := range bcryptVectors {
 		f.Add([]byte("{CRYPT}"+v.stored), []byte(v.password))
 	}

@@ -62,6 +62,7 @@ func TestSlappasswd_interop(t *testing.T) {
 		{"CRYPT-5-rounds", []string{"-h", "{CRYPT}", "-c", "$5$rounds=5000$%.16s"}},
 		{"CRYPT-1", []string{"-h", "{CRYPT}", "-c", "$1$%.8s"}},
 		{"CRYPT-2b", []string{"-h", "{CRYPT}", "-c", "$2b$05$%.22s"}},
+		{"CRYPT-DES", []string{"-h", "{CRYPT}"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append(append([]string{}, tc.args...), "-n", "-s", interopPassword)
