@@ -19,6 +19,8 @@
 // costs about 20 comparisons. Cursor and List.All iterate without
 // allocating; Builder assembles a List from a key's duplicates read page by
 // page, switching to a range past its limit (DefaultMaxIDs, 2^20).
+// IntersectAll intersects several lists smallest first and can stop once
+// the candidates are few; GetBuffer/PutBuffer pool scratch buffers.
 //
 // Stored lists are sequences of 8-byte IDs; Encoding says which byte order
 // (BigEndian, which sorts bytewise and is what we assume, or NativeEndian

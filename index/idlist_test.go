@@ -367,3 +367,67 @@ func TestIntersect_zeroAlloc(t *testing.T) {
 		t.Fatalf("%v allocations per run", allocs)
 	}
 }
+
+// TestIntersectAll_model: IntersectAll equals the pairwise intersection
+// when not stopped early, is a superset of it when stopped early at a
+// small result, and allocates nothing into a big enough buffer.
+func TestIntersectAll_model(t *testing.T) {
+	rng := newRand(t)
+	for range *itersFlag / 3 {
+		n := 1 + rng.IntN(4)
+		lists := make([]List, n)
+		for i := range lists {
+			lists[i] = randModel(rng).l
+		}
+		want := lists[0]
+		if !want.IsRange() {
+			want = FromSorted(slices.Clone(want.IDs()))
+		}
+		for _, l := range lists[1:] {
+			want = Intersect(nil, want, l)
+		}
+		stop := []int{0, 0, 5}[rng.IntN(3)]
+		got := IntersectAll(make([]uint64, 0, 4000), slices.Clone(lists), stop)
+		if !got.Valid() {
+			t.Fatal("invalid")
+		}
+		if !want.IsRange() {
+			for _, id := range want.IDs() {
+				if !got.Contains(id) {
+					t.Fatalf("result lacks %d", id)
+				}
+			}
+		}
+		if stop == 0 && !got.IsRange() && !want.IsRange() && !slices.Equal(got.IDs(), want.IDs()) {
+			t.Fatalf("got %v want %v", got.IDs(), want.IDs())
+		}
+		// The smallest list is always applied, so every kept ID is in a
+		// list of minimal Len.
+		minLen := lists[0].Len()
+		for _, l := range lists {
+			minLen = min(minLen, l.Len())
+		}
+		for _, id := range got.IDs() {
+			if !slices.ContainsFunc(lists, func(l List) bool { return l.Len() == minLen && l.Contains(id) }) {
+				t.Fatalf("result has %d, not in a smallest list", id)
+			}
+		}
+	}
+	big := FromSorted(seq(100000, 0, 3))
+	mid := FromSorted(seq(5000, 0, 7))
+	small := FromSorted([]uint64{21, 42, 63, 64})
+	dst := make([]uint64, 0, 16)
+	lists := []List{big, mid, small}
+	if a := testing.AllocsPerRun(20, func() { IntersectAll(dst, lists, 0) }); a != 0 {
+		t.Fatalf("%v allocations", a)
+	}
+	if r := IntersectAll(dst, lists, 0); !slices.Equal(r.IDs(), []uint64{21, 42, 63}) {
+		t.Fatalf("got %v", r.IDs())
+	}
+	b := GetBuffer()
+	*b = append(*b, 1, 2)
+	PutBuffer(b)
+	if len(*GetBuffer()) != 0 {
+		t.Fatal("pooled buffer not emptied")
+	}
+}
