@@ -19,7 +19,7 @@ var (
 	// scrypt $7$, Sun MD5, ...), Argon2d and Argon2 version 0x10.
 	ErrUnsupported = errors.New("pwhash: unsupported password algorithm")
 	// ErrCostLimit reports cost parameters (iterations, rounds, memory,
-	// parallelism) above the limits in limits.go. Checking such a value would
+	// parallelism) above the Max* limits of options.go. Checking such a value would
 	// let whoever can write userPassword stall or exhaust the server.
 	ErrCostLimit = errors.New("pwhash: cost parameters exceed limits")
 )
