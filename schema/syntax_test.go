@@ -1,0 +1,79 @@
+package schema
+
+import "testing"
+
+// TestSyntax_Validate_table checks valid and invalid values for every syntax with a validator.
+func TestSyntax_Validate_table(t *testing.T) {
+	r := Default()
+	tests := []struct {
+		oid     string
+		valid   []string
+		invalid []string
+	}{
+		{SyntaxDirectoryString, []string{"John Smith", "Lučić", "  x "}, []string{"", "\xff\xfe"}},
+		{SyntaxIA5String, []string{"foo@example.com", ""}, []string{"jöhn"}},
+		{syn + "44", []string{"Hello World", "a'()+,-./:? ="}, []string{"", "a@b", "ü"}},
+		{syn + "36", []string{"123 456", "0"}, []string{"", "12a", "-1"}},
+		{SyntaxInteger, []string{"0", "-1", "42", "123456789012345678901234567890"}, []string{"", "-0", "007", "+1", "1.5", "-", " 1"}},
+		{SyntaxBoolean, []string{"TRUE", "FALSE"}, []string{"true", "1", ""}},
+		{SyntaxDN, []string{"", "cn=a,dc=b", `cn=a\,b`}, []string{"cn", "cn=a,,", "=x"}},
+		{syn + "34", []string{"cn=a,dc=b", "cn=a,dc=b#'0101'B"}, []string{"cn=a#'012'B", "cn"}},
+		{SyntaxOID, []string{"2.5.4.3", "cn", "a-b1"}, []string{"1", "2..5", "-a", "1a", "01.2"}},
+		{SyntaxGeneralizedTime, []string{"20240102030405Z", "2024010203Z", "202401020304Z", "20240102030405.123Z", "20240102030405,5-0130", "20240229000000Z", "19991231235960Z"},
+			[]string{"20240102030405", "2024010203041Z", "20241302030405Z", "20230229000000Z", "20240102250000Z", "20240102030405.Z", "20240102030405+24", "x"}},
+		{syn + "53", []string{"2401020304Z", "240102030405Z", "9901020304+0100"}, []string{"2401020304", "24010203Z", "x"}},
+		{syn + "50", []string{"+1 512 315 0280", "+49-151-2345"}, []string{"", "+1 (555) 123-4567 ext. 5 #"}},
+		{syn + "41", []string{"1 Main St$Springfield", `a\24b$c`, `x\5Cy`}, []string{"", "a$$b", `a\zz`, `a\2`}},
+		{syn + "11", []string{"DE", "us"}, []string{"DEU", "D", "ü1"}},
+		{SyntaxOctetString, []string{"", "\x00\xff"}, nil},
+		{syn + "6", []string{"'0101'B", "''B"}, []string{"0101", "'0102'B", "'01'"}},
+		{SyntaxUUID, []string{"597ae2f6-16a6-1027-98f4-d28b5365dc14"}, []string{"597ae2f616a6102798f4d28b5365dc14", "597ae2f6-16a6-1027-98f4-d28b5365dc1g", ""}},
+		{syn + "58", []string{"a*b", "*x*", "*"}, []string{"abc"}},
+		{syn + "22", []string{"+1 512 315 0280", "+1 512 315 0280$fineResolution"}, []string{"+1$bogus"}},
+		{syn + "14", []string{"telephone", "mhs $ telex"}, []string{"pigeon"}},
+		{syn + "52", []string{"123$DE$ANS"}, []string{"123$DE"}},
+		{syn + "39", []string{"internet$foo@example.com"}, []string{"internet", "intern@t$x"}},
+		{"1.3.6.1.1.1.0.0", []string{"(host,user,domain)", "(,,)"}, []string{"host,user,domain"}},
+		{"1.3.6.1.1.1.0.1", []string{"root=server:/export/root"}, []string{"root"}},
+		{SyntaxCSN, []string{"20240101000000.000000Z#000000#000#000000"}, []string{"20240101000000Z#1#2", "x#0#0#0"}},
+		{syn + "3", []string{"( 1.2.3 NAME 'x' SYNTAX 1.2.4 )"}, []string{"( 1.2.3 NAME 'x' )", "1.2.3"}},
+		{syn + "37", []string{"( 1.2.3 NAME 'x' SUP top AUXILIARY )"}, []string{"( 1.2.3 BOGUS )"}},
+		{syn + "54", []string{"( 1.2.3 DESC 'x' )"}, []string{"( 1.2.3 DESC )"}},
+	}
+	for _, tt := range tests {
+		s := r.Syntax(tt.oid)
+		if s == nil {
+			t.Fatalf("syntax %s missing", tt.oid)
+		}
+		for _, v := range tt.valid {
+			if !s.Validate([]byte(v)) {
+				t.Errorf("%s (%s): %q rejected", s.Desc, tt.oid, v)
+			}
+		}
+		for _, v := range tt.invalid {
+			if s.Validate([]byte(v)) {
+				t.Errorf("%s (%s): %q accepted", s.Desc, tt.oid, v)
+			}
+		}
+	}
+}
+
+// TestAttributeType_Validate_length checks the {len} bound counts characters.
+func TestAttributeType_Validate_length(t *testing.T) {
+	r := Default()
+	at := r.AttributeType("buildingName") // Directory String{256}
+	long := make([]byte, 257)
+	for i := range long {
+		long[i] = 'a'
+	}
+	if at.Validate(long) || !at.Validate(long[:256]) {
+		t.Fatal("length bound of 256 not applied")
+	}
+	wide := []byte{}
+	for i := 0; i < 256; i++ {
+		wide = append(wide, "ü"...)
+	}
+	if !at.Validate(wide) {
+		t.Fatal("256 two-byte characters rejected: the bound counts characters")
+	}
+}
