@@ -38,4 +38,12 @@
 //     range past the limit, which can add many false candidates.
 //   - Union's dst must not share storage with its operands.
 //   - Lists from FromSorted are trusted; call Valid on untrusted ones.
+//   - Keys agree with filter evaluation only if both sides use the same
+//     normalized bytes: equality keys from the equality rule's Normalize
+//     (and NormalizeAssertion for filters), substring keys from the
+//     substrings rule's Normalize (what schema.MatchSubstrings searches)
+//     and its normalized chunks, approx keys from the approx rule's
+//     Normalize, on both sides.
+//   - Changing MaxExact or the substring lengths changes the keys: the
+//     index must be rebuilt.
 package index

@@ -17,7 +17,7 @@ import (
 //	'^'   substr-initial  the raw leading bytes (InitialMin..InitialMax of them)
 //	'*'   substr-any      a raw window of AnyLen bytes
 //	'$'   substr-final    the raw trailing bytes (InitialMin..InitialMax of them)
-//	'~'   approx          a phonetic code (up to 4 letters), or the raw word
+//	'~'   approx          one word of the approx-normalized value (a phonetic code)
 //	'<'   ordered         8 bytes: int64 big-endian with the sign bit flipped
 //
 // Short values (telco identifiers: IMSI, MSISDN) therefore get exact keys:
@@ -67,8 +67,6 @@ const (
 	DefaultAnyStep    = 2
 	// HashSize is the payload size of a KindEqualHash key.
 	HashSize = 16
-	// ApproxLen is the longest phonetic code.
-	ApproxLen = 4
 )
 
 // Keyer computes the index keys of one indexed attribute. The zero value
@@ -240,18 +238,17 @@ func (k *Keyer) windows(ks *Keys, v []byte, from, end, alen, step int) {
 	}
 }
 
-// ApproxKeys adds the approx keys of a normalized value: one per
-// space-separated word, the word's phonetic code (see phonetic.go), or the
-// word itself (up to 16 bytes) when it has no ASCII letter. Indexing and
-// assertions use the same keys; an assertion intersects them.
+// ApproxKeys adds the approx keys of nv, a value (or assertion) normalized
+// by the attribute's approximate rule. Package schema's approx normalizer
+// already reduces every word to a phonetic code and its matcher requires
+// each assertion word to equal a value word, so the keys are the words
+// themselves ('~' | word, cut to MaxExact bytes): equal words give equal
+// keys, and an assertion intersects the lists of its words' keys. Hashing
+// or re-encoding the codes would only add collisions.
 func (k *Keyer) ApproxKeys(ks *Keys, nv []byte) {
-	var code [16]byte
+	maxLen := orDefault(k.MaxExact, DefaultMaxExact)
 	for w := range bytes.FieldsSeq(nv) {
-		c := Phonetic(code[:0], w, ApproxLen)
-		if len(c) == 0 {
-			c = w[:min(len(w), len(code))]
-		}
-		k.appendKey(ks, KindApprox, c)
+		k.appendKey(ks, KindApprox, w[:min(len(w), maxLen)])
 	}
 }
 

@@ -158,32 +158,12 @@ func TestKeyer_SubstringKeys_useful(t *testing.T) {
 	}
 }
 
-// TestPhonetic: sound-alike spellings share a code; the code is at most
-// maxLen letters; words without letters give nothing.
-func TestPhonetic(t *testing.T) {
-	same := [][2]string{{"Smith", "Smyth"}, {"Knight", "Night"}, {"Phone", "Fone"}, {"Catherine", "Kathrine"},
-		{"Schmidt", "Schmitt"}, {"Wright", "Rite"}, {"Xavier", "Savier"}, {"Michael", "michael"}}
-	for _, p := range same {
-		a, b := Phonetic(nil, []byte(p[0]), 4), Phonetic(nil, []byte(p[1]), 4)
-		if !bytes.Equal(a, b) || len(a) == 0 {
-			t.Errorf("%s=%s, %s=%s", p[0], a, p[1], b)
-		}
-	}
-	differ := [][2]string{{"Smith", "Jones"}, {"Anna", "Otto"}, {"Berg", "Bird"}}
-	for _, p := range differ {
-		if a, b := Phonetic(nil, []byte(p[0]), 4), Phonetic(nil, []byte(p[1]), 4); bytes.Equal(a, b) {
-			t.Errorf("%s and %s both %s", p[0], p[1], a)
-		}
-	}
-	if got := Phonetic(nil, []byte("Thompson-Wilkinson"), 4); len(got) != 4 {
-		t.Errorf("long word code %q", got)
-	}
-	if got := Phonetic([]byte("x"), []byte("1234 é"), 4); string(got) != "x" {
-		t.Errorf("no letters: %q", got)
-	}
+// TestKeyer_ApproxKeys: one key per word of the approx-normalized value,
+// the word itself, cut to MaxExact bytes.
+func TestKeyer_ApproxKeys(t *testing.T) {
 	var ks Keys
-	(&Keyer{}).ApproxKeys(&ks, []byte("john  smith 42"))
-	if got := keyStrings(&ks); !slices.Equal(got, []string{"~JN", "~SM0", "~42"}) {
+	(&Keyer{MaxExact: 5}).ApproxKeys(&ks, []byte(" jn  smt 42 abcdefgh"))
+	if got := keyStrings(&ks); !slices.Equal(got, []string{"~jn", "~smt", "~42", "~abcde"}) {
 		t.Errorf("approx keys %q", got)
 	}
 }
