@@ -313,3 +313,37 @@ func TestVerify_errorText(t *testing.T) {
 		t.Errorf("error text %q", msg)
 	}
 }
+
+// TestVerify_concurrentAndPure: Verify may run from many goroutines at once
+// (checked under -race) and never modifies its arguments.
+func TestVerify_concurrentAndPure(t *testing.T) {
+	type pair struct{ stored, password string }
+	var pairs []pair
+	for _, v := range slappasswdGolden {
+		pairs = append(pairs, pair{v, "secret"})
+	}
+	for _, v := range desCryptVectors {
+		pairs = append(pairs, pair{"{CRYPT}" + v.want, v.password})
+	}
+	pairs = append(pairs, pair{pbkdf2LDAPVectors[2], "password"}, pair{"{ARGON2}" + argon2Vectors[2], "password"},
+		pair{"{CRYPT}" + bcryptVectors[0].stored, bcryptVectors[0].password})
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for _, p := range pairs {
+				s, pw := []byte(p.stored), []byte(p.password)
+				ok, err := Verify(s, pw)
+				if !ok || err != nil {
+					t.Errorf("Verify(%q) = %v, %v", p.stored, ok, err)
+				}
+				if string(s) != p.stored || string(pw) != p.password {
+					t.Errorf("Verify modified its arguments: %q %q", s, pw)
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
