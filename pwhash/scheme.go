@@ -77,7 +77,8 @@ func canonicalName(s string) string {
 // scheme; any other value is cleartext. A mismatch is (false, nil), and so is
 // a password longer than MaxPasswordLen. Errors describe the stored value
 // only: ErrUnknownScheme, ErrMalformed, ErrUnsupported or ErrCostLimit, wrapped
-// with the scheme name; they never contain the value or the password. Digest
+// with the scheme name; they say what is wrong and never quote the password
+// or the hash. Digest
 // and cleartext comparisons take constant time for a given stored value.
 //
 // Verify does not retain its arguments and is safe for concurrent use.
