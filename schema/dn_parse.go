@@ -239,8 +239,8 @@ func unhex(c byte) byte {
 }
 
 // isDescr reports whether s is an RFC 4512 descr: ALPHA *(ALPHA / DIGIT / "-").
-func isDescr(s string) bool {
-	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+func isDescr[T string | []byte](s T) bool {
+	if len(s) == 0 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
 		return false
 	}
 	for i := 1; i < len(s); i++ {
@@ -253,21 +253,21 @@ func isDescr(s string) bool {
 }
 
 // isNumericOID reports whether s is number 1*( DOT number ) without leading zeros.
-func isNumericOID(s string) bool {
-	if s == "" {
-		return false
-	}
-	parts := 0
-	for _, n := range strings.Split(s, ".") {
-		if n == "" || len(n) > 1 && n[0] == '0' {
-			return false
-		}
-		for i := 0; i < len(n); i++ {
-			if n[i] < '0' || n[i] > '9' {
+func isNumericOID[T string | []byte](s T) bool {
+	parts, start := 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			if s[i] < '0' || s[i] > '9' {
 				return false
 			}
+			continue
+		}
+		n := i - start
+		if n == 0 || n > 1 && s[start] == '0' {
+			return false
 		}
 		parts++
+		start = i + 1
 	}
 	return parts >= 2
 }

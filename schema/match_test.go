@@ -132,3 +132,46 @@ func TestMatcher_Match_table(t *testing.T) {
 		})
 	}
 }
+
+// TestMatcher_Match_preparedAgrees checks that evaluation over stored normalized values
+// (PrepareEntry, what the backend keeps) gives the same result as normalizing on the fly.
+func TestMatcher_Match_preparedAgrees(t *testing.T) {
+	r := Default()
+	raw := johnEntry(t)
+	prepared := johnEntry(t)
+	r.PrepareEntry(prepared)
+	for _, s := range []string{"(cn=  John   SMITH)", "(telephoneNumber=+49 151 2345)", "(cn=J*SM*h)", "(objectClass=person)", "(manager=uid=boss,ou=people,dc=example,dc=com)",
+		"(createTimestamp>=20240102040405+0100)", "(sn~=smyth)", "(cn:caseExactMatch:=john smith)", "(description=*straße)", "(numSubordinates>=9)",
+		"(entryUUID=597AE2F6-16A6-1027-98F4-D28B5365DC14)", "(postalAddress=*main st*)", "(ou:dn:=people)", "(mail=*@EXAMPLE.com)"} {
+		f, err := ParseFilter(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := r.Match(f, raw), r.Match(f, prepared)
+		if a != b || a != True {
+			t.Errorf("%s: raw %v, prepared %v; want both TRUE", s, a, b)
+		}
+	}
+}
+
+// FuzzMatcher_Match checks that any parsed filter evaluates without panicking and that
+// prepared and raw entries agree.
+func FuzzMatcher_Match(f *testing.F) {
+	for _, s := range []string{"(cn=john smith)", "(&(objectClass=person)(|(sn=Jensen)(cn=Babs J*)))", "(telephoneNumber=*1 23*)",
+		"(createTimestamp>=2024)", "(:dn:caseIgnoreMatch:=example)", "(cn:1.3.6.1.4.1.4203.666.4.9:=x)", "(!(uid~=js))"} {
+		f.Add(s)
+	}
+	r := Default()
+	raw := johnEntry(f)
+	prepared := johnEntry(f)
+	r.PrepareEntry(prepared)
+	f.Fuzz(func(t *testing.T, s string) {
+		flt, err := ParseFilter(s)
+		if err != nil {
+			return
+		}
+		if a, b := r.Match(flt, raw), r.Match(flt, prepared); a != b {
+			t.Fatalf("%s: raw %v, prepared %v", s, a, b)
+		}
+	})
+}

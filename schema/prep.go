@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -25,6 +26,18 @@ const (
 )
 
 var errProhibited = errors.New("schema: prohibited character in string")
+
+// foldPool holds case folders: a cases.Caser is stateful and must not be
+// shared between goroutines, and building one is expensive.
+var foldPool = sync.Pool{New: func() any { c := cases.Fold(); return &c }}
+
+// nfkc returns b in NFKC, without copying when it already is.
+func nfkc(b []byte) []byte {
+	if norm.NFKC.IsNormal(b) {
+		return b
+	}
+	return norm.NFKC.Bytes(b)
+}
 
 // prepString appends the prepared form of v to dst. fold selects case
 // folding; ia5 rejects non-ASCII input. Space handling collapses runs of
@@ -97,12 +110,23 @@ func prepUnicode(dst, v []byte, fold bool, mode spaceMode) ([]byte, error) {
 			mapped = utf8.AppendRune(mapped, r)
 		}
 	}
-	out := norm.NFKC.Bytes(mapped)
+	out := nfkc(mapped)
 	if fold {
 		// Folding and NFKC do not commute for a few characters (e.g.
-		// U+2160); two rounds reach the fixed point RFC 4518 asks for.
-		out = norm.NFKC.Bytes(cases.Fold().Bytes(out))
-		out = norm.NFKC.Bytes(cases.Fold().Bytes(out))
+		// U+2160); repeat until both leave the string alone, as the
+		// NFKC case-folding mapping RFC 4518 uses would.
+		for i := 0; i < 3; i++ {
+			c := foldPool.Get().(*cases.Caser)
+			n, _ := c.Span(out, true)
+			if n == len(out) {
+				foldPool.Put(c)
+				break
+			}
+			c.Reset()
+			out = c.Bytes(out)
+			foldPool.Put(c)
+			out = nfkc(out)
+		}
 	}
 	sp := spacer{keepLead: mode == spaceAny || mode == spaceFinal}
 	for _, r := range string(out) {

@@ -104,15 +104,40 @@ func (r *Registry) Syntaxes() []*Syntax { return r.syntaxList }
 func (r *Registry) DITContentRules() []*DITContentRule { return r.contentRules }
 
 // oidOfName maps a name of an object class, attribute type or matching
-// rule to its OID ("" when unknown). Used by objectIdentifierMatch.
+// rule to its OID ("" when unknown). Used by objectIdentifierMatch; it
+// does not allocate for names up to 64 bytes.
 func (r *Registry) oidOfName(name []byte) string {
-	if oc, ok := lookupFold(r.classes, string(name)); ok {
+	var buf [64]byte
+	if len(name) > len(buf) {
+		return r.oidOfLower(strings.ToLower(string(name)))
+	}
+	b := buf[:len(name)]
+	for i, c := range name {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	if oc, ok := r.classes[string(b)]; ok {
 		return oc.OID
 	}
-	if at, ok := lookupFold(r.attrs, string(name)); ok {
+	if at, ok := r.attrs[string(b)]; ok {
 		return at.OID
 	}
-	if mr, ok := lookupFold(r.rules, string(name)); ok {
+	if mr, ok := r.rules[string(b)]; ok {
+		return mr.OID
+	}
+	return ""
+}
+
+func (r *Registry) oidOfLower(name string) string {
+	if oc, ok := r.classes[name]; ok {
+		return oc.OID
+	}
+	if at, ok := r.attrs[name]; ok {
+		return at.OID
+	}
+	if mr, ok := r.rules[name]; ok {
 		return mr.OID
 	}
 	return ""

@@ -238,10 +238,10 @@ func compareTimes(a, b []byte) int {
 // matching rule it names; numeric OIDs stay; unknown descrs are lower-cased.
 func oidNorm(r *Registry, dst, v []byte) ([]byte, error) {
 	v = bytes.TrimSpace(v)
-	if isNumericOID(string(v)) {
+	if isNumericOID(v) {
 		return append(dst, v...), nil
 	}
-	if !isDescr(string(v)) {
+	if !isDescr(v) {
 		return dst, ErrInvalidSyntax
 	}
 	if r != nil {

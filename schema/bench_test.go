@@ -1,0 +1,89 @@
+package schema
+
+import (
+	"testing"
+)
+
+// BenchmarkNormalize_caseIgnore measures the ASCII fast path of RFC 4518 preparation.
+func BenchmarkNormalize_caseIgnore(b *testing.B) {
+	mr := Default().MatchingRule("caseIgnoreMatch")
+	v := []byte("  John   SMITH  of Example Corp ")
+	buf := make([]byte, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = mr.Normalize(buf[:0], v)
+	}
+}
+
+// BenchmarkNormalize_caseIgnoreUnicode measures the general Unicode path.
+func BenchmarkNormalize_caseIgnoreUnicode(b *testing.B) {
+	mr := Default().MatchingRule("caseIgnoreMatch")
+	v := []byte("  Jürgen   STRAßE  Ærøskøbing ")
+	buf := make([]byte, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = mr.Normalize(buf[:0], v)
+	}
+}
+
+// BenchmarkNormalize_telephone measures telephoneNumberMatch normalization of an MSISDN.
+func BenchmarkNormalize_telephone(b *testing.B) {
+	mr := Default().MatchingRule("telephoneNumberMatch")
+	v := []byte("+49 170 000-4242")
+	buf := make([]byte, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = mr.Normalize(buf[:0], v)
+	}
+}
+
+// BenchmarkNormalizeDN measures full DN normalization.
+func BenchmarkNormalizeDN(b *testing.B) {
+	r := Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.NormalizeDNString("UID=jsmith, OU=People, DC=Example, DC=COM"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMatcher_Match evaluates a typical search filter against a typical entry, with
+// the entry's values already normalized (as the backend stores them) and without.
+func BenchmarkMatcher_Match(b *testing.B) {
+	r := Default()
+	f, err := ParseFilter("(&(objectClass=inetOrgPerson)(|(telephoneNumber=+49 151 2345)(cn=john sm*)))")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := r.Compile(f)
+	b.Run("prepared", func(b *testing.B) {
+		e := johnEntry(b)
+		r.PrepareEntry(e)
+		b.ReportAllocs()
+		for b.Loop() {
+			if m.Match(e) != True {
+				b.Fatal("no match")
+			}
+		}
+	})
+	b.Run("raw", func(b *testing.B) {
+		e := johnEntry(b)
+		b.ReportAllocs()
+		for b.Loop() {
+			if m.Match(e) != True {
+				b.Fatal("no match")
+			}
+		}
+	})
+}
+
+// BenchmarkParseFilter measures parsing a typical filter string.
+func BenchmarkParseFilter(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseFilter("(&(objectClass=inetOrgPerson)(|(telephoneNumber=+49 151 2345)(cn=john sm*)))"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
