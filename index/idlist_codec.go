@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 )
 
 // Encoding is the byte form of an 8-byte ID inside a stored ID list (the
@@ -136,6 +137,9 @@ func (b *Builder) AddEncoded(page []byte, e Encoding) error {
 	if len(page)%IDSize != 0 {
 		return fmt.Errorf("%w: %d bytes", ErrBadLength, len(page))
 	}
+	if e == BigEndian && !b.isRng && len(b.ids)+len(page)/IDSize <= b.limit() {
+		return b.addBigEndianFast(page)
+	}
 	// Two loops so the common big-endian case avoids an interface call
 	// per ID.
 	if e == BigEndian {
@@ -151,6 +155,46 @@ func (b *Builder) AddEncoded(page []byte, e Encoding) error {
 			return err
 		}
 	}
+	return nil
+}
+
+func (b *Builder) limit() int {
+	if b.max == 0 {
+		return DefaultMaxIDs
+	}
+	return b.max
+}
+
+// addBigEndianFast decodes a page that fits under the limit in one tight
+// loop: one bounds check per page, one comparison per ID.
+func (b *Builder) addBigEndianFast(page []byte) error {
+	n := len(page) / IDSize
+	if n == 0 {
+		return nil
+	}
+	start := len(b.ids)
+	b.ids = slices.Grow(b.ids, n)[:start+n]
+	out := b.ids[start:]
+	prev, have := b.hi, b.n > 0
+	for i := range out {
+		id := binary.BigEndian.Uint64(page[i*IDSize:])
+		if have && id <= prev {
+			// Keep the IDs before the bad one, as Add would have.
+			b.ids = b.ids[:start+i]
+			b.n += uint64(i)
+			if i > 0 {
+				b.hi = prev
+			}
+			return fmt.Errorf("%w: %d after %d", ErrNotSorted, id, prev)
+		}
+		out[i] = id
+		prev, have = id, true
+	}
+	if b.n == 0 {
+		b.lo = out[0]
+	}
+	b.n += uint64(n)
+	b.hi = prev
 	return nil
 }
 

@@ -431,3 +431,28 @@ func TestIntersectAll_model(t *testing.T) {
 		t.Fatal("pooled buffer not emptied")
 	}
 }
+
+// TestBuilder_AddEncoded_partial: on an out-of-order ID, both decoding
+// paths keep the IDs before it and stay usable.
+func TestBuilder_AddEncoded_partial(t *testing.T) {
+	for _, enc := range []Encoding{BigEndian, NativeEndian} {
+		var page []byte
+		for _, id := range []uint64{1, 2, 3, 2, 5} {
+			page = enc.AppendID(page, id)
+		}
+		var b Builder
+		b.Add(0)
+		if err := b.AddEncoded(page, enc); !errors.Is(err, ErrNotSorted) {
+			t.Fatalf("%v: %v", enc, err)
+		}
+		if err := b.Add(4); err != nil {
+			t.Fatalf("%v: after error: %v", enc, err)
+		}
+		if got := b.List().IDs(); !slices.Equal(got, []uint64{0, 1, 2, 3, 4}) || b.Count() != 5 {
+			t.Fatalf("%v: got %v count %d", enc, got, b.Count())
+		}
+		if err := b.AddEncoded(enc.AppendID(nil, 4), enc); !errors.Is(err, ErrNotSorted) {
+			t.Fatalf("%v: duplicate across pages: %v", enc, err)
+		}
+	}
+}
