@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -92,7 +93,9 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (map[*AttributeT
 		if at == nil || checkAttrDesc(a.Desc) != nil {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
 		}
-		key := at.OID + ";" + strings.Join(tagOptions(a.Desc), ";")
+		tags := tagOptions(a.Desc)
+		sort.Strings(tags)
+		key := at.OID + ";" + strings.Join(tags, ";")
 		if seen[key] {
 			return nil, checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)
 		}

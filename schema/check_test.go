@@ -42,6 +42,9 @@ func TestRegistry_CheckEntry_table(t *testing.T) {
 		{"no-user-modification internal", "cn=John Smith,dc=x", with("entryUUID", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "createTimestamp", "20240101000000Z"), true, 0, nil, ""},
 		{"rdn value missing", "cn=Jane,dc=x", base, false, NamingViolation, ErrNamingViolation, "cn=Jane"},
 		{"rdn multi-valued", "cn=John Smith+sn=smith,dc=x", base, false, 0, nil, ""},
+		{"tagged values", "cn=John Smith,dc=x", with("cn;lang-de", "Johann", "cn;lang-en", "John"), false, 0, nil, ""},
+		{"same options reordered", "cn=John Smith,dc=x", with("cn;lang-de;x-a", "Johann", "cn;X-A;lang-de", "J"), false, AttributeOrValueExists, ErrValueExists, "more than once"},
+		{"bad option", "cn=John Smith,dc=x", with("cn;lang_de", "Johann"), false, UndefinedAttributeType, ErrUndefinedAttributeType, "lang_de"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -129,9 +129,11 @@ func TestDN_Parent_IsDescendantOf(t *testing.T) {
 	}
 }
 
+var fuzzRegistry = Default()
+
 // FuzzParseDN checks that any DN that parses prints to a string that parses to the same DN.
 func FuzzParseDN(f *testing.F) {
-	for _, s := range []string{"", "cn=a,dc=b", `cn=\"x\"+sn=y\,z`, "cn=#04024869", "1.2.3=a;o=b", `cn=\ a\ `, "cn=Lučić", "cn=\xff\x00"} {
+	for _, s := range []string{"", "cn=a,dc=b", "CN=John  Smith+UID=js,dc=x", `cn=\"x\"+sn=y\,z`, "cn=#04024869", "1.2.3=a;o=b", `cn=\ a\ `, "cn=Lučić", "cn=\xff\x00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -146,6 +148,13 @@ func FuzzParseDN(f *testing.F) {
 		}
 		if !again.Equal(dn) {
 			t.Fatalf("round trip %q -> %q changed %#v to %#v", s, out, dn, again)
+		}
+		n, err := fuzzRegistry.NormalizeDN(dn)
+		if err != nil {
+			return
+		}
+		if _, err := ParseDN(n.String()); err != nil {
+			t.Fatalf("normalized form %q of %q does not parse: %v", n.String(), s, err)
 		}
 	})
 }

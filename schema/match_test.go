@@ -104,6 +104,17 @@ func TestMatcher_Match_table(t *testing.T) {
 		{"(cn:caseExactMatch:=john smith)", True},
 		{"(cn:caseExactMatch:=John Smith)", False},
 		{"(cn:=JOHN SMITH)", True},
+		{"(cn:2.5.13.5:=john smith)", True},
+		{"(cn:2.5.13.5:=John Smith)", False},
+		{"(entryDN:1.3.6.1.4.1.4203.666.4.9:=ou=people,dc=example,dc=com)", False}, // entryDN is added by the backend
+		{"(manager:dnSubtreeMatch:=dc=EXAMPLE,dc=com)", True},
+		{"(manager:dnOneLevelMatch:=ou=people,dc=example,dc=com)", True},
+		{"(manager:dnOneLevelMatch:=dc=example,dc=com)", False},
+		{"(manager:dnSubordinateMatch:=uid=boss,ou=people,dc=example,dc=com)", False},
+		{"(manager:dnSuperiorMatch:=uid=x,uid=boss,ou=people,dc=example,dc=com)", True},
+		{`(cn:caseIgnoreSubstringsMatch:=jo\2asm\2a)`, True},
+		{"(cn:caseIgnoreOrderingMatch:=k)", True}, // an ordering rule in an extensible match means "less than"
+		{"(cn:caseIgnoreOrderingMatch:=a)", False},
 		{"(ou:dn:=people)", True},
 		{"(ou=people)", False},
 		{"(ou:dn:caseExactMatch:=People)", True},

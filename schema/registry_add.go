@@ -86,7 +86,52 @@ func claim[T any](m map[string]T, kind, oid string, names []string, nameOf func(
 	return false, nil
 }
 
+// run adds the set in dependency order: syntaxes, rules, then attribute
+// types and object classes (indexed first so they may refer to each other
+// in any order, resolved second), then uses and content rules.
 func (a *adder) run(set *defSet) error {
+	if err := a.addSyntaxes(set); err != nil {
+		return err
+	}
+	for _, mr := range set.rules {
+		if err := a.addRule(mr); err != nil {
+			return err
+		}
+	}
+	newAttrs, err := a.addAttrs(set.attrs)
+	if err != nil {
+		return err
+	}
+	newClasses, err := a.addClasses(set.classes)
+	if err != nil {
+		return err
+	}
+	for _, at := range newAttrs {
+		if err := a.resolveAttr(at); err != nil {
+			return err
+		}
+	}
+	for _, oc := range newClasses {
+		if err := a.resolveClass(oc); err != nil {
+			return err
+		}
+	}
+	for _, u := range set.uses {
+		if a.r.MatchingRule(u.OID) == nil {
+			return fmt.Errorf("%w: matching rule use for unknown rule %s", ErrUnresolved, u.OID)
+		}
+		insert(a, a.r.uses, u.OID, u)
+	}
+	for _, cr := range set.content {
+		if err := a.checkContentRule(cr); err != nil {
+			return err
+		}
+		a.r.contentRules = append(a.r.contentRules, cr)
+	}
+	return nil
+}
+
+func (a *adder) addSyntaxes(set *defSet) error {
 	r := a.r
 	for _, s := range set.syntaxes {
 		if _, ok := r.syntaxes[s.OID]; ok {
@@ -105,16 +150,16 @@ func (a *adder) run(set *defSet) error {
 		insert(a, r.syntaxes, s.OID, s)
 		r.syntaxList = append(r.syntaxList, s)
 	}
-	for _, mr := range set.rules {
-		if err := a.addRule(mr); err != nil {
-			return err
-		}
-	}
-	var newAttrs []*AttributeType
-	for _, at := range set.attrs {
+	return nil
+}
+
+func (a *adder) addAttrs(attrs []*AttributeType) ([]*AttributeType, error) {
+	r := a.r
+	var added []*AttributeType
+	for _, at := range attrs {
 		skip, err := claim(r.attrs, "attribute type", at.OID, at.Names, func(o *AttributeType) (string, []string) { return o.OID, o.Names })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if skip {
 			continue
@@ -122,13 +167,18 @@ func (a *adder) run(set *defSet) error {
 		a.attrDone[at] = 0
 		a.index(r.attrs, at.OID, at.Names, at)
 		r.attrList = append(r.attrList, at)
-		newAttrs = append(newAttrs, at)
+		added = append(added, at)
 	}
-	var newClasses []*ObjectClass
-	for _, oc := range set.classes {
+	return added, nil
+}
+
+func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
+	r := a.r
+	var added []*ObjectClass
+	for _, oc := range classes {
 		skip, err := claim(r.classes, "object class", oc.OID, oc.Names, func(o *ObjectClass) (string, []string) { return o.OID, o.Names })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if skip {
 			continue
@@ -136,31 +186,9 @@ func (a *adder) run(set *defSet) error {
 		a.ocDone[oc] = 0
 		a.index(r.classes, oc.OID, oc.Names, oc)
 		r.classList = append(r.classList, oc)
-		newClasses = append(newClasses, oc)
+		added = append(added, oc)
 	}
-	for _, at := range newAttrs {
-		if err := a.resolveAttr(at); err != nil {
-			return err
-		}
-	}
-	for _, oc := range newClasses {
-		if err := a.resolveClass(oc); err != nil {
-			return err
-		}
-	}
-	for _, u := range set.uses {
-		if r.MatchingRule(u.OID) == nil {
-			return fmt.Errorf("%w: matching rule use for unknown rule %s", ErrUnresolved, u.OID)
-		}
-		insert(a, r.uses, u.OID, u)
-	}
-	for _, cr := range set.content {
-		if err := a.checkContentRule(cr); err != nil {
-			return err
-		}
-		r.contentRules = append(r.contentRules, cr)
-	}
-	return nil
+	return added, nil
 }
 
 func (a *adder) index(m any, oid string, names []string, v any) {

@@ -264,91 +264,102 @@ func descValidator(parse func(string) error) func(*Registry, []byte) bool {
 }
 
 // parseGeneralizedTime parses RFC 4517 GeneralizedTime: YYYYMMDDHH[MM[SS]]
-// [(.|,)fraction] (Z | (+|-)HH[MM]). A fraction applies to the last field given.
+// [(.|,)fraction] (Z | (+|-)HH[MM]). A fraction applies to the last field
+// given. The result is in UTC.
 func parseGeneralizedTime(v []byte) (time.Time, error) {
 	s := string(v)
-	bad := func() (time.Time, error) { return time.Time{}, ErrInvalidSyntax }
 	digits := 0
 	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
 		digits++
 	}
 	if digits != 10 && digits != 12 && digits != 14 {
-		return bad()
+		return time.Time{}, ErrInvalidSyntax
 	}
-	num := func(i, n int) int { x, _ := strconv.Atoi(s[i : i+n]); return x }
-	year, mon, day, hour := num(0, 4), num(4, 2), num(6, 2), num(8, 2)
-	min, sec := 0, 0
-	if digits >= 12 {
-		min = num(10, 2)
+	f := [6]int{0, 0, 0, 0, 0, 0} // year, month, day, hour, minute, second
+	for i, w := range []int{4, 2, 2, 2, 2, 2} {
+		off := 4 + 2*(i-1)
+		if i == 0 {
+			off = 0
+		}
+		if off+w <= digits {
+			f[i], _ = strconv.Atoi(s[off : off+w])
+		}
 	}
-	if digits == 14 {
-		sec = num(12, 2)
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 || f[4] > 59 || f[5] > 60 {
+		return time.Time{}, ErrInvalidSyntax
 	}
-	if mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60 {
-		return bad()
+	frac, rest, err := parseTimeFraction(s[digits:], digits)
+	if err != nil {
+		return time.Time{}, err
 	}
-	rest := s[digits:]
-	var frac time.Duration
-	if rest != "" && (rest[0] == '.' || rest[0] == ',') {
-		n := 1
-		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
-			n++
-		}
-		if n == 1 {
-			return bad()
-		}
-		f, _ := strconv.ParseFloat("0."+rest[1:n], 64)
-		unit := time.Second
-		switch digits {
-		case 10:
-			unit = time.Hour
-		case 12:
-			unit = time.Minute
-		}
-		frac = time.Duration(f * float64(unit))
-		if digits == 14 {
-			// keep nanosecond precision exactly for seconds fractions
-			fs := rest[1:n]
-			if len(fs) > 9 {
-				fs = fs[:9]
-			}
-			ns, _ := strconv.Atoi(fs + strings.Repeat("0", 9-len(fs)))
-			frac = time.Duration(ns)
-		}
-		rest = rest[n:]
+	loc, err := parseTimeZone(rest)
+	if err != nil {
+		return time.Time{}, err
 	}
-	loc := time.UTC
-	switch {
-	case rest == "Z":
-	case len(rest) == 3 || len(rest) == 5:
-		if rest[0] != '+' && rest[0] != '-' {
-			return bad()
-		}
-		for i := 1; i < len(rest); i++ {
-			if rest[i] < '0' || rest[i] > '9' {
-				return bad()
-			}
-		}
-		oh, om := num(len(s)-len(rest)+1, 2), 0
-		if len(rest) == 5 {
-			om = num(len(s)-len(rest)+3, 2)
-		}
-		if oh > 23 || om > 59 {
-			return bad()
-		}
-		off := oh*3600 + om*60
-		if rest[0] == '-' {
-			off = -off
-		}
-		loc = time.FixedZone("", off)
-	default:
-		return bad()
-	}
-	t := time.Date(year, time.Month(mon), day, hour, min, sec, 0, loc)
-	if t.Day() != day && sec != 60 {
-		return bad() // e.g. February 30
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, loc)
+	if t.Day() != f[2] && f[5] != 60 {
+		return time.Time{}, ErrInvalidSyntax // e.g. February 30
 	}
 	return t.Add(frac).UTC(), nil
+}
+
+// parseTimeFraction reads an optional ".fraction" (or ",fraction") of the
+// last field given (hours, minutes or seconds by digits) and returns it
+// as a duration plus the rest of the string.
+func parseTimeFraction(rest string, digits int) (time.Duration, string, error) {
+	if rest == "" || rest[0] != '.' && rest[0] != ',' {
+		return 0, rest, nil
+	}
+	n := 1
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	if n == 1 {
+		return 0, "", ErrInvalidSyntax
+	}
+	fs := rest[1:n]
+	if digits == 14 {
+		// seconds: keep nanosecond precision exactly
+		if len(fs) > 9 {
+			fs = fs[:9]
+		}
+		ns, _ := strconv.Atoi(fs + strings.Repeat("0", 9-len(fs)))
+		return time.Duration(ns), rest[n:], nil
+	}
+	unit := time.Hour
+	if digits == 12 {
+		unit = time.Minute
+	}
+	x, _ := strconv.ParseFloat("0."+fs, 64)
+	return time.Duration(x * float64(unit)), rest[n:], nil
+}
+
+// parseTimeZone reads "Z" or a "+HH[MM]"/"-HH[MM]" offset; nothing may follow.
+func parseTimeZone(z string) (*time.Location, error) {
+	if z == "Z" {
+		return time.UTC, nil
+	}
+	if len(z) != 3 && len(z) != 5 || z[0] != '+' && z[0] != '-' {
+		return nil, ErrInvalidSyntax
+	}
+	for i := 1; i < len(z); i++ {
+		if z[i] < '0' || z[i] > '9' {
+			return nil, ErrInvalidSyntax
+		}
+	}
+	oh, _ := strconv.Atoi(z[1:3])
+	om := 0
+	if len(z) == 5 {
+		om, _ = strconv.Atoi(z[3:5])
+	}
+	if oh > 23 || om > 59 {
+		return nil, ErrInvalidSyntax
+	}
+	off := oh*3600 + om*60
+	if z[0] == '-' {
+		off = -off
+	}
+	return time.FixedZone("", off), nil
 }
 
 // parseUTCTime parses RFC 4517 UTCTime: YYMMDDHHMM[SS](Z|(+|-)HHMM).
