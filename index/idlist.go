@@ -1,6 +1,7 @@
 package index
 
 import (
+	"iter"
 	"math"
 	"slices"
 )
@@ -168,7 +169,7 @@ func (c *Cursor) Seek(id uint64) {
 // All returns an iterator over the IDs in ascending order, for range loops:
 //
 //	for id := range l.All() { ... }
-func (l List) All() func(yield func(uint64) bool) {
+func (l List) All() iter.Seq[uint64] {
 	return func(yield func(uint64) bool) {
 		if l.isRng {
 			for id := l.lo; ; id++ {
