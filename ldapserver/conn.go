@@ -318,8 +318,14 @@ func (c *conn) transport() net.Conn {
 	return c.rwc
 }
 
-// finish runs when the read loop ends.
+// finish runs when the read loop ends. Operations still running are abandoned: the
+// client is gone or has unbound, so they send nothing more.
 func (c *conn) finish() {
+	c.mu.Lock()
+	for _, op := range c.ops {
+		op.abandoned.Store(true)
+	}
+	c.mu.Unlock()
 	c.cancel(errAbandoned)
 	c.opWG.Wait()
 	c.abort(errAbandoned)

@@ -145,24 +145,14 @@ func TestConn_malformed(t *testing.T) {
 		{"unknown op tag", msg(1, []byte{0x7f - 0x20 + 0x1e, 0x00}), true},
 		{"empty boolean", msg(1, []byte{0x63, 0x16, 0x04, 0x00, 0x0a, 0x01, 0x00, 0x0a, 0x01, 0x00, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x01, 0x00, 0x87, 0x02, 'c', 'n', 0x30, 0x00}), true},
 		{"bad filter tag", msg(1, searchOp("", 0, []byte{0x8f, 0x00})), true},
-		{"extra data after message", append(append([]byte{}, validBind...), 0x30, 0x00), true},
-		{"garbage controls", append(validBind[:len(validBind):len(validBind)], 0xa0, 0x01, 0x05), true},
+		{"extra data after message", grow(msg(1, bindOp("", "")), 0x30), true},
+		{"garbage controls", grow(msg(1, bindOp("", "")), 0xa0, 0x01, 0x05), true},
+		{"controls not tagged [0]", grow(msg(1, bindOp("", "")), 0xa1, 0x00), true},
 		{"truncated then closed", validBind[:len(validBind)-3], false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rc := dialRaw(t, ts.addr)
-			if tt.name == "garbage controls" {
-				// put the controls inside the envelope
-				in := msg(1, bindOp("", ""))
-				in = append(in, 0xa0, 0x01, 0x05)
-				in[1] += 3
-				tt.input = in
-			}
-			if tt.name == "extra data after message" {
-				tt.input = append(msg(1, bindOp("", "")), 0x30)
-				tt.input[1]++
-			}
 			rc.write(tt.input)
 			if !tt.notice {
 				rc.conn.(*net.TCPConn).CloseWrite()
@@ -182,6 +172,13 @@ func TestConn_malformed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// grow appends extra bytes inside a short-form LDAPMessage envelope.
+func grow(m []byte, extra ...byte) []byte {
+	m = append(m, extra...)
+	m[1] += byte(len(extra))
+	return m
 }
 
 // TestConn_BERBooleans: BER allows any non-zero octet for TRUE and an explicit FALSE
