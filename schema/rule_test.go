@@ -9,80 +9,11 @@ import (
 // TestMatchingRule_Normalize_equality checks, for every equality rule, which values are equal and which are not.
 func TestMatchingRule_Normalize_equality(t *testing.T) {
 	r := Default()
-	tests := []struct {
-		rule  string
-		a, b  string
-		equal bool
-	}{
-		{"caseIgnoreMatch", "  John   SMITH ", "john smith", true},
-		{"caseIgnoreMatch", "John\tSmith", "john smith", true},
-		{"caseIgnoreMatch", "Straße", "STRASSE", true},            // full case folding
-		{"caseIgnoreMatch", "ǅemal", "DŽEMAL", true},              // titlecase digraph
-		{"caseIgnoreMatch", "Cafe\u0301", "CAFÉ", true},           // NFKC composes
-		{"caseIgnoreMatch", "ﬁle", "FILE", true},                  // compatibility ligature
-		{"caseIgnoreMatch", "Ⅻ", "xii", true},                     // roman numeral: fold and NFKC do not commute
-		{"caseIgnoreMatch", "a\u00a0b", "a b", true},              // no-break space is a space
-		{"caseIgnoreMatch", "so\u00adft", "soft", true},           // soft hyphen maps to nothing
-		{"caseIgnoreMatch", "zero\u200bwidth", "zerowidth", true}, // zero width space maps to nothing
-		{"caseIgnoreMatch", "Σίσυφος", "ΣΊΣΥΦΟΣ", true},           // Greek final sigma
-		{"caseIgnoreMatch", "john smith", "john  smyth", false},
-		{"caseIgnoreMatch", "a b", "ab", false},
-		{"caseExactMatch", "  John   Smith ", "John Smith", true},
-		{"caseExactMatch", "John", "john", false},
-		{"caseExactMatch", "Cafe\u0301", "Café", true},
-		{"caseIgnoreIA5Match", "Foo@Example.COM ", "foo@example.com", true},
-		{"caseExactIA5Match", "/home/Foo", "/home/foo", false},
-		{"caseExactIA5Match", "/home/foo", "/home/foo", true},
-		{"numericStringMatch", "123 456  7", "1234567", true},
-		{"numericStringMatch", "1234567", "1234568", false},
-		{"telephoneNumberMatch", "+49 151 2345", "+491512345", true},
-		{"telephoneNumberMatch", "+1 (555) 123-4567", "+1 (555)1234567", true},
-		{"telephoneNumberMatch", "+49 151 2345", "+49 151 2346", false},
-		{"integerMatch", "0042", "42", true},
-		{"integerMatch", "-0", "0", true},
-		{"integerMatch", "-17", "17", false},
-		{"integerMatch", "123456789012345678901234567890", "123456789012345678901234567890", true},
-		{"booleanMatch", "TRUE", "true", true},
-		{"booleanMatch", "TRUE", "FALSE", false},
-		{"octetStringMatch", "abc", "abc", true},
-		{"octetStringMatch", "abc", "ABC", false},
-		{"objectIdentifierMatch", "Person", "2.5.6.6", true},
-		{"objectIdentifierMatch", "CN", "commonName", true},
-		{"objectIdentifierMatch", "unknownThing", "UNKNOWNTHING", true},
-		{"objectIdentifierMatch", "person", "2.5.6.7", false},
-		{"distinguishedNameMatch", "CN=John  Smith , DC=Example,dc=COM", "cn=john smith,dc=example,dc=com", true},
-		{"distinguishedNameMatch", "commonName=john smith,domainComponent=example", "2.5.4.3=John Smith,0.9.2342.19200300.100.1.25=EXAMPLE", true},
-		{"distinguishedNameMatch", `cn=J\6fhn Smith,dc=x`, "cn=john smith,dc=x", true},
-		{"distinguishedNameMatch", "cn=#04024869,dc=x", "cn=hi,dc=x", true},
-		{"distinguishedNameMatch", "sn=b+cn=a,dc=x", "CN=A+SN=B,dc=x", true},
-		{"distinguishedNameMatch", "cn=a,dc=x", "cn=a,dc=y", false},
-		{"distinguishedNameMatch", "", "", true},
-		{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x#'0101'B", true},
-		{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x", false},
-		{"uniqueMemberMatch", "CN=A,DC=X", "cn=a, dc=x", true},
-		{"generalizedTimeMatch", "20240102030405Z", "20240102040405+0100", true},
-		{"generalizedTimeMatch", "202401020304Z", "20240102030400Z", true},
-		{"generalizedTimeMatch", "2024010203Z", "20240102030000.000Z", true},
-		{"generalizedTimeMatch", "2024010203.5Z", "20240102033000Z", true},
-		{"generalizedTimeMatch", "20240102030405,25Z", "20240102030405.250Z", true},
-		{"generalizedTimeMatch", "20240102030405Z", "20240102030406Z", false},
-		{"UUIDMatch", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "597AE2F6-16A6-1027-98F4-D28B5365DC14", true},
-		{"UUIDMatch", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "597ae2f6-16a6-1027-98f4-d28b5365dc15", false},
-		{"caseIgnoreListMatch", "1 Main  St$Springfield", "1 MAIN ST $ springfield", true},
-		{"caseIgnoreListMatch", `a\24b$c`, `A\24B $ C`, true},
-		{"caseIgnoreListMatch", "a$b", "a b", false},
-		{"bitStringMatch", "'0101'B", "'0101'B", true},
-		{"bitStringMatch", "'0101'B", "'0100'B", false},
-		{"CSNMatch", "20240101000000.000000Z#000000#000#000000", "20240101000000.000000Z#000000#000#000000", true},
-		{"objectIdentifierFirstComponentMatch", "( 2.5.4.3 NAME 'cn' SUP name )", "cn", true},
-		{"integerFirstComponentMatch", "( 1 NAME 'rule' FORM x )", "01", true},
-		{"directoryStringFirstComponentMatch", "( Foo  Bar )", "foo", true},
-	}
-	for _, tt := range tests {
+	for _, tt := range equalityCases {
 		t.Run(tt.rule+"/"+tt.a+"/"+tt.b, func(t *testing.T) {
 			mr := r.MatchingRule(tt.rule)
-			if mr == nil || !mr.Implemented() || mr.Kind != RuleEquality {
-				t.Fatalf("rule %s missing or not an equality rule", tt.rule)
+			if mr == nil || !mr.Implemented() || (mr.Kind != RuleEquality && mr.Kind != RuleApprox) {
+				t.Fatalf("rule %s missing or not an equality or approximate rule", tt.rule)
 			}
 			na, err := mr.Normalize(nil, []byte(tt.a))
 			if err != nil {
@@ -97,6 +28,93 @@ func TestMatchingRule_Normalize_equality(t *testing.T) {
 			}
 		})
 	}
+}
+
+var equalityCases = []struct {
+	rule  string
+	a, b  string
+	equal bool
+}{
+	{"caseIgnoreMatch", "  John   SMITH ", "john smith", true},
+	{"caseIgnoreMatch", "John\tSmith", "john smith", true},
+	{"caseIgnoreMatch", "Straße", "STRASSE", true},            // full case folding
+	{"caseIgnoreMatch", "ǅemal", "DŽEMAL", true},              // titlecase digraph
+	{"caseIgnoreMatch", "Cafe\u0301", "CAFÉ", true},           // NFKC composes
+	{"caseIgnoreMatch", "ﬁle", "FILE", true},                  // compatibility ligature
+	{"caseIgnoreMatch", "Ⅻ", "xii", true},                     // roman numeral: fold and NFKC do not commute
+	{"caseIgnoreMatch", "a\u00a0b", "a b", true},              // no-break space is a space
+	{"caseIgnoreMatch", "so\u00adft", "soft", true},           // soft hyphen maps to nothing
+	{"caseIgnoreMatch", "zero\u200bwidth", "zerowidth", true}, // zero width space maps to nothing
+	{"caseIgnoreMatch", "Σίσυφος", "ΣΊΣΥΦΟΣ", true},           // Greek final sigma
+	{"caseIgnoreMatch", "john smith", "john  smyth", false},
+	{"caseIgnoreMatch", "a b", "ab", false},
+	{"caseExactMatch", "  John   Smith ", "John Smith", true},
+	{"caseExactMatch", "John", "john", false},
+	{"caseExactMatch", "Cafe\u0301", "Café", true},
+	{"caseIgnoreIA5Match", "Foo@Example.COM ", "foo@example.com", true},
+	{"caseExactIA5Match", "/home/Foo", "/home/foo", false},
+	{"caseExactIA5Match", "/home/foo", "/home/foo", true},
+	{"numericStringMatch", "123 456  7", "1234567", true},
+	{"numericStringMatch", "1234567", "1234568", false},
+	{"telephoneNumberMatch", "+49 151 2345", "+491512345", true},
+	{"telephoneNumberMatch", "+1 (555) 123-4567", "+1 (555)1234567", true},
+	{"telephoneNumberMatch", "+49 151 2345", "+49 151 2346", false},
+	{"integerMatch", "0042", "42", true},
+	{"integerMatch", "-0", "0", true},
+	{"integerMatch", "-17", "17", false},
+	{"integerMatch", "123456789012345678901234567890", "123456789012345678901234567890", true},
+	{"booleanMatch", "TRUE", "true", true},
+	{"booleanMatch", "TRUE", "FALSE", false},
+	{"octetStringMatch", "abc", "abc", true},
+	{"octetStringMatch", "abc", "ABC", false},
+	{"objectIdentifierMatch", "Person", "2.5.6.6", true},
+	{"objectIdentifierMatch", "CN", "commonName", true},
+	{"objectIdentifierMatch", "unknownThing", "UNKNOWNTHING", true},
+	{"objectIdentifierMatch", "person", "2.5.6.7", false},
+	{"distinguishedNameMatch", "CN=John  Smith , DC=Example,dc=COM", "cn=john smith,dc=example,dc=com", true},
+	{"distinguishedNameMatch", "commonName=john smith,domainComponent=example", "2.5.4.3=John Smith,0.9.2342.19200300.100.1.25=EXAMPLE", true},
+	{"distinguishedNameMatch", `cn=J\6fhn Smith,dc=x`, "cn=john smith,dc=x", true},
+	{"distinguishedNameMatch", "cn=#04024869,dc=x", "cn=hi,dc=x", true},
+	{"distinguishedNameMatch", "sn=b+cn=a,dc=x", "CN=A+SN=B,dc=x", true},
+	{"distinguishedNameMatch", "cn=a,dc=x", "cn=a,dc=y", false},
+	{"distinguishedNameMatch", "", "", true},
+	{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x#'0101'B", true},
+	{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x", false},
+	{"uniqueMemberMatch", "CN=A,DC=X", "cn=a, dc=x", true},
+	{"generalizedTimeMatch", "20240102030405Z", "20240102040405+0100", true},
+	{"generalizedTimeMatch", "202401020304Z", "20240102030400Z", true},
+	{"generalizedTimeMatch", "2024010203Z", "20240102030000.000Z", true},
+	{"generalizedTimeMatch", "2024010203.5Z", "20240102033000Z", true},
+	{"generalizedTimeMatch", "20240102030405,25Z", "20240102030405.250Z", true},
+	{"generalizedTimeMatch", "20240102030405Z", "20240102030406Z", false},
+	{"UUIDMatch", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "597AE2F6-16A6-1027-98F4-D28B5365DC14", true},
+	{"UUIDMatch", "597ae2f6-16a6-1027-98f4-d28b5365dc14", "597ae2f6-16a6-1027-98f4-d28b5365dc15", false},
+	{"caseIgnoreListMatch", "1 Main  St$Springfield", "1 MAIN ST $ springfield", true},
+	{"caseIgnoreListMatch", `a\24b$c`, `A\24B $ C`, true},
+	{"caseIgnoreListMatch", "a$b", "a b", false},
+	{"bitStringMatch", "'0101'B", "'0101'B", true},
+	{"bitStringMatch", "'0101'B", "'0100'B", false},
+	{"CSNMatch", "20240101000000.000000Z#000000#000#000000", "20240101000000.000000Z#000000#000#000000", true},
+	{"objectIdentifierFirstComponentMatch", "( 2.5.4.3 NAME 'cn' SUP name )", "cn", true},
+	{"integerFirstComponentMatch", "( 1 NAME 'rule' FORM x )", "01", true},
+	{"directoryStringFirstComponentMatch", "( Foo  Bar )", "foo", true},
+	{"presentationAddressMatch", "TELEX+00728722+RFC-1006+03+10.0.0.6", "TELEX+00728722+RFC-1006+03+10.0.0.6", true},
+	{"protocolInformationMatch", "1.2.3 x", "1.2.3 y", false},
+	{"certificateExactMatch", "\x30\x03\x02\x01\x05", "\x30\x03\x02\x01\x05", true},
+	{"attributeCertificateExactMatch", "\x30\x01", "\x30\x02", false},
+	{"authzMatch", "dn:cn=a", "dn:cn=a", true},
+	{"keywordMatch", "Linux, Unix; BSD", "unix", true},
+	{"keywordMatch", "Linux, Unix; BSD", "windows", false},
+	{"wordMatch", "the quick  brown fox", "QUICK", true},
+	{"wordMatch", "the quick brown fox", "quick brown", false},
+	{"directoryStringApproxMatch", "Jon Smyth", "john smith", true},
+	{"directoryStringApproxMatch", "John Smith", "peter", false},
+	{"IA5StringApproxMatch", "Jensen", "jenson", true},
+	{"dnSubtreeMatch", "uid=a,ou=People,dc=x", "dc=X", true},
+	{"dnSubtreeMatch", "dc=x", "dc=x", true},
+	{"dnOneLevelMatch", "uid=a,ou=people,dc=x", "dc=x", false},
+	{"dnSubordinateMatch", "dc=x", "dc=x", false},
+	{"dnSuperiorMatch", "dc=x", "uid=a,dc=x", true},
 }
 
 // TestMatchingRule_Normalize_forms checks exact normalized forms that index keys depend on.
@@ -159,30 +177,31 @@ func TestMatchingRule_Normalize_invalid(t *testing.T) {
 }
 
 // TestMatchingRule_Compare_ordering checks ordering rules order by value, not by bytes.
+var orderingCases = []struct {
+	rule string
+	a, b string
+	sign int
+}{
+	{"integerOrderingMatch", "9", "12", -1},
+	{"integerOrderingMatch", "-12", "-9", -1},
+	{"integerOrderingMatch", "-1", "0", -1},
+	{"integerOrderingMatch", "007", "7", 0},
+	{"integerOrderingMatch", "100000000000000000000", "99999999999999999999", 1},
+	{"generalizedTimeOrderingMatch", "20240101000000Z", "20240101000000.5Z", -1},
+	{"generalizedTimeOrderingMatch", "20240101000000.05Z", "20240101000000.5Z", -1},
+	{"generalizedTimeOrderingMatch", "20240101010000+0100", "20240101000000Z", 0},
+	{"generalizedTimeOrderingMatch", "19991231235959Z", "20000101000000Z", -1},
+	{"caseIgnoreOrderingMatch", "apple", "BANANA", -1},
+	{"caseExactOrderingMatch", "B", "a", -1},
+	{"numericStringOrderingMatch", "1 2", "13", -1},
+	{"octetStringOrderingMatch", "\x01", "\x02", -1},
+	{"UUIDOrderingMatch", "00000000-0000-0000-0000-000000000001", "10000000-0000-0000-0000-000000000000", -1},
+	{"CSNOrderingMatch", "20240101000000.000000Z#000000#000#000000", "20240101000000.000001Z#000000#000#000000", -1},
+}
+
 func TestMatchingRule_Compare_ordering(t *testing.T) {
 	r := Default()
-	tests := []struct {
-		rule string
-		a, b string
-		sign int
-	}{
-		{"integerOrderingMatch", "9", "12", -1},
-		{"integerOrderingMatch", "-12", "-9", -1},
-		{"integerOrderingMatch", "-1", "0", -1},
-		{"integerOrderingMatch", "007", "7", 0},
-		{"integerOrderingMatch", "100000000000000000000", "99999999999999999999", 1},
-		{"generalizedTimeOrderingMatch", "20240101000000Z", "20240101000000.5Z", -1},
-		{"generalizedTimeOrderingMatch", "20240101000000.05Z", "20240101000000.5Z", -1},
-		{"generalizedTimeOrderingMatch", "20240101010000+0100", "20240101000000Z", 0},
-		{"generalizedTimeOrderingMatch", "19991231235959Z", "20000101000000Z", -1},
-		{"caseIgnoreOrderingMatch", "apple", "BANANA", -1},
-		{"caseExactOrderingMatch", "B", "a", -1},
-		{"numericStringOrderingMatch", "1 2", "13", -1},
-		{"octetStringOrderingMatch", "\x01", "\x02", -1},
-		{"UUIDOrderingMatch", "00000000-0000-0000-0000-000000000001", "10000000-0000-0000-0000-000000000000", -1},
-		{"CSNOrderingMatch", "20240101000000.000000Z#000000#000#000000", "20240101000000.000001Z#000000#000#000000", -1},
-	}
-	for _, tt := range tests {
+	for _, tt := range orderingCases {
 		mr := r.MatchingRule(tt.rule)
 		if mr == nil || mr.Kind != RuleOrdering {
 			t.Fatalf("%s is not an ordering rule", tt.rule)
@@ -205,33 +224,34 @@ func TestMatchingRule_Compare_ordering(t *testing.T) {
 }
 
 // TestMatchingRule_NormalizeSubstring checks chunk preparation and substring matching for every substrings rule.
+var substringCases = []struct {
+	rule           string
+	value          string
+	initial, final string
+	any            []string
+	want           bool
+}{
+	{"caseIgnoreSubstringsMatch", "John  Smith", "JOHN ", "", nil, true},
+	{"caseIgnoreSubstringsMatch", "John Smith", "", "  smith", nil, true},
+	{"caseIgnoreSubstringsMatch", "John Smith", "", "", []string{"  SMI"}, true},
+	{"caseIgnoreSubstringsMatch", "John Smith", "johns", "", nil, false},
+	{"caseIgnoreSubstringsMatch", "abcabc", "abc", "abc", nil, true},
+	{"caseIgnoreSubstringsMatch", "abc", "abc", "abc", nil, false}, // initial and final must not overlap
+	{"caseIgnoreSubstringsMatch", "Straße", "STRASS", "", nil, true},
+	{"caseExactSubstringsMatch", "John Smith", "john", "", nil, false},
+	{"caseExactSubstringsMatch", "John Smith", "John", "", nil, true},
+	{"caseIgnoreIA5SubstringsMatch", "Foo@Example.com", "", "@EXAMPLE.COM", nil, true},
+	{"caseExactIA5SubstringsMatch", "/home/Foo", "/home/F", "", nil, true},
+	{"caseExactIA5SubstringsMatch", "/home/Foo", "/home/f", "", nil, false},
+	{"numericStringSubstringsMatch", "123 456", "", "", []string{"3 4"}, true},
+	{"telephoneNumberSubstringsMatch", "+49 151 2345", "+49151", "", nil, true},
+	{"telephoneNumberSubstringsMatch", "+491512345", "", "", []string{"1-23"}, true},
+	{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"st spring"}, true},
+}
+
 func TestMatchingRule_NormalizeSubstring(t *testing.T) {
 	r := Default()
-	tests := []struct {
-		rule           string
-		value          string
-		initial, final string
-		any            []string
-		want           bool
-	}{
-		{"caseIgnoreSubstringsMatch", "John  Smith", "JOHN ", "", nil, true},
-		{"caseIgnoreSubstringsMatch", "John Smith", "", "  smith", nil, true},
-		{"caseIgnoreSubstringsMatch", "John Smith", "", "", []string{"  SMI"}, true},
-		{"caseIgnoreSubstringsMatch", "John Smith", "johns", "", nil, false},
-		{"caseIgnoreSubstringsMatch", "abcabc", "abc", "abc", nil, true},
-		{"caseIgnoreSubstringsMatch", "abc", "abc", "abc", nil, false}, // initial and final must not overlap
-		{"caseIgnoreSubstringsMatch", "Straße", "STRASS", "", nil, true},
-		{"caseExactSubstringsMatch", "John Smith", "john", "", nil, false},
-		{"caseExactSubstringsMatch", "John Smith", "John", "", nil, true},
-		{"caseIgnoreIA5SubstringsMatch", "Foo@Example.com", "", "@EXAMPLE.COM", nil, true},
-		{"caseExactIA5SubstringsMatch", "/home/Foo", "/home/F", "", nil, true},
-		{"caseExactIA5SubstringsMatch", "/home/Foo", "/home/f", "", nil, false},
-		{"numericStringSubstringsMatch", "123 456", "", "", []string{"3 4"}, true},
-		{"telephoneNumberSubstringsMatch", "+49 151 2345", "+49151", "", nil, true},
-		{"telephoneNumberSubstringsMatch", "+491512345", "", "", []string{"1-23"}, true},
-		{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"st spring"}, true},
-	}
-	for _, tt := range tests {
+	for _, tt := range substringCases {
 		t.Run(tt.rule+"/"+tt.value, func(t *testing.T) {
 			mr := r.MatchingRule(tt.rule)
 			if mr == nil || mr.Kind != RuleSubstrings {
@@ -283,6 +303,25 @@ func TestAssertion_matchesIndexForm(t *testing.T) {
 		}
 		if !bytes.Equal(a.Value, stored) {
 			t.Errorf("%s: assertion key %q != stored key %q", p.filter, a.Value, stored)
+		}
+	}
+}
+
+// TestMatchingRule_covered checks every built-in matching rule has cases in the tables above.
+func TestMatchingRule_covered(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range equalityCases {
+		seen[c.rule] = true
+	}
+	for _, c := range orderingCases {
+		seen[c.rule] = true
+	}
+	for _, c := range substringCases {
+		seen[c.rule] = true
+	}
+	for _, d := range builtinRules {
+		if !seen[d.name] {
+			t.Errorf("matching rule %s has no test cases", d.name)
 		}
 	}
 }

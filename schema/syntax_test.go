@@ -3,44 +3,70 @@ package schema
 import "testing"
 
 // TestSyntax_Validate_table checks valid and invalid values for every syntax with a validator.
+var syntaxCases = []struct {
+	oid     string
+	valid   []string
+	invalid []string
+}{
+	{SyntaxDirectoryString, []string{"John Smith", "Lučić", "  x "}, []string{"", "\xff\xfe"}},
+	{SyntaxIA5String, []string{"foo@example.com", ""}, []string{"jöhn"}},
+	{syn + "44", []string{"Hello World", "a'()+,-./:? ="}, []string{"", "a@b", "ü"}},
+	{syn + "36", []string{"123 456", "0"}, []string{"", "12a", "-1"}},
+	{SyntaxInteger, []string{"0", "-1", "42", "123456789012345678901234567890"}, []string{"", "-0", "007", "+1", "1.5", "-", " 1"}},
+	{SyntaxBoolean, []string{"TRUE", "FALSE"}, []string{"true", "1", ""}},
+	{SyntaxDN, []string{"", "cn=a,dc=b", `cn=a\,b`}, []string{"cn", "cn=a,,", "=x"}},
+	{syn + "34", []string{"cn=a,dc=b", "cn=a,dc=b#'0101'B"}, []string{"cn=a#'012'B", "cn"}},
+	{SyntaxOID, []string{"2.5.4.3", "cn", "a-b1"}, []string{"1", "2..5", "-a", "1a", "01.2"}},
+	{SyntaxGeneralizedTime, []string{"20240102030405Z", "2024010203Z", "202401020304Z", "20240102030405.123Z", "20240102030405,5-0130", "20240229000000Z", "19991231235960Z"},
+		[]string{"20240102030405", "2024010203041Z", "20241302030405Z", "20230229000000Z", "20240102250000Z", "20240102030405.Z", "20240102030405+24", "x"}},
+	{syn + "53", []string{"2401020304Z", "240102030405Z", "9901020304+0100"}, []string{"2401020304", "24010203Z", "x"}},
+	{syn + "50", []string{"+1 512 315 0280", "+49-151-2345"}, []string{"", "+1 (555) 123-4567 ext. 5 #"}},
+	{syn + "41", []string{"1 Main St$Springfield", `a\24b$c`, `x\5Cy`}, []string{"", "a$$b", `a\zz`, `a\2`}},
+	{syn + "11", []string{"DE", "us"}, []string{"DEU", "D", "ü1"}},
+	{SyntaxOctetString, []string{"", "\x00\xff"}, nil},
+	{syn + "6", []string{"'0101'B", "''B"}, []string{"0101", "'0102'B", "'01'"}},
+	{SyntaxUUID, []string{"597ae2f6-16a6-1027-98f4-d28b5365dc14"}, []string{"597ae2f616a6102798f4d28b5365dc14", "597ae2f6-16a6-1027-98f4-d28b5365dc1g", ""}},
+	{syn + "58", []string{"a*b", "*x*", "*"}, []string{"abc"}},
+	{syn + "22", []string{"+1 512 315 0280", "+1 512 315 0280$fineResolution"}, []string{"+1$bogus"}},
+	{syn + "14", []string{"telephone", "mhs $ telex"}, []string{"pigeon"}},
+	{syn + "52", []string{"123$DE$ANS"}, []string{"123$DE"}},
+	{syn + "39", []string{"internet$foo@example.com"}, []string{"internet", "intern@t$x"}},
+	{"1.3.6.1.1.1.0.0", []string{"(host,user,domain)", "(,,)"}, []string{"host,user,domain"}},
+	{"1.3.6.1.1.1.0.1", []string{"root=server:/export/root"}, []string{"root"}},
+	{SyntaxCSN, []string{"20240101000000.000000Z#000000#000#000000"}, []string{"20240101000000Z#1#2", "x#0#0#0"}},
+	{syn + "3", []string{"( 1.2.3 NAME 'x' SYNTAX 1.2.4 )"}, []string{"( 1.2.3 NAME 'x' )", "1.2.3"}},
+	{syn + "37", []string{"( 1.2.3 NAME 'x' SUP top AUXILIARY )"}, []string{"( 1.2.3 BOGUS )"}},
+	{syn + "54", []string{"( 1.2.3 DESC 'x' )"}, []string{"( 1.2.3 DESC )"}},
+	{syn + "30", []string{"( 2.5.13.2 NAME 'caseIgnoreMatch' SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )"}, []string{"( 2.5.13.2 NAME 'x' )"}},
+	{syn + "31", []string{"( 2.5.13.2 APPLIES ( cn $ sn ) )"}, []string{"( 2.5.13.2 )"}},
+	{syn + "16", []string{"( 2.5.6.6 AUX dcObject MUST cn NOT x )"}, []string{"( 2.5.6.6 SUP top )"}},
+	{syn + "44", []string{"abc"}, []string{"a_b"}},
+	{syn + "13", []string{"high"}, []string{""}},
+	{syn + "51", []string{"abc$x"}, []string{"$x"}},
+	{syn + "17", []string{"( 1 NAME 'r' FORM f )"}, []string{""}},
+	{syn + "35", []string{"( 1.2 NAME 'f' OC x MUST cn )"}, []string{""}},
+	{syn + "19", []string{"high"}, []string{""}},
+	{syn + "45", []string{"{}"}, []string{""}},
+	{syn + "21", []string{"person#level"}, []string{""}},
+	{syn + "25", []string{"person#level"}, []string{""}},
+	{syn + "42", []string{"1.2.3 x"}, []string{""}},
+	{syn + "43", []string{"TELEX+00728722"}, []string{""}},
+	{syn + "8", []string{"\x30\x00"}, []string{""}},
+	{syn + "9", []string{"\x30\x00"}, []string{""}},
+	{syn + "10", []string{"\x30\x00"}, []string{""}},
+	{syn + "23", []string{"\x00"}, []string{""}},
+	{syn + "28", []string{"\xff\xd8"}, []string{""}},
+	{syn + "49", []string{"\x30"}, []string{""}},
+	{syn + "4", []string{"", "\x00"}, nil},
+	{syn + "5", []string{"", "\x00"}, nil},
+	{"1.3.6.1.4.1.4203.666.2.7", []string{"dn:cn=a"}, []string{""}},
+	{"1.3.6.1.4.1.4203.666.11.10.2.1", []string{"\x30"}, []string{""}},
+	{"1.3.6.1.1.15.1", []string{"\x30"}, []string{""}},
+}
+
 func TestSyntax_Validate_table(t *testing.T) {
 	r := Default()
-	tests := []struct {
-		oid     string
-		valid   []string
-		invalid []string
-	}{
-		{SyntaxDirectoryString, []string{"John Smith", "Lučić", "  x "}, []string{"", "\xff\xfe"}},
-		{SyntaxIA5String, []string{"foo@example.com", ""}, []string{"jöhn"}},
-		{syn + "44", []string{"Hello World", "a'()+,-./:? ="}, []string{"", "a@b", "ü"}},
-		{syn + "36", []string{"123 456", "0"}, []string{"", "12a", "-1"}},
-		{SyntaxInteger, []string{"0", "-1", "42", "123456789012345678901234567890"}, []string{"", "-0", "007", "+1", "1.5", "-", " 1"}},
-		{SyntaxBoolean, []string{"TRUE", "FALSE"}, []string{"true", "1", ""}},
-		{SyntaxDN, []string{"", "cn=a,dc=b", `cn=a\,b`}, []string{"cn", "cn=a,,", "=x"}},
-		{syn + "34", []string{"cn=a,dc=b", "cn=a,dc=b#'0101'B"}, []string{"cn=a#'012'B", "cn"}},
-		{SyntaxOID, []string{"2.5.4.3", "cn", "a-b1"}, []string{"1", "2..5", "-a", "1a", "01.2"}},
-		{SyntaxGeneralizedTime, []string{"20240102030405Z", "2024010203Z", "202401020304Z", "20240102030405.123Z", "20240102030405,5-0130", "20240229000000Z", "19991231235960Z"},
-			[]string{"20240102030405", "2024010203041Z", "20241302030405Z", "20230229000000Z", "20240102250000Z", "20240102030405.Z", "20240102030405+24", "x"}},
-		{syn + "53", []string{"2401020304Z", "240102030405Z", "9901020304+0100"}, []string{"2401020304", "24010203Z", "x"}},
-		{syn + "50", []string{"+1 512 315 0280", "+49-151-2345"}, []string{"", "+1 (555) 123-4567 ext. 5 #"}},
-		{syn + "41", []string{"1 Main St$Springfield", `a\24b$c`, `x\5Cy`}, []string{"", "a$$b", `a\zz`, `a\2`}},
-		{syn + "11", []string{"DE", "us"}, []string{"DEU", "D", "ü1"}},
-		{SyntaxOctetString, []string{"", "\x00\xff"}, nil},
-		{syn + "6", []string{"'0101'B", "''B"}, []string{"0101", "'0102'B", "'01'"}},
-		{SyntaxUUID, []string{"597ae2f6-16a6-1027-98f4-d28b5365dc14"}, []string{"597ae2f616a6102798f4d28b5365dc14", "597ae2f6-16a6-1027-98f4-d28b5365dc1g", ""}},
-		{syn + "58", []string{"a*b", "*x*", "*"}, []string{"abc"}},
-		{syn + "22", []string{"+1 512 315 0280", "+1 512 315 0280$fineResolution"}, []string{"+1$bogus"}},
-		{syn + "14", []string{"telephone", "mhs $ telex"}, []string{"pigeon"}},
-		{syn + "52", []string{"123$DE$ANS"}, []string{"123$DE"}},
-		{syn + "39", []string{"internet$foo@example.com"}, []string{"internet", "intern@t$x"}},
-		{"1.3.6.1.1.1.0.0", []string{"(host,user,domain)", "(,,)"}, []string{"host,user,domain"}},
-		{"1.3.6.1.1.1.0.1", []string{"root=server:/export/root"}, []string{"root"}},
-		{SyntaxCSN, []string{"20240101000000.000000Z#000000#000#000000"}, []string{"20240101000000Z#1#2", "x#0#0#0"}},
-		{syn + "3", []string{"( 1.2.3 NAME 'x' SYNTAX 1.2.4 )"}, []string{"( 1.2.3 NAME 'x' )", "1.2.3"}},
-		{syn + "37", []string{"( 1.2.3 NAME 'x' SUP top AUXILIARY )"}, []string{"( 1.2.3 BOGUS )"}},
-		{syn + "54", []string{"( 1.2.3 DESC 'x' )"}, []string{"( 1.2.3 DESC )"}},
-	}
-	for _, tt := range tests {
+	for _, tt := range syntaxCases {
 		s := r.Syntax(tt.oid)
 		if s == nil {
 			t.Fatalf("syntax %s missing", tt.oid)
@@ -75,5 +101,18 @@ func TestAttributeType_Validate_length(t *testing.T) {
 	}
 	if !at.Validate(wide) {
 		t.Fatal("256 two-byte characters rejected: the bound counts characters")
+	}
+}
+
+// TestSyntax_covered checks every built-in syntax has cases in the table above.
+func TestSyntax_covered(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range syntaxCases {
+		seen[c.oid] = true
+	}
+	for _, d := range builtinSyntaxes {
+		if !seen[d.oid] {
+			t.Errorf("syntax %s (%s) has no test cases", d.oid, d.desc)
+		}
 	}
 }
