@@ -136,6 +136,11 @@ func (k *Keyer) appendKey(ks *Keys, kind Kind, payload []byte) {
 // values nvals contributes to an index of the given kinds: the presence
 // key once, then per value its equality, substring and approx keys. Use
 // SortUnique on the result before diffing key sets (see Diff).
+//
+// nvals must be normalized by the rule each kind serves. When the
+// equality, substrings and approximate rules normalize differently (the
+// approx rule always does), call ValueKeys once per kind with that kind's
+// form.
 func (k *Keyer) ValueKeys(ks *Keys, kinds Kinds, nvals [][]byte) {
 	if len(nvals) == 0 {
 		return
