@@ -105,6 +105,8 @@ type AttributeType struct {
 	Substr   *MatchingRule
 	Approx   *MatchingRule
 	Syntax   *Syntax
+
+	lname string // lower-cased Name(), the type's form in normalized DNs
 }
 
 // ObjectClass is an object class (RFC 4512 §4.1.1).

@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // NormalizeDN returns the normalized form of dn: every attribute type is
@@ -38,7 +37,7 @@ func (r *Registry) NormalizeDN(dn DN) (DN, error) {
 				}
 				val = string(buf)
 			}
-			nrdn[j] = AVA{Type: strings.ToLower(at.Name()), Value: val}
+			nrdn[j] = AVA{Type: at.lname, Value: val}
 		}
 		if len(nrdn) > 1 {
 			sort.Slice(nrdn, func(a, b int) bool {

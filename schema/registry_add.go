@@ -300,6 +300,7 @@ func (a *adder) resolveAttr(at *AttributeType) error {
 		}
 	}
 	at.Approx = a.approxFor(at)
+	at.lname = strings.ToLower(at.Name())
 	a.attrDone[at] = 2
 	return nil
 }

@@ -154,3 +154,35 @@ objectclass ( myOID:2 NAME 'fooClass' SUP top AUXILIARY MAY fooAttr )
 		t.Fatalf("cycle: %v", err)
 	}
 }
+
+// TestRegistry_LoadLDIF_forms checks folded lines, base64 values, {n} prefixes and X-SUBST syntaxes.
+func TestRegistry_LoadLDIF_forms(t *testing.T) {
+	r := Default()
+	// base64 of "( 1.3.6.1.4.1.99999.3 NAME 'b64Attr' SUP name )"
+	ldif := `dn: cn={5}test,cn=schema,cn=config
+objectClass: olcSchemaConfig
+cn: {5}test
+olcObjectIdentifier: {0}testOID 1.3.6.1.4.1.99999
+olcLdapSyntaxes: {0}( testOID:9 DESC 'my syntax' X-SUBST '1.3.6.1.4.1.1466.115.121.1.27' )
+olcAttributeTypes: {0}( testOID:1 NAME 'foldedAttr'
+  DESC 'folded over
+  lines' SUP name )
+olcAttributeTypes:: KCAxLjMuNi4xLjQuMS45OTk5OS4zIE5BTUUgJ2I2NEF0dHInIFNVUCBuYW1lICk=
+olcAttributeTypes: {2}( testOID:4 NAME 'numAttr' EQUALITY integerMatch SYNTAX testOID:9 )
+olcObjectClasses: {0}( testOID:2 NAME 'testClass' SUP top AUXILIARY MAY ( foldedAttr $ b64Attr $ numAttr ) )
+`
+	if err := r.LoadLDIF("test.ldif", []byte(ldif)); err != nil {
+		t.Fatal(err)
+	}
+	at := r.AttributeType("foldedAttr")
+	if at == nil || at.OID != "1.3.6.1.4.1.99999.1" || at.Desc != "folded over lines" {
+		t.Fatalf("foldedAttr = %+v", at)
+	}
+	if r.AttributeType("b64Attr") == nil || r.ObjectClass("testClass") == nil {
+		t.Fatal("base64 or class definition missing")
+	}
+	num := r.AttributeType("numAttr")
+	if num.Syntax == nil || num.Syntax.OID != "1.3.6.1.4.1.99999.9" || !num.Validate([]byte("42")) || num.Validate([]byte("4x")) {
+		t.Fatal("X-SUBST syntax does not validate as INTEGER")
+	}
+}

@@ -331,14 +331,13 @@ func approxNorm(_ *Registry, dst, v []byte) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ' ')
 		}
-		var last byte
-		for j, c := range w {
-			if j > 0 && (strings.IndexByte("aeiouhwy", c) >= 0 || c == last) {
-				last = c
-				continue
-			}
+		last := rune(-1)
+		for j, c := range string(w) {
+			skip := j > 0 && (strings.ContainsRune("aeiouhwy", c) || c == last)
 			last = c
-			dst = append(dst, c)
+			if !skip {
+				dst = utf8.AppendRune(dst, c)
+			}
 		}
 	}
 	return dst, nil
