@@ -81,6 +81,7 @@ var equalityCases = []struct {
 	{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x#'0101'B", true},
 	{"uniqueMemberMatch", "CN=A,DC=X#'0101'B", "cn=a,dc=x", false},
 	{"uniqueMemberMatch", "CN=A,DC=X", "cn=a, dc=x", true},
+	{"generalizedTimeMatch", "199412161032Z", "199412160532-0500", true}, // RFC 4517 §3.3.13 example
 	{"generalizedTimeMatch", "20240102030405Z", "20240102040405+0100", true},
 	{"generalizedTimeMatch", "202401020304Z", "20240102030400Z", true},
 	{"generalizedTimeMatch", "2024010203Z", "20240102030000.000Z", true},
