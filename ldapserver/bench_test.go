@@ -62,7 +62,7 @@ func (c *benchConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.out = append(c.out, p...)
-	for {
+	for len(c.out) >= 6 || (len(c.out) >= 2 && c.out[1] < 0x80) {
 		_, length, hlen, err := berHeader(c.out)
 		if err != nil || len(c.out) < hlen+length {
 			break

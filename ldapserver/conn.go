@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -196,14 +197,20 @@ func (c *conn) readPDU() ([]byte, error) {
 	if total > o.MaxPDUSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrPDUTooLarge, total, o.MaxPDUSize)
 	}
-	if cap(c.rbuf) < total {
-		c.rbuf = make([]byte, total, max(total, 512))
+	// Grow the buffer as data arrives rather than trusting the announced length, so
+	// a client cannot make the server allocate MaxPDUSize per connection for free.
+	buf := c.rbuf[:0]
+	for len(buf) < total {
+		chunk := min(total-len(buf), max(len(buf), 64<<10))
+		buf = slices.Grow(buf, chunk)
+		n, err := io.ReadFull(c.br, buf[len(buf):len(buf)+chunk])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			return nil, err
+		}
 	}
-	c.rbuf = c.rbuf[:total]
-	if _, err := io.ReadFull(c.br, c.rbuf); err != nil {
-		return nil, err
-	}
-	return c.rbuf, nil
+	c.rbuf = buf
+	return buf, nil
 }
 
 func (c *conn) setReadDeadline(d time.Duration) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-ldap/ldap/v3"
 )
 
 func blockSearch(id int64) []byte {
@@ -382,5 +384,31 @@ func TestConn_log(t *testing.T) {
 		if _, ok := search[k]; !ok {
 			t.Errorf("search log lacks %s", k)
 		}
+	}
+}
+
+// TestConn_largePDU: a request much larger than the read chunk arrives intact.
+func TestConn_largePDU(t *testing.T) {
+	ts := startServer(t, Options{})
+	c := ts.dial(t, true)
+	big := strings.Repeat("0123456789", 30000)
+	mod := ldap.NewModifyRequest(aliceDN, nil)
+	mod.Replace("description", []string{big})
+	if err := c.Modify(mod); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Search(ldap.NewSearchRequest(aliceDN, ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)", []string{"description"}, nil))
+	if err != nil || res.Entries[0].GetAttributeValue("description") != big {
+		t.Fatalf("large value did not round-trip: %v", err)
+	}
+}
+
+// TestConn_timeLimit: a search running past its time limit ends with timeLimitExceeded.
+func TestConn_timeLimit(t *testing.T) {
+	ts := startServer(t, Options{})
+	c := ts.dial(t, true)
+	_, err := c.Search(ldap.NewSearchRequest("cn=block", ldap.ScopeBaseObject, 0, 0, 1, false, "(objectClass=*)", nil, nil))
+	if ldapCode(t, err) != TimeLimitExceeded {
+		t.Fatalf("got %v, want timeLimitExceeded", err)
 	}
 }
