@@ -23,8 +23,8 @@ func checkErr(code ResultCode, sentinel error, format string, args ...any) *Erro
 // SINGLE-VALUE types have one value, NO-USER-MODIFICATION types are absent
 // (unless opts.Internal), the object classes form exactly one structural
 // chain, MUST attributes are present, every user attribute is allowed by
-// some class (or extensibleObject is present), and the RDN's values are
-// in the entry. The first problem found is returned as an *Error whose
+// some class (or extensibleObject is present), the DIT content rule of the
+// structural class (if any) is met, and the RDN's values are in the entry. The first problem found is returned as an *Error whose
 // Code is the LDAP result code and whose Err is one of
 // ErrUndefinedAttributeType, ErrConstraintViolation, ErrInvalidSyntax,
 // ErrValueExists, ErrObjectClassViolation or ErrNamingViolation.
@@ -38,10 +38,15 @@ func (r *Registry) CheckEntry(e *Entry, opts CheckOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := structuralOf(classes); err != nil {
+	structural, err := structuralOf(classes)
+	if err != nil {
 		return err
 	}
-	if err := checkContent(classes, types); err != nil {
+	extra, err := r.checkContentRule(structural, classes, types)
+	if err != nil {
+		return err
+	}
+	if err := checkContent(classes, types, extra); err != nil {
 		return err
 	}
 	return r.checkRDN(e, NamingViolation, ErrNamingViolation)
@@ -215,9 +220,13 @@ func structuralOf(classes []*ObjectClass) (*ObjectClass, error) {
 	return best, nil
 }
 
-// checkContent checks MUST and MAY against the classes' closures.
-func checkContent(classes []*ObjectClass, types map[*AttributeType]bool) error {
+// checkContent checks MUST and MAY against the classes' closures (plus the
+// extra types a DIT content rule allows).
+func checkContent(classes []*ObjectClass, types map[*AttributeType]bool, extra map[*AttributeType]bool) error {
 	allowed := map[*AttributeType]bool{}
+	for at := range extra {
+		allowed[at] = true
+	}
 	extensible := false
 	for _, oc := range classes {
 		if oc.OID == "1.3.6.1.4.1.1466.101.120.111" {
@@ -293,4 +302,52 @@ func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
 		}
 	}
 	return false
+}
+
+// checkContentRule applies the DIT content rule of the structural class,
+// if one was loaded: auxiliary classes must be listed in AUX, MUST types
+// present, NOT types absent. It returns the rule's MUST and MAY types,
+// which the entry may hold in addition to its classes' attributes.
+func (r *Registry) checkContentRule(structural *ObjectClass, classes []*ObjectClass, types map[*AttributeType]bool) (map[*AttributeType]bool, error) {
+	var cr *DITContentRule
+	for _, c := range r.contentRules {
+		if r.ObjectClass(c.OID) == structural {
+			cr = c
+		}
+	}
+	if cr == nil {
+		return nil, nil
+	}
+	for _, oc := range classes {
+		if oc.Kind != Auxiliary {
+			continue
+		}
+		ok := false
+		for _, n := range cr.Aux {
+			ok = ok || r.ObjectClass(n) == oc
+		}
+		if !ok {
+			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
+				"auxiliary object class %q is not allowed by the DIT content rule of %q", oc.Name(), structural.Name())
+		}
+	}
+	extra := map[*AttributeType]bool{}
+	for _, n := range cr.Must {
+		at := r.AttributeType(n)
+		if !types[at] {
+			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
+				"the DIT content rule of %q requires attribute %q", structural.Name(), at.Name())
+		}
+		extra[at] = true
+	}
+	for _, n := range cr.May {
+		extra[r.AttributeType(n)] = true
+	}
+	for _, n := range cr.Not {
+		if at := r.AttributeType(n); types[at] {
+			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
+				"the DIT content rule of %q precludes attribute %q", structural.Name(), at.Name())
+		}
+	}
+	return extra, nil
 }

@@ -94,3 +94,36 @@ func TestRegistry_CheckModify(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRegistry_CheckEntry_contentRule checks DIT content rules: AUX, MUST, MAY and NOT.
+func TestRegistry_CheckEntry_contentRule(t *testing.T) {
+	r := Default()
+	rule := "ditcontentrule ( 2.5.6.6 NAME 'personRule' AUX uidObject MUST description MAY mail NOT telephoneNumber )"
+	if err := r.LoadSchemaFile("rule.schema", []byte(rule)); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"objectClass", "person", "cn", "a", "sn", "b", "description", "d"}
+	cases := []struct {
+		name  string
+		extra []string
+		msg   string
+	}{
+		{"allowed aux and may", []string{"objectClass", "uidObject", "uid", "u", "mail", "a@b"}, ""},
+		{"aux not listed", []string{"objectClass", "dcObject", "dc", "x"}, "auxiliary object class \"dcObject\""},
+		{"precluded", []string{"telephoneNumber", "1"}, "precludes"},
+	}
+	for _, c := range cases {
+		e := testEntry(t, "cn=a,dc=x", append(append([]string{}, base...), c.extra...)...)
+		err := r.CheckEntry(e, CheckOptions{})
+		if c.msg == "" && err != nil || c.msg != "" && (err == nil || !strings.Contains(err.Error(), c.msg)) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	e := testEntry(t, "cn=a,dc=x", "objectClass", "person", "cn", "a", "sn", "b")
+	if err := r.CheckEntry(e, CheckOptions{}); err == nil || !strings.Contains(err.Error(), "requires attribute \"description\"") {
+		t.Errorf("missing content rule MUST: %v", err)
+	}
+	if len(r.SubschemaEntry(nil).Get("dITContentRules").Values) != 1 {
+		t.Error("content rule not published")
+	}
+}

@@ -141,8 +141,7 @@ type MatchingRuleUse struct {
 }
 
 // DITContentRule is a DIT content rule (RFC 4512 §4.1.6); OID is the
-// structural object class it governs. lightdir stores and publishes these
-// but does not enforce them.
+// structural object class it governs. CheckEntry enforces it.
 type DITContentRule struct {
 	OID        string
 	Names      []string

@@ -77,6 +77,7 @@
 //   - Normalization is not always idempotent: UUIDMatch yields 16 raw
 //     bytes, so a normalized DN with an entryUUID RDN does not normalize
 //     again. Keep the user's DN and derive keys from it.
-//   - DIT content rules are parsed and published but not enforced; name
-//     forms and DIT structure rules are not parsed.
+//   - DIT content rules are enforced by CheckEntry (AUX, MUST, MAY, NOT);
+//     name forms and DIT structure rules are not parsed. Collective
+//     attributes are not computed.
 package schema

@@ -101,6 +101,8 @@ func prepUnicode(dst, v []byte, fold bool, mode spaceMode) ([]byte, error) {
 	mapped := make([]byte, 0, len(v))
 	for _, r := range string(v) {
 		switch {
+		case r > 0x20 && r < 0x7f:
+			mapped = append(mapped, byte(r))
 		case r == 0x09 || r == 0x0a || r == 0x0b || r == 0x0c || r == 0x0d || r == 0x85 || unicode.Is(unicode.Zs, r):
 			mapped = append(mapped, ' ')
 		case r == 0xad || r == 0x1806 || r == 0x34f || r >= 0x180b && r <= 0x180d || r >= 0xfe00 && r <= 0xfe0f ||
@@ -147,6 +149,10 @@ func prepUnicode(dst, v []byte, fold bool, mode spaceMode) ([]byte, error) {
 // use, non-characters, the replacement character and unassigned ones.
 func prohibited(r rune) bool {
 	switch {
+	case r < 0x250:
+		return false // Latin: all assigned; controls were mapped away before
+	case r >= 0x4e00 && r <= 0x9fff:
+		return false // CJK unified ideographs
 	case r >= 0xe000 && r <= 0xf8ff, r >= 0xf0000:
 		return true
 	case r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe:
