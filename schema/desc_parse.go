@@ -258,11 +258,7 @@ func ParseAttributeType(s string) (*AttributeType, error) {
 }
 
 func parseAttributeType(s string) (*AttributeType, error) {
-	d, err := parseRaw(s)
-	if err != nil {
-		return nil, err
-	}
-	c, err := newConv(d, "NAME", "DESC", "OBSOLETE", "SUP", "EQUALITY", "ORDERING", "SUBSTR", "SYNTAX",
+	d, c, err := parseWith(s, "NAME", "DESC", "OBSOLETE", "SUP", "EQUALITY", "ORDERING", "SUBSTR", "SYNTAX",
 		"SINGLE-VALUE", "COLLECTIVE", "NO-USER-MODIFICATION", "USAGE")
 	if err != nil {
 		return nil, err
@@ -338,11 +334,7 @@ func ParseObjectClass(s string) (*ObjectClass, error) {
 }
 
 func parseObjectClass(s string) (*ObjectClass, error) {
-	d, err := parseRaw(s)
-	if err != nil {
-		return nil, err
-	}
-	c, err := newConv(d, "NAME", "DESC", "OBSOLETE", "SUP", "ABSTRACT", "STRUCTURAL", "AUXILIARY", "MUST", "MAY")
+	d, c, err := parseWith(s, "NAME", "DESC", "OBSOLETE", "SUP", "ABSTRACT", "STRUCTURAL", "AUXILIARY", "MUST", "MAY")
 	if err != nil {
 		return nil, err
 	}
@@ -371,81 +363,118 @@ func parseObjectClass(s string) (*ObjectClass, error) {
 // has no implementation: only rules the Registry already knows (by OID)
 // can be used for matching. Errors wrap ErrInvalidDescription.
 func ParseMatchingRule(s string) (*MatchingRule, error) {
-	d, err := parseRaw(s)
-	if err == nil {
-		var c *descConv
-		if c, err = newConv(d, "NAME", "DESC", "OBSOLETE", "SYNTAX"); err == nil {
-			mr := &MatchingRule{OID: d.oid, Obsolete: c.flag("OBSOLETE"), Extensions: c.exts}
-			if mr.Names, mr.Desc, err = c.common(); err == nil {
-				if mr.SyntaxOID, err = c.single("SYNTAX"); err == nil && mr.SyntaxOID == "" {
-					err = fmt.Errorf("needs SYNTAX")
-				}
-			}
-			if err == nil {
-				return mr, nil
-			}
-		}
+	mr, err := parseMatchingRule(s)
+	if err != nil {
+		return nil, descError("matching rule", s, err)
 	}
-	return nil, descError("matching rule", s, err)
+	return mr, nil
+}
+
+func parseMatchingRule(s string) (*MatchingRule, error) {
+	d, c, err := parseWith(s, "NAME", "DESC", "OBSOLETE", "SYNTAX")
+	if err != nil {
+		return nil, err
+	}
+	mr := &MatchingRule{OID: d.oid, Obsolete: c.flag("OBSOLETE"), Extensions: c.exts}
+	if mr.Names, mr.Desc, err = c.common(); err != nil {
+		return nil, err
+	}
+	if mr.SyntaxOID, err = c.single("SYNTAX"); err != nil {
+		return nil, err
+	}
+	if mr.SyntaxOID == "" {
+		return nil, fmt.Errorf("needs SYNTAX")
+	}
+	return mr, nil
 }
 
 // ParseSyntax parses an RFC 4512 SyntaxDescription (OpenLDAP also allows
 // NAME here, which is accepted and ignored). Errors wrap ErrInvalidDescription.
 func ParseSyntax(s string) (*Syntax, error) {
-	d, err := parseRaw(s)
-	if err == nil {
-		var c *descConv
-		if c, err = newConv(d, "DESC", "NAME"); err == nil {
-			syn := &Syntax{OID: d.oid, Extensions: c.exts}
-			if syn.Desc, err = c.single("DESC"); err == nil {
-				for _, e := range c.exts {
-					switch {
-					case e.Name == "X-NOT-HUMAN-READABLE" && len(e.Values) == 1 && strings.EqualFold(e.Values[0], "TRUE"):
-						syn.Binary = true
-					case e.Name == "X-SUBST" && len(e.Values) == 1:
-						syn.subst = e.Values[0]
-					}
-				}
-				return syn, nil
-			}
+	syn, err := parseSyntax(s)
+	if err != nil {
+		return nil, descError("syntax", s, err)
+	}
+	return syn, nil
+}
+
+func parseSyntax(s string) (*Syntax, error) {
+	d, c, err := parseWith(s, "DESC", "NAME")
+	if err != nil {
+		return nil, err
+	}
+	syn := &Syntax{OID: d.oid, Extensions: c.exts}
+	if syn.Desc, err = c.single("DESC"); err != nil {
+		return nil, err
+	}
+	for _, e := range c.exts {
+		switch {
+		case e.Name == "X-NOT-HUMAN-READABLE" && len(e.Values) == 1 && strings.EqualFold(e.Values[0], "TRUE"):
+			syn.Binary = true
+		case e.Name == "X-SUBST" && len(e.Values) == 1:
+			syn.subst = e.Values[0]
 		}
 	}
-	return nil, descError("syntax", s, err)
+	return syn, nil
 }
 
 // ParseMatchingRuleUse parses an RFC 4512 MatchingRuleUseDescription.
 // Errors wrap ErrInvalidDescription.
 func ParseMatchingRuleUse(s string) (*MatchingRuleUse, error) {
-	d, err := parseRaw(s)
-	if err == nil {
-		var c *descConv
-		if c, err = newConv(d, "NAME", "DESC", "OBSOLETE", "APPLIES"); err == nil {
-			u := &MatchingRuleUse{OID: d.oid, Obsolete: c.flag("OBSOLETE"), AppliesTo: c.list("APPLIES"), Extensions: c.exts}
-			if u.Names, u.Desc, err = c.common(); err == nil {
-				if len(u.AppliesTo) == 0 {
-					err = fmt.Errorf("needs APPLIES")
-				} else {
-					return u, nil
-				}
-			}
-		}
+	u, err := parseMatchingRuleUse(s)
+	if err != nil {
+		return nil, descError("matching rule use", s, err)
 	}
-	return nil, descError("matching rule use", s, err)
+	return u, nil
+}
+
+func parseMatchingRuleUse(s string) (*MatchingRuleUse, error) {
+	d, c, err := parseWith(s, "NAME", "DESC", "OBSOLETE", "APPLIES")
+	if err != nil {
+		return nil, err
+	}
+	u := &MatchingRuleUse{OID: d.oid, Obsolete: c.flag("OBSOLETE"), AppliesTo: c.list("APPLIES"), Extensions: c.exts}
+	if u.Names, u.Desc, err = c.common(); err != nil {
+		return nil, err
+	}
+	if len(u.AppliesTo) == 0 {
+		return nil, fmt.Errorf("needs APPLIES")
+	}
+	return u, nil
 }
 
 // ParseDITContentRule parses an RFC 4512 DITContentRuleDescription.
 // Errors wrap ErrInvalidDescription.
 func ParseDITContentRule(s string) (*DITContentRule, error) {
-	d, err := parseRaw(s)
-	if err == nil {
-		var c *descConv
-		if c, err = newConv(d, "NAME", "DESC", "OBSOLETE", "AUX", "MUST", "MAY", "NOT"); err == nil {
-			r := &DITContentRule{OID: d.oid, Obsolete: c.flag("OBSOLETE"), Aux: c.list("AUX"), Must: c.list("MUST"),
-				May: c.list("MAY"), Not: c.list("NOT"), Extensions: c.exts}
-			if r.Names, r.Desc, err = c.common(); err == nil {
-				return r, nil
-			}
-		}
+	r, err := parseDITContentRule(s)
+	if err != nil {
+		return nil, descError("DIT content rule", s, err)
 	}
-	return nil, descError("DIT content rule", s, err)
+	return r, nil
+}
+
+func parseDITContentRule(s string) (*DITContentRule, error) {
+	d, c, err := parseWith(s, "NAME", "DESC", "OBSOLETE", "AUX", "MUST", "MAY", "NOT")
+	if err != nil {
+		return nil, err
+	}
+	r := &DITContentRule{OID: d.oid, Obsolete: c.flag("OBSOLETE"), Aux: c.list("AUX"), Must: c.list("MUST"),
+		May: c.list("MAY"), Not: c.list("NOT"), Extensions: c.exts}
+	if r.Names, r.Desc, err = c.common(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// parseWith reads a description and checks it uses only the given keywords.
+func parseWith(s string, keys ...string) (*rawDesc, *descConv, error) {
+	d, err := parseRaw(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := newConv(d, keys...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, c, nil
 }

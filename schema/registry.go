@@ -43,13 +43,13 @@ func newEmptyRegistry() *Registry {
 
 // lookupFold finds name in m, trying it as given and then lower-cased,
 // without allocating for names up to 64 bytes.
-func lookupFold[T any](m map[string]T, name string) (T, bool) {
-	if v, ok := m[name]; ok {
+func lookupFold[T any, S string | []byte](m map[string]T, name S) (T, bool) {
+	if v, ok := m[string(name)]; ok {
 		return v, true
 	}
 	var buf [64]byte
 	if len(name) > len(buf) {
-		v, ok := m[strings.ToLower(name)]
+		v, ok := m[strings.ToLower(string(name))]
 		return v, ok
 	}
 	b := buf[:len(name)]
@@ -107,37 +107,13 @@ func (r *Registry) DITContentRules() []*DITContentRule { return r.contentRules }
 // rule to its OID ("" when unknown). Used by objectIdentifierMatch; it
 // does not allocate for names up to 64 bytes.
 func (r *Registry) oidOfName(name []byte) string {
-	var buf [64]byte
-	if len(name) > len(buf) {
-		return r.oidOfLower(strings.ToLower(string(name)))
-	}
-	b := buf[:len(name)]
-	for i, c := range name {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b[i] = c
-	}
-	if oc, ok := r.classes[string(b)]; ok {
+	if oc, ok := lookupFold(r.classes, name); ok {
 		return oc.OID
 	}
-	if at, ok := r.attrs[string(b)]; ok {
+	if at, ok := lookupFold(r.attrs, name); ok {
 		return at.OID
 	}
-	if mr, ok := r.rules[string(b)]; ok {
-		return mr.OID
-	}
-	return ""
-}
-
-func (r *Registry) oidOfLower(name string) string {
-	if oc, ok := r.classes[name]; ok {
-		return oc.OID
-	}
-	if at, ok := r.attrs[name]; ok {
-		return at.OID
-	}
-	if mr, ok := r.rules[name]; ok {
+	if mr, ok := lookupFold(r.rules, name); ok {
 		return mr.OID
 	}
 	return ""

@@ -165,7 +165,7 @@ func (a *adder) addAttrs(attrs []*AttributeType) ([]*AttributeType, error) {
 			continue
 		}
 		a.attrDone[at] = 0
-		a.index(r.attrs, at.OID, at.Names, at)
+		index(a, r.attrs, at.OID, at.Names, at)
 		r.attrList = append(r.attrList, at)
 		added = append(added, at)
 	}
@@ -184,30 +184,18 @@ func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
 			continue
 		}
 		a.ocDone[oc] = 0
-		a.index(r.classes, oc.OID, oc.Names, oc)
+		index(a, r.classes, oc.OID, oc.Names, oc)
 		r.classList = append(r.classList, oc)
 		added = append(added, oc)
 	}
 	return added, nil
 }
 
-func (a *adder) index(m any, oid string, names []string, v any) {
-	switch m := m.(type) {
-	case map[string]*AttributeType:
-		insert(a, m, oid, v.(*AttributeType))
-		for _, n := range names {
-			insert(a, m, strings.ToLower(n), v.(*AttributeType))
-		}
-	case map[string]*ObjectClass:
-		insert(a, m, oid, v.(*ObjectClass))
-		for _, n := range names {
-			insert(a, m, strings.ToLower(n), v.(*ObjectClass))
-		}
-	case map[string]*MatchingRule:
-		insert(a, m, oid, v.(*MatchingRule))
-		for _, n := range names {
-			insert(a, m, strings.ToLower(n), v.(*MatchingRule))
-		}
+// index registers v under its OID and its lower-cased names.
+func index[T any](a *adder, m map[string]T, oid string, names []string, v T) {
+	insert(a, m, oid, v)
+	for _, n := range names {
+		insert(a, m, strings.ToLower(n), v)
 	}
 }
 
@@ -232,7 +220,7 @@ func (a *adder) addRule(mr *MatchingRule) error {
 	if mr.impl != nil {
 		mr.Kind = mr.impl.kind
 	}
-	a.index(r.rules, mr.OID, mr.Names, mr)
+	index(a, r.rules, mr.OID, mr.Names, mr)
 	r.ruleList = append(r.ruleList, mr)
 	return nil
 }
