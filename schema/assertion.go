@@ -38,6 +38,9 @@ type Assertion struct {
 // filters evaluate to Undefined (Present on an unknown type to FALSE).
 func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 	a := &Assertion{Op: f.Op, DNAttributes: f.DNAttributes}
+	if f.Attr == "" && f.Op != FilterExtensible {
+		return nil, fmt.Errorf("%w: filter item without an attribute", ErrUndefinedAttributeType)
+	}
 	if f.Attr != "" {
 		ad, err := r.ParseAttributeDescription(f.Attr)
 		if err != nil {
@@ -59,6 +62,9 @@ func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 			a.Rule = a.Type.Equality
 		}
 	case FilterSubstrings:
+		if f.Initial == nil && len(f.Any) == 0 && f.Final == nil {
+			return nil, fmt.Errorf("%w: substrings filter without components", ErrInvalidFilter)
+		}
 		a.Rule = a.Type.Substr
 		if a.Rule == nil || !a.Rule.Implemented() {
 			return nil, fmt.Errorf("%w: %s has no substrings rule", ErrInappropriateMatching, f.Attr)

@@ -47,8 +47,18 @@ func (r *Registry) Compile(f *Filter) *Matcher {
 func (r *Registry) compile(f *Filter) *matchNode {
 	n := &matchNode{op: f.Op}
 	switch f.Op {
-	case FilterAnd, FilterOr, FilterNot:
+	case FilterNot:
+		if len(f.Children) != 1 || f.Children[0] == nil {
+			return &matchNode{op: FilterPresent, undef: true} // malformed: Undefined
+		}
+		n.children = []*matchNode{r.compile(f.Children[0])}
+		return n
+	case FilterAnd, FilterOr:
 		for _, c := range f.Children {
+			if c == nil {
+				n.children = append(n.children, &matchNode{op: FilterPresent, undef: true})
+				continue
+			}
 			n.children = append(n.children, r.compile(c))
 		}
 		return n

@@ -186,3 +186,23 @@ func FuzzMatcher_Match(f *testing.F) {
 		}
 	})
 }
+
+// TestMatcher_Match_malformed checks hand-built filters that no parser would produce are Undefined, not panics.
+func TestMatcher_Match_malformed(t *testing.T) {
+	r := Default()
+	e := johnEntry(t)
+	for _, f := range []*Filter{
+		{Op: FilterEquality, Value: []byte("x")},
+		{Op: FilterNot},
+		{Op: FilterNot, Children: []*Filter{nil}},
+		{Op: FilterAnd, Children: []*Filter{nil}},
+		{Op: FilterSubstrings, Attr: "cn"},
+		{Op: FilterExtensible, Value: []byte("x")},
+		{Op: 0, Attr: "cn"},
+		{Op: 99, Attr: "cn"},
+	} {
+		if got := r.Match(f, e); got != Undefined {
+			t.Errorf("%#v: %v, want Undefined", f, got)
+		}
+	}
+}
