@@ -30,7 +30,11 @@ type Assertion struct {
 	DNAttributes bool
 }
 
-// Assertion resolves a leaf filter (any Op except And/Or/Not). Errors:
+// Assertion resolves a leaf filter (any Op except And/Or/Not). An
+// extensible match may name any implemented rule: equality and
+// approximate rules test equality, an ordering rule tests "value is less
+// than the assertion", a substrings rule takes an RFC 4517 substring
+// assertion ("a*b*c"). Errors: ErrInvalidFilter for a malformed node,
 // ErrUndefinedAttributeType when the type is unknown,
 // ErrInappropriateMatching when the type lacks the needed rule or the
 // named rule is unknown or not implemented, ErrInvalidSyntax (possibly
