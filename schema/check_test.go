@@ -127,3 +127,21 @@ func TestRegistry_CheckEntry_contentRule(t *testing.T) {
 		t.Error("content rule not published")
 	}
 }
+
+// TestRegistry_ObjectClassClosure checks superclasses are added once, before their subclasses.
+func TestRegistry_ObjectClassClosure(t *testing.T) {
+	r := Default()
+	got := r.ObjectClassClosure([][]byte{[]byte("inetOrgPerson"), []byte("posixAccount"), []byte("PERSON"), []byte("unknownThing")})
+	var names []string
+	for _, v := range got {
+		names = append(names, string(v))
+	}
+	if want := "top person organizationalPerson inetOrgPerson posixAccount unknownThing"; strings.Join(names, " ") != want {
+		t.Fatalf("closure = %v, want %q", names, want)
+	}
+	e := testEntry(t, "cn=a", "objectClass", "top", "objectClass", "person", "objectClass", "inetOrgPerson", "objectClass", "posixAccount")
+	oc, err := r.StructuralObjectClass(e)
+	if err != nil || oc.Name() != "inetOrgPerson" {
+		t.Fatalf("StructuralObjectClass = %v, %v", oc, err)
+	}
+}
