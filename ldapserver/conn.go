@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -141,7 +142,7 @@ func (c *conn) readFailed(err error) {
 		c.noticeAndClose(Unavailable, "server shutting down")
 	case errors.Is(err, ErrPDUTooLarge), errors.Is(err, ErrMalformed):
 		c.log.Info("bad request framing; disconnecting", zap.Error(err))
-		c.noticeAndClose(ProtocolError, err.Error())
+		c.noticeAndClose(ProtocolError, strings.TrimPrefix(err.Error(), "ldapserver: "))
 	case errors.As(err, &ne) && ne.Timeout():
 		c.log.Info("idle timeout; closing")
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), errors.Is(err, io.ErrUnexpectedEOF):

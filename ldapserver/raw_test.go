@@ -227,3 +227,8 @@ func (rc *rawClient) whoami(id int64) rawMsg {
 	}
 	return m
 }
+
+func readFull(rc *rawClient, b []byte) (int, error) {
+	rc.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	return io.ReadFull(rc.conn, b)
+}
