@@ -302,10 +302,12 @@ func (c *conn) noticeAndClose(code ResultCode, msg string) {
 	c.abort(errAbandoned)
 }
 
-// abort tears the connection down now: operations are cancelled with cause, the
-// writer stops, the socket closes. Safe to call from any goroutine, more than once.
+// abort tears the connection down now: operations are cancelled, the writer stops,
+// the socket closes. cause is for the debug log; callers log anything more
+// important themselves. Safe to call from any goroutine, more than once.
 func (c *conn) abort(cause error) {
-	c.cancel(cause)
+	c.log.Debug("connection aborted", zap.Error(cause))
+	c.cancel(errAbandoned)
 	c.deadOnce.Do(func() {
 		close(c.dead)
 		c.transport().Close()

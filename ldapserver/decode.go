@@ -61,64 +61,24 @@ type frame struct {
 }
 
 // decodeFrame decodes one complete LDAPMessage PDU. scratch is reused between calls
-// to hold the control-less message goldap decodes. Any error wraps ErrMalformed and
-// calls for a Notice of Disconnection.
+// to hold the message goldap decodes. Any error wraps ErrMalformed and calls for a
+// Notice of Disconnection. Nothing in the frame aliases pdu.
 func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
-	r := berReader{buf: pdu}
-	env, err := r.expect(berSequence)
+	env, err := splitEnvelope(pdu)
 	if err != nil {
 		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if r.more() {
-		return f, fmt.Errorf("%w: data after the message", ErrMalformed)
-	}
-	er := berReader{buf: env.Content}
-	idElem, err := er.expect(berInteger)
-	if err != nil {
-		return f, fmt.Errorf("%w: message ID: %v", ErrMalformed, err)
-	}
-	id, err := berInt(idElem.Content)
-	if err != nil || id < 0 {
-		return f, fmt.Errorf("%w: invalid message ID", ErrMalformed)
-	}
-	opStart := er.off
-	opElem, err := er.next()
-	if err != nil {
-		return f, fmt.Errorf("%w: protocolOp: %v", ErrMalformed, err)
-	}
-	opEnd := er.off
-	if opElem.constructed() {
-		if err := berNormalize(opElem.Content, 0); err != nil {
-			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-	}
-	if er.more() {
-		c, err := er.expect(berClassContext | berConstructed | 0)
-		if err != nil {
-			return f, fmt.Errorf("%w: controls: %v", ErrMalformed, err)
-		}
-		if f.controls, err = parseControls(c.Content); err != nil {
-			return f, fmt.Errorf("%w: controls: %v", ErrMalformed, err)
-		}
-		for i := range f.controls {
-			if v := f.controls[i].Value; v != nil {
-				f.controls[i].Value = append(make([]byte, 0, len(v)), v...)
-			}
-		}
-		if er.more() {
-			return f, fmt.Errorf("%w: data after the controls", ErrMalformed)
-		}
-	}
+	f.id, f.controls = env.id, env.controls
 	var w berBuf
 	w.b = (*scratch)[:0]
 	m := w.begin(berSequence)
-	w.b = append(w.b, env.Content[:opStart]...)
-	if opElem.Tag == tagSearchRequest {
-		if f.filter, err = splitSearchFilter(&w, opElem.Content); err != nil {
+	w.b = append(w.b, env.idTLV...)
+	if env.op.Tag == tagSearchRequest {
+		if f.filter, err = splitSearchFilter(&w, env.op.Content); err != nil {
 			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
 	} else {
-		w.b = append(w.b, env.Content[opStart:opEnd]...)
+		w.b = append(w.b, env.opTLV...)
 	}
 	w.end(m)
 	*scratch = w.b
@@ -126,33 +86,99 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	if err != nil {
 		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	f.id = int32(id)
 	f.op = msg.ProtocolOp()
-	switch f.op.(type) {
-	case message.BindRequest:
-		f.kind = opBind
-	case message.UnbindRequest:
-		f.kind = opUnbind
-	case message.SearchRequest:
-		f.kind = opSearch
-	case message.ModifyRequest:
-		f.kind = opModify
-	case message.AddRequest:
-		f.kind = opAdd
-	case message.DelRequest:
-		f.kind = opDelete
-	case message.ModifyDNRequest:
-		f.kind = opModifyDN
-	case message.CompareRequest:
-		f.kind = opCompare
-	case message.AbandonRequest:
-		f.kind = opAbandon
-	case message.ExtendedRequest:
-		f.kind = opExtended
-	default:
-		return f, fmt.Errorf("%w: protocolOp tag %#x is not a request", ErrMalformed, opElem.Tag)
+	if f.kind = kindOf(f.op); f.kind == 0 {
+		return f, fmt.Errorf("%w: protocolOp tag %#x is not a request", ErrMalformed, env.op.Tag)
 	}
 	return f, nil
+}
+
+// envelope is an LDAPMessage split by our own BER reader.
+type envelope struct {
+	id       int32
+	idTLV    []byte // the messageID element, aliasing the PDU
+	op       berElem
+	opTLV    []byte       // the protocolOp element, aliasing the PDU
+	controls []rawControl // values copied out of the PDU
+}
+
+// splitEnvelope checks the LDAPMessage SEQUENCE, reads the message ID, normalizes
+// the protocolOp's booleans in place and decodes the controls.
+func splitEnvelope(pdu []byte) (env envelope, err error) {
+	r := berReader{buf: pdu}
+	seq, err := r.expect(berSequence)
+	if err != nil {
+		return env, err
+	}
+	if r.more() {
+		return env, fmt.Errorf("data after the message")
+	}
+	er := berReader{buf: seq.Content}
+	idElem, err := er.expect(berInteger)
+	if err != nil {
+		return env, fmt.Errorf("message ID: %v", err)
+	}
+	id, err := berInt(idElem.Content)
+	if err != nil || id < 0 {
+		return env, fmt.Errorf("invalid message ID")
+	}
+	env.id, env.idTLV = int32(id), seq.Content[:er.off]
+	opStart := er.off
+	if env.op, err = er.next(); err != nil {
+		return env, fmt.Errorf("protocolOp: %v", err)
+	}
+	env.opTLV = seq.Content[opStart:er.off]
+	if env.op.constructed() {
+		if err := berNormalize(env.op.Content, 0); err != nil {
+			return env, err
+		}
+	}
+	if !er.more() {
+		return env, nil
+	}
+	c, err := er.expect(tagControls)
+	if err != nil {
+		return env, fmt.Errorf("controls: %v", err)
+	}
+	if env.controls, err = parseControls(c.Content); err != nil {
+		return env, fmt.Errorf("controls: %v", err)
+	}
+	for i := range env.controls {
+		if v := env.controls[i].Value; v != nil {
+			env.controls[i].Value = append(make([]byte, 0, len(v)), v...)
+		}
+	}
+	if er.more() {
+		return env, fmt.Errorf("data after the controls")
+	}
+	return env, nil
+}
+
+// kindOf classifies a goldap protocolOp; 0 means it is not a request.
+func kindOf(op message.ProtocolOp) opKind {
+	switch op.(type) {
+	case message.BindRequest:
+		return opBind
+	case message.UnbindRequest:
+		return opUnbind
+	case message.SearchRequest:
+		return opSearch
+	case message.ModifyRequest:
+		return opModify
+	case message.AddRequest:
+		return opAdd
+	case message.DelRequest:
+		return opDelete
+	case message.ModifyDNRequest:
+		return opModifyDN
+	case message.CompareRequest:
+		return opCompare
+	case message.AbandonRequest:
+		return opAbandon
+	case message.ExtendedRequest:
+		return opExtended
+	}
+	return 0
 }
 
 // tagSearchRequest is the SearchRequest protocolOp tag.

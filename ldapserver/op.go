@@ -44,6 +44,16 @@ type operation struct {
 // dispatch handles one decoded request. It returns false when the connection must
 // end (Unbind, failed StartTLS).
 func (c *conn) dispatch(f frame) bool {
+	if ce := c.log.Check(zapcore.DebugLevel, "request"); ce != nil {
+		oids := make([]string, len(f.controls))
+		for i, rc := range f.controls {
+			oids[i] = rc.OID
+			if rc.Critical {
+				oids[i] = "!" + rc.OID
+			}
+		}
+		ce.Write(zap.Int32("msgid", f.id), zap.Stringer("type", f.kind), zap.Strings("controls", oids))
+	}
 	switch f.kind {
 	case opUnbind:
 		c.logSimple(f.id, "UNBIND")

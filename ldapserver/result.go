@@ -137,6 +137,9 @@ func resultFor(err error) Result {
 		return Result{Code: le.Code, MatchedDN: le.MatchedDN, Message: le.Message}
 	case errors.Is(err, errCanceled):
 		return Result{Code: Canceled, Message: "operation canceled"}
+	case errors.Is(err, errAbandoned):
+		// Only logged: abandoned operations send no response.
+		return Result{Code: Canceled, Message: "operation abandoned"}
 	case errors.Is(err, context.DeadlineExceeded):
 		return Result{Code: TimeLimitExceeded, Message: "time limit exceeded"}
 	case errors.Is(err, ErrServerClosed):
