@@ -422,3 +422,31 @@ func TestEnv_CopyTo_emptyEnv(t *testing.T) {
 		cp.Close()
 	}
 }
+
+// TestEnv_CopyTo_compactNoSubdir_equalsMdbCopyN: with NoSubdir the compacted
+// metas record LMDB's NOSUBDIR flag (free DB flags 0x4008) as mdb_copy -n -c does.
+func TestEnv_CopyTo_compactNoSubdir_equalsMdbCopyN(t *testing.T) {
+	mdbCopy := needTool(t, "mdb_copy")
+	src := filepath.Join(copyFixture(t, "subdbs"), "data.mdb")
+	dst := filepath.Join(t.TempDir(), "copy.mdb")
+	if out, err := exec.Command(mdbCopy, "-n", "-c", src, dst).CombinedOutput(); err != nil {
+		t.Fatalf("mdb_copy -n -c: %v: %s", err, out)
+	}
+	want, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := Open(src, &Options{ReadOnly: true, NoSubdir: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	var buf bytes.Buffer
+	if err := env.CopyTo(&buf, true); err != nil {
+		t.Fatal(err)
+	}
+	if m0, _ := readMetas(t, buf.Bytes()); m0.free.flags != 0x4008 {
+		t.Fatalf("free DB flags %#x, want 0x4008", m0.free.flags)
+	}
+	compareCompacted(t, buf.Bytes(), want)
+}
