@@ -209,6 +209,12 @@ func (b *memBackend) Search(ctx context.Context, req *SearchRequest, w SearchWri
 			}
 		}
 	}
+	if normDN(req.Base) == "cn=refs" { // one entry, one continuation reference
+		if err := w.SendEntry(&Entry{DN: "cn=refs"}); err != nil {
+			return nil, err
+		}
+		return &SearchResult{}, w.SendReference([]string{"ldap://a.example.com/dc=a", "ldap://b.example.com/dc=a"})
+	}
 	if normDN(req.Base) == "cn=referral" {
 		return &SearchResult{Referral: []string{"ldap://other.example.com/dc=other"}}, nil
 	}

@@ -47,12 +47,8 @@ func (c *conn) doAdd(op *operation, f frame) {
 		return
 	}
 	ar := &AddRequest{Header: op.header(cs), DN: dn, RawDN: op.dn}
+	// goldap has already rejected attributes without values (RFC 4511 §4.7).
 	for _, a := range req.Attributes() {
-		if len(a.Vals()) == 0 {
-			// RFC 4511 §4.7: each attribute of an add carries at least one value.
-			op.reply(&Result{Code: ProtocolError, Message: "attribute " + string(a.Type_()) + " has no values"}, nil, nil)
-			return
-		}
 		ar.Attributes = append(ar.Attributes, convertAttribute(a.Type_(), a.Vals()))
 	}
 	res, err := c.srv.backend.Add(op.ctx, ar)
