@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"lightdir/schema"
 )
 
 // errConnClosed is returned to senders once the connection is gone.
@@ -70,14 +72,15 @@ type conn struct {
 	draining   atomic.Bool
 	opWG       sync.WaitGroup
 
-	mu       sync.Mutex // guards everything below
-	ops      map[int32]*operation
-	opSeq    uint64
-	identity string // authorization identity; "" = anonymous
-	method   string
-	tls      bool
-	local    bool
-	external string // SASL EXTERNAL identity offered by the transport
+	mu         sync.Mutex // guards everything below
+	ops        map[int32]*operation
+	opSeq      uint64
+	identity   string    // authorization identity; "" = anonymous
+	identityDN schema.DN // identity parsed once at bind time; shared, read-only
+	method     string
+	tls        bool
+	local      bool
+	external   string // SASL EXTERNAL identity offered by the transport
 }
 
 func newConn(s *Server, rw net.Conn, useTLS bool) *conn {
@@ -356,7 +359,7 @@ func (c *conn) outstanding() int {
 func (c *conn) session() Session {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Session{ConnID: c.id, Identity: c.identity, AuthMethod: c.method, TLS: c.tls,
+	return Session{ConnID: c.id, Identity: c.identity, IdentityDN: c.identityDN, AuthMethod: c.method, TLS: c.tls,
 		Local: c.local, RemoteAddr: c.remote}
 }
 

@@ -50,6 +50,16 @@ func TestServer_ldapi_external(t *testing.T) {
 	if err != nil || who.AuthzID != "dn:"+peercredDN() {
 		t.Fatalf("whoami = %+v %v, want dn:%s", who, err, peercredDN())
 	}
+	// The backend sees the identity parsed, with the two-AVA RDN.
+	res, err := c.Search(ldap.NewSearchRequest("cn=session", ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)", nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Entries[0]
+	if s.GetAttributeValue("method") != "EXTERNAL" || s.GetAttributeValue("local") != "true" ||
+		s.GetAttributeValue("firstRDNs") != "2" {
+		t.Fatalf("session seen by the backend: %v", s.Attributes)
+	}
 }
 
 // TestListen_badURLs: unsupported schemes and missing pieces are ErrBadURL/ErrNoTLSConfig.

@@ -215,6 +215,18 @@ func (b *memBackend) Search(ctx context.Context, req *SearchRequest, w SearchWri
 		}
 		return &SearchResult{}, w.SendReference([]string{"ldap://a.example.com/dc=a", "ldap://b.example.com/dc=a"})
 	}
+	if normDN(req.Base) == "cn=session" { // echoes the session the server passed
+		ss := req.Session
+		e := &Entry{DN: "cn=session"}
+		addValue(e, "identity", []byte(ss.Identity))
+		addValue(e, "method", []byte(ss.AuthMethod))
+		addValue(e, "tls", []byte(strconv.FormatBool(ss.TLS)))
+		addValue(e, "local", []byte(strconv.FormatBool(ss.Local)))
+		if len(ss.IdentityDN) > 0 {
+			addValue(e, "firstRDNs", []byte(strconv.Itoa(len(ss.IdentityDN[0]))))
+		}
+		return &SearchResult{}, w.SendEntry(e)
+	}
 	if normDN(req.Base) == "cn=referral" {
 		return &SearchResult{Referral: []string{"ldap://other.example.com/dc=other"}}, nil
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/lor00x/goldap/message"
+
+	"lightdir/schema"
 )
 
 // SASL mechanisms the server implements itself.
@@ -91,7 +93,11 @@ func (c *conn) bindSASL(op *operation, mech, creds string, hasCreds bool) {
 }
 
 func (c *conn) setAuth(identity, method string) {
+	var dn schema.DN
+	if identity != "" {
+		dn, _ = schema.ParseDN(identity) // nil if the backend returned something odd
+	}
 	c.mu.Lock()
-	c.identity, c.method = identity, method
+	c.identity, c.identityDN, c.method = identity, dn, method
 	c.mu.Unlock()
 }

@@ -13,6 +13,9 @@ type Session struct {
 	ConnID uint64
 	// Identity is the authorization identity (RFC 4514 string); empty when anonymous.
 	Identity string
+	// IdentityDN is Identity parsed (nil when anonymous). It is shared by every
+	// request of the connection: read it, never modify it.
+	IdentityDN schema.DN
 	// AuthMethod is "" (anonymous), "simple" or "EXTERNAL".
 	AuthMethod string
 	// TLS reports whether the connection is protected by TLS (ldaps or StartTLS).

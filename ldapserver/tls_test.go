@@ -165,6 +165,10 @@ func TestServer_StartTLS(t *testing.T) {
 	if err != nil || who.AuthzID != "dn:"+p.clientName {
 		t.Fatalf("whoami = %+v %v", who, err)
 	}
+	res, err := c.Search(ldap.NewSearchRequest("cn=session", 0, 0, 0, 0, false, "(objectClass=*)", nil, nil))
+	if err != nil || res.Entries[0].GetAttributeValue("tls") != "true" || res.Entries[0].GetAttributeValue("method") != "EXTERNAL" {
+		t.Fatalf("session after StartTLS: %v %v", res, err)
+	}
 	if _, err := c.Extended(ldap.NewExtendedRequest(OIDStartTLS, nil)); ldapCode(t, err) != OperationsError {
 		t.Fatalf("second StartTLS: %v", err)
 	}
@@ -180,7 +184,7 @@ func TestServer_StartTLS(t *testing.T) {
 	rc.read()
 
 	// The Root DSE advertises StartTLS when it is configured.
-	res, err := ts.dial(t, false).Search(ldap.NewSearchRequest("", 0, 0, 0, 0, false, "(objectClass=*)", []string{"supportedExtension"}, nil))
+	res, err = ts.dial(t, false).Search(ldap.NewSearchRequest("", 0, 0, 0, 0, false, "(objectClass=*)", []string{"supportedExtension"}, nil))
 	if err != nil || !contains(res.Entries[0].GetAttributeValues("supportedExtension"), OIDStartTLS) {
 		t.Fatalf("supportedExtension: %v %v", res, err)
 	}
