@@ -181,3 +181,40 @@ func TestError_mapping(t *testing.T) {
 		t.Errorf("Error() = %q", le.Error())
 	}
 }
+
+// TestConn_concurrentOperations: many goroutines share one connection; every
+// operation gets its own correct answer (responses are matched by message ID).
+func TestConn_concurrentOperations(t *testing.T) {
+	ts := startServer(t, Options{})
+	c := ts.dial(t, true)
+	users := []string{"alice", "bob", "carol"}
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for i := 0; i < 40; i++ {
+				u := users[(g+i)%len(users)]
+				res, err := c.Search(ldap.NewSearchRequest("ou=people,"+testSuffix, ldap.ScopeSingleLevel, 0, 0, 0, false,
+					"(uid="+u+")", []string{"uid"}, nil))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(res.Entries) != 1 || res.Entries[0].GetAttributeValue("uid") != u {
+					errs <- fmt.Errorf("search for %s returned %v", u, res.Entries)
+					return
+				}
+				ok, err := c.Compare("uid="+u+",ou=people,"+testSuffix, "uid", u)
+				if err != nil || !ok {
+					errs <- fmt.Errorf("compare %s: %v %v", u, ok, err)
+					return
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
