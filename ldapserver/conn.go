@@ -103,6 +103,14 @@ func newConn(s *Server, rw net.Conn, useTLS bool) *conn {
 // serve runs the connection: handshake and identification, then the read loop.
 func (c *conn) serve() {
 	defer c.finish()
+	defer func() {
+		// Last resort for a bug in the read loop (operations recover their own
+		// panics): log it and close this connection only.
+		if p := recover(); p != nil {
+			c.log.Error("panic in connection", zap.Any("panic", p), zap.Stack("stack"))
+			c.abort(errAbandoned)
+		}
+	}()
 	if c.tlsNow {
 		if err := c.handshake(); err != nil {
 			c.log.Info("tls handshake failed", zap.Error(err))

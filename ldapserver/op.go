@@ -26,8 +26,9 @@ type operation struct {
 	cancel context.CancelCauseFunc
 	// abandoned suppresses every further response (Abandon, RFC 4511 §4.11).
 	abandoned atomic.Bool
-	// cancelable is false for operations Cancel must refuse (RFC 3909 §2).
-	cancelable bool
+	// registered operations are in conn.ops, where Abandon and Cancel find them;
+	// Bind, StartTLS and refused requests are not.
+	registered bool
 	done       chan struct{}
 	replied    bool
 	code       ResultCode // final result code; read by Cancel after done
@@ -38,7 +39,6 @@ type operation struct {
 	scope   Scope
 	oid     string
 	entries int
-	diag    string
 }
 
 // dispatch handles one decoded request. It returns false when the connection must
@@ -101,7 +101,7 @@ func extOID(f frame) message.LDAPOID {
 // newOp creates an operation; registered ones can be abandoned and cancelled.
 func (c *conn) newOp(f frame, register bool) *operation {
 	op := &operation{c: c, id: f.id, kind: f.kind, start: time.Now(), done: make(chan struct{}),
-		cancelable: register}
+		registered: register}
 	op.ctx, op.cancel = context.WithCancelCause(c.ctx)
 	c.mu.Lock()
 	c.opSeq++
@@ -166,7 +166,7 @@ func (op *operation) run(f frame) {
 
 func (op *operation) end() {
 	op.cancel(errAbandoned)
-	if op.cancelable {
+	if op.registered {
 		op.c.mu.Lock()
 		delete(op.c.ops, op.id)
 		op.c.mu.Unlock()
@@ -208,7 +208,6 @@ func (op *operation) replyErr(err error) {
 func (op *operation) reply(r *Result, ext *extFields, ctrls []respControl) {
 	op.replied = true
 	op.code = r.Code
-	op.diag = r.Message
 	if !op.abandoned.Load() {
 		b := getBuf()
 		*b = appendResponse(*b, op.id, respTags[op.kind], r, ext, ctrls)
