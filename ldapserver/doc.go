@@ -18,6 +18,11 @@
 // cancels. Bind waits for outstanding operations; StartTLS is refused while any are
 // outstanding, and is answered and flushed before the handshake.
 //
+// Backends see requests in this package's types (BindRequest, SearchRequest, ...),
+// each with a Header holding the message ID, the Session (identity, TLS, ldapi) and
+// the decoded Controls; Search streams entries through a SearchWriter that enforces
+// the size limit and the time limit.
+//
 // The server itself handles: anonymous and unauthenticated binds, SASL EXTERNAL
 // (ldapi peer credentials as gidNumber=G+uidNumber=U,cn=peercred,cn=external,cn=auth,
 // or the subject of a TLS client certificate), the Root DSE, StartTLS, WhoAmI,
@@ -34,6 +39,10 @@
 // # Caveats
 //
 //   - SASL mechanisms other than EXTERNAL are not implemented (authMethodNotSupported).
+//   - A Bind waits, in the read loop, for outstanding operations to finish (RFC 4511
+//     §4.2.1); requests sent meanwhile, Abandon included, are read afterwards.
+//   - An ldapi:// socket gets the process umask's permissions; restrict access with
+//     the directory that holds it.
 //   - Size and time limits are the smaller of the client's and the server's; there
 //     are no per-identity limits yet.
 //   - A malformed PDU ends the connection with a Notice of Disconnection, as RFC 4511

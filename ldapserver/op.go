@@ -211,7 +211,8 @@ func (op *operation) reply(r *Result, ext *extFields, ctrls []respControl) {
 	if !op.abandoned.Load() {
 		b := getBuf()
 		*b = appendResponse(*b, op.id, respTags[op.kind], r, ext, ctrls)
-		op.c.send(b)
+		// An error means the connection is gone; the line below still logs the op.
+		_ = op.c.send(b)
 	}
 	op.log(r)
 }
@@ -245,14 +246,14 @@ func (op *operation) log(r *Result) {
 
 // logSimple logs an operation without a response (Unbind, Abandon).
 func (c *conn) logSimple(id int32, typ string, extra ...zap.Field) {
-	ce := c.log.Check(zapcore.InfoLevel, "operation")
-	if ce == nil {
-		return
-	}
 	c.mu.Lock()
 	c.opSeq++
 	num := c.opSeq
 	c.mu.Unlock()
+	ce := c.log.Check(zapcore.InfoLevel, "operation")
+	if ce == nil {
+		return
+	}
 	ce.Write(append([]zap.Field{zap.Uint64("op", num), zap.Int32("msgid", id), zap.String("type", typ)}, extra...)...)
 }
 

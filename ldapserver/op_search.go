@@ -25,7 +25,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 	}
 	sizeLimit := effectiveLimit(int(req.SizeLimit()), c.srv.opts.SizeLimit)
 	timeLimit := time.Duration(effectiveLimit(int(req.TimeLimit()), int(c.srv.opts.TimeLimit/time.Second))) * time.Second
-	w := &searchSender{op: op, typesOnly: bool(req.TypesOnly()), sizeLimit: sizeLimit}
+	w := &searchSender{op: op, ctx: op.ctx, typesOnly: bool(req.TypesOnly()), sizeLimit: sizeLimit}
 
 	if op.dn == "" && op.scope == ScopeBase {
 		c.searchRootDSE(op, w, filter, attrs)
@@ -41,6 +41,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, op.start.Add(timeLimit))
 		defer cancel()
+		w.ctx = ctx
 	}
 	sr := &SearchRequest{Header: op.header(cs), Base: base, RawBase: op.dn, Scope: op.scope,
 		Deref: DerefAliases(req.DerefAliases()), SizeLimit: sizeLimit, TimeLimit: timeLimit,
@@ -88,6 +89,7 @@ func effectiveLimit(client, server int) int {
 // searchSender is the SearchWriter handed to the backend.
 type searchSender struct {
 	op        *operation
+	ctx       context.Context // the operation's context, with the time limit
 	typesOnly bool
 	sizeLimit int
 }
@@ -97,7 +99,7 @@ var errSizeLimit = &Error{Code: SizeLimitExceeded, Message: "size limit exceeded
 // SendEntry implements SearchWriter.
 func (w *searchSender) SendEntry(e *Entry) error {
 	op := w.op
-	if err := op.ctx.Err(); err != nil {
+	if err := w.ctx.Err(); err != nil {
 		return err
 	}
 	if w.sizeLimit > 0 && op.entries >= w.sizeLimit {
@@ -115,7 +117,7 @@ func (w *searchSender) SendEntry(e *Entry) error {
 // SendReference implements SearchWriter.
 func (w *searchSender) SendReference(urls []string) error {
 	op := w.op
-	if err := op.ctx.Err(); err != nil {
+	if err := w.ctx.Err(); err != nil {
 		return err
 	}
 	b := getBuf()
