@@ -51,10 +51,10 @@ func BenchmarkReadRandom(b *testing.B) {
 	benchStores(b, 100_000, func(b *testing.B, s store, d *dataset) {
 		i := 0
 		for b.Loop() {
-			if i+100 > len(d.shuffled) {
+			if i+100 > d.shuffled.len() {
 				i = 0
 			}
-			if _, err := s.get(d.shuffled[i:i+100], 100); err != nil {
+			if _, err := s.get(d.shuffled.slice(i, i+100), 100); err != nil {
 				b.Fatal(err)
 			}
 			i += 100

@@ -27,20 +27,20 @@ type store interface {
 	close() error
 	// put stores keys in order, batch puts per write transaction; appendMode
 	// uses the engine's sorted-append path.
-	put(keys [][]byte, val []byte, batch int, appendMode bool) error
+	put(keys keyList, val []byte, batch int, appendMode bool) error
 	// get looks keys up, batch gets per read transaction, and returns how many
 	// were found.
-	get(keys [][]byte, batch int) (int, error)
+	get(keys keyList, batch int) (int, error)
 	// scan walks the whole database with a cursor and returns the count.
 	scan() (int, error)
 	// del deletes keys, batch deletes per write transaction.
-	del(keys [][]byte, batch int) error
-	// dupPut stores the pairs into db, batch per transaction; appendDup uses
-	// the engine's sorted-duplicates append path.
-	dupPut(db dupDB, pairs []dupPair, batch int, appendDup bool) error
+	del(keys keyList, batch int) error
+	// dupPut stores the pairs (records key||id) into db, batch per
+	// transaction; appendDup uses the engine's sorted-duplicates append path.
+	dupPut(db dupDB, pairs keyList, batch int, appendDup bool) error
 	// dupRead reads every value of each key, one cursor step per value,
 	// batch keys per read transaction, and returns the number of values.
-	dupRead(db dupDB, keys [][]byte, batch int) (int, error)
+	dupRead(db dupDB, keys keyList, batch int) (int, error)
 	// dupReadMulti is dupRead through GetMultiple/NextMultiple on dupFixed.
-	dupReadMulti(keys [][]byte, batch int) (int, error)
+	dupReadMulti(keys keyList, batch int) (int, error)
 }

@@ -53,48 +53,39 @@ func (s *bboltStore) close() error { return s.db.Close() }
 
 // put in append mode fills pages completely (FillPercent 1), bbolt's own
 // advice for sequential inserts.
-func (s *bboltStore) put(keys [][]byte, val []byte, batch int, appendMode bool) error {
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.db.Update(func(tx *bolt.Tx) error {
+func (s *bboltStore) put(keys keyList, val []byte, batch int, appendMode bool) error {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bboltMain)
 			if appendMode {
 				b.FillPercent = 1
 			}
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := b.Put(k, val); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *bboltStore) get(keys [][]byte, batch int) (int, error) {
+func (s *bboltStore) get(keys keyList, batch int) (int, error) {
 	found := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.db.View(func(tx *bolt.Tx) error {
+	err := keys.chunks(batch, func(chunk keyList) error {
+		return s.db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bboltMain)
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if v := b.Get(k); len(v) == valSize {
 					found++
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return found, err
-		}
-	}
-	return found, nil
+	})
+	return found, err
 }
 
 func (s *bboltStore) scan() (int, error) {
@@ -109,57 +100,46 @@ func (s *bboltStore) scan() (int, error) {
 	return n, err
 }
 
-func (s *bboltStore) del(keys [][]byte, batch int) error {
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.db.Update(func(tx *bolt.Tx) error {
+func (s *bboltStore) del(keys keyList, batch int) error {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bboltMain)
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := b.Delete(k); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *bboltStore) dupPut(db dupDB, pairs []dupPair, batch int, appendDup bool) error {
-	for len(pairs) > 0 {
-		chunk := pairs[:min(batch, len(pairs))]
-		pairs = pairs[len(chunk):]
-		err := s.db.Update(func(tx *bolt.Tx) error {
+func (s *bboltStore) dupPut(db dupDB, pairs keyList, batch int, appendDup bool) error {
+	return pairs.chunks(batch, func(chunk keyList) error {
+		return s.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(bboltDups[db])
 			if appendDup {
 				b.FillPercent = 1
 			}
-			for _, p := range chunk {
-				if err := b.Put(p.comp, emptyVal); err != nil {
+			for i := range chunk.len() {
+				p := chunk.at(i)
+				if err := b.Put(p, emptyVal); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *bboltStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error) {
+func (s *bboltStore) dupRead(db dupDB, keys keyList, batch int) (int, error) {
 	total := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.db.View(func(tx *bolt.Tx) error {
+	err := keys.chunks(batch, func(chunk keyList) error {
+		return s.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(bboltDups[db]).Cursor()
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				n := 0
 				for ck, _ := c.Seek(k); ck != nil && bytes.HasPrefix(ck, k); ck, _ = c.Next() {
 					n++
@@ -171,14 +151,11 @@ func (s *bboltStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error) {
 			}
 			return nil
 		})
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	})
+	return total, err
 }
 
 // dupReadMulti: bbolt has no bulk read; it is the same prefix walk.
-func (s *bboltStore) dupReadMulti(keys [][]byte, batch int) (int, error) {
+func (s *bboltStore) dupReadMulti(keys keyList, batch int) (int, error) {
 	return s.dupRead(dupFixed, keys, batch)
 }

@@ -59,50 +59,43 @@ func lightdirErr(err error) error {
 
 func (s *lightdirStore) close() error { return s.env.Close() }
 
-func (s *lightdirStore) put(keys [][]byte, val []byte, batch int, appendMode bool) error {
+func (s *lightdirStore) put(keys keyList, val []byte, batch int, appendMode bool) error {
 	var fl engine.PutFlags
 	if appendMode {
 		fl = engine.Append
 	}
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.Update(func(t *engine.Txn) error {
-			for _, k := range chunk {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *engine.Txn) error {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := t.Put(s.main, k, val, fl); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
+	})
+}
+
+func (s *lightdirStore) get(keys keyList, batch int) (int, error) {
+	found := 0
+	err := keys.chunks(batch, func(chunk keyList) error {
+		t, err := s.env.BeginRead()
 		if err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-func (s *lightdirStore) get(keys [][]byte, batch int) (int, error) {
-	found := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		t, err := s.env.BeginRead()
-		if err != nil {
-			return found, err
-		}
-		for _, k := range chunk {
-			v, err := t.Get(s.main, k)
+		defer t.Abort()
+		for i := range chunk.len() {
+			v, err := t.Get(s.main, chunk.at(i))
 			if err == nil && len(v) == valSize {
 				found++
-			} else if !errors.Is(err, engine.ErrNotFound) && err != nil {
-				t.Abort()
-				return found, err
+			} else if err != nil && !errors.Is(err, engine.ErrNotFound) {
+				return err
 			}
 		}
-		t.Abort()
-	}
-	return found, nil
+		return nil
+	})
+	return found, err
 }
 
 func (s *lightdirStore) scan() (int, error) {
@@ -129,26 +122,21 @@ func (s *lightdirStore) scan() (int, error) {
 	}
 }
 
-func (s *lightdirStore) del(keys [][]byte, batch int) error {
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.Update(func(t *engine.Txn) error {
-			for _, k := range chunk {
+func (s *lightdirStore) del(keys keyList, batch int) error {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *engine.Txn) error {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := t.Del(s.main, k, nil); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *lightdirStore) dupPut(db dupDB, pairs []dupPair, batch int, appendDup bool) error {
+func (s *lightdirStore) dupPut(db dupDB, pairs keyList, batch int, appendDup bool) error {
 	if s.dupErr != nil {
 		return s.dupErr
 	}
@@ -157,25 +145,21 @@ func (s *lightdirStore) dupPut(db dupDB, pairs []dupPair, batch int, appendDup b
 		fl = engine.AppendDup
 	}
 	dbi := s.dups[db]
-	for len(pairs) > 0 {
-		chunk := pairs[:min(batch, len(pairs))]
-		pairs = pairs[len(chunk):]
-		err := s.env.Update(func(t *engine.Txn) error {
-			for _, p := range chunk {
-				if err := t.Put(dbi, p.key, p.id, fl); err != nil {
+	err := pairs.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *engine.Txn) error {
+			for i := range chunk.len() {
+				p := chunk.at(i)
+				if err := t.Put(dbi, p[:keySize], p[keySize:], fl); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return lightdirErr(err)
-		}
-	}
-	return nil
+	})
+	return lightdirErr(err)
 }
 
-func (s *lightdirStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error) {
+func (s *lightdirStore) dupRead(db dupDB, keys keyList, batch int) (int, error) {
 	if s.dupErr != nil {
 		return 0, s.dupErr
 	}
@@ -195,7 +179,7 @@ func (s *lightdirStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error)
 	return n, lightdirErr(err)
 }
 
-func (s *lightdirStore) dupReadMulti(keys [][]byte, batch int) (int, error) {
+func (s *lightdirStore) dupReadMulti(keys keyList, batch int) (int, error) {
 	if s.dupErr != nil {
 		return 0, s.dupErr
 	}
@@ -220,18 +204,17 @@ func (s *lightdirStore) dupReadMulti(keys [][]byte, batch int) (int, error) {
 }
 
 // dupReadWith positions a cursor on each key and lets each count its values.
-func (s *lightdirStore) dupReadWith(dbi engine.DBI, keys [][]byte, batch int, each func(*engine.Cursor) (int, error)) (int, error) {
+func (s *lightdirStore) dupReadWith(dbi engine.DBI, keys keyList, batch int, each func(*engine.Cursor) (int, error)) (int, error) {
 	total := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.View(func(t *engine.Txn) error {
+	err := keys.chunks(batch, func(chunk keyList) error {
+		return s.env.View(func(t *engine.Txn) error {
 			c, err := t.OpenCursor(dbi)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if _, _, err := c.Get(k, nil, engine.Set); err != nil {
 					return err
 				}
@@ -243,9 +226,6 @@ func (s *lightdirStore) dupReadWith(dbi engine.DBI, keys [][]byte, batch int, ea
 			}
 			return nil
 		})
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	})
+	return total, err
 }

@@ -54,37 +54,31 @@ func (s *lmdbStore) open(dir string, durable, dups bool, mapSize int64) error {
 
 func (s *lmdbStore) close() error { return s.env.Close() }
 
-func (s *lmdbStore) put(keys [][]byte, val []byte, batch int, appendMode bool) error {
+func (s *lmdbStore) put(keys keyList, val []byte, batch int, appendMode bool) error {
 	var fl uint
 	if appendMode {
 		fl = lmdb.Append
 	}
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.Update(func(t *lmdb.Txn) error {
-			for _, k := range chunk {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *lmdb.Txn) error {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := t.Put(s.main, k, val, fl); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *lmdbStore) get(keys [][]byte, batch int) (int, error) {
+func (s *lmdbStore) get(keys keyList, batch int) (int, error) {
 	found := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.View(func(t *lmdb.Txn) error {
+	err := keys.chunks(batch, func(chunk keyList) error {
+		return s.env.View(func(t *lmdb.Txn) error {
 			t.RawRead = true
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				v, err := t.Get(s.main, k)
 				if err == nil && len(v) == valSize {
 					found++
@@ -94,11 +88,8 @@ func (s *lmdbStore) get(keys [][]byte, batch int) (int, error) {
 			}
 			return nil
 		})
-		if err != nil {
-			return found, err
-		}
-	}
-	return found, nil
+	})
+	return found, err
 }
 
 func (s *lmdbStore) scan() (int, error) {
@@ -124,50 +115,40 @@ func (s *lmdbStore) scan() (int, error) {
 	return n, err
 }
 
-func (s *lmdbStore) del(keys [][]byte, batch int) error {
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.Update(func(t *lmdb.Txn) error {
-			for _, k := range chunk {
+func (s *lmdbStore) del(keys keyList, batch int) error {
+	return keys.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *lmdb.Txn) error {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if err := t.Del(s.main, k, nil); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *lmdbStore) dupPut(db dupDB, pairs []dupPair, batch int, appendDup bool) error {
+func (s *lmdbStore) dupPut(db dupDB, pairs keyList, batch int, appendDup bool) error {
 	var fl uint
 	if appendDup {
 		fl = lmdb.AppendDup
 	}
 	dbi := s.dups[db]
-	for len(pairs) > 0 {
-		chunk := pairs[:min(batch, len(pairs))]
-		pairs = pairs[len(chunk):]
-		err := s.env.Update(func(t *lmdb.Txn) error {
-			for _, p := range chunk {
-				if err := t.Put(dbi, p.key, p.id, fl); err != nil {
+	return pairs.chunks(batch, func(chunk keyList) error {
+		return s.env.Update(func(t *lmdb.Txn) error {
+			for i := range chunk.len() {
+				p := chunk.at(i)
+				if err := t.Put(dbi, p[:keySize], p[keySize:], fl); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
-func (s *lmdbStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error) {
+func (s *lmdbStore) dupRead(db dupDB, keys keyList, batch int) (int, error) {
 	return s.dupReadWith(s.dups[db], keys, batch, func(c *lmdb.Cursor) (int, error) {
 		vals := 1 // Set returned the first value
 		for {
@@ -183,7 +164,7 @@ func (s *lmdbStore) dupRead(db dupDB, keys [][]byte, batch int) (int, error) {
 	})
 }
 
-func (s *lmdbStore) dupReadMulti(keys [][]byte, batch int) (int, error) {
+func (s *lmdbStore) dupReadMulti(keys keyList, batch int) (int, error) {
 	return s.dupReadWith(s.dups[dupFixed], keys, batch, func(c *lmdb.Cursor) (int, error) {
 		// GetMultiple returns no key, and lmdb-go's RawRead path panics on
 		// the empty key; this one call copies its run (at most a page).
@@ -207,19 +188,18 @@ func (s *lmdbStore) dupReadMulti(keys [][]byte, batch int) (int, error) {
 	})
 }
 
-func (s *lmdbStore) dupReadWith(dbi lmdb.DBI, keys [][]byte, batch int, each func(*lmdb.Cursor) (int, error)) (int, error) {
+func (s *lmdbStore) dupReadWith(dbi lmdb.DBI, keys keyList, batch int, each func(*lmdb.Cursor) (int, error)) (int, error) {
 	total := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(batch, len(keys))]
-		keys = keys[len(chunk):]
-		err := s.env.View(func(t *lmdb.Txn) error {
+	err := keys.chunks(batch, func(chunk keyList) error {
+		return s.env.View(func(t *lmdb.Txn) error {
 			t.RawRead = true
 			c, err := t.OpenCursor(dbi)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			for _, k := range chunk {
+			for i := range chunk.len() {
+				k := chunk.at(i)
 				if _, _, err := c.Get(k, nil, lmdb.Set); err != nil {
 					return err
 				}
@@ -231,9 +211,6 @@ func (s *lmdbStore) dupReadWith(dbi lmdb.DBI, keys [][]byte, batch int, each fun
 			}
 			return nil
 		})
-		if err != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	})
+	return total, err
 }

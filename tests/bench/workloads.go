@@ -35,34 +35,34 @@ func loadDups(s store, d *dataset, c *config) error {
 func phases() []phase {
 	return []phase{
 		{workloads: []workload{{name: "fillseq", unit: "put", run: func(s store, d *dataset, c *config) (int, error) {
-			return len(d.sorted), s.put(d.sorted, d.val, c.batch, true)
+			return d.sorted.len(), s.put(d.sorted, d.val, c.batch, true)
 		}}}},
 		{workloads: []workload{{name: "fillrandom", unit: "put", run: func(s store, d *dataset, c *config) (int, error) {
-			return len(d.shuffled), s.put(d.shuffled, d.val, c.batch, false)
+			return d.shuffled.len(), s.put(d.shuffled, d.val, c.batch, false)
 		}}}},
 		{durable: true, workloads: []workload{{name: "fillsync", unit: "durable commit of one put", run: func(s store, d *dataset, c *config) (int, error) {
-			keys := d.shuffled[:min(c.syncN, len(d.shuffled))]
-			return len(keys), s.put(keys, d.val, 1, false)
+			keys := d.shuffled.slice(0, min(c.syncN, d.shuffled.len()))
+			return keys.len(), s.put(keys, d.val, 1, false)
 		}}}},
 		{setup: loadSorted, workloads: []workload{
 			{name: "readrandom1", unit: "get", run: readRandom(1)},
 			{name: "readrandom2", unit: "get", run: readRandom(2)},
 			{name: "readseq", unit: "cursor step", run: func(s store, d *dataset, c *config) (int, error) {
 				n, err := s.scan()
-				if err == nil && n != len(d.sorted) {
-					err = fmt.Errorf("bench: %s: scan saw %d keys, want %d", s.name(), n, len(d.sorted))
+				if err == nil && n != d.sorted.len() {
+					err = fmt.Errorf("bench: %s: scan saw %d keys, want %d", s.name(), n, d.sorted.len())
 				}
 				return n, err
 			}},
 		}},
 		{setup: loadSorted, workloads: []workload{{name: "deleterandom", unit: "delete", run: func(s store, d *dataset, c *config) (int, error) {
-			return len(d.shuffled), s.del(d.shuffled, c.batch)
+			return d.shuffled.len(), s.del(d.shuffled, c.batch)
 		}}}},
 		{dups: true, workloads: []workload{{name: "dupfillrandom", unit: "put of one dup", run: func(s store, d *dataset, c *config) (int, error) {
-			return len(d.dupShuffled), s.dupPut(dupSort, d.dupShuffled, c.batch, false)
+			return d.dupTotal, s.dupPut(dupSort, d.dupShuffled, c.batch, false)
 		}}}},
 		{dups: true, workloads: []workload{{name: "dupfillappend", unit: "put of one dup", run: func(s store, d *dataset, c *config) (int, error) {
-			return len(d.dupSorted), s.dupPut(dupSort, d.dupSorted, c.batch, true)
+			return d.dupTotal, s.dupPut(dupSort, d.dupSorted, c.batch, true)
 		}}}},
 		{dups: true, setup: loadDups, workloads: []workload{
 			{name: "dupread", unit: "value read", run: func(s store, d *dataset, c *config) (int, error) {
@@ -78,8 +78,8 @@ func phases() []phase {
 }
 
 func checkDupCount(s store, d *dataset, n int, err error) error {
-	if err == nil && n != len(d.dupSorted) {
-		err = fmt.Errorf("bench: %s: read %d dup values, want %d", s.name(), n, len(d.dupSorted))
+	if err == nil && n != d.dupTotal {
+		err = fmt.Errorf("bench: %s: read %d dup values, want %d", s.name(), n, d.dupTotal)
 	}
 	return err
 }
@@ -92,7 +92,7 @@ func readRandom(g int) func(s store, d *dataset, c *config) (int, error) {
 		found := make([]int, g)
 		errs := make([]error, g)
 		for i := range g {
-			part := keys[i*len(keys)/g : (i+1)*len(keys)/g]
+			part := keys.slice(i*keys.len()/g, (i+1)*keys.len()/g)
 			wg.Go(func() { found[i], errs[i] = s.get(part, c.readBatch) })
 		}
 		wg.Wait()
@@ -103,8 +103,8 @@ func readRandom(g int) func(s store, d *dataset, c *config) (int, error) {
 			}
 			total += found[i]
 		}
-		if total != len(keys) {
-			return total, fmt.Errorf("bench: %s: found %d of %d keys", s.name(), total, len(keys))
+		if total != keys.len() {
+			return total, fmt.Errorf("bench: %s: found %d of %d keys", s.name(), total, keys.len())
 		}
 		return total, nil
 	}
