@@ -1,9 +1,6 @@
 package ldapserver
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // This file holds the small BER toolkit the server needs around goldap: framing,
 // splitting the LDAPMessage envelope, decoding control and extended-operation values
@@ -23,9 +20,6 @@ const (
 	berClassApplication = 0x40
 	berConstructed      = 0x20
 )
-
-// errBER is wrapped by every BER decoding error.
-var errBER = errors.New("ldapserver: malformed BER")
 
 // berElem is one decoded TLV. Content aliases the decoded buffer.
 type berElem struct {

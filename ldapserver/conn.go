@@ -19,12 +19,6 @@ import (
 	"lightdir/schema"
 )
 
-// errConnClosed is returned to senders once the connection is gone.
-var errConnClosed = errors.New("ldapserver: connection closed")
-
-// errDraining ends the read loop when Shutdown asks the connection to drain.
-var errDraining = errors.New("ldapserver: draining")
-
 // outMsg is one encoded response on its way to the writer goroutine.
 type outMsg struct {
 	b *[]byte // pooled; the writer returns it to bufPool

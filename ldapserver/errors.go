@@ -19,6 +19,13 @@ var (
 	ErrPDUTooLarge = errors.New("ldapserver: PDU too large")
 	// ErrMalformed reports a PDU that is not a well-formed LDAPMessage request.
 	ErrMalformed = errors.New("ldapserver: malformed PDU")
+	// errBER is wrapped by every BER decoding error (inside ErrMalformed for PDUs,
+	// or answered with protocolError for control and extended-operation values).
+	errBER = errors.New("ldapserver: malformed BER")
+	// errDraining ends the read loop when Shutdown asks the connection to drain.
+	errDraining = errors.New("ldapserver: draining")
+	// errConnClosed is returned to senders once the connection is gone.
+	errConnClosed = errors.New("ldapserver: connection closed")
 )
 
 // Seen by operations: the cause of a cancelled operation context.
