@@ -200,8 +200,12 @@ func (c *conn) readPDU() ([]byte, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	total := hlen + length
-	if total > o.MaxPDUSize {
-		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrPDUTooLarge, total, o.MaxPDUSize)
+	limit := o.MaxPDUSize
+	if c.session().Identity == "" {
+		limit = o.MaxPDUSizeAnonymous
+	}
+	if total > limit {
+		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrPDUTooLarge, total, limit)
 	}
 	// Grow the buffer as data arrives rather than trusting the announced length, so
 	// a client cannot make the server allocate MaxPDUSize per connection for free.

@@ -412,3 +412,24 @@ func TestConn_timeLimit(t *testing.T) {
 		t.Fatalf("got %v, want timeLimitExceeded", err)
 	}
 }
+
+// TestConn_anonymousPDULimit: before authentication the smaller PDU limit applies;
+// after a bind the same request is accepted.
+func TestConn_anonymousPDULimit(t *testing.T) {
+	ts := startServer(t, Options{MaxPDUSizeAnonymous: 1024})
+	big := msg(2, searchOp(testSuffix, 0, []byte(presentFilter(strings.Repeat("a", 2000)))))
+	rc := dialRaw(t, ts.addr)
+	rc.write(big)
+	if m, ok := rc.read(); !ok || m.oid != OIDNoticeOfDisconnection || m.code != ProtocolError {
+		t.Fatalf("anonymous oversized request: %+v %v", m, ok)
+	}
+	rc = dialRaw(t, ts.addr)
+	rc.write(msg(1, bindOp(rootDN, "secret")))
+	if m, _ := rc.read(); m.code != Success {
+		t.Fatalf("bind: %v", m.code)
+	}
+	rc.write(big)
+	if m, ok := rc.read(); !ok || m.id != 2 || m.code != Success {
+		t.Fatalf("authenticated request: %+v %v", m, ok)
+	}
+}

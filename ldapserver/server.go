@@ -15,6 +15,7 @@ import (
 // Defaults applied by New to zero Options fields.
 const (
 	DefaultMaxPDUSize          = 4 << 20
+	DefaultMaxPDUSizeAnonymous = 256 << 10
 	DefaultMaxConns            = 4096
 	DefaultMaxOpsPerConn       = 128
 	DefaultIdleTimeout         = 15 * time.Minute
@@ -39,6 +40,10 @@ type Options struct {
 	// MaxPDUSize bounds one request PDU in bytes; a larger request gets a Notice of
 	// Disconnection. Default DefaultMaxPDUSize.
 	MaxPDUSize int
+	// MaxPDUSizeAnonymous is the bound while the connection is not authenticated,
+	// so that unauthenticated clients cannot make the server buffer large requests.
+	// Default DefaultMaxPDUSizeAnonymous, capped at MaxPDUSize.
+	MaxPDUSizeAnonymous int
 	// MaxConns bounds concurrent connections; extra ones are closed at once.
 	// Default DefaultMaxConns; negative: unlimited.
 	MaxConns int
@@ -83,6 +88,8 @@ func (o *Options) setDefaults() {
 		}
 	}
 	def(&o.MaxPDUSize, DefaultMaxPDUSize)
+	def(&o.MaxPDUSizeAnonymous, DefaultMaxPDUSizeAnonymous)
+	o.MaxPDUSizeAnonymous = min(o.MaxPDUSizeAnonymous, o.MaxPDUSize)
 	def(&o.MaxConns, DefaultMaxConns)
 	def(&o.MaxOpsPerConn, DefaultMaxOpsPerConn)
 	def(&o.SizeLimit, DefaultSizeLimit)
