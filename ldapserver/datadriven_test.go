@@ -181,6 +181,9 @@ func renderMsg(m rawMsg) string {
 	if m.diag != "" {
 		s += fmt.Sprintf(" msg=%q", m.diag)
 	}
+	for _, u := range m.refs {
+		s += " ref=" + u
+	}
 	if m.oid != "" {
 		s += " oid=" + m.oid
 	}

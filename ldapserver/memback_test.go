@@ -442,6 +442,9 @@ func (b *memBackend) Delete(ctx context.Context, req *DeleteRequest) (*WriteResu
 	if err := b.authorize(&req.Header); err != nil {
 		return nil, err
 	}
+	if normDN(req.DN) == "cn=referral" && !req.Controls.ManageDsaIT {
+		return nil, &Error{Code: Referral, Referral: []string{"ldap://other.example.com/cn=referral"}}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	e, err := b.lookup(req.DN)

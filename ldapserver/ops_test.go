@@ -419,6 +419,16 @@ func TestServer_Controls(t *testing.T) {
 			t.Fatalf("no sort response control in %v", res.Controls)
 		}
 	})
+	t.Run("referral on update, manageDsaIT", func(t *testing.T) {
+		err := c.Del(ldap.NewDelRequest("cn=referral", nil))
+		if le := ldapErr(t, err); ResultCode(le.ResultCode) != Referral {
+			t.Fatalf("delete of a referral object: %v", err)
+		}
+		err = c.Del(ldap.NewDelRequest("cn=referral", []ldap.Control{ldap.NewControlManageDsaIT(true)}))
+		if ldapCode(t, err) != NoSuchObject {
+			t.Fatalf("with manageDsaIT the backend treats it as an entry: %v", err)
+		}
+	})
 	t.Run("manageDsaIT", func(t *testing.T) {
 		_, err := c.Search(ldap.NewSearchRequest(people, ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)", nil, []ldap.Control{ldap.NewControlManageDsaIT(true)}))
 		if err != nil {

@@ -41,6 +41,7 @@ type rawMsg struct {
 	diag    string
 	oid     string // extended response name
 	value   []byte // extended response value
+	refs    []string
 	ctrls   []rawControl
 }
 
@@ -100,6 +101,12 @@ func parseRawMsg(t testing.TB, b []byte) rawMsg {
 				m.oid = string(e.Content)
 			case tagExtRespValue:
 				m.value = e.Content
+			case tagReferral:
+				rr := berReader{buf: e.Content}
+				for rr.more() {
+					u, _ := rr.next()
+					m.refs = append(m.refs, string(u.Content))
+				}
 			}
 		}
 	}

@@ -101,8 +101,9 @@ func (c ResultCode) String() string {
 // never reach the client by accident.
 type Error struct {
 	Code      ResultCode
-	MatchedDN string // RFC 4514 string; set with NoSuchObject and alias problems
-	Message   string // diagnosticMessage, sent to the client as is
+	MatchedDN string   // RFC 4514 string; set with NoSuchObject and alias problems
+	Message   string   // diagnosticMessage, sent to the client as is
+	Referral  []string // LDAP URLs, with Code Referral (RFC 4511 §4.1.10)
 }
 
 // Errorf returns an *Error with a formatted diagnostic message.
@@ -134,7 +135,7 @@ func resultFor(err error) Result {
 	case err == nil:
 		return Result{Code: Success}
 	case errors.As(err, &le):
-		return Result{Code: le.Code, MatchedDN: le.MatchedDN, Message: le.Message}
+		return Result{Code: le.Code, MatchedDN: le.MatchedDN, Message: le.Message, Referral: le.Referral}
 	case errors.Is(err, errCanceled):
 		return Result{Code: Canceled, Message: "operation canceled"}
 	case errors.Is(err, errAbandoned):
