@@ -30,7 +30,8 @@ type Backend interface {
 	// Search sends the entries matching req through w and returns the response
 	// controls of the SearchResultDone. When w returns an error the backend stops and
 	// returns that error. The server enforces req.SizeLimit in w and req.TimeLimit on
-	// ctx; the backend applies attribute selection (req.Attributes) and paging state.
+	// ctx and drops values when req.TypesOnly is set; the backend applies attribute
+	// selection (req.Attributes), sorting and paging.
 	Search(ctx context.Context, req *SearchRequest, w SearchWriter) (*SearchResult, error)
 
 	// Compare reports whether the entry holds the asserted value.
@@ -58,6 +59,13 @@ type Backend interface {
 // operations of its own: their OIDs are added to the Root DSE's supportedExtension.
 type ExtensionLister interface {
 	SupportedExtensions() []string
+}
+
+// ConnObserver is an optional interface of a Backend that keeps per-connection
+// state, such as paged-results cursors: ConnClosed is called once when a
+// connection ends, after its last operation has returned.
+type ConnObserver interface {
+	ConnClosed(connID uint64)
 }
 
 // SearchWriter receives the results of a search. Methods must be called from the

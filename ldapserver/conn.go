@@ -351,6 +351,9 @@ func (c *conn) finish() {
 	if c.br != nil { // the writer was started
 		<-c.writerDone
 	}
+	if o, ok := c.srv.backend.(ConnObserver); ok {
+		o.ConnClosed(c.id)
+	}
 	c.srv.removeConn(c)
 	c.log.Info("connection closed")
 }

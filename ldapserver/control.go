@@ -44,6 +44,10 @@ type Controls struct {
 }
 
 // PagedResults is the RFC 2696 control value, in a request and in a response.
+// Cookies are opaque to the server: the backend keeps whatever state it needs
+// (keyed by cookie and Session.ConnID), releases it when a request with Size 0
+// arrives (the client abandons the paged search) and, through ConnObserver, when
+// the connection ends.
 type PagedResults struct {
 	Size   int    // page size in a request; size estimate (0 = unknown) in a response
 	Cookie []byte // empty on the first request and in the last response

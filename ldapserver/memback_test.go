@@ -25,6 +25,8 @@ type memBackend struct {
 	rootDN  string
 	rootPW  string
 
+	closedConns chan uint64 // ConnClosed notifications
+
 	// Test hooks.
 	searchStarted chan struct{} // receives when a search on cn=block starts
 	searchRelease chan struct{} // a search on cn=block waits for it or ctx
@@ -35,7 +37,8 @@ const testSuffix = "dc=example,dc=com"
 func newMemBackend() *memBackend {
 	b := &memBackend{entries: map[string]*Entry{}, suffix: testSuffix,
 		rootDN: "cn=admin," + testSuffix, rootPW: "secret",
-		searchStarted: make(chan struct{}, 16), searchRelease: make(chan struct{})}
+		searchStarted: make(chan struct{}, 16), searchRelease: make(chan struct{}),
+		closedConns: make(chan uint64, 64)}
 	hashed, err := pwhash.Hash("{SSHA}", []byte("alicepw"))
 	if err != nil {
 		panic(err)
@@ -135,6 +138,14 @@ func (b *memBackend) started() {
 	}
 }
 
+// ConnClosed implements ConnObserver.
+func (b *memBackend) ConnClosed(id uint64) {
+	select {
+	case b.closedConns <- id:
+	default:
+	}
+}
+
 func (b *memBackend) NamingContexts() []string { return []string{b.suffix} }
 
 func (b *memBackend) SupportedExtensions() []string { return []string{"1.3.6.1.4.1.99999.1"} }
@@ -219,6 +230,7 @@ func (b *memBackend) Search(ctx context.Context, req *SearchRequest, w SearchWri
 		ss := req.Session
 		e := &Entry{DN: "cn=session"}
 		addValue(e, "identity", []byte(ss.Identity))
+		addValue(e, "conn", []byte(strconv.FormatUint(ss.ConnID, 10)))
 		addValue(e, "method", []byte(ss.AuthMethod))
 		addValue(e, "tls", []byte(strconv.FormatBool(ss.TLS)))
 		addValue(e, "local", []byte(strconv.FormatBool(ss.Local)))

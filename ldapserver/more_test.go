@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-ldap/ldap/v3"
 
@@ -216,5 +217,26 @@ func TestConn_concurrentOperations(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestServer_ConnObserver: the backend hears about every connection that ends, with
+// the ID its requests carried.
+func TestServer_ConnObserver(t *testing.T) {
+	ts := startServer(t, Options{})
+	c := ts.dial(t, true)
+	res, err := c.Search(ldap.NewSearchRequest("cn=session", 0, 0, 0, 0, false, "(objectClass=*)", nil, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := res.Entries[0].GetAttributeValue("conn")
+	c.Close()
+	select {
+	case id := <-ts.be.closedConns:
+		if fmt.Sprint(id) != want {
+			t.Fatalf("ConnClosed(%d), want %s", id, want)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ConnClosed not called")
 	}
 }
