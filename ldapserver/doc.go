@@ -31,6 +31,10 @@
 // extended operations go to the Backend, which returns an *Error to choose the
 // result code, matched DN and diagnostic message.
 //
+// Limits (Options): PDU size (smaller before authentication), connections,
+// operations per connection, idle timeout, write timeout for clients that stop
+// reading, TLS handshake timeout, default size and time limits.
+//
 // Logs: one info line "operation" per operation with conn, op, msgid, type, dn
 // (plus scope, filter and entries for searches, oid for extended operations),
 // result and elapsed; connection events at info; diagnostics at debug. Passwords
@@ -50,6 +54,8 @@
 //   - goldap is used at a pinned version; decode.go lists what is worked around at
 //     that boundary (explicit FALSE criticality, BER booleans, panics on hostile
 //     input, fields without accessors, scope subordinate and modify increment).
+//     Search filters are decoded by filter.go, because goldap rejects extensible
+//     matches without dnAttributes (as libldap and go-ldap send them).
 //   - Responses are encoded by this package (encode.go), not goldap, to append
 //     straight into pooled buffers.
 package ldapserver
