@@ -26,6 +26,8 @@ type testPKI struct {
 	client     tls.Certificate
 	clientName string // subject of the client certificate, RFC 4514 form
 	caFile     string // PEM file of the CA, for ldap-utils
+	certFile   string // PEM files of the client certificate and key, for ldap-utils
+	keyFile    string
 }
 
 func newTestPKI(t testing.TB) *testPKI {
@@ -69,9 +71,22 @@ func newTestPKI(t testing.TB) *testPKI {
 	clientSubj := pkix.Name{CommonName: "client", Organization: []string{"lightdir test"}}
 	p.client = issue(3, clientSubj, x509.ExtKeyUsageClientAuth, false)
 	p.clientName = "CN=client,O=lightdir test"
-	p.caFile = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(p.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
+	dir := t.TempDir()
+	p.caFile = filepath.Join(dir, "ca.pem")
+	p.certFile = filepath.Join(dir, "client.pem")
+	p.keyFile = filepath.Join(dir, "client.key")
+	keyDER, err := x509.MarshalPKCS8PrivateKey(p.client.PrivateKey)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for file, block := range map[string]*pem.Block{
+		p.caFile:   {Type: "CERTIFICATE", Bytes: caDER},
+		p.certFile: {Type: "CERTIFICATE", Bytes: p.client.Certificate[0]},
+		p.keyFile:  {Type: "PRIVATE KEY", Bytes: keyDER},
+	} {
+		if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return p
 }

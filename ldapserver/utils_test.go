@@ -187,6 +187,10 @@ func TestLDAPUtils(t *testing.T) {
 		u.t = t
 		u.expect(0, []string{"dn:" + rootDN}, "", "ldapwhoami", "-ZZ", "-x", "-H", H, "-D", rootDN, "-w", "secret")
 		u.expect(0, []string{"dn:" + rootDN}, "", "ldapwhoami", "-x", "-H", "ldaps://"+ldapsAddr, "-D", rootDN, "-w", "secret")
+		// SASL EXTERNAL with a client certificate, over ldaps and over StartTLS.
+		withCert := &ldapUtils{t: t, env: append(append([]string{}, u.env...), "LDAPTLS_CERT="+p.certFile, "LDAPTLS_KEY="+p.keyFile)}
+		withCert.expect(0, []string{"dn:" + p.clientName}, "", "ldapwhoami", "-Y", "EXTERNAL", "-H", "ldaps://"+ldapsAddr)
+		withCert.expect(0, []string{"dn:" + p.clientName}, "", "ldapwhoami", "-ZZ", "-Y", "EXTERNAL", "-H", H)
 	})
 
 	t.Run("ldapi EXTERNAL", func(t *testing.T) {
