@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -778,37 +777,4 @@ func TestMapFull_txnOnlyAborts_databaseUnchanged(t *testing.T) {
 	}
 	committed[wlDBs[3].name] = map[string][]byte{}
 	verify("after deleting a database's keys")
-}
-
-// stateDigest hashes a model the way viewDigest hashes a snapshot.
-func stateDigest(s wlState) (uint64, int) {
-	h := fnv.New64a()
-	names := make([]string, 0, len(s))
-	for n := range s {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	count := 0
-	for _, name := range names {
-		cmp, _ := comparators(uint16(wlFlagsOf(name)))
-		keys := make([][]byte, 0, len(s[name]))
-		for k := range s[name] {
-			keys = append(keys, []byte(k))
-		}
-		slices.SortFunc(keys, cmp)
-		digestItem(h, []byte(name), nil)
-		for _, k := range keys {
-			digestItem(h, k, s[name][string(k)])
-			count++
-		}
-	}
-	return h.Sum64(), count
-}
-
-func digestItem(h hash.Hash64, k, v []byte) {
-	var n [8]byte
-	le.PutUint64(n[:], uint64(len(k))<<32|uint64(len(v)))
-	h.Write(n[:])
-	h.Write(k)
-	h.Write(v)
 }
