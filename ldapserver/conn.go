@@ -235,6 +235,12 @@ func (c *conn) setReadDeadline(d time.Duration) {
 // so bursts of responses (search entries) go out in few system calls.
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
+	defer func() {
+		if p := recover(); p != nil { // last resort, as in serve
+			c.log.Error("panic in connection writer", zap.Any("panic", p), zap.Stack("stack"))
+			c.abort(errAbandoned)
+		}
+	}()
 	wc := c.rwc
 	bw := bufio.NewWriterSize(wc, 32<<10)
 	wt := c.srv.opts.WriteTimeout
