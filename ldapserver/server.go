@@ -207,7 +207,7 @@ func (s *Server) newConn(rw net.Conn, useTLS bool) *conn {
 	if s.closing.Load() || (s.opts.MaxConns > 0 && len(s.conns) >= s.opts.MaxConns) {
 		full := !s.closing.Load()
 		s.mu.Unlock()
-		if !full {
+		if !full || useTLS { // an ldaps client could not read a plain notice
 			rw.Close()
 			return nil
 		}
