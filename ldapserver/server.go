@@ -207,11 +207,13 @@ func (s *Server) newConn(rw net.Conn, useTLS bool) *conn {
 	if s.closing.Load() || (s.opts.MaxConns > 0 && len(s.conns) >= s.opts.MaxConns) {
 		full := !s.closing.Load()
 		s.mu.Unlock()
+		if full {
+			s.log.Warn("connection refused: too many connections", zap.Stringer("remote", rw.RemoteAddr()))
+		}
 		if !full || useTLS { // an ldaps client could not read a plain notice
 			rw.Close()
 			return nil
 		}
-		s.log.Warn("connection refused: too many connections", zap.Stringer("remote", rw.RemoteAddr()))
 		go func() { // off the accept loop: the client may be slow to read
 			rw.SetWriteDeadline(time.Now().Add(time.Second))
 			rw.Write(appendNotice(nil, Busy, "too many connections"))
