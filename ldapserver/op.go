@@ -102,6 +102,10 @@ func extOID(f frame) message.LDAPOID {
 func (c *conn) newOp(f frame, register bool) *operation {
 	op := &operation{c: c, id: f.id, kind: f.kind, start: time.Now(), done: make(chan struct{}),
 		registered: register}
+	if f.kind == opExtended {
+		// Set before the operation is visible in c.ops: Cancel reads it.
+		op.oid = string(extOID(f))
+	}
 	op.ctx, op.cancel = context.WithCancelCause(c.ctx)
 	c.mu.Lock()
 	c.opSeq++

@@ -10,7 +10,6 @@ import (
 // doExtended runs an extended operation other than StartTLS (RFC 4511 §4.12).
 func (c *conn) doExtended(op *operation, f frame) {
 	req := f.op.(message.ExtendedRequest)
-	op.oid = string(req.RequestName())
 	var value []byte
 	if v := req.RequestValue(); v != nil {
 		value = []byte(*v)
@@ -180,7 +179,6 @@ func decodePasswordModify(v []byte, req *PasswordModifyRequest) error {
 func (c *conn) startTLS(f frame) bool {
 	op := c.newOp(f, false)
 	defer op.end()
-	op.oid = OIDStartTLS
 	if _, ok := op.controls(f, scExtended); !ok {
 		return true
 	}
