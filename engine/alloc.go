@@ -29,6 +29,7 @@ type writeState struct {
 	dbsTouched  bool   // a DB record changed (named DB created or written)
 	scratch     page   // a spare page for splits
 	nodeScratch []byte // where a new leaf node is built
+	subScratch  []byte // where a sub-page is built
 }
 
 func newWriteState(t *Txn) *writeState {

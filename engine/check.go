@@ -27,13 +27,24 @@ func Check(env *Env) error {
 }
 
 // Check verifies t's snapshot; see the package function Check.
+//
+// In a write transaction it checks the trees as the transaction has changed
+// them, but not the page accounting, which holds only once Commit has filed
+// the freed pages.
 func (t *Txn) Check() error {
-	ck := &checker{t: t, owner: make([]uint8, t.snap.meta.lastPg+1)}
+	lastPg := t.snap.meta.lastPg
+	if t.w != nil {
+		lastPg = t.w.nextPg - 1
+	}
+	ck := &checker{t: t, owner: make([]uint8, lastPg+1)}
 	ck.owner[0], ck.owner[1] = ownMeta, ownMeta
-	ck.checkTree("free DB", t.snap.meta.free, dbIntegerKey, false)
-	ck.checkTree("main DB", t.snap.meta.main, t.snap.meta.main.flags, true)
-	ck.checkFreeLists()
-	ck.checkAccounting()
+	ck.checkTree("free DB", t.dbs[freeDBI].rec, dbIntegerKey, false)
+	main := t.dbs[mainDBI].rec
+	ck.checkTree("main DB", main, main.flags, true)
+	if t.w == nil {
+		ck.checkFreeLists()
+		ck.checkAccounting()
+	}
 	if len(ck.problems) == 0 {
 		return nil
 	}
@@ -119,7 +130,7 @@ func (ck *checker) checkTree(name string, rec dbRecord, flags uint16, isMain boo
 		named := ck.named
 		ck.named = nil
 		for _, n := range named {
-			ck.checkTree(fmt.Sprintf("database %q", n.name), n.rec, n.rec.flags, false)
+			ck.checkTree(fmt.Sprintf("database %q", n.name), ck.currentRecord(n), n.rec.flags, false)
 		}
 	}
 }
@@ -369,4 +380,15 @@ func (ck *checker) checkAccounting() {
 	if leaked >= 5 {
 		ck.fail("%d pages are neither used nor free", leaked)
 	}
+}
+
+// currentRecord is a named database's record as t sees it: a write
+// transaction's changes are in its DB views until Commit stores them.
+func (ck *checker) currentRecord(n namedRec) dbRecord {
+	for i := 2; i < len(ck.t.dbs); i++ {
+		if db := &ck.t.dbs[i]; db.loaded && db.info.name == n.name {
+			return db.rec
+		}
+	}
+	return n.rec
 }

@@ -77,6 +77,7 @@ type Cursor struct {
 	closed   bool
 
 	dup dupCursor // position among the values of a DupSort key
+	own *txnDB    // values-tree cursors: the tree's record (else the txn's view of dbi)
 }
 
 // OpenCursor opens a cursor on dbi. Errors: ErrBadTxn.
@@ -116,7 +117,12 @@ func (c *Cursor) Close() {
 	}
 }
 
-func (c *Cursor) db() *txnDB { return &c.txn.dbs[c.dbi] }
+func (c *Cursor) db() *txnDB {
+	if c.own != nil {
+		return c.own
+	}
+	return &c.txn.dbs[c.dbi]
+}
 
 // Txn returns the cursor's transaction.
 func (c *Cursor) Txn() *Txn { return c.txn }
@@ -152,15 +158,12 @@ func (c *Cursor) get(key, val []byte, op CursorOp) ([]byte, []byte, uint16, erro
 		if err := c.reattach(op); err != nil {
 			return nil, nil, 0, err
 		}
-		if c.deleted && (op == Next || op == NextNoDup || op == GetCurrent) {
-			// The position found is already the item after the deleted one.
+		if c.deleted {
 			c.deleted = false
-			if c.eof {
-				return nil, nil, 0, ErrNotFound
+			if k, v, fl, err, done := c.afterDelete(op); done {
+				return k, v, fl, err
 			}
-			return c.currentFirst(op)
 		}
-		c.deleted = false
 	}
 	if c.db().rec.flags&dbDupSort != 0 {
 		return c.getDup(key, val, op)
@@ -182,13 +185,46 @@ func (c *Cursor) get(key, val []byte, op CursorOp) ([]byte, []byte, uint16, erro
 	return nil, nil, 0, fmt.Errorf("%w: cursor op %d needs a DupSort database", ErrIncompatible, op)
 }
 
-// currentFirst returns the current item after a reattach, at the first value
-// for dup databases.
-func (c *Cursor) currentFirst(op CursorOp) ([]byte, []byte, uint16, error) {
-	if c.db().rec.flags&dbDupSort != 0 {
-		return c.dupEnterFirst()
+// afterDelete answers a move made right after the item at the saved position
+// was deleted: the cursor already stands on the item that followed it, which
+// is what Next (and GetCurrent) return. done is false when the move must still
+// be made from there (Prev, and moves that leave the deleted item's key).
+func (c *Cursor) afterDelete(op CursorOp) (k, v []byte, fl uint16, err error, done bool) {
+	dups := c.db().rec.flags&dbDupSort != 0
+	current := func() ([]byte, []byte, uint16, error) {
+		if c.eof || c.top < 0 {
+			return nil, nil, 0, ErrNotFound
+		}
+		if dups {
+			return c.dupCurrent()
+		}
+		return c.current()
 	}
-	return c.current()
+	sameKey := func() bool {
+		if c.eof || c.top < 0 {
+			return false
+		}
+		l := &c.stack[c.top]
+		return c.db().info.cmp(l.p.keyAt(l.idx), c.saved) == 0
+	}
+	switch op {
+	case Next, GetCurrent:
+		k, v, fl, err = current()
+		return k, v, fl, err, true
+	case NextDup:
+		if !sameKey() {
+			return nil, nil, 0, ErrNotFound, true
+		}
+		k, v, fl, err = current()
+		return k, v, fl, err, true
+	case NextNoDup:
+		if dups && sameKey() {
+			return nil, nil, 0, nil, false
+		}
+		k, v, fl, err = current()
+		return k, v, fl, err, true
+	}
+	return nil, nil, 0, nil, false
 }
 
 // move performs a key-level move (the first value of a key for dup databases).
@@ -471,12 +507,23 @@ func (c *Cursor) reattach(op CursorOp) error {
 	if err != nil {
 		return err
 	}
+	dups := c.db().rec.flags&dbDupSort != 0
 	switch {
 	case !exact:
 		deleted = true
+		if dups && !c.eof {
+			if err := c.dupEnter(false); err != nil {
+				return err
+			}
+		}
 	case wasEOF:
 		c.eof = true
-	default:
+		if dups {
+			if err := c.dupEnter(true); err != nil {
+				return err
+			}
+		}
+	case dups:
 		if err := c.dup.restore(c); err == ErrNotFound {
 			deleted = true
 		} else if err != nil {

@@ -20,6 +20,7 @@ func (c *Cursor) del(allDups bool) error {
 	c.saved = key
 	c.detached, c.deleted, c.savedEOF = true, true, false
 	c.dup.reset()
+	c.dup.valid = false
 	return nil
 }
 
@@ -229,10 +230,4 @@ func (c *Cursor) moveBranchNode(level, leftIdx int, left, right page) error {
 	parent.removeNode(leftIdx + 1)
 	_, _, err := c.insertAt(parentLevel, leftIdx+1, branchNode(newSep, child))
 	return err
-}
-
-// insertRaw inserts an encoded node at index i; the caller checked the room.
-func (p page) insertRaw(i int, raw []byte) {
-	off := p.insertNode(i, len(raw))
-	copy(p[off:], raw)
 }

@@ -1,25 +1,426 @@
 package engine
 
-// dupCursor is the position among the values of a DupSort key. (Filled in by
-// the DupSort implementation.)
-type dupCursor struct{}
+import "fmt"
 
-func (d *dupCursor) reset()                  {}
-func (d *dupCursor) save(c *Cursor)          {}
-func (d *dupCursor) restore(c *Cursor) error { return nil }
+// A DupSort key's values (format spec section 8) are stored as
+//   - one plain leaf node when the key has one value,
+//   - a sub-page (nodeDupData): a small leaf page inside the node, LEAF2 for DupFixed,
+//   - a sub-database (nodeDupData|nodeSubData): a B+tree whose keys are the values.
+// dupCursor is a cursor's position among the values of its current key.
 
-func (c *Cursor) dupEnterFirst() ([]byte, []byte, uint16, error) { return c.current() }
+type dupKind uint8
 
-func (c *Cursor) getDup(key, val []byte, op CursorOp) ([]byte, []byte, uint16, error) {
-	return nil, nil, 0, ErrIncompatible
+const (
+	dupNone   dupKind = iota // not positioned on a DupSort key
+	dupSingle                // plain node: the value is the node's data
+	dupSubPage
+	dupSubDB
+)
+
+type dupCursor struct {
+	kind   dupKind
+	single []byte  // dupSingle: the value
+	sp     page    // dupSubPage: the sub-page, a slice of the leaf node
+	idx    int     // dupSubPage: index in sp
+	sub    *Cursor // dupSubDB: a cursor over the values' tree
+	subDB  txnDB   // dupSubDB: that tree's record and comparator
+
+	saved []byte // the current value, copied by save (detach)
+	valid bool   // saved holds a value
 }
 
-func (t *Txn) firstDup(db *txnDB, v []byte, fl uint16) ([]byte, error) { return nil, ErrIncompatible }
+func (d *dupCursor) reset() { d.kind = dupNone }
 
-func (c *Cursor) checkDupSize(n int) error { return ErrIncompatible }
+// save copies the current value so the position survives tree changes.
+func (d *dupCursor) save(c *Cursor) {
+	d.valid = false
+	if d.kind == dupNone {
+		return
+	}
+	if v, err := d.value(); err == nil {
+		d.saved = append(d.saved[:0], v...)
+		d.valid = true
+	}
+}
 
-func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) { return nil, ErrIncompatible }
+// restore finds the saved value again at the current key: ErrNotFound if it
+// is gone (the cursor is then on the next value, or the next key).
+func (d *dupCursor) restore(c *Cursor) error {
+	valid := d.valid
+	d.valid = false
+	if err := c.dupEnter(false); err != nil || !valid {
+		return err
+	}
+	exact, err := d.seek(c, d.saved)
+	if err == ErrNotFound {
+		// Every value left is smaller: the successor is the next key.
+		if err := c.next(); err != nil {
+			return err
+		}
+		if err := c.dupEnter(false); err != nil {
+			return err
+		}
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if !exact {
+		return ErrNotFound
+	}
+	return nil
+}
 
-func (c *Cursor) delDup() error { return ErrIncompatible }
+// dupEnter sets up the dup position for the leaf node at the cursor, at its
+// first (or last) value.
+func (c *Cursor) dupEnter(last bool) error {
+	d := &c.dup
+	d.kind = dupNone
+	if c.top < 0 || c.eof {
+		return ErrNotFound
+	}
+	l := &c.stack[c.top]
+	v, fl, err := c.txn.leafData(l.p, l.idx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case fl&nodeDupData == 0:
+		d.kind, d.single = dupSingle, v
+		return nil
+	case fl&nodeSubData != 0:
+		if len(v) != dbRecordSize {
+			return fmt.Errorf("%w: duplicate sub-database record of %d bytes", ErrCorrupted, len(v))
+		}
+		d.kind = dupSubDB
+		d.openSub(c, decodeRecord(v))
+		if last {
+			return d.sub.last()
+		}
+		return d.sub.first()
+	default:
+		sp := page(v)
+		if len(sp) < pageHeaderSize || sp.flags()&(pageLeaf|pageSubP) != pageLeaf|pageSubP ||
+			sp.lower() <= pageHeaderSize || sp.lower() > sp.upper() || sp.upper() > len(sp) ||
+			sp.isLeaf2() && pageHeaderSize+sp.numKeys()*int(sp.pad()) > len(sp) {
+			return fmt.Errorf("%w: bad duplicate sub-page in page %d", ErrCorrupted, l.p.pgno())
+		}
+		d.kind, d.sp, d.idx = dupSubPage, sp, 0
+		if last {
+			d.idx = sp.numKeys() - 1
+		}
+		return nil
+	}
+}
 
-func (c *Cursor) freeDups(v []byte, fl uint16) (uint64, error) { return 0, ErrIncompatible }
+// openSub points the sub-cursor at a values tree.
+func (d *dupCursor) openSub(c *Cursor, rec dbRecord) {
+	parent := c.db()
+	d.subDB = txnDB{rec: rec, loaded: true, info: &dbInfo{flags: rec.flags, cmp: parent.info.dcmp, dcmp: parent.info.dcmp}}
+	if d.sub == nil {
+		d.sub = &Cursor{txn: c.txn, dbi: c.dbi, top: -1, own: &d.subDB}
+	}
+	d.sub.top, d.sub.eof, d.sub.detached = -1, false, false
+}
+
+// value returns the current value.
+func (d *dupCursor) value() ([]byte, error) {
+	switch d.kind {
+	case dupSingle:
+		return d.single, nil
+	case dupSubPage:
+		return keyChecked(d.sp, d.idx)
+	case dupSubDB:
+		s := d.sub
+		if s.top < 0 || s.eof {
+			return nil, ErrNotFound
+		}
+		return keyChecked(s.stack[s.top].p, s.stack[s.top].idx)
+	}
+	return nil, ErrNotFound
+}
+
+// count returns the number of values of the current key.
+func (d *dupCursor) count() uint64 {
+	switch d.kind {
+	case dupSingle:
+		return 1
+	case dupSubPage:
+		return uint64(d.sp.numKeys())
+	case dupSubDB:
+		return d.subDB.rec.entries
+	}
+	return 0
+}
+
+// step moves to the next (or previous) value of the current key.
+func (d *dupCursor) step(back bool) error {
+	switch d.kind {
+	case dupSubPage:
+		if back {
+			if d.idx == 0 {
+				return ErrNotFound
+			}
+			d.idx--
+			return nil
+		}
+		if d.idx+1 >= d.sp.numKeys() {
+			return ErrNotFound
+		}
+		d.idx++
+		return nil
+	case dupSubDB:
+		if back {
+			return d.sub.prev()
+		}
+		err := d.sub.next()
+		if err == ErrNotFound {
+			d.sub.eof = false // stay on the last value
+		}
+		return err
+	}
+	return ErrNotFound
+}
+
+// edge moves to the first or last value of the current key.
+func (d *dupCursor) edge(last bool) error {
+	switch d.kind {
+	case dupSubPage:
+		d.idx = 0
+		if last {
+			d.idx = d.sp.numKeys() - 1
+		}
+	case dupSubDB:
+		if last {
+			return d.sub.last()
+		}
+		return d.sub.first()
+	}
+	return nil
+}
+
+// seek moves to the first value >= val of the current key; ErrNotFound if none.
+func (d *dupCursor) seek(c *Cursor, val []byte) (bool, error) {
+	dcmp := c.db().info.dcmp
+	switch d.kind {
+	case dupSingle:
+		r := dcmp(d.single, val)
+		if r < 0 {
+			return false, ErrNotFound
+		}
+		return r == 0, nil
+	case dupSubPage:
+		idx, exact, err := searchPage(d.sp, val, dcmp)
+		if err != nil {
+			return false, err
+		}
+		if idx >= d.sp.numKeys() {
+			return false, ErrNotFound
+		}
+		d.idx = idx
+		return exact, nil
+	case dupSubDB:
+		exact, err := d.sub.seek(val)
+		if err == ErrNotFound {
+			d.sub.eof = false
+		}
+		return exact, err
+	}
+	return false, ErrNotFound
+}
+
+// dupEnterFirst positions at the first value of the current key and returns it.
+func (c *Cursor) dupEnterFirst() ([]byte, []byte, uint16, error) {
+	if err := c.dupEnter(false); err != nil {
+		return nil, nil, 0, err
+	}
+	return c.dupCurrent()
+}
+
+// dupCurrent returns the current key and value.
+func (c *Cursor) dupCurrent() ([]byte, []byte, uint16, error) {
+	if c.top < 0 || c.eof || c.dup.kind == dupNone {
+		return nil, nil, 0, ErrNotFound
+	}
+	l := &c.stack[c.top]
+	k, err := keyChecked(l.p, l.idx)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	v, err := c.dup.value()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return k, v, 0, nil
+}
+
+// getDup implements Cursor.Get for DupSort databases.
+func (c *Cursor) getDup(key, val []byte, op CursorOp) ([]byte, []byte, uint16, error) {
+	d := &c.dup
+	positioned := c.top >= 0 && !c.eof && d.kind != dupNone
+	var err error
+	switch op {
+	case First, Last:
+		if _, _, _, err = c.move(op); err == nil {
+			err = c.dupEnter(op == Last)
+		}
+	case Next:
+		if !positioned {
+			return c.getDup(key, val, First)
+		}
+		if err = d.step(false); err == ErrNotFound {
+			if err = c.next(); err == nil {
+				err = c.dupEnter(false)
+			}
+		}
+	case Prev:
+		if !positioned {
+			return c.getDup(key, val, Last)
+		}
+		if err = d.step(true); err == ErrNotFound {
+			if err = c.prev(); err == nil {
+				err = c.dupEnter(true)
+			}
+		}
+	case NextNoDup:
+		if !positioned {
+			return c.getDup(key, val, First)
+		}
+		if err = c.next(); err == nil {
+			err = c.dupEnter(false)
+		}
+	case PrevNoDup:
+		if !positioned {
+			return c.getDup(key, val, Last)
+		}
+		if err = c.prev(); err == nil {
+			err = c.dupEnter(true)
+		}
+	case GetCurrent:
+		if !positioned {
+			return nil, nil, 0, ErrNotFound
+		}
+	case Set, SetKey, SetRange:
+		if _, _, _, err = c.move(op, key); err == nil {
+			err = c.dupEnter(false)
+		}
+	case GetBoth, GetBothRange:
+		if _, _, _, err = c.move(Set, key); err == nil {
+			if err = c.dupEnter(false); err == nil {
+				var exact bool
+				exact, err = d.seek(c, val)
+				if err == nil && !exact && op == GetBoth {
+					err = ErrNotFound
+				}
+			}
+		}
+	case FirstDup, LastDup:
+		if !positioned {
+			return nil, nil, 0, ErrNotFound
+		}
+		err = d.edge(op == LastDup)
+	case NextDup, PrevDup:
+		if !positioned {
+			return nil, nil, 0, ErrNotFound
+		}
+		err = d.step(op == PrevDup)
+	case GetMultiple, NextMultiple:
+		return c.getMultiple(op, positioned)
+	default:
+		return nil, nil, 0, fmt.Errorf("%w: unknown cursor op %d", ErrInvalidOp, op)
+	}
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	return c.dupCurrent()
+}
+
+// getMultiple returns the run of values on the current sub-page or LEAF2 leaf
+// of a DupFixed key, packed back to back, and leaves the cursor on the run's
+// last value so NextMultiple continues after it.
+func (c *Cursor) getMultiple(op CursorOp, positioned bool) ([]byte, []byte, uint16, error) {
+	if c.db().rec.flags&dbDupFixed == 0 {
+		return nil, nil, 0, fmt.Errorf("%w: GetMultiple needs a DupFixed database", ErrIncompatible)
+	}
+	if !positioned {
+		if op == GetMultiple {
+			return nil, nil, 0, ErrNotFound
+		}
+		if _, _, _, err := c.getDup(nil, nil, First); err != nil {
+			return nil, nil, 0, err
+		}
+	} else if op == NextMultiple {
+		if _, _, _, err := c.getDup(nil, nil, NextDup); err != nil {
+			return nil, nil, 0, err
+		}
+	}
+	d := &c.dup
+	k, v, _, err := c.dupCurrent()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	switch d.kind {
+	case dupSubPage:
+		run := d.sp[pageHeaderSize : pageHeaderSize+d.sp.numKeys()*int(d.sp.pad())]
+		out := run[d.idx*int(d.sp.pad()):]
+		d.idx = d.sp.numKeys() - 1
+		return k, out, 0, nil
+	case dupSubDB:
+		l := &d.sub.stack[d.sub.top]
+		if !l.p.isLeaf2() {
+			return k, v, 0, nil
+		}
+		sz := int(l.p.pad())
+		out := l.p[pageHeaderSize+l.idx*sz : pageHeaderSize+l.p.numKeys()*sz]
+		l.idx = l.p.numKeys() - 1
+		return k, out, 0, nil
+	}
+	return k, v, 0, nil
+}
+
+// Count returns the number of values of the cursor's current key (1 for
+// databases without DupSort). Errors: ErrNotFound when unpositioned.
+func (c *Cursor) Count() (uint64, error) {
+	if _, _, _, err := c.get(nil, nil, GetCurrent); err != nil {
+		return 0, err
+	}
+	if c.db().rec.flags&dbDupSort == 0 {
+		return 1, nil
+	}
+	return c.dup.count(), nil
+}
+
+// firstDup returns the first value of a DupSort node's data.
+func (t *Txn) firstDup(db *txnDB, v []byte, fl uint16) ([]byte, error) {
+	c := &Cursor{txn: t, top: -1, own: db}
+	c.dup.kind = dupNone
+	if fl&nodeSubData != 0 {
+		if len(v) != dbRecordSize {
+			return nil, fmt.Errorf("%w: duplicate sub-database record of %d bytes", ErrCorrupted, len(v))
+		}
+		c.dup.openSub(c, decodeRecord(v))
+		if err := c.dup.sub.first(); err != nil {
+			return nil, err
+		}
+		c.dup.kind = dupSubDB
+		return c.dup.value()
+	}
+	sp := page(v)
+	if len(sp) < pageHeaderSize || sp.lower() <= pageHeaderSize || sp.upper() > len(sp) || sp.lower() > sp.upper() {
+		return nil, fmt.Errorf("%w: bad duplicate sub-page", ErrCorrupted)
+	}
+	return keyChecked(sp, 0)
+}
+
+// checkDupSize validates a DupSort value size: 1..MaxKeySize bytes (empty
+// values are refused: LMDB 0.9 loses them), 4 or 8 for IntegerDup.
+func (c *Cursor) checkDupSize(n int) error {
+	flags := c.db().rec.flags
+	switch {
+	case n == 0 || n > MaxKeySize:
+		return fmt.Errorf("%w: DupSort value of %d bytes", ErrBadValSize, n)
+	case flags&dbIntegerDup != 0 && n != 4 && n != 8:
+		return fmt.Errorf("%w: integer value of %d bytes", ErrBadValSize, n)
+	}
+	return nil
+}

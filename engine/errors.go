@@ -28,6 +28,8 @@ var (
 
 	// Transactions and environments.
 
+	// ErrInvalidOp: an unknown cursor operation.
+	ErrInvalidOp = errors.New("engine: invalid cursor operation")
 	// ErrBadTxn: the transaction is finished, read-only for a write, or failed
 	// earlier and may only be aborted.
 	ErrBadTxn = errors.New("engine: transaction not usable")

@@ -171,3 +171,53 @@ func TestCheck_damagedPage_reported(t *testing.T) {
 		t.Fatalf("Check = %v, want ErrCorrupted", err)
 	}
 }
+
+func TestFixtures_DupSort_matchesMdbDump(t *testing.T) {
+	cases := []struct{ fixture, db, dump string }{
+		{"dupsort", "dups", "mdb_dump-a.txt"},
+		{"dupsort", "revdup", "mdb_dump-a.txt"},
+		{"dupfixed", "", "mdb_dump.txt"},
+		{"integerkey", "intdup", "mdb_dump-a.txt"},
+		{"integerkey", "intdup64", "mdb_dump-a.txt"},
+		{"integerkey", "int32", "mdb_dump-a.txt"},
+		{"integerkey", "int64", "mdb_dump-a.txt"},
+		{"subdbs", "beta", "mdb_dump-a.txt"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fixture+"/"+tc.db, func(t *testing.T) {
+			env, err := Open(copyFixture(t, tc.fixture), &Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			txn, err := env.BeginRead()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer txn.Abort()
+			dbi, err := txn.OpenDB(tc.db, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := parseDumpPairs(t, filepath.Join(fixtureDir, tc.fixture, tc.dump), tc.db)
+			equalKVs(t, scanAll(t, txn, dbi), want)
+			// Backwards, and GetBoth on every pair.
+			c, _ := txn.OpenCursor(dbi)
+			k, v, err := c.Get(nil, nil, Last)
+			for i := len(want) - 1; i >= 0; i-- {
+				if err != nil || !bytes.Equal(k, want[i].k) || !bytes.Equal(v, want[i].v) {
+					t.Fatalf("reverse %d: %x=%x %v, want %x=%x", i, k, v, err, want[i].k, want[i].v)
+				}
+				k, v, err = c.Get(nil, nil, Prev)
+			}
+			fl, _ := txn.Flags(dbi)
+			if fl&DupSort != 0 {
+				for i, p := range want {
+					if _, _, err := c.Get(p.k, p.v, GetBoth); err != nil {
+						t.Fatalf("GetBoth %d: %v", i, err)
+					}
+				}
+			}
+		})
+	}
+}

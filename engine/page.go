@@ -129,8 +129,13 @@ func (p page) putBranchNode(off int, key []byte, child uint64) {
 	copy(p[off+nodeHeaderSize:], key)
 }
 
-// removeNode deletes node i and compacts the node area so the page stays packed.
+// removeNode deletes node i (LEAF2: item i) and compacts the node area so the
+// page stays packed.
 func (p page) removeNode(i int) {
+	if p.isLeaf2() {
+		p.leaf2Remove(i)
+		return
+	}
 	n := p.numKeys()
 	off := p.ptr(i)
 	sz := even(p.nodeSize(i))
@@ -148,15 +153,64 @@ func (p page) removeNode(i int) {
 	p.setUpper(up + sz)
 }
 
-// nodeBytes returns the full bytes of node i (header, key, inline data).
+// nodeBytes returns the full bytes of node i (header, key, inline data);
+// for LEAF2 pages, item i.
 func (p page) nodeBytes(i int) []byte {
+	if p.isLeaf2() {
+		return p.keyAt(i)
+	}
 	off := p.ptr(i)
 	return p[off : off+p.nodeSize(i)]
 }
 
-// appendRawNode copies an encoded node to the end of p's pointer array.
-func (p page) appendRawNode(raw []byte) int {
-	off := p.insertNode(p.numKeys(), len(raw))
+// appendRawNode copies an encoded node (LEAF2: an item) after p's last one.
+func (p page) appendRawNode(raw []byte) {
+	p.insertRaw(p.numKeys(), raw)
+}
+
+// insertRaw inserts an encoded node (LEAF2: an item) at index i; the caller
+// checked hasRoom.
+func (p page) insertRaw(i int, raw []byte) {
+	if p.isLeaf2() {
+		p.leaf2Insert(i, raw)
+		return
+	}
+	off := p.insertNode(i, len(raw))
 	copy(p[off:], raw)
-	return off
+}
+
+// hasRoom reports whether an encoded node (LEAF2: an item) fits in p.
+func (p page) hasRoom(raw []byte) bool {
+	if p.isLeaf2() {
+		return len(raw) <= p.freeSpace()
+	}
+	return even(len(raw))+2 <= p.freeSpace()
+}
+
+// LEAF2 pages (format spec 8.5) hold fixed-size items back to back from offset
+// 16, no pointers; lower = 16+2n and upper - lower = the free bytes.
+
+func (p page) initLeaf2(pgno uint64, flags uint16, size int) {
+	p.init(pgno, flags|pageLeaf|pageLeaf2)
+	p.setPad(uint16(size))
+	p.setUpper(pageHeaderSize + len(p) - pageHeaderSize)
+}
+
+func (p page) leaf2Insert(i int, item []byte) {
+	k := int(p.pad())
+	n := p.numKeys()
+	o := pageHeaderSize + i*k
+	copy(p[o+k:pageHeaderSize+(n+1)*k], p[o:pageHeaderSize+n*k])
+	copy(p[o:o+k], item)
+	p.setLower(p.lower() + 2)
+	p.setUpper(p.upper() + 2 - k)
+}
+
+func (p page) leaf2Remove(i int) {
+	k := int(p.pad())
+	n := p.numKeys()
+	o := pageHeaderSize + i*k
+	copy(p[o:], p[o+k:pageHeaderSize+n*k])
+	p.setLower(p.lower() - 2)
+	p.setUpper(p.upper() - 2 + k)
 }

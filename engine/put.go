@@ -395,9 +395,8 @@ func (w *writeState) nodeBuf(n int) []byte {
 // splitting pages as needed, and returns the page and index where it landed.
 func (c *Cursor) insertAt(level, idx int, raw []byte) (page, int, error) {
 	p := c.stack[level].p
-	if even(len(raw))+2 <= p.freeSpace() {
-		off := p.insertNode(idx, len(raw))
-		copy(p[off:], raw)
+	if p.hasRoom(raw) {
+		p.insertRaw(idx, raw)
 		return p, idx, nil
 	}
 	return c.split(level, idx, raw)
@@ -429,19 +428,33 @@ func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 		}
 		return tmp.nodeBytes(i - 1)
 	}
-	s := chooseSplit(n+1, idx, branch, len(p)-pageHeaderSize, func(i int) int { return len(nodeAt(i)) })
-
+	var s int
+	if tmp.isLeaf2() {
+		s = (n + 1) / 2
+	} else {
+		s = chooseSplit(n+1, idx, branch, len(p)-pageHeaderSize, func(i int) int { return len(nodeAt(i)) })
+	}
 	rpgno, rp, err := w.allocPages(1)
 	if err != nil {
 		return nil, 0, err
 	}
-	rp.init(rpgno, tmp.flags())
-	p.init(p.pgno(), tmp.flags())
+	if tmp.isLeaf2() {
+		rp.initLeaf2(rpgno, 0, int(tmp.pad()))
+		p.initLeaf2(p.pgno(), 0, int(tmp.pad()))
+	} else {
+		rp.init(rpgno, tmp.flags())
+		p.init(p.pgno(), tmp.flags())
+	}
 	for i := 0; i < s; i++ {
 		p.appendRawNode(nodeAt(i))
 	}
 	sepNode := nodeAt(s)
-	sep := bytes.Clone(page(sepNode).nodeKey(0))
+	var sep []byte
+	if tmp.isLeaf2() {
+		sep = bytes.Clone(sepNode)
+	} else {
+		sep = bytes.Clone(page(sepNode).nodeKey(0))
+	}
 	if branch {
 		rp.appendRawNode(branchNode(nil, page(sepNode).nodeChild(0)))
 	} else {

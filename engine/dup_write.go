@@ -1,0 +1,447 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// putDup adds val to key's values in a DupSort database.
+func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
+	t := c.txn
+	db := c.db()
+	exact, err := c.positionDup(key, flags)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.touchPath(); err != nil {
+		return nil, t.fail(err)
+	}
+	if !exact {
+		if _, err := c.insertLeaf(key, val, len(val), 0, false); err != nil {
+			return nil, t.fail(err)
+		}
+		db.rec.entries++
+		c.settleDup(key, val)
+		return nil, nil
+	}
+	added, err := c.addDup(key, val, flags)
+	if err != nil {
+		if err == ErrKeyExists || err == ErrBadValSize || isErr(err, ErrBadValSize) || isErr(err, ErrKeyExists) {
+			return nil, err // checked before anything changed
+		}
+		return nil, t.fail(err)
+	}
+	if added {
+		db.rec.entries++
+	}
+	c.settleDup(key, val)
+	return nil, nil
+}
+
+// positionDup puts the cursor on key's node (or where it belongs).
+func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
+	db := c.db()
+	if flags&Append == 0 || db.rec.root == invalidPgno {
+		return c.position(key, flags&NoOverwrite)
+	}
+	if err := c.last(); err != nil {
+		return false, err
+	}
+	l := &c.stack[c.top]
+	r := db.info.cmp(key, l.p.keyAt(l.idx))
+	switch {
+	case r < 0:
+		return false, fmt.Errorf("%w: Append of a key before the last", ErrKeyExists)
+	case r == 0:
+		if flags&NoOverwrite != 0 {
+			return true, ErrKeyExists
+		}
+		return true, nil
+	}
+	l.idx++
+	return false, nil
+}
+
+// addDup adds val to the existing key at the (touched) cursor. It reports
+// false when the pair was already there.
+func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
+	db := c.db()
+	dcmp := db.info.dcmp
+	l := &c.stack[c.top]
+	p := l.p
+	off := p.ptr(l.idx)
+	fl := p.nodeFlags(off)
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	size := p.nodeDataSize(off)
+	fixed := db.rec.flags&dbDupFixed != 0
+	switch {
+	case fl&nodeDupData == 0: // one value: becomes a sub-page of two
+		old := bytes.Clone(p[data : data+size])
+		r := dcmp(val, old)
+		if err := dupAddCheck(r == 0, r < 0, flags); err != nil || r == 0 {
+			return false, err
+		}
+		if fixed && len(old) != len(val) {
+			return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(old))
+		}
+		vals := [][]byte{old, val}
+		if r < 0 {
+			vals[0], vals[1] = val, old
+		}
+		sp := c.buildSubPage(vals, fixed, -1)
+		return true, c.replaceNodeData(key, sp, nodeDupData)
+	case fl&nodeSubData != 0:
+		return c.subPut(key, val, flags)
+	}
+	sp := page(p[data : data+size])
+	idx, exact, err := searchPage(sp, val, dcmp)
+	if err != nil {
+		return false, err
+	}
+	n := sp.numKeys()
+	if err := dupAddCheck(exact, idx < n, flags); err != nil || exact {
+		return false, err
+	}
+	if fixed && len(val) != int(sp.pad()) {
+		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), sp.pad())
+	}
+	vals := make([][]byte, 0, n+1)
+	for i := 0; i < n; i++ {
+		vals = append(vals, sp.keyAt(i))
+	}
+	vals = append(vals[:idx], append([][]byte{val}, vals[idx:]...)...)
+	newSize := size + even(nodeHeaderSize+len(val)) + 2
+	if fixed {
+		newSize = size
+		if sp.freeSpace() < len(val) {
+			newSize = size + 4*len(val)
+		}
+	}
+	if nodeHeaderSize+len(key)+newSize > c.txn.env.nodeMax {
+		return true, c.toSubDB(key, vals)
+	}
+	return true, c.replaceNodeData(key, c.buildSubPage(vals, fixed, newSize), nodeDupData)
+}
+
+// dupAddCheck applies NoDupData and AppendDup before anything changes.
+func dupAddCheck(exists, notLast bool, flags PutFlags) error {
+	switch {
+	case exists && flags&NoDupData != 0:
+		return ErrKeyExists
+	case !exists && notLast && flags&AppendDup != 0:
+		return fmt.Errorf("%w: AppendDup of a value before the key's last", ErrKeyExists)
+	}
+	return nil
+}
+
+func isErr(err, target error) bool {
+	for e := err; e != nil; {
+		if e == target {
+			return true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
+
+// buildSubPage lays out sorted values as a sub-page (format spec 8.2): exactly
+// full for variable-size values; for DupFixed, size bytes (-1: room for two more).
+func (c *Cursor) buildSubPage(vals [][]byte, fixed bool, size int) page {
+	w := c.txn.w
+	if fixed {
+		k := len(vals[0])
+		if size < 0 {
+			size = pageHeaderSize + (len(vals)+2)*k
+		}
+		sp := page(w.subBuf(size))
+		sp.initLeaf2(0, pageDirty|pageSubP, k)
+		sp.setPgno(c.stack[c.top].p.pgno())
+		for _, v := range vals {
+			sp.appendRawNode(v)
+		}
+		return sp
+	}
+	size = pageHeaderSize
+	for _, v := range vals {
+		size += even(nodeHeaderSize+len(v)) + 2
+	}
+	sp := page(w.subBuf(size))
+	sp.init(c.stack[c.top].p.pgno(), pageLeaf|pageDirty|pageSubP)
+	for _, v := range vals {
+		sp.appendRawNode(dupNode(v))
+	}
+	return sp
+}
+
+// dupNode encodes a value as a node of a sub-page or values tree leaf:
+// the value is the key, with no data.
+func dupNode(v []byte) []byte {
+	b := make([]byte, nodeHeaderSize+len(v))
+	page(b).putLeafHeader(0, v, 0, 0)
+	return b
+}
+
+// subBuf returns a scratch buffer for building a sub-page.
+func (w *writeState) subBuf(n int) []byte {
+	if cap(w.subScratch) < n {
+		w.subScratch = make([]byte, max(n, w.t.env.psize))
+	}
+	return w.subScratch[:n]
+}
+
+// replaceNodeData replaces the data of the leaf node at the cursor, which may
+// move the node (and split the leaf when it grows).
+func (c *Cursor) replaceNodeData(key, data []byte, fl uint16) error {
+	l := &c.stack[c.top]
+	k := bytes.Clone(key)
+	l.p.removeNode(l.idx)
+	_, err := c.insertLeaf(k, data, len(data), fl, false)
+	return err
+}
+
+// toSubDB moves a key's values from its sub-page into a new values tree.
+func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
+	db := c.db()
+	w := c.txn.w
+	pgno, lp, err := w.allocPages(1)
+	if err != nil {
+		return err
+	}
+	rec := dbRecord{depth: 1, leaf: 1, root: pgno}
+	if db.rec.flags&dbDupFixed != 0 {
+		rec.pad = uint32(len(vals[0]))
+		rec.flags = dbDupFixed
+		if db.rec.flags&dbIntegerDup != 0 {
+			rec.flags |= dbIntegerKey
+		}
+		lp.initLeaf2(pgno, 0, len(vals[0]))
+	} else {
+		lp.init(pgno, pageLeaf)
+	}
+	// All values fit one page: the sub-page they came from was under half a page.
+	for _, v := range vals {
+		if db.rec.flags&dbDupFixed != 0 {
+			lp.appendRawNode(v)
+		} else {
+			lp.appendRawNode(dupNode(v))
+		}
+	}
+	rec.entries = uint64(len(vals))
+	var buf [dbRecordSize]byte
+	rec.encode(buf[:])
+	return c.replaceNodeData(key, buf[:], nodeDupData|nodeSubData)
+}
+
+// subPut inserts val into the values tree of the key at the (touched) cursor.
+func (c *Cursor) subPut(key, val []byte, flags PutFlags) (bool, error) {
+	d := &c.dup
+	if err := c.openSubAtCursor(); err != nil {
+		return false, err
+	}
+	s := d.sub
+	if s.db().rec.pad != 0 && int(s.db().rec.pad) != len(val) {
+		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), s.db().rec.pad)
+	}
+	exact, err := s.seekLeaf(val)
+	if err != nil {
+		return false, err
+	}
+	l := &s.stack[s.top]
+	notLast := l.idx < l.p.numKeys() || s.hasNextLeaf()
+	if err := dupAddCheck(exact, notLast, flags); err != nil || exact {
+		return false, err
+	}
+	if err := s.touchPath(); err != nil {
+		return false, err
+	}
+	raw := val
+	if !s.stack[s.top].p.isLeaf2() {
+		raw = dupNode(val)
+	}
+	if _, _, err := s.insertAt(s.top, s.stack[s.top].idx, raw); err != nil {
+		return false, err
+	}
+	s.db().rec.entries++
+	c.storeSubRecord()
+	return true, nil
+}
+
+// hasNextLeaf reports whether a leaf follows the cursor's leaf.
+func (c *Cursor) hasNextLeaf() bool {
+	for level := c.top - 1; level >= 0; level-- {
+		if c.stack[level].idx+1 < c.stack[level].p.numKeys() {
+			return true
+		}
+	}
+	return false
+}
+
+// openSubAtCursor opens the sub-cursor on the values tree whose record is in
+// the leaf node at the cursor.
+func (c *Cursor) openSubAtCursor() error {
+	l := &c.stack[c.top]
+	off := l.p.ptr(l.idx)
+	data := off + nodeHeaderSize + l.p.nodeKSize(off)
+	if l.p.nodeDataSize(off) != dbRecordSize {
+		return fmt.Errorf("%w: duplicate sub-database record", ErrCorrupted)
+	}
+	c.dup.openSub(c, decodeRecord(l.p[data:]))
+	c.dup.kind = dupSubDB
+	return nil
+}
+
+// storeSubRecord writes the values tree's record back into the leaf node.
+func (c *Cursor) storeSubRecord() {
+	l := &c.stack[c.top]
+	off := l.p.ptr(l.idx)
+	c.dup.subDB.rec.encode(l.p[off+nodeHeaderSize+l.p.nodeKSize(off):])
+}
+
+// settleDup leaves the cursor on key/val after a change.
+func (c *Cursor) settleDup(key, val []byte) {
+	c.settle(key)
+	c.dup.saved = append(c.dup.saved[:0], val...)
+	c.dup.valid = true
+}
+
+// delDup deletes the current value of the key at the cursor; the key goes
+// when its last value does.
+func (c *Cursor) delDup() error {
+	t := c.txn
+	d := &c.dup
+	key := bytes.Clone(c.stack[c.top].p.keyAt(c.stack[c.top].idx))
+	val, err := d.value()
+	if err != nil {
+		return err
+	}
+	val = bytes.Clone(val)
+	if err := c.touchPath(); err != nil {
+		return t.fail(err)
+	}
+	if err := c.delDupTouched(val); err != nil {
+		return t.fail(err)
+	}
+	c.settleDup(key, val)
+	c.deleted = true
+	return nil
+}
+
+func (c *Cursor) delDupTouched(val []byte) error {
+	db := c.db()
+	l := &c.stack[c.top]
+	p := l.p
+	off := p.ptr(l.idx)
+	fl := p.nodeFlags(off)
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	size := p.nodeDataSize(off)
+	switch {
+	case fl&nodeDupData == 0:
+		return c.delNode()
+	case fl&nodeSubData != 0:
+		if err := c.openSubAtCursor(); err != nil {
+			return err
+		}
+		s := c.dup.sub
+		exact, err := s.seekLeaf(val)
+		if err != nil || !exact {
+			return fmt.Errorf("%w: value vanished from its tree", ErrCorrupted)
+		}
+		if err := s.touchPath(); err != nil {
+			return err
+		}
+		s.stack[s.top].p.removeNode(s.stack[s.top].idx)
+		s.db().rec.entries--
+		if err := s.rebalance(s.top); err != nil {
+			return err
+		}
+		db.rec.entries--
+		db.dirty = true
+		if s.db().rec.root == invalidPgno {
+			p.removeNode(l.idx)
+			return c.rebalance(c.top)
+		}
+		c.storeSubRecord()
+		return nil
+	}
+	sp := page(p[data : data+size])
+	n := sp.numKeys()
+	if n <= 1 {
+		return c.delNode()
+	}
+	idx, exact, err := searchPage(sp, val, db.info.dcmp)
+	if err != nil || !exact {
+		return fmt.Errorf("%w: value vanished from its sub-page", ErrCorrupted)
+	}
+	vals := make([][]byte, 0, n-1)
+	for i := 0; i < n; i++ {
+		if i != idx {
+			vals = append(vals, bytes.Clone(sp.keyAt(i)))
+		}
+	}
+	fixed := db.rec.flags&dbDupFixed != 0
+	key := bytes.Clone(p.keyAt(l.idx))
+	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed, size), nodeDupData); err != nil {
+		return err
+	}
+	db.rec.entries--
+	db.dirty = true
+	return c.rebalanceAt(key)
+}
+
+// rebalanceAt rebalances the leaf holding key after its node shrank.
+func (c *Cursor) rebalanceAt(key []byte) error {
+	if _, err := c.seekLeaf(key); err != nil {
+		return err
+	}
+	if err := c.touchPath(); err != nil {
+		return err
+	}
+	return c.rebalance(c.top)
+}
+
+// freeDups releases the values of a DupSort node being deleted and returns
+// how many there were.
+func (c *Cursor) freeDups(v []byte, fl uint16) (uint64, error) {
+	if fl&nodeSubData == 0 {
+		sp := page(v)
+		if len(sp) < pageHeaderSize {
+			return 0, fmt.Errorf("%w: bad duplicate sub-page", ErrCorrupted)
+		}
+		return uint64(sp.numKeys()), nil
+	}
+	if len(v) != dbRecordSize {
+		return 0, fmt.Errorf("%w: duplicate sub-database record", ErrCorrupted)
+	}
+	rec := decodeRecord(v)
+	if rec.root != invalidPgno {
+		if err := c.freeTree(rec.root, int(rec.depth)); err != nil {
+			return 0, err
+		}
+	}
+	return rec.entries, nil
+}
+
+// freeTree frees every page of a values tree (no overflow pages there).
+func (c *Cursor) freeTree(pgno uint64, depth int) error {
+	if depth > 1 {
+		p, err := c.txn.treePage(pgno)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < p.numKeys(); i++ {
+			child, err := childAt(p, i)
+			if err != nil {
+				return err
+			}
+			if err := c.freeTree(child, depth-1); err != nil {
+				return err
+			}
+		}
+	}
+	c.txn.w.freePages(pgno, 1)
+	return nil
+}

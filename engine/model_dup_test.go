@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+var dupCheckEach = flag.Bool("model.checkeach", false, "run Check after every operation of the dup model test")
+
+// dupModel is key -> sorted set of values.
+type dupModel map[string]map[string]bool
+
+func (m dupModel) clone() dupModel {
+	out := dupModel{}
+	for k, vs := range m {
+		c := map[string]bool{}
+		for v := range vs {
+			c[v] = true
+		}
+		out[k] = c
+	}
+	return out
+}
+
+func (m dupModel) pairs(kcmp, vcmp compareFunc) []kv {
+	var keys [][]byte
+	for k := range m {
+		keys = append(keys, []byte(k))
+	}
+	slices.SortFunc(keys, kcmp)
+	var out []kv
+	for _, k := range keys {
+		var vals [][]byte
+		for v := range m[string(k)] {
+			vals = append(vals, []byte(v))
+		}
+		slices.SortFunc(vals, vcmp)
+		for _, v := range vals {
+			out = append(out, kv{k, v})
+		}
+	}
+	return out
+}
+
+var dupModelDBs = []modelDB{
+	{"dups", DupSort},
+	{"fixed", DupSort | DupFixed},
+	{"intdup", DupSort | DupFixed | IntegerDup},
+	{"revdup", DupSort | ReverseDup},
+}
+
+func dupValue(r *rand.Rand, d modelDB) []byte {
+	switch {
+	case d.flags&IntegerDup != 0:
+		return binary.LittleEndian.AppendUint64(nil, r.Uint64N(100000))
+	case d.flags&DupFixed != 0:
+		return fmt.Appendf(nil, "%08d", r.IntN(100000))
+	}
+	n := 1 + r.IntN(40)
+	if r.IntN(20) == 0 {
+		n = 100 + r.IntN(MaxKeySize-100)
+	}
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('a' + r.IntN(26))
+	}
+	return b
+}
+
+func TestModelDup_randomOps_matchSortedSets(t *testing.T) {
+	for _, seed := range seedsToRun() {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runDupModel(t, seed, *modelTxns) })
+	}
+}
+
+func runDupModel(t *testing.T, seed uint64, txns int) {
+	r := rand.New(rand.NewPCG(seed, seed*31+7))
+	dir := t.TempDir()
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync}
+	env, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { env.Close() }()
+	committed := map[string]dupModel{}
+	for _, d := range dupModelDBs {
+		committed[d.name] = dupModel{}
+	}
+	for i := 0; i < txns; i++ {
+		where := func(j int) string { return fmt.Sprintf("seed %d txn %d op %d", seed, i, j) }
+		txn, err := env.BeginWrite()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]dupModel{}
+		dbis := map[string]DBI{}
+		for _, d := range dupModelDBs {
+			m[d.name] = committed[d.name].clone()
+			if dbis[d.name], err = txn.OpenDB(d.name, d.flags|Create); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nops := 1 + r.IntN(500)
+		for j := 0; j < nops; j++ {
+			if *dupCheckEach {
+				if err := txn.Check(); err != nil {
+					t.Fatalf("%s: %v", where(j), err)
+				}
+			}
+			d := dupModelDBs[r.IntN(len(dupModelDBs))]
+			dbi, dm := dbis[d.name], m[d.name]
+			key := fmt.Appendf(nil, "key%03d", r.IntN(40))
+			if r.IntN(8) == 0 {
+				key = fmt.Appendf(nil, "big%03d", r.IntN(3)) // keys that collect many values
+			}
+			switch op := r.IntN(20); {
+			case op < 12:
+				v := dupValue(r, d)
+				n := 1 + r.IntN(3)
+				if bytes.HasPrefix(key, []byte("big")) {
+					n = 30
+				}
+				for ; n > 0; n-- {
+					v = dupValue(r, d)
+					if err := txn.Put(dbi, key, v, 0); err != nil {
+						t.Fatalf("%s: put %q: %v", where(j), key, err)
+					}
+					if dm[string(key)] == nil {
+						dm[string(key)] = map[string]bool{}
+					}
+					dm[string(key)][string(v)] = true
+				}
+				err := txn.Put(dbi, key, v, NoDupData)
+				if err != ErrKeyExists {
+					t.Fatalf("%s: NoDupData put of an existing pair: %v", where(j), err)
+				}
+			case op < 16:
+				vals := dm[string(key)]
+				if len(vals) == 0 {
+					if err := txn.Del(dbi, key, nil); err != ErrNotFound {
+						t.Fatalf("%s: del missing key: %v", where(j), err)
+					}
+					continue
+				}
+				var v []byte
+				for s := range vals {
+					v = []byte(s)
+					break
+				}
+				if err := txn.Del(dbi, key, v); err != nil {
+					t.Fatalf("%s: del %q=%q: %v", where(j), key, v, err)
+				}
+				delete(vals, string(v))
+				if len(vals) == 0 {
+					delete(dm, string(key))
+				}
+			case op < 17:
+				err := txn.Del(dbi, key, nil)
+				if _, had := dm[string(key)]; had != (err == nil) {
+					t.Fatalf("%s: del key %q: %v", where(j), key, err)
+				}
+				delete(dm, string(key))
+			default:
+				// Delete every other value of a key through a cursor.
+				c, _ := txn.OpenCursor(dbi)
+				_, v, err := c.Get(key, nil, Set)
+				for n := 0; err == nil; n++ {
+					if n%2 == 0 {
+						vs := string(v)
+						if err := c.Del(false); err != nil {
+							t.Fatalf("%s: cursor del: %v", where(j), err)
+						}
+						delete(dm[string(key)], vs)
+						if len(dm[string(key)]) == 0 {
+							delete(dm, string(key))
+						}
+					}
+					_, v, err = c.Get(nil, nil, NextDup)
+				}
+				if err != ErrNotFound {
+					t.Fatalf("%s: NextDup: %v", where(j), err)
+				}
+				c.Close()
+			}
+		}
+		verifyDupModel(t, txn, m, dbis, fmt.Sprintf("seed %d txn %d", seed, i))
+		if r.IntN(5) == 0 {
+			txn.Abort()
+		} else {
+			if err := txn.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			committed = m
+		}
+		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
+		if r.IntN(10) == 0 {
+			env.Close()
+			if env, err = Open(dir, opts); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func verifyDupModel(t *testing.T, txn *Txn, m map[string]dupModel, dbis map[string]DBI, where string) {
+	t.Helper()
+	for _, d := range dupModelDBs {
+		kcmp, vcmp := comparators(uint16(d.flags))
+		want := m[d.name].pairs(kcmp, vcmp)
+		dbi := dbis[d.name]
+		got := scanAll(t, txn, dbi)
+		if len(got) != len(want) {
+			t.Fatalf("%s: db %q has %d pairs, model %d", where, d.name, len(got), len(want))
+		}
+		for i := range got {
+			if !bytes.Equal(got[i].k, want[i].k) || !bytes.Equal(got[i].v, want[i].v) {
+				t.Fatalf("%s: db %q pair %d: %q=%x, model %q=%x", where, d.name, i, got[i].k, got[i].v, want[i].k, want[i].v)
+			}
+		}
+		st, _ := txn.Stat(dbi)
+		if st.Entries != uint64(len(want)) {
+			t.Fatalf("%s: db %q entries %d, model %d", where, d.name, st.Entries, len(want))
+		}
+		c, _ := txn.OpenCursor(dbi)
+		// Per key: Count, FirstDup/LastDup, PrevDup walk, GetMultiple for DupFixed.
+		k, _, err := c.Get(nil, nil, First)
+		for err == nil {
+			vals := m[d.name][string(k)]
+			n, cerr := c.Count()
+			if cerr != nil || n != uint64(len(vals)) {
+				t.Fatalf("%s: db %q key %q Count %d %v, model %d", where, d.name, k, n, cerr, len(vals))
+			}
+			_, last, lerr := c.Get(nil, nil, LastDup)
+			if lerr != nil {
+				t.Fatal(lerr)
+			}
+			cnt := 1
+			prev := bytes.Clone(last)
+			for {
+				_, v, perr := c.Get(nil, nil, PrevDup)
+				if perr == ErrNotFound {
+					break
+				}
+				if perr != nil || vcmp(v, prev) >= 0 {
+					t.Fatalf("%s: PrevDup order: %v", where, perr)
+				}
+				prev = bytes.Clone(v)
+				cnt++
+			}
+			if cnt != len(vals) {
+				t.Fatalf("%s: db %q key %q PrevDup walk saw %d, model %d", where, d.name, k, cnt, len(vals))
+			}
+			if d.flags&DupFixed != 0 {
+				total := 0
+				_, run, merr := c.Get(nil, nil, GetMultiple)
+				for merr == nil {
+					total += len(run) / 8
+					_, run, merr = c.Get(nil, nil, NextMultiple)
+				}
+				if total != len(vals) {
+					t.Fatalf("%s: db %q key %q GetMultiple runs hold %d values, model %d", where, d.name, k, total, len(vals))
+				}
+				if _, _, err := c.Get(k, nil, Set); err != nil {
+					t.Fatal(err)
+				}
+			}
+			k, _, err = c.Get(nil, nil, NextNoDup)
+		}
+		if err != ErrNotFound {
+			t.Fatalf("%s: NextNoDup: %v", where, err)
+		}
+		c.Close()
+	}
+}
