@@ -23,7 +23,7 @@ type writeState struct {
 	oldest       uint64 // free-DB records with keys below this may be reused
 	lastConsumed uint64 // key of the last free-DB record taken (0: none)
 	freeDone     bool   // no more reusable free-DB records
-	savingFree   bool   // commit is writing the free DB: allocate at the end only
+	savingFree   bool   // commit is writing the free DB: read no more records, free into freed
 
 	cursors     []*Cursor
 	dbsTouched  bool   // a DB record changed (named DB created or written)
@@ -93,9 +93,6 @@ func (w *writeState) allocPages(n int) (uint64, page, error) {
 // file must grow. Order: loose pages, reclaimed pages (lowest first), then
 // more free-DB records that no snapshot in use can see.
 func (w *writeState) findFree(n int) (uint64, error) {
-	if w.savingFree {
-		return 0, nil
-	}
 	if n == 1 && len(w.loose) > 0 {
 		pg := w.loose[len(w.loose)-1]
 		w.loose = w.loose[:len(w.loose)-1]
@@ -104,6 +101,11 @@ func (w *writeState) findFree(n int) (uint64, error) {
 	for {
 		if pg, ok := w.takeReclaimed(n); ok {
 			return pg, nil
+		}
+		if w.savingFree {
+			// Taking another record now would mean deleting it from the very
+			// tree being saved.
+			return 0, nil
 		}
 		more, err := w.readFreeRecord()
 		if err != nil || !more {

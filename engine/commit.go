@@ -95,11 +95,24 @@ func (c *Cursor) putNamedRecord(name, rec []byte) error {
 
 // saveFreeList files the pages this transaction freed (under its own txnid,
 // since the previous snapshot still uses them) together with the free pages it
-// took from the free DB and did not use. Every page the free DB update itself
-// needs comes from the end of the file, so the lists stop changing except for
-// the free DB's own copied pages, which the loop picks up.
+// took from the free DB and did not use. The free DB update itself allocates
+// from those unused pages (so bookkeeping does not grow the file) and frees
+// into the freed list; both lists change while the record is written, so the
+// record is reserved with room to spare and rewritten until the lists fit.
 func (t *Txn) saveFreeList() error {
 	w := t.w
+	// Take enough reusable pages up front for the free DB's own copies and
+	// splits; records read now are deleted below with the others.
+	need := 2*int(t.dbs[freeDBI].rec.depth) + 4
+	for len(w.reclaimed)+len(w.loose) < need {
+		more, err := w.readFreeRecord()
+		if err != nil {
+			return err
+		}
+		if !more {
+			break
+		}
+	}
 	w.savingFree = true
 	fc := t.newCursor(freeDBI, &t.dbs[freeDBI])
 	// Records consumed by this transaction are all keys <= lastConsumed.
@@ -121,33 +134,66 @@ func (t *Txn) saveFreeList() error {
 			return err
 		}
 	}
-	spare := append(w.reclaimed, w.loose...)
-	w.reclaimed, w.loose = nil, nil
-	var key [8]byte
-	le.PutUint64(key[:], t.txnid)
-	reserved := -1
+	// Pages freed by this transaction go under its own txnid; unused free
+	// pages go back under the newest consumed record's key, which is below
+	// every live snapshot, so the next transaction can take them at once.
+	var keyA, keyS [8]byte
+	le.PutUint64(keyA[:], t.txnid)
+	le.PutUint64(keyS[:], w.lastConsumed)
+	separate := w.lastConsumed > 0
+	resA, resS := -1, -1
 	for {
-		count := len(w.freed) + len(spare)
-		if count == 0 {
-			return nil
+		a, s := len(w.freed), len(w.reclaimed)+len(w.loose)
+		if !separate {
+			a, s = a+s, 0
 		}
-		if count <= reserved {
+		if a <= resA && (s <= resS || s == 0 && resS < 0) {
 			break
 		}
-		reserved = count + count/8 + 8 // room for the pages this put itself frees
-		if _, err := fc.put(key[:], nil, 8*(reserved+1), 0, true); err != nil {
-			return err
+		if s > resS && s > 0 {
+			resS = s + s/8 + 8
+			if _, err := fc.put(keyS[:], nil, 8*(resS+1), 0, true); err != nil {
+				return err
+			}
+			continue
+		}
+		if a > resA {
+			if a == 0 && resA < 0 {
+				resA = 0
+				continue
+			}
+			resA = a + a/8 + 8
+			if _, err := fc.put(keyA[:], nil, 8*(resA+1), 0, true); err != nil {
+				return err
+			}
 		}
 	}
-	v, err := t.freeValue(key[:])
+	spare := slices.Concat(w.reclaimed, w.loose)
+	w.reclaimed, w.loose = nil, nil
+	if !separate {
+		return t.fillFreeRecord(keyA[:], slices.Concat(w.freed, spare), resA)
+	}
+	if err := t.fillFreeRecord(keyA[:], w.freed, resA); err != nil {
+		return err
+	}
+	return t.fillFreeRecord(keyS[:], spare, resS)
+}
+
+// fillFreeRecord writes pages, sorted descending, into the free DB record
+// key reserved earlier (reserved < 0: no record was needed).
+func (t *Txn) fillFreeRecord(key []byte, pages []uint64, reserved int) error {
+	if reserved < 0 || reserved == 0 && len(pages) == 0 {
+		return nil
+	}
+	v, err := t.freeValue(key)
 	if err != nil {
 		return err
 	}
-	all := append(slices.Clone(w.freed), spare...)
-	slices.SortFunc(all, func(a, b uint64) int { return cmpU64(b, a) })
+	pages = slices.Clone(pages)
+	slices.SortFunc(pages, func(a, b uint64) int { return cmpU64(b, a) })
 	clear(v)
-	le.PutUint64(v, uint64(len(all)))
-	for i, pg := range all {
+	le.PutUint64(v, uint64(len(pages)))
+	for i, pg := range pages {
 		le.PutUint64(v[8+8*i:], pg)
 	}
 	return nil
@@ -254,10 +300,12 @@ func (t *Txn) writeMeta() error {
 	m.free, m.main = t.dbs[freeDBI].rec, t.dbs[mainDBI].rec
 	m.lastPg = t.w.nextPg - 1
 	m.txnid = t.txnid
+	// SyncInterval: the meta is written but not flushed; the interval flush
+	// makes it durable (syncinterval.go).
+	if err := e.writeMetaPage(&m, e.opts.Durability == SyncFull); err != nil {
+		return err
+	}
 	if e.opts.Durability != SyncInterval {
-		if err := e.writeMetaPage(&m, e.opts.Durability == SyncFull); err != nil {
-			return err
-		}
 		e.durableTxnid.Store(m.txnid)
 	}
 	e.prevMeta = t.snap.meta
@@ -279,34 +327,5 @@ func (e *Env) writeMetaPage(m *meta, sync bool) error {
 			return fmt.Errorf("engine: flush meta page: %w", err)
 		}
 	}
-	return nil
-}
-
-// flushDeferredMeta makes the newest commit durable in SyncInterval mode:
-// pages were written at commit; flush them, then write and flush the meta.
-// The slot of the last durable meta is never overwritten: if the newest txnid
-// would land there, the commit before it (in the other slot) goes first.
-func (e *Env) flushDeferredMeta() error {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	cur := e.snap.Load().meta
-	durable := e.durableTxnid.Load()
-	if cur.txnid == durable {
-		return nil
-	}
-	if err := fdatasync(e.file); err != nil {
-		return fmt.Errorf("engine: flush data pages: %w", err)
-	}
-	if cur.txnid%2 == durable%2 {
-		prev := e.prevMeta
-		if err := e.writeMetaPage(&prev, true); err != nil {
-			return err
-		}
-		e.durableTxnid.Store(prev.txnid)
-	}
-	if err := e.writeMetaPage(&cur, true); err != nil {
-		return err
-	}
-	e.durableTxnid.Store(cur.txnid)
 	return nil
 }

@@ -28,7 +28,7 @@ const (
 	// so each commit grows the file by at least one page while the pages it
 	// frees pile up in the free DB: the file never stops growing under a
 	// steady update load. TestFreeList_smallUpdates_fileStaysFlat reproduces it.
-	bugFreeDBPagesFromFileEnd = true
+	bugFreeDBPagesFromFileEnd = false
 	// bugSecondOpenInProcess: the first-opener lock is a POSIX fcntl lock,
 	// which a process never conflicts with itself on, so a second Open of an
 	// open environment in the same process succeeds; closing that second Env
@@ -36,7 +36,7 @@ const (
 	// after which another process (or an LMDB program) can open the
 	// environment while the first Env still writes it.
 	// TestEnvInUse_secondOpenInThisProcess reproduces it.
-	bugSecondOpenInProcess = true
+	bugSecondOpenInProcess = false
 )
 
 // A snapshot's digest is the sum of one hash per item (database name, key,
@@ -366,13 +366,27 @@ func TestConcurrency_steadyUpdates_fileStaysFlat(t *testing.T) {
 	}
 	u.run(t, 200)
 	before := env.Info().LastPgno
-	u.run(t, 1000)
+	// A reader preempted inside its transaction pins its snapshot, and until
+	// it ends the pages freed since cannot be reused: growth up to what the
+	// longest lag pins is MVCC at work. A leak grows with every transaction.
+	maxLag := uint64(0)
+	for i := 0; i < 1000; i++ {
+		if inf := env.Info(); inf.OldestReaderTxnID > 0 {
+			maxLag = max(maxLag, inf.LastTxnID-inf.OldestReaderTxnID)
+		}
+		u.run(t, 1)
+	}
 	after := env.Info().LastPgno
 	done.Store(true)
 	wg.Wait()
-	t.Logf("last page %d after warm-up, %d after 1000 more update transactions (%d short reads)", before, after, reads.Load())
-	if after > before+8 {
-		t.Errorf("the file grew by %d pages over 1000 update transactions of constant size", after-before)
+	t.Logf("last page %d after warm-up, %d after 1000 more update transactions (%d short reads, longest reader lag %d commits)",
+		before, after, reads.Load(), maxLag)
+	// Each update transaction copies at most 20 leaves, the root and a few
+	// free DB pages.
+	const pagesPerTxn = 25
+	if allowed := 8 + (maxLag+2)*pagesPerTxn; after > before+allowed {
+		t.Errorf("the file grew by %d pages over 1000 update transactions of constant size (allowed %d for a reader lag of %d)",
+			after-before, allowed, maxLag)
 	}
 	if err := Check(env); err != nil {
 		t.Fatal(err)

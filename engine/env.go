@@ -80,6 +80,7 @@ type Env struct {
 
 	file     *os.File // data file: pwrite, fdatasync
 	lockFile *os.File // held for the first-opener lock until Close
+	lockID   fileID
 
 	mapData []byte // the read-only shared mapping, len == mapSize
 	psize   int
@@ -172,7 +173,21 @@ func (e *Env) resolvePaths(path string) error {
 	return nil
 }
 
+// openEnvs lists the lock files this process has open. fcntl locks never
+// conflict within one process, and closing any descriptor of a file drops the
+// process's locks on it, so a second Open of the same environment must be
+// refused before it opens the lock file at all.
+var openEnvs = struct {
+	sync.Mutex
+	ids map[fileID]bool
+}{ids: map[fileID]bool{}}
+
 func (e *Env) openFiles() error {
+	openEnvs.Lock()
+	defer openEnvs.Unlock()
+	if id, err := statID(e.lockPath); err == nil && openEnvs.ids[id] {
+		return fmt.Errorf("%w: %s is already open in this process", ErrEnvInUse, e.dataPath)
+	}
 	lf, err := os.OpenFile(e.lockPath, os.O_RDWR|os.O_CREATE, e.opts.FileMode)
 	if err != nil && e.opts.ReadOnly {
 		// A read-only file system: LMDB runs without a lock file there too.
@@ -184,6 +199,10 @@ func (e *Env) openFiles() error {
 		e.lockFile = lf
 		if err := lockFirstOpener(lf); err != nil {
 			return fmt.Errorf("%w: %s", err, e.dataPath)
+		}
+		if id, err := fdID(lf); err == nil {
+			e.lockID = id
+			openEnvs.ids[id] = true
 		}
 	}
 	flag := os.O_RDWR | os.O_CREATE
@@ -207,6 +226,9 @@ func (e *Env) closeFiles() {
 		_ = e.file.Close()
 	}
 	if e.lockFile != nil {
+		openEnvs.Lock()
+		delete(openEnvs.ids, e.lockID)
+		openEnvs.Unlock()
 		_ = e.lockFile.Close()
 	}
 }
@@ -259,7 +281,14 @@ func (e *Env) loadMetas() error {
 	if e.mapData, err = mmapFile(e.file, int(mapSize)); err != nil {
 		return err
 	}
+	if cur, err = e.recoverSyncInterval(cur); err != nil {
+		return err
+	}
+	if err := e.startSyncInterval(&cur); err != nil {
+		return err
+	}
 	e.fileSize = st.Size()
+	e.prevMeta = cur
 	e.publish(cur, st.Size())
 	e.durableTxnid.Store(cur.txnid)
 	return nil
@@ -302,6 +331,9 @@ func (e *Env) Close() error {
 	}
 	if !e.opts.ReadOnly {
 		err = e.Sync(true)
+		if err == nil && e.opts.Durability == SyncInterval {
+			err = removeIfExists(e.syncPath())
+		}
 	}
 	e.closeFiles()
 	return err
