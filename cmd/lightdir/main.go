@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -31,12 +32,19 @@ type command struct {
 	run     func(s stdio, args []string) (int, error)
 }
 
-// commands is the subcommand table, in the order help lists it.
+// commands is the subcommand table. A subcommand's file adds itself with
+// register in its init, so adding one never touches this file; help lists
+// them by name.
 var commands []command
 
+func register(c command) {
+	commands = append(commands, c)
+	slices.SortFunc(commands, func(a, b command) int { return strings.Compare(a.name, b.name) })
+}
+
 func init() {
-	commands = []command{
-		mdbDumpCommand, mdbLoadCommand, mdbStatCommand, mdbCopyCommand, mdbCheckCommand, versionCommand,
+	for _, c := range []command{mdbDumpCommand, mdbLoadCommand, mdbStatCommand, mdbCopyCommand, mdbCheckCommand, versionCommand} {
+		register(c)
 	}
 }
 
