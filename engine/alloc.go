@@ -26,10 +26,11 @@ type writeState struct {
 	savingFree   bool   // commit is writing the free DB: read no more records, free into freed
 
 	cursors     []*Cursor
-	dbsTouched  bool   // a DB record changed (named DB created or written)
-	scratch     page   // a spare page for splits
-	nodeScratch []byte // where a new leaf node is built
-	subScratch  []byte // where a sub-page is built
+	opCursor    *Cursor // reused by Txn.Put and Txn.Del
+	dbsTouched  bool    // a DB record changed (named DB created or written)
+	scratch     page    // a spare page for splits
+	nodeScratch []byte  // where a new leaf node is built
+	subScratch  []byte  // where a sub-page is built
 }
 
 func newWriteState(t *Txn) *writeState {

@@ -79,3 +79,9 @@ func cmpU64(x, y uint64) int {
 	}
 	return 0
 }
+
+// setOrder sets the comparators for DB flags.
+func (in *dbInfo) setOrder(flags uint16) {
+	in.cmp, in.dcmp = comparators(flags)
+	in.bytewise = flags&(dbReverseKey|dbIntegerKey) == 0
+}

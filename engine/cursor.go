@@ -139,6 +139,15 @@ func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
 	if c.closed {
 		return nil, nil, fmt.Errorf("%w: cursor closed", ErrBadTxn)
 	}
+	if op == Next && !c.detached && c.top >= 0 && !c.eof && c.dup.kind == dupNone && c.own == nil {
+		// Fast path for scans: the next node of the same leaf.
+		if l := &c.stack[c.top]; l.idx+1 < l.p.numKeys() && !c.txn.done && c.txn.failed == nil &&
+			c.txn.dbs[c.dbi].rec.flags&dbDupSort == 0 {
+			l.idx++
+			k, v, _, err = c.current()
+			return k, v, err
+		}
+	}
 	if err := c.txn.usable(false); err != nil {
 		return nil, nil, err
 	}
@@ -330,10 +339,10 @@ func (c *Cursor) seek(key []byte) (bool, error) {
 	if err := c.root(); err != nil {
 		return false, err
 	}
-	cmp := c.db().info.cmp
+	info := c.db().info
 	for {
 		l := &c.stack[c.top]
-		idx, exact, err := searchPage(l.p, key, cmp)
+		idx, exact, err := info.search(l.p, key)
 		if err != nil {
 			return false, err
 		}

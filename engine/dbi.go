@@ -119,7 +119,7 @@ func (e *Env) registerDB(name string, flags uint16) (DBI, error) {
 		return 0, fmt.Errorf("%w: %d", ErrDBsFull, e.opts.MaxDBs)
 	}
 	info := dbInfo{name: name, flags: flags}
-	info.cmp, info.dcmp = comparators(flags)
+	info.setOrder(flags)
 	next := append(slices.Clip(infos), info)
 	e.dbs.Store(&next)
 	return DBI(len(next) - 1), nil
@@ -130,7 +130,7 @@ func (e *Env) setMainFlags(flags uint16) {
 	defer e.dbsMu.Unlock()
 	infos := slices.Clone(*e.dbs.Load())
 	infos[mainDBI].flags = flags
-	infos[mainDBI].cmp, infos[mainDBI].dcmp = comparators(flags)
+	infos[mainDBI].setOrder(flags)
 	e.dbs.Store(&infos)
 }
 

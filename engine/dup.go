@@ -116,7 +116,9 @@ func (c *Cursor) dupEnter(last bool) error {
 // openSub points the sub-cursor at a values tree.
 func (d *dupCursor) openSub(c *Cursor, rec dbRecord) {
 	parent := c.db()
-	d.subDB = txnDB{rec: rec, loaded: true, info: &dbInfo{flags: rec.flags, cmp: parent.info.dcmp, dcmp: parent.info.dcmp}}
+	pf := parent.info.flags
+	d.subDB = txnDB{rec: rec, loaded: true, info: &dbInfo{flags: rec.flags, cmp: parent.info.dcmp, dcmp: parent.info.dcmp,
+		bytewise: pf&(dbIntegerDup|dbReverseDup) == 0}}
 	if d.sub == nil {
 		d.sub = &Cursor{txn: c.txn, dbi: c.dbi, top: -1, own: &d.subDB}
 	}

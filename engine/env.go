@@ -111,6 +111,8 @@ type dbInfo struct {
 	flags uint16 // persistent DB flags
 	cmp   compareFunc
 	dcmp  compareFunc // duplicate values (DupSort)
+	// bytewise: keys compare as plain bytes, so searches call bytes.Compare directly.
+	bytewise bool
 }
 
 // Open opens (creating if needed, unless ReadOnly) the environment at path.
@@ -132,8 +134,8 @@ func Open(path string, opts *Options) (*Env, error) {
 		e.closeFiles()
 		return nil, err
 	}
-	infos := []dbInfo{{name: "", flags: 0, cmp: cmpUint64}, {name: "", flags: e.snap.Load().meta.main.flags}}
-	infos[mainDBI].cmp, infos[mainDBI].dcmp = comparators(infos[mainDBI].flags)
+	infos := []dbInfo{{name: "", flags: dbIntegerKey, cmp: cmpUint64, dcmp: cmpUint64}, {name: "", flags: e.snap.Load().meta.main.flags}}
+	infos[mainDBI].setOrder(infos[mainDBI].flags)
 	e.dbs.Store(&infos)
 	e.pool.New = func() any { b := make([]byte, e.psize); return &b }
 	if e.opts.Durability == SyncInterval && !e.opts.ReadOnly {

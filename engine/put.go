@@ -73,11 +73,18 @@ func (t *Txn) writeCursor(dbi DBI) (*Cursor, error) {
 	if dbi == FreeDB {
 		return nil, fmt.Errorf("%w: the free DB is read-only", ErrBadTxn)
 	}
-	db, err := t.db(dbi)
-	if err != nil {
+	if _, err := t.db(dbi); err != nil {
 		return nil, err
 	}
-	return t.newCursor(dbi, db), nil
+	// One cursor serves every Txn.Put and Txn.Del: each call positions it anew.
+	c := t.w.opCursor
+	if c == nil {
+		c = t.newCursor(dbi, nil)
+		t.w.opCursor = c
+	}
+	c.dbi, c.top, c.eof, c.detached, c.deleted, c.savedEOF = dbi, -1, false, false, false, false
+	c.dup.kind, c.dup.valid = dupNone, false
+	return c, nil
 }
 
 // Put stores key/value at the cursor's database and leaves the cursor on it.
@@ -240,10 +247,10 @@ func (c *Cursor) seekLeaf(key []byte) (bool, error) {
 	if err := c.root(); err != nil {
 		return false, err
 	}
-	cmp := c.db().info.cmp
+	info := c.db().info
 	for {
 		l := &c.stack[c.top]
-		idx, exact, err := searchPage(l.p, key, cmp)
+		idx, exact, err := info.search(l.p, key)
 		if err != nil {
 			return false, err
 		}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 )
 
@@ -248,6 +249,46 @@ func searchPage(p page, key []byte, cmp compareFunc) (idx int, exact bool, err e
 	return lo, false, nil
 }
 
+// searchBytewise is searchPage for bytewise-ordered pages with nodes (the
+// common case), with the comparison called directly rather than through a
+// function value, and the node bounds checked inline.
+func searchBytewise(p page, key []byte) (idx int, exact bool, err error) {
+	lo, hi := 0, p.numKeys()
+	if p.flags()&pageBranch != 0 {
+		lo = 1
+	}
+	up, end := p.upper(), len(p)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		off := int(le.Uint16(p[pageHeaderSize+2*mid:]))
+		if off < up || off+nodeHeaderSize > end {
+			return 0, false, fmt.Errorf("%w: page %d node %d at offset %d out of bounds", ErrCorrupted, p.pgno(), mid, off)
+		}
+		k := off + nodeHeaderSize
+		ke := k + int(le.Uint16(p[off+6:]))
+		if ke > end {
+			return 0, false, fmt.Errorf("%w: page %d node %d key out of bounds", ErrCorrupted, p.pgno(), mid)
+		}
+		switch c := bytes.Compare(p[k:ke], key); {
+		case c == 0:
+			return mid, true, nil
+		case c < 0:
+			lo = mid + 1
+		default:
+			hi = mid
+		}
+	}
+	return lo, false, nil
+}
+
+// search finds key in a page of a tree ordered by o.
+func (o *dbInfo) search(p page, key []byte) (int, bool, error) {
+	if o.bytewise && !p.isLeaf2() {
+		return searchBytewise(p, key)
+	}
+	return searchPage(p, key, o.cmp)
+}
+
 // leafData returns the value of leaf node i and its node flags. Overflow
 // values are followed to their run.
 func (t *Txn) leafData(p page, i int) ([]byte, uint16, error) {
@@ -309,7 +350,7 @@ func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
 	if pgno == invalidPgno {
 		return nil, ErrNotFound
 	}
-	cmp := db.info.cmp
+	info := db.info
 	for depth := 0; ; depth++ {
 		p, err := t.treePage(pgno)
 		if err != nil {
@@ -318,7 +359,7 @@ func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
 		if depth >= maxDepth {
 			return nil, fmt.Errorf("%w: tree deeper than %d", ErrCorrupted, maxDepth)
 		}
-		idx, exact, err := searchPage(p, key, cmp)
+		idx, exact, err := info.search(p, key)
 		if err != nil {
 			return nil, err
 		}
