@@ -62,7 +62,10 @@ func (ps Problems) Unwrap() []error {
 // key the configuration does not have is an error. Relative paths in the file
 // (directory, schema_files, tls.*, log.file, root_password_file) are relative to
 // the file's own directory. Keys left out take the defaults of Default. The error
-// is a Problems list naming each key and line.
+// is a Problems list naming each key and line. When the file decodes but does not
+// validate, the Config is returned along with the error, so that callers running
+// checks of their own can report all problems at once; it must not be used to
+// start anything.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -90,7 +93,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	c.setDefaults()
 	c.resolvePaths(filepath.Dir(name))
 	if err := c.Validate(); err != nil {
-		return nil, err
+		return c, err
 	}
 	return c, nil
 }

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"lightdir/conf"
+	"lightdir/engine"
+	"lightdir/ldapserver"
+	"lightdir/pwhash"
+	"lightdir/schema"
+)
+
+// plan is a configuration checked and mapped onto the Options of each package,
+// ready to start. Building it opens no port and no database: `lightdir test`
+// stops there.
+type plan struct {
+	cfg     *conf.Config
+	reg     *schema.Registry
+	tls     *tls.Config
+	srvOpts ldapserver.Options // Logger is set by serve
+	dbs     []dbPlan
+}
+
+// dbPlan is one database: its backend options and where its root password is.
+type dbPlan struct {
+	opts dbOptions
+	// pwFile holds the root password hash when the configuration gives none.
+	pwFile string
+}
+
+var durabilities = map[string]engine.Durability{
+	"full": engine.SyncFull, "nometasync": engine.NoMetaSync, "nosync": engine.NoSync, "interval": engine.SyncInterval,
+}
+
+// preparePlan checks what conf cannot (schema files, certificates, DNs, password
+// hashes, indexed attributes) and reports every problem in one conf.Problems.
+func preparePlan(cfg *conf.Config) (*plan, error) {
+	p := &plan{cfg: cfg, reg: schema.Default()}
+	var ps conf.Problems
+	bad := func(key string, err error) { ps = append(ps, cfg.Problem(key, err)) }
+	for i, f := range cfg.SchemaFiles {
+		data, err := os.ReadFile(f)
+		if err == nil {
+			err = p.reg.LoadSchemaFile(f, data)
+		}
+		if err != nil {
+			bad(fmt.Sprintf("schema_files[%d]", i), err)
+		}
+	}
+	if err := p.loadTLS(); err != nil {
+		bad("tls", err)
+	}
+	p.srvOpts = serverOptions(cfg, p.tls)
+	var suffixes []schema.DN
+	for i := range cfg.Database {
+		dp, suffix, errs := p.prepareDB(i)
+		for _, e := range errs {
+			bad(e.key, e.err)
+		}
+		for j, s := range suffixes {
+			if suffix != nil && s != nil && suffix.Equal(s) {
+				bad(fmt.Sprintf("database[%d].suffix", i), fmt.Errorf("%w: same suffix as database[%d]", conf.ErrInvalid, j))
+			}
+		}
+		suffixes = append(suffixes, suffix)
+		p.dbs = append(p.dbs, dp)
+	}
+	if len(ps) > 0 {
+		slices.SortStableFunc(ps, func(a, b conf.Problem) int { return a.Line - b.Line })
+		return nil, ps
+	}
+	return p, nil
+}
+
+func (p *plan) loadTLS() error {
+	t := p.cfg.TLS
+	if t.Cert == "" {
+		return nil
+	}
+	cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
+	if err != nil {
+		return fmt.Errorf("%w: %v", conf.ErrInvalid, err)
+	}
+	p.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if t.ClientCA != "" {
+		pem, err := os.ReadFile(t.ClientCA)
+		if err != nil {
+			return fmt.Errorf("%w: %v", conf.ErrInvalid, err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return fmt.Errorf("%w: %s holds no PEM certificate", conf.ErrInvalid, t.ClientCA)
+		}
+		p.tls.ClientCAs = pool
+		p.tls.ClientAuth = tls.VerifyClientCertIfGiven
+	}
+	return nil
+}
+
+func serverOptions(cfg *conf.Config, tc *tls.Config) ldapserver.Options {
+	l := cfg.Limits
+	return ldapserver.Options{
+		TLSConfig:           tc,
+		MaxPDUSize:          int(l.MaxRequestSize),
+		MaxPDUSizeAnonymous: int(l.MaxRequestSizeAnonymous),
+		MaxConns:            l.MaxConnections,
+		MaxOpsPerConn:       l.MaxOpsPerConnection,
+		IdleTimeout:         l.IdleTimeout.D(),
+		WriteTimeout:        l.WriteTimeout.D(),
+		TLSHandshakeTimeout: l.TLSHandshakeTimeout.D(),
+		// Limits per identity are the databases' (the root DN has none).
+		SizeLimit:     -1,
+		TimeLimit:     -1,
+		VendorVersion: version,
+	}
+}
+
+type keyErr struct {
+	key string
+	err error
+}
+
+// prepareDB maps database i onto dbOptions and returns its normalized suffix.
+func (p *plan) prepareDB(i int) (dbPlan, schema.DN, []keyErr) {
+	d := p.cfg.Database[i]
+	key := func(k string) string { return fmt.Sprintf("database[%d].%s", i, k) }
+	var errs []keyErr
+	bad := func(k string, format string, args ...any) {
+		errs = append(errs, keyErr{key(k), fmt.Errorf("%w: "+format, append([]any{conf.ErrInvalid}, args...)...)})
+	}
+	suffix, err := p.normDN(d.Suffix)
+	if err != nil {
+		bad("suffix", "%v", err)
+	}
+	if d.RootDN != "" {
+		root, err := p.normDN(d.RootDN)
+		switch {
+		case err != nil:
+			bad("root_dn", "%v", err)
+		case suffix != nil && !root.IsDescendantOf(suffix):
+			bad("root_dn", "%q is not below the suffix %q", d.RootDN, d.Suffix)
+		}
+	}
+	if d.RootPassword != "" && !pwhash.IsHashed([]byte(d.RootPassword)) {
+		bad("root_password", "must be hashed (print a hash with `lightdir passwd`), not cleartext")
+	}
+	var idx []indexSpec
+	for _, attr := range sortedKeys(d.Indices) {
+		if p.reg.AttributeType(attr) == nil {
+			bad("indices."+attr, "undefined attribute type %q", attr)
+		}
+		idx = append(idx, indexSpec{Attr: attr, Kinds: d.Indices[attr]})
+	}
+	o := dbOptions{
+		Dir: d.Directory, Suffix: d.Suffix, MapSize: int64(d.MaxSize),
+		Durability: durabilities[d.Durability], SyncInterval: d.SyncInterval.D(),
+		Indexes: idx, RootDN: d.RootDN, SizeLimit: max(d.SizeLimit, 0), TimeLimit: max(d.TimeLimit.D(), time.Duration(0)),
+		ReadRequiresAuth: p.cfg.Access.ReadRequiresAuth, Schema: p.reg, ReadOnly: d.ReadOnly,
+	}
+	if d.RootPassword != "" {
+		o.RootPW = []byte(d.RootPassword)
+	}
+	dp := dbPlan{opts: o}
+	if d.RootDN != "" && d.RootPassword == "" {
+		dp.pwFile = d.RootPasswordFile
+	}
+	return dp, suffix, errs
+}
+
+func (p *plan) normDN(s string) (schema.DN, error) {
+	dn, err := schema.ParseDN(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(dn) == 0 {
+		return nil, fmt.Errorf("empty DN")
+	}
+	return p.reg.NormalizeDN(dn)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"lightdir/pwhash"
+)
+
+// rootPWEnv names the environment variable that sets the root password of every
+// database whose configuration has no root_password.
+const rootPWEnv = "LIGHTDIR_ROOTPW"
+
+// rootPassword returns the hashed root password kept in file. With env set, its
+// hash replaces the file's content unless the file already matches it. Without
+// env and without a file, a password is generated, its hash stored and the
+// password printed once on out. Only hashes are ever written.
+func rootPassword(file, rootDN, env string, out io.Writer) ([]byte, error) {
+	stored, err := os.ReadFile(file)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	stored = []byte(strings.TrimSpace(string(stored)))
+	if len(stored) > 0 && !pwhash.IsHashed(stored) {
+		return nil, fmt.Errorf("%s: not a password hash", file)
+	}
+	switch {
+	case env != "":
+		if ok, _ := pwhash.Verify(stored, []byte(env)); ok && len(stored) > 0 {
+			return stored, nil
+		}
+		return storeRootPW(file, []byte(env))
+	case len(stored) > 0:
+		return stored, nil
+	}
+	pw := rand.Text()[:20]
+	h, err := storeRootPW(file, []byte(pw))
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(out, "lightdir: generated the password of %s: %s\n"+
+		"lightdir: it is not shown again; only its hash is kept, in %s (set %s to choose one)\n",
+		rootDN, pw, file, rootPWEnv)
+	return h, nil
+}
+
+func storeRootPW(file string, pw []byte) ([]byte, error) {
+	h, err := pwhash.Hash("", pw)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+		return nil, err
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(h+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return nil, err
+	}
+	return []byte(h), nil
+}
