@@ -1,0 +1,68 @@
+package backend
+
+import (
+	"strings"
+
+	"lightdir/ldapserver"
+)
+
+// peercredRoot is the identity of a local (ldapi) client running as root.
+const peercredRoot = "gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth"
+
+// actor is who an operation runs as, after proxied authorization.
+type actor struct {
+	dn   string // normalized identity DN; "" when anonymous
+	raw  string // identity as the session carries it
+	root bool
+}
+
+// actorOf returns the effective identity of h: the session's, or the
+// proxied authorization identity when a root session asked for one
+// (RFC 4370; other identities may not proxy: authorizationDenied).
+func (b *Backend) actorOf(h *ldapserver.Header) (actor, error) {
+	a := b.identity(h.Session.Identity)
+	p := h.Controls.ProxiedAuthz
+	if p == nil {
+		return a, nil
+	}
+	if !a.root {
+		return actor{}, ldapErr(ldapserver.AuthorizationDenied, "not authorized to use proxied authorization")
+	}
+	id := p.AuthzID
+	switch {
+	case id == "":
+		return actor{}, nil
+	case strings.HasPrefix(strings.ToLower(id), "dn:"):
+		return b.identity(id[3:]), nil
+	}
+	return actor{}, ldapErr(ldapserver.AuthorizationDenied, "unsupported authorization identity %q", id)
+}
+
+// identity classifies an RFC 4514 identity string.
+func (b *Backend) identity(raw string) actor {
+	if raw == "" {
+		return actor{}
+	}
+	n, err := b.reg.NormalizeDNString(raw)
+	if err != nil {
+		return actor{raw: raw, dn: strings.ToLower(raw)}
+	}
+	root := (b.rootDN != "" && n == b.rootDN) || n == b.peercred
+	return actor{dn: n, raw: raw, root: root}
+}
+
+// mayRead checks the read policy for searches and compares.
+func (b *Backend) mayRead(a actor) error {
+	if b.opts.ReadRequiresAuth && a.dn == "" {
+		return ldapErr(ldapserver.StrongerAuthRequired, "authentication required")
+	}
+	return nil
+}
+
+// mayWrite checks the write policy: only the root identities write.
+func (b *Backend) mayWrite(a actor, what string) error {
+	if !a.root {
+		return ldapErr(ldapserver.InsufficientAccessRights, "no write access to %s", what)
+	}
+	return nil
+}

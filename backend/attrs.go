@@ -1,0 +1,134 @@
+package backend
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"lightdir/engine"
+	"lightdir/schema"
+)
+
+// adInfo is one registered attribute description.
+type adInfo struct {
+	desc string                // canonical: the type's primary name, then options lower-cased
+	typ  *schema.AttributeType // nil for a description the schema does not know
+}
+
+// adRegistry numbers attribute descriptions so entries store small
+// integers, not names. Readers load an immutable snapshot; only the writer
+// (holding Backend.wmu) adds descriptions, inside its write transaction,
+// and drops the additions again when that transaction aborts.
+type adRegistry struct {
+	reg   *schema.Registry
+	list  atomic.Pointer[[]adInfo] // index = AD number; snapshot for readers
+	mu    sync.Mutex               // guards byKey and committed
+	byKey map[string]uint32        // lower-cased canonical desc -> number
+	// committed is how many entries of list are stored in committed
+	// transactions; entries past it belong to the running write.
+	committed int
+}
+
+func newADRegistry(reg *schema.Registry) *adRegistry {
+	a := &adRegistry{reg: reg, byKey: map[string]uint32{}}
+	empty := []adInfo{}
+	a.list.Store(&empty)
+	return a
+}
+
+// canonicalDesc maps a description to its stored form: "CN;Lang-DE" and
+// "2.5.4.3;lang-de" both become "cn;lang-de".
+func canonicalDesc(reg *schema.Registry, desc string) (string, *schema.AttributeType) {
+	typ, opts, _ := strings.Cut(desc, ";")
+	at := reg.AttributeType(typ)
+	name := typ
+	if at != nil {
+		name = at.Name()
+	}
+	if opts != "" {
+		return name + ";" + strings.ToLower(opts), at
+	}
+	return name, at
+}
+
+// load reads every stored description (at Open).
+func (a *adRegistry) load(txn *engine.Txn, d engine.DBI) error {
+	c, err := txn.OpenCursor(d)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var list []adInfo
+	for k, v, err := c.Get(nil, nil, engine.First); ; k, v, err = c.Get(nil, nil, engine.Next) {
+		if err == engine.ErrNotFound {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if len(k) != 4 || int(binary.BigEndian.Uint32(k)) != len(list) {
+			return fmt.Errorf("%w: attribute description table out of sequence", ErrCorrupted)
+		}
+		desc, at := canonicalDesc(a.reg, string(v))
+		list = append(list, adInfo{desc: desc, typ: at})
+		a.byKey[strings.ToLower(desc)] = uint32(len(list) - 1)
+	}
+	a.list.Store(&list)
+	a.committed = len(list)
+	return nil
+}
+
+// get returns AD number n of the snapshot.
+func (a *adRegistry) snapshot() []adInfo { return *a.list.Load() }
+
+// lookup returns the number of desc if registered.
+func (a *adRegistry) lookup(desc string) (uint32, bool) {
+	canon, _ := canonicalDesc(a.reg, desc)
+	a.mu.Lock()
+	n, ok := a.byKey[strings.ToLower(canon)]
+	a.mu.Unlock()
+	return n, ok
+}
+
+// intern returns the number of desc, registering it in txn when new. Only
+// the writer calls it.
+func (a *adRegistry) intern(txn *engine.Txn, d engine.DBI, desc string) (uint32, error) {
+	canon, at := canonicalDesc(a.reg, desc)
+	key := strings.ToLower(canon)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if n, ok := a.byKey[key]; ok {
+		return n, nil
+	}
+	old := a.snapshot()
+	n := uint32(len(old))
+	var k [4]byte
+	binary.BigEndian.PutUint32(k[:], n)
+	if err := txn.Put(d, k[:], []byte(canon), engine.NoOverwrite); err != nil {
+		return 0, err
+	}
+	list := append(old[:len(old):len(old)], adInfo{desc: canon, typ: at})
+	a.list.Store(&list)
+	a.byKey[key] = n
+	return n, nil
+}
+
+// settle is called by the writer after its transaction ended: committed
+// keeps the new descriptions, otherwise they are forgotten (no committed
+// entry can refer to them).
+func (a *adRegistry) settle(committed bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	list := a.snapshot()
+	if committed {
+		a.committed = len(list)
+		return
+	}
+	for _, ad := range list[a.committed:] {
+		delete(a.byKey, strings.ToLower(ad.desc))
+	}
+	kept := list[:a.committed:a.committed]
+	a.list.Store(&kept)
+}

@@ -1,0 +1,479 @@
+package backend
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"lightdir/engine"
+	"lightdir/index"
+	"lightdir/schema"
+)
+
+// IndexSpec configures the index of one attribute type.
+type IndexSpec struct {
+	Attr  string   // attribute name as configured, e.g. "telephoneNumber"
+	Kinds []string // any of "eq", "pres", "sub", "approx"
+}
+
+// Options configure one database (one suffix). Zero values get the
+// documented defaults.
+type Options struct {
+	Dir          string            // environment directory (created if missing)
+	Suffix       string            // e.g. "dc=example,dc=com"
+	MapSize      int64             // engine map size (default DefaultMapSize)
+	Durability   engine.Durability // default engine.SyncFull
+	SyncInterval time.Duration     // for engine.SyncInterval (engine default 1s)
+	Indexes      []IndexSpec       // objectClass eq is always indexed
+	RootDN       string            // may write everything, sees userPassword
+	RootPW       []byte            // userPassword-style value (pwhash format, normally hashed)
+	SizeLimit    int               // default size limit for non-root clients (0: unlimited)
+	TimeLimit    time.Duration     // default time limit for non-root clients (0: unlimited)
+	// ReadRequiresAuth refuses searches and compares by anonymous clients
+	// (default: everyone may read).
+	ReadRequiresAuth bool
+	Schema           *schema.Registry // default schema.Default()
+	Logger           *zap.Logger      // default zap.NewNop()
+	ReadOnly         bool
+}
+
+// DefaultMapSize is the map size used when Options.MapSize is 0.
+const DefaultMapSize = 10 << 30
+
+// Backend is one suffix stored in one engine environment. It implements
+// ldapserver.Backend and ldapserver.ConnObserver. All methods are safe for
+// concurrent use: reads run in their own read transactions and never
+// block, writes are serialized.
+type Backend struct {
+	opts    Options
+	reg     *schema.Registry
+	log     *zap.Logger
+	env     *engine.Env
+	db      dbs
+	ads     *adRegistry
+	ix      []*indexDef
+	ixByTyp map[*schema.AttributeType]*indexDef
+
+	suffix   schema.DN // as configured
+	nsuffix  string    // normalized
+	suffixN  schema.DN // normalized, parsed
+	rootDN   string    // normalized; "" when none
+	peercred string    // normalized peercredRoot
+	pwAttr   *schema.AttributeType
+	ocAttr   *schema.AttributeType
+
+	wmu    sync.Mutex // serializes writers; guards nextID
+	nextID uint64
+	closed bool
+}
+
+// indexDef is one indexed attribute type.
+type indexDef struct {
+	typ   *schema.AttributeType
+	kinds index.Kinds
+	keyer index.Keyer
+	dbi   engine.DBI
+	built bool // every entry's keys are stored: the index may serve searches
+}
+
+// parseKinds maps "eq", "pres", "sub", "approx" (and the slapd spellings
+// "equality", "present", "substr", "subinitial"...) to index kinds.
+func parseKinds(kinds []string) (index.Kinds, error) {
+	var k index.Kinds
+	for _, s := range kinds {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "eq", "equality":
+			k |= index.Equality
+		case "pres", "present":
+			k |= index.Presence
+		case "sub", "substr", "substring":
+			k |= index.Substring
+		case "subinitial":
+			k |= index.SubInitial
+		case "subany":
+			k |= index.SubAny
+		case "subfinal":
+			k |= index.SubFinal
+		case "approx":
+			k |= index.Approx
+		default:
+			return 0, fmt.Errorf("%w: unknown index kind %q", ErrBadIndexSpec, s)
+		}
+	}
+	return k, nil
+}
+
+// resolveIndexes turns the configuration into indexDefs (DBs not opened).
+func resolveIndexes(reg *schema.Registry, specs []IndexSpec) ([]*indexDef, error) {
+	byTyp := map[*schema.AttributeType]*indexDef{}
+	var out []*indexDef
+	add := func(attr string, kinds index.Kinds) error {
+		at := reg.AttributeType(attr)
+		if at == nil {
+			return fmt.Errorf("%w: attribute type %q undefined", ErrBadIndexSpec, attr)
+		}
+		if kinds&index.Equality != 0 && at.Equality == nil {
+			return fmt.Errorf("%w: %s has no equality rule", ErrBadIndexSpec, at.Name())
+		}
+		if kinds&index.Substring != 0 && at.Substr == nil {
+			return fmt.Errorf("%w: %s has no substrings rule", ErrBadIndexSpec, at.Name())
+		}
+		if kinds&index.Approx != 0 && at.Approx == nil {
+			return fmt.Errorf("%w: %s has no approximate rule", ErrBadIndexSpec, at.Name())
+		}
+		if d := byTyp[at]; d != nil {
+			d.kinds |= kinds
+			return nil
+		}
+		d := &indexDef{typ: at, kinds: kinds, keyer: index.Keyer{Attr: at.OID}}
+		byTyp[at] = d
+		out = append(out, d)
+		return nil
+	}
+	if err := add("objectClass", index.Equality); err != nil {
+		return nil, err
+	}
+	for _, s := range specs {
+		k, err := parseKinds(s.Kinds)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Attr, err)
+		}
+		if k == 0 {
+			k = index.Equality
+		}
+		if err := add(s.Attr, k); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (d *indexDef) dbName() string { return ixPrefix + strings.ToLower(d.typ.Name()) }
+
+// Open opens or creates the database in opts.Dir for opts.Suffix.
+// Errors: ErrNoSuffix, ErrSuffixMismatch, ErrBadIndexSpec, ErrFormat,
+// engine errors (ErrEnvInUse when another process has it open).
+func Open(opts Options) (*Backend, error) {
+	b, err := newBackend(opts)
+	if err != nil {
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("backend: %w", err)
+		}
+	}
+	env, err := engine.Open(opts.Dir, &engine.Options{
+		MapSize:      b.opts.MapSize,
+		MaxDBs:       16 + len(b.ix),
+		ReadOnly:     opts.ReadOnly,
+		Durability:   opts.Durability,
+		SyncInterval: opts.SyncInterval,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("backend: open %s: %w", opts.Dir, err)
+	}
+	b.env = env
+	if err := b.init(); err != nil {
+		env.Close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// newBackend validates opts and fills in defaults.
+func newBackend(opts Options) (*Backend, error) {
+	if opts.Schema == nil {
+		opts.Schema = schema.Default()
+	}
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
+	if opts.MapSize == 0 {
+		opts.MapSize = DefaultMapSize
+	}
+	b := &Backend{opts: opts, reg: opts.Schema, log: opts.Logger.Named("backend")}
+	sfx, err := schema.ParseDN(opts.Suffix)
+	if err != nil || len(sfx) == 0 {
+		return nil, fmt.Errorf("%w: %q", ErrNoSuffix, opts.Suffix)
+	}
+	nsfx, err := b.reg.NormalizeDN(sfx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrNoSuffix, opts.Suffix, err)
+	}
+	b.suffix, b.nsuffix, b.suffixN = sfx, nsfx.String(), nsfx
+	if opts.RootDN != "" {
+		if b.rootDN, err = b.reg.NormalizeDNString(opts.RootDN); err != nil {
+			return nil, fmt.Errorf("backend: root DN %q: %w", opts.RootDN, err)
+		}
+	}
+	if b.peercred, err = b.reg.NormalizeDNString(peercredRoot); err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	if b.ix, err = resolveIndexes(b.reg, opts.Indexes); err != nil {
+		return nil, err
+	}
+	b.ixByTyp = map[*schema.AttributeType]*indexDef{}
+	for _, d := range b.ix {
+		b.ixByTyp[d.typ] = d
+	}
+	b.ads = newADRegistry(b.reg)
+	b.pwAttr = b.reg.AttributeType("userPassword")
+	b.ocAttr = b.reg.AttributeType("objectClass")
+	return b, nil
+}
+
+// init opens the sub-databases, checks the format and suffix, loads the
+// attribute descriptions and recovers the next ID.
+func (b *Backend) init() error {
+	var txn *engine.Txn
+	var err error
+	if b.opts.ReadOnly {
+		txn, err = b.env.BeginRead()
+	} else {
+		txn, err = b.env.BeginWrite()
+	}
+	if err != nil {
+		return err
+	}
+	defer txn.Abort()
+	if err := b.initTxn(txn); err != nil {
+		return err
+	}
+	if b.opts.ReadOnly {
+		return nil
+	}
+	return txn.Commit()
+}
+
+func (b *Backend) initTxn(txn *engine.Txn) error {
+	var err error
+	if b.db, err = openDBs(txn, !b.opts.ReadOnly); err != nil {
+		if b.opts.ReadOnly && errors.Is(err, engine.ErrNotFound) {
+			return fmt.Errorf("%w: %s holds no lightdir database", ErrFormat, b.opts.Dir)
+		}
+		return err
+	}
+	if err := b.checkMeta(txn); err != nil {
+		return err
+	}
+	if err := b.ads.load(txn, b.db.attrs); err != nil {
+		return err
+	}
+	empty, err := b.isEmpty(txn)
+	if err != nil {
+		return err
+	}
+	for _, d := range b.ix {
+		if err := b.openIndex(txn, d, empty); err != nil {
+			return err
+		}
+	}
+	b.nextID, err = recoverNextID(txn, b.db)
+	return err
+}
+
+func (b *Backend) checkMeta(txn *engine.Txn) error {
+	v, err := txn.Get(b.db.meta, []byte(metaFormat))
+	switch {
+	case errors.Is(err, engine.ErrNotFound) && !b.opts.ReadOnly:
+		if err := txn.Put(b.db.meta, []byte(metaFormat), []byte(formatVersion), 0); err != nil {
+			return err
+		}
+		return txn.Put(b.db.meta, []byte(metaSuffix), []byte(b.nsuffix), 0)
+	case err != nil:
+		return fmt.Errorf("%w: no format record: %w", ErrFormat, err)
+	case string(v) != formatVersion:
+		return fmt.Errorf("%w: format %q, this build reads %q", ErrFormat, v, formatVersion)
+	}
+	v, err = txn.Get(b.db.meta, []byte(metaSuffix))
+	if err != nil {
+		return fmt.Errorf("%w: no suffix record: %w", ErrFormat, err)
+	}
+	if string(v) != b.nsuffix {
+		return fmt.Errorf("%w: %q, configured %q", ErrSuffixMismatch, v, b.nsuffix)
+	}
+	return nil
+}
+
+func (b *Backend) isEmpty(txn *engine.Txn) (bool, error) {
+	c, err := txn.OpenCursor(b.db.id2entry)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	_, _, err = c.Get(nil, nil, engine.First)
+	if errors.Is(err, engine.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
+}
+
+// openIndex opens (or creates) d's DB and decides whether it is complete:
+// an index configured on an empty database is complete by construction;
+// one added later must be built with Reindex first, and until then writes
+// maintain it but searches ignore it.
+func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
+	flags := ixFlags
+	if !b.opts.ReadOnly {
+		flags |= engine.Create
+	}
+	dbi, err := txn.OpenDB(d.dbName(), flags)
+	if errors.Is(err, engine.ErrNotFound) && b.opts.ReadOnly {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+	}
+	d.dbi = dbi
+	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
+	v, err := txn.Get(b.db.meta, mkey)
+	var have index.Kinds
+	switch {
+	case err == nil && len(v) == 1:
+		have = index.Kinds(v[0])
+	case err != nil && !errors.Is(err, engine.ErrNotFound):
+		return err
+	}
+	if empty && !b.opts.ReadOnly && have&d.kinds != d.kinds {
+		have |= d.kinds
+		if err := txn.Put(b.db.meta, mkey, []byte{byte(have)}, 0); err != nil {
+			return err
+		}
+	}
+	d.built = have&d.kinds == d.kinds
+	if !d.built {
+		b.log.Warn("index not built: searches do not use it until lightdir index runs",
+			zap.String("attr", d.typ.Name()))
+	}
+	return nil
+}
+
+// recoverNextID returns the next free ID: past both the persisted counter
+// and the highest stored ID, so IDs are never reused.
+func recoverNextID(txn *engine.Txn, d dbs) (uint64, error) {
+	next := uint64(1)
+	if v, err := txn.Get(d.meta, []byte(metaNextID)); err == nil && len(v) == 8 {
+		next = max(next, binary.BigEndian.Uint64(v))
+	}
+	c, err := txn.OpenCursor(d.id2entry)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	k, _, err := c.Get(nil, nil, engine.Last)
+	switch {
+	case err == nil && len(k) == 8:
+		next = max(next, idOf(k)+1)
+	case err != nil && !errors.Is(err, engine.ErrNotFound):
+		return 0, err
+	}
+	return next, nil
+}
+
+// Close closes the environment. Operations still running fail.
+func (b *Backend) Close() error {
+	b.wmu.Lock()
+	defer b.wmu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	return b.env.Close()
+}
+
+// Suffix returns the configured suffix as given.
+func (b *Backend) Suffix() string { return b.suffix.String() }
+
+// NamingContexts returns the suffix (ldapserver.Backend).
+func (b *Backend) NamingContexts() []string { return []string{b.suffix.String()} }
+
+// ConnClosed implements ldapserver.ConnObserver. Paged-results cookies are
+// self-contained (see op_search.go), so there is no per-connection state
+// to release.
+func (b *Backend) ConnClosed(uint64) {}
+
+// EnsureSuffix adds the suffix entry when it is missing, with object
+// classes chosen from its RDN (dc: dcObject+organization, o:
+// organization, ou: organizationalUnit, c: country, l: locality, cn:
+// organizationalRole, anything else: extensibleObject+top). It reports
+// whether it created the entry.
+func (b *Backend) EnsureSuffix(ctx context.Context) (bool, error) {
+	exists := false
+	err := b.env.View(func(txn *engine.Txn) error {
+		_, err := txn.Get(b.db.dn2id, dnKey(nil, rootID, b.nsuffix))
+		if err == nil {
+			exists = true
+			return nil
+		}
+		if errors.Is(err, engine.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || exists {
+		return false, err
+	}
+	e := suffixEntry(b.suffix)
+	if err := b.addInternal(ctx, e, ""); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// suffixEntry builds a minimal entry for dn from its first RDN.
+func suffixEntry(dn schema.DN) *schema.Entry {
+	e := &schema.Entry{DN: dn}
+	var classes []string
+	rdnAttrs := map[string][]string{}
+	for _, ava := range dn[0] {
+		rdnAttrs[strings.ToLower(ava.Type)] = append(rdnAttrs[strings.ToLower(ava.Type)], ava.Value)
+	}
+	first := strings.ToLower(dn[0][0].Type)
+	switch first {
+	case "dc", "domaincomponent", "0.9.2342.19200300.100.1.25":
+		classes = []string{"top", "dcObject", "organization"}
+		rdnAttrs["o"] = append(rdnAttrs["o"], dn[0][0].Value)
+	case "o", "organizationname", "2.5.4.10":
+		classes = []string{"top", "organization"}
+	case "ou", "organizationalunitname", "2.5.4.11":
+		classes = []string{"top", "organizationalUnit"}
+	case "c", "countryname", "2.5.4.6":
+		classes = []string{"top", "country"}
+	case "l", "localityname", "2.5.4.7":
+		classes = []string{"top", "locality"}
+	case "cn", "commonname", "2.5.4.3":
+		classes = []string{"top", "organizationalRole"}
+	default:
+		classes = []string{"top", "extensibleObject"}
+	}
+	oc := schema.Attribute{Desc: "objectClass"}
+	for _, c := range classes {
+		oc.Values = append(oc.Values, []byte(c))
+	}
+	e.Attrs = append(e.Attrs, oc)
+	for _, ava := range dn[0] {
+		t := strings.ToLower(ava.Type)
+		vals, ok := rdnAttrs[t]
+		if !ok {
+			continue
+		}
+		delete(rdnAttrs, t)
+		a := schema.Attribute{Desc: ava.Type}
+		for _, v := range vals {
+			a.Values = append(a.Values, []byte(v))
+		}
+		e.Attrs = append(e.Attrs, a)
+	}
+	if o, ok := rdnAttrs["o"]; ok {
+		e.Attrs = append(e.Attrs, schema.Attribute{Desc: "o", Values: [][]byte{[]byte(o[0])}})
+	}
+	return e
+}

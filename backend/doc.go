@@ -1,0 +1,43 @@
+// Package backend stores one LDAP naming context (suffix) in an engine
+// environment, the way back-mdb does: entries by ID, an RDN-only DN tree,
+// attribute indices as sorted ID duplicates, and a search that takes its
+// candidates from the indices or the scope, whichever is smaller, and
+// re-tests every candidate against the full filter. *Backend implements
+// ldapserver.Backend.
+//
+// # Basics
+//
+// Open(Options) opens or creates the database in Options.Dir; the layout
+// is described in layout.go. Reads (Search, Compare, Bind) run in their own
+// read transaction each and never block; every write (Add, Delete,
+// Modify, ModifyDN, PasswordModify) is one write transaction, so a failed
+// operation leaves nothing behind, and the no-op control aborts it.
+//
+// Access policy: everyone may read (anonymous reads are refused with
+// strongerAuthRequired when Options.ReadRequiresAuth is set); only
+// Options.RootDN and the ldapi root identity (uid 0 over peer credentials)
+// write; userPassword is returned to, compared by and filtered on by the
+// root identities only (for others the attribute does not exist).
+// Cleartext userPassword values written by clients are stored hashed.
+//
+// Search returns results in ascending ID order (creation order). Paged
+// results cookies are self-contained (last ID plus a request hash), so no
+// per-connection state exists. Operational attributes entryUUID, entryCSN,
+// createTimestamp, modifyTimestamp, creatorsName, modifiersName and
+// structuralObjectClass are stored; entryDN, hasSubordinates,
+// numSubordinates and subschemaSubentry are computed when asked for.
+//
+// Offline tools: Import (slapadd -q), Export (slapcat, online too),
+// Reindex (slapindex) and Check.
+//
+// # Caveats
+//
+//   - An index configured after entries exist is maintained by writes but
+//     not used by searches until Reindex has built it.
+//   - An RDN is limited by the engine's key size (about 500 bytes).
+//   - Sorting (RFC 2891) uses the first sort key only, collects the whole
+//     result in memory, and sees only the selected attributes; with paging
+//     each page is sorted on its own.
+//   - Aliases are never dereferenced (derefAliases is ignored).
+//   - hasSubordinates/numSubordinates cost a scan of the children.
+package backend

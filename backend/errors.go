@@ -1,0 +1,30 @@
+package backend
+
+import "errors"
+
+// Returned by Open, Import, Reindex and Check.
+var (
+	// ErrNoSuffix means Options.Suffix is empty or not a valid DN.
+	ErrNoSuffix = errors.New("backend: no valid suffix configured")
+	// ErrSuffixMismatch means the database was created for another suffix.
+	ErrSuffixMismatch = errors.New("backend: database holds another suffix")
+	// ErrBadIndexSpec means an IndexSpec names an unknown attribute or kind.
+	ErrBadIndexSpec = errors.New("backend: bad index specification")
+	// ErrFormat means the database was written by an incompatible layout version.
+	ErrFormat = errors.New("backend: unsupported database format")
+	// ErrNotEmpty means Import was asked to load into a database that holds entries.
+	ErrNotEmpty = errors.New("backend: database is not empty")
+	// ErrInconsistent is wrapped by every problem Check reports.
+	ErrInconsistent = errors.New("backend: database inconsistent")
+	// ErrCorrupted means a stored record cannot be decoded.
+	ErrCorrupted = errors.New("backend: corrupted record")
+	// ErrClosed is returned by operations on a closed Backend.
+	ErrClosed = errors.New("backend: closed")
+)
+
+// Returned by Import for bad input; each is wrapped with the LDIF line.
+var (
+	// ErrBadEntry means an LDIF entry cannot be stored: bad DN, outside the
+	// suffix, parent missing, duplicate, or a schema violation.
+	ErrBadEntry = errors.New("backend: entry refused")
+)

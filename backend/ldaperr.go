@@ -1,0 +1,34 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// ldapErr returns an *ldapserver.Error with a formatted diagnostic message.
+func ldapErr(code ldapserver.ResultCode, format string, args ...any) *ldapserver.Error {
+	return &ldapserver.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// asLDAP maps a schema failure onto the LDAP result it stands for; other
+// errors are returned unchanged.
+func asLDAP(err error) error {
+	var se *schema.Error
+	if errors.As(err, &se) {
+		return &ldapserver.Error{Code: ldapserver.ResultCode(se.Code), Message: se.Msg}
+	}
+	return err
+}
+
+// noSuchObject is the error for a missing entry: matchedDN names the
+// deepest existing ancestor (the last matched RDNs of dn, as given).
+func noSuchObject(dn schema.DN, matched int) *ldapserver.Error {
+	e := &ldapserver.Error{Code: ldapserver.NoSuchObject}
+	if matched > 0 && matched <= len(dn) {
+		e.MatchedDN = dn[len(dn)-matched:].String()
+	}
+	return e
+}

@@ -1,0 +1,150 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"lightdir/engine"
+	"lightdir/ldapserver"
+	"lightdir/pwhash"
+	"lightdir/schema"
+)
+
+// Add implements ldapserver.Backend: the parent must exist, the entry must
+// pass the schema checks, and the entry, its DN records, its index keys
+// and its operational attributes are stored in one transaction.
+func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapserver.WriteResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mayWrite(who, "parent"); err != nil {
+		return nil, err
+	}
+	e := &schema.Entry{DN: req.DN}
+	for _, a := range req.Attributes {
+		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: a.Values})
+	}
+	if err := asLDAP(b.reg.CheckEntry(e, schema.CheckOptions{})); err != nil {
+		return nil, err
+	}
+	if err := b.hashPasswords(e); err != nil {
+		return nil, err
+	}
+	if a := req.Controls.Assertion; a != nil {
+		b.reg.PrepareEntry(e)
+		if b.reg.Compile(a).Match(e) != schema.True {
+			return nil, ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+	}
+	var res ldapserver.WriteResult
+	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
+		id, err := w.add(e, who.raw, time.Now())
+		if err != nil || req.Controls.PostRead == nil {
+			return err
+		}
+		res.PostRead, err = b.readBack(w.txn, id, e.DN.String(), req.Controls.PostRead, who)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// addInternal stores e on behalf of the server itself (EnsureSuffix).
+func (b *Backend) addInternal(ctx context.Context, e *schema.Entry, who string) error {
+	if err := asLDAP(b.reg.CheckEntry(e, schema.CheckOptions{Internal: true})); err != nil {
+		return err
+	}
+	if who == "" {
+		who = b.opts.RootDN
+	}
+	return b.write(ctx, false, func(w *writer) error {
+		_, err := w.add(e, who, time.Now())
+		return err
+	})
+}
+
+// add places the checked entry e in the tree: resolves the parent, stamps
+// the operational attributes and stores everything under a new ID.
+func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error) {
+	b := w.b
+	ndn, err := b.normalizeDN(e.DN)
+	if err != nil {
+		return 0, err
+	}
+	below, ok := b.inSuffix(ndn)
+	if !ok {
+		return 0, ldapErr(ldapserver.UnwillingToPerform, "no global superior knowledge")
+	}
+	parent, rdn, nrdn := rootID, e.DN.String(), b.nsuffix
+	if below > 0 {
+		pid, matched, found, err := b.lookup(w.txn, ndn[1:])
+		if err != nil {
+			return 0, err
+		}
+		if !found {
+			return 0, noSuchObject(e.DN, matched)
+		}
+		parent, rdn, nrdn = pid, e.DN[0].String(), ndn[0].String()
+		if len(e.DN) != len(ndn) {
+			return 0, ldapErr(ldapserver.InvalidDNSyntax, "invalid DN")
+		}
+	}
+	b.stampCreate(e, who, now)
+	b.reg.PrepareEntry(e)
+	id, err := w.allocID()
+	if err != nil {
+		return 0, err
+	}
+	if err := b.linkDN(w.txn, id, parent, rdn, nrdn); err != nil {
+		if errors.Is(err, engine.ErrKeyExists) {
+			return 0, ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
+		}
+		if errors.Is(err, engine.ErrBadValSize) {
+			return 0, ldapErr(ldapserver.UnwillingToPerform, "RDN too long")
+		}
+		return 0, err
+	}
+	if err := w.putEntry(id, e); err != nil {
+		return 0, err
+	}
+	return id, b.updateIndexes(w.txn, id, nil, e, &w.s)
+}
+
+// hashPasswords replaces cleartext userPassword values by hashes in the
+// default scheme, so passwords are never stored in the clear.
+func (b *Backend) hashPasswords(e *schema.Entry) error {
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		at := b.reg.AttributeType(attrType(a.Desc))
+		if at == nil || b.pwAttr == nil || !at.IsSubtypeOf(b.pwAttr) {
+			continue
+		}
+		vals := make([][]byte, len(a.Values))
+		for j, v := range a.Values {
+			vals[j] = v
+			if !pwhash.IsHashed(v) {
+				h, err := pwhash.Hash("", v)
+				if err != nil {
+					return ldapErr(ldapserver.ConstraintViolation, "userPassword: %v", err)
+				}
+				vals[j] = []byte(h)
+			}
+		}
+		a.Values, a.Norm = vals, nil
+	}
+	return nil
+}
+
+// attrType returns the type part of an attribute description.
+func attrType(desc string) string {
+	for i := 0; i < len(desc); i++ {
+		if desc[i] == ';' {
+			return desc[:i]
+		}
+	}
+	return desc
+}

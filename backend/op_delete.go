@@ -1,0 +1,99 @@
+package backend
+
+import (
+	"context"
+
+	"lightdir/engine"
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// Delete implements ldapserver.Backend: leaves only (notAllowedOnNonLeaf),
+// unless the subtree delete control asks for the whole subtree, which then
+// goes in the same transaction.
+func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*ldapserver.WriteResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mayWrite(who, "entry"); err != nil {
+		return nil, err
+	}
+	ndn, err := b.normalizeDN(req.DN)
+	if err != nil {
+		return nil, err
+	}
+	var res ldapserver.WriteResult
+	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
+		id, matched, found, err := b.lookup(w.txn, ndn)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(req.DN, matched)
+		}
+		e, err := w.getEntry(id, req.DN)
+		if err != nil {
+			return err
+		}
+		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(e) != schema.True {
+			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+		if req.Controls.PreRead != nil {
+			if res.PreRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PreRead, who); err != nil {
+				return err
+			}
+		}
+		ids := []uint64{id}
+		has, err := b.hasChildren(w.txn, id)
+		if err != nil {
+			return err
+		}
+		if has {
+			if !req.Controls.SubtreeDelete {
+				return ldapErr(ldapserver.NotAllowedOnNonLeaf, "subordinate objects must be deleted first")
+			}
+			if ids, err = b.subtreeIDs(w.txn, id); err != nil {
+				return err
+			}
+		}
+		// Deepest first (subtreeIDs lists parents before children).
+		for i := len(ids) - 1; i >= 0; i-- {
+			if err := w.remove(ids[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// subtreeIDs lists id and all its descendants, parents before children.
+func (b *Backend) subtreeIDs(t *engine.Txn, id uint64) ([]uint64, error) {
+	out := []uint64{id}
+	for i := 0; i < len(out); i++ {
+		if err := b.children(t, out[i], func(c uint64) bool { out = append(out, c); return true }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// remove deletes entry id: index keys, DN records and blob.
+func (w *writer) remove(id uint64) error {
+	e, err := w.getEntry(id, nil)
+	if err != nil {
+		return err
+	}
+	if err := w.b.updateIndexes(w.txn, id, e, nil, &w.s); err != nil {
+		return err
+	}
+	if err := w.b.unlinkDN(w.txn, id); err != nil {
+		return err
+	}
+	var kb [8]byte
+	return w.txn.Del(w.b.db.id2entry, idKey(&kb, id), nil)
+}

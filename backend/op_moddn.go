@@ -1,0 +1,166 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"time"
+
+	"lightdir/engine"
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// ModifyDN implements ldapserver.Backend: renames an entry and optionally
+// moves it under newSuperior. Only the entry's own DN records and blob are
+// rewritten; descendants refer to it by ID and are untouched.
+func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest) (*ldapserver.WriteResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mayWrite(who, "entry"); err != nil {
+		return nil, err
+	}
+	ndn, err := b.normalizeDN(req.DN)
+	if err != nil {
+		return nil, err
+	}
+	if below, ok := b.inSuffix(ndn); ok && below == 0 {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot rename the suffix entry")
+	}
+	parentDN := req.DN.Parent()
+	if req.NewSuperior != nil {
+		parentDN = req.NewSuperior
+	}
+	newDN := append(schema.DN{req.NewRDN}, parentDN...)
+	nnew, err := b.normalizeDN(newDN)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := b.inSuffix(nnew[1:]); !ok {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "new superior is outside the naming context")
+	}
+	var res ldapserver.WriteResult
+	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
+		id, matched, found, err := b.lookup(w.txn, ndn)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(req.DN, matched)
+		}
+		pid, matched, found, err := b.lookup(w.txn, nnew[1:])
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(parentDN, matched)
+		}
+		if err := b.checkNotBelow(w.txn, pid, id); err != nil {
+			return err
+		}
+		if other, _, exists, err := b.lookup(w.txn, nnew); err != nil {
+			return err
+		} else if exists && other != id {
+			return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
+		}
+		old, err := w.getEntry(id, req.DN)
+		if err != nil {
+			return err
+		}
+		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(old) != schema.True {
+			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+		if req.Controls.PreRead != nil {
+			if res.PreRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PreRead, who); err != nil {
+				return err
+			}
+		}
+		updated := cloneEntry(old)
+		updated.DN = newDN
+		if err := b.renameValues(updated, req.DN[0], req.NewRDN, req.DeleteOldRDN); err != nil {
+			return err
+		}
+		if err := asLDAP(b.reg.CheckEntry(updated, schema.CheckOptions{Internal: true})); err != nil {
+			return err
+		}
+		stampModify(updated, who.raw, time.Now())
+		if err := b.unlinkDN(w.txn, id); err != nil {
+			return err
+		}
+		if err := b.linkDN(w.txn, id, pid, req.NewRDN.String(), nnew[0].String()); err != nil {
+			if errors.Is(err, engine.ErrKeyExists) {
+				return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
+			}
+			return err
+		}
+		if err := w.replace(id, old, updated); err != nil {
+			return err
+		}
+		if req.Controls.PostRead != nil {
+			res.PostRead, err = b.readBack(w.txn, id, newDN.String(), req.Controls.PostRead, who)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// checkNotBelow fails when newParent is id or one of its descendants.
+func (b *Backend) checkNotBelow(txn *engine.Txn, newParent, id uint64) error {
+	for cur := newParent; cur != rootID; {
+		if cur == id {
+			return ldapErr(ldapserver.UnwillingToPerform, "cannot move an entry below itself")
+		}
+		p, err := b.parentOf(txn, cur)
+		if err != nil {
+			return err
+		}
+		cur = p
+	}
+	return nil
+}
+
+// renameValues removes the old RDN's values (deleteOld) that the new RDN
+// does not keep, and adds the new RDN's values the entry lacks.
+func (b *Backend) renameValues(e *schema.Entry, oldRDN, newRDN schema.RDN, deleteOld bool) error {
+	inRDN := func(rdn schema.RDN, ava schema.AVA) bool {
+		at := b.reg.AttributeType(ava.Type)
+		for _, x := range rdn {
+			if xt := b.reg.AttributeType(x.Type); xt != nil && xt == at &&
+				bytes.Equal(normOf(at, []byte(x.Value)), normOf(at, []byte(ava.Value))) {
+				return true
+			}
+		}
+		return false
+	}
+	if deleteOld {
+		for _, ava := range oldRDN {
+			if inRDN(newRDN, ava) {
+				continue
+			}
+			at := b.reg.AttributeType(ava.Type)
+			if at == nil {
+				continue
+			}
+			idx := findAttr(b.reg, e, ava.Type)
+			if err := b.deleteValues(e, idx, ava.Type, at, [][]byte{[]byte(ava.Value)}, true); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ava := range newRDN {
+		at := b.reg.AttributeType(ava.Type)
+		if at == nil {
+			return ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", ava.Type)
+		}
+		idx := findAttr(b.reg, e, ava.Type)
+		if err := b.addValues(e, idx, ava.Type, at, [][]byte{[]byte(ava.Value)}, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,239 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"math/big"
+	"time"
+
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// Modify implements ldapserver.Backend: the changes are applied to a copy
+// of the entry, the result is schema-checked, and the blob plus exactly the
+// index keys that changed are written in one transaction.
+func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*ldapserver.WriteResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mayWrite(who, "entry"); err != nil {
+		return nil, err
+	}
+	ndn, err := b.normalizeDN(req.DN)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range req.Changes {
+		if err := asLDAP(b.reg.CheckUserModifiable(c.Attribute.Type)); err != nil {
+			return nil, err
+		}
+	}
+	var res ldapserver.WriteResult
+	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
+		id, matched, found, err := b.lookup(w.txn, ndn)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(req.DN, matched)
+		}
+		old, err := w.getEntry(id, req.DN)
+		if err != nil {
+			return err
+		}
+		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(old) != schema.True {
+			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+		if req.Controls.PreRead != nil {
+			if res.PreRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PreRead, who); err != nil {
+				return err
+			}
+		}
+		updated := cloneEntry(old)
+		for _, c := range req.Changes {
+			if err := b.applyChange(updated, c, req.Controls.PermissiveModify); err != nil {
+				return err
+			}
+		}
+		if err := asLDAP(b.reg.CheckModify(old, updated, schema.CheckOptions{Internal: true})); err != nil {
+			return err
+		}
+		stampModify(updated, who.raw, time.Now())
+		if err := w.replace(id, old, updated); err != nil {
+			return err
+		}
+		if req.Controls.PostRead != nil {
+			res.PostRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PostRead, who)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// replace stores updated in place of old under id.
+func (w *writer) replace(id uint64, old, updated *schema.Entry) error {
+	w.b.reg.PrepareEntry(updated)
+	if err := w.b.updateIndexes(w.txn, id, old, updated, &w.s); err != nil {
+		return err
+	}
+	return w.putEntry(id, updated)
+}
+
+// applyChange applies one modification to e (RFC 4511 §4.6, RFC 4525).
+func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive bool) error {
+	desc := c.Attribute.Type
+	at := b.reg.AttributeType(attrType(desc))
+	if at == nil {
+		return ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", desc)
+	}
+	vals := c.Attribute.Values
+	if at == b.pwAttr || (b.pwAttr != nil && at.IsSubtypeOf(b.pwAttr)) {
+		tmp := &schema.Entry{Attrs: []schema.Attribute{{Desc: desc, Values: vals}}}
+		if c.Op != ldapserver.ModDelete {
+			if err := b.hashPasswords(tmp); err != nil {
+				return err
+			}
+		}
+		vals = tmp.Attrs[0].Values
+	}
+	idx := findAttr(b.reg, e, desc)
+	switch c.Op {
+	case ldapserver.ModAdd:
+		return b.addValues(e, idx, desc, at, vals, permissive)
+	case ldapserver.ModDelete:
+		return b.deleteValues(e, idx, desc, at, vals, permissive)
+	case ldapserver.ModReplace:
+		if idx >= 0 {
+			e.Attrs = append(e.Attrs[:idx], e.Attrs[idx+1:]...)
+		}
+		if len(vals) > 0 {
+			e.Attrs = append(e.Attrs, schema.Attribute{Desc: desc, Values: cloneValues(vals)})
+		}
+		return nil
+	case ldapserver.ModIncrement:
+		return b.increment(e, idx, desc, vals)
+	}
+	return ldapErr(ldapserver.ProtocolError, "unknown modify operation %d", c.Op)
+}
+
+// findAttr returns the index of the attribute with the same description
+// (type and options, canonicalized), or -1.
+func findAttr(reg *schema.Registry, e *schema.Entry, desc string) int {
+	want, _ := canonicalDesc(reg, desc)
+	for i := range e.Attrs {
+		if d, _ := canonicalDesc(reg, e.Attrs[i].Desc); equalFold(d, want) {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]byte(a), []byte(b)) }
+
+func cloneValues(vals [][]byte) [][]byte {
+	out := make([][]byte, len(vals))
+	for i, v := range vals {
+		out[i] = append([]byte{}, v...)
+	}
+	return out
+}
+
+// normOf returns the equality-normalized value (or the raw bytes when the
+// type has no usable rule).
+func normOf(at *schema.AttributeType, v []byte) []byte {
+	if at.Equality != nil && at.Equality.Implemented() {
+		if n, err := at.Equality.Normalize(nil, v); err == nil {
+			return n
+		}
+	}
+	return v
+}
+
+func hasValue(at *schema.AttributeType, a *schema.Attribute, nv []byte) int {
+	for i, v := range a.Values {
+		if bytes.Equal(normOf(at, v), nv) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *Backend) addValues(e *schema.Entry, idx int, desc string, at *schema.AttributeType, vals [][]byte, permissive bool) error {
+	if len(vals) == 0 {
+		return ldapErr(ldapserver.ProtocolError, "%s: no values to add", desc)
+	}
+	if idx < 0 {
+		e.Attrs = append(e.Attrs, schema.Attribute{Desc: desc})
+		idx = len(e.Attrs) - 1
+	}
+	a := &e.Attrs[idx]
+	a.Norm = nil
+	for _, v := range vals {
+		if hasValue(at, a, normOf(at, v)) >= 0 {
+			if permissive {
+				continue
+			}
+			return ldapErr(ldapserver.AttributeOrValueExists, "modify/add: %s: value #0 already exists", desc)
+		}
+		a.Values = append(a.Values, append([]byte{}, v...))
+	}
+	return nil
+}
+
+func (b *Backend) deleteValues(e *schema.Entry, idx int, desc string, at *schema.AttributeType, vals [][]byte, permissive bool) error {
+	if idx < 0 {
+		if permissive {
+			return nil
+		}
+		return ldapErr(ldapserver.NoSuchAttribute, "modify/delete: %s: no such attribute", desc)
+	}
+	if len(vals) == 0 {
+		e.Attrs = append(e.Attrs[:idx], e.Attrs[idx+1:]...)
+		return nil
+	}
+	a := &e.Attrs[idx]
+	a.Norm = nil
+	for _, v := range vals {
+		j := hasValue(at, a, normOf(at, v))
+		if j < 0 {
+			if permissive {
+				continue
+			}
+			return ldapErr(ldapserver.NoSuchAttribute, "modify/delete: %s: no such value", desc)
+		}
+		a.Values = append(a.Values[:j], a.Values[j+1:]...)
+	}
+	if len(a.Values) == 0 {
+		e.Attrs = append(e.Attrs[:idx], e.Attrs[idx+1:]...)
+	}
+	return nil
+}
+
+// increment adds the single integer value to every value (RFC 4525).
+func (b *Backend) increment(e *schema.Entry, idx int, desc string, vals [][]byte) error {
+	if len(vals) != 1 {
+		return ldapErr(ldapserver.ProtocolError, "modify/increment: %s: exactly one value required", desc)
+	}
+	delta, ok := new(big.Int).SetString(string(vals[0]), 10)
+	if !ok {
+		return ldapErr(ldapserver.InvalidAttributeSyntax, "modify/increment: %s: value is not an integer", desc)
+	}
+	if idx < 0 {
+		return ldapErr(ldapserver.NoSuchAttribute, "modify/increment: %s: no such attribute", desc)
+	}
+	a := &e.Attrs[idx]
+	a.Norm = nil
+	for i, v := range a.Values {
+		n, ok := new(big.Int).SetString(string(v), 10)
+		if !ok {
+			return ldapErr(ldapserver.ConstraintViolation, "modify/increment: %s: value is not an integer", desc)
+		}
+		a.Values[i] = []byte(n.Add(n, delta).String())
+	}
+	return nil
+}

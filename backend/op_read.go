@@ -1,0 +1,247 @@
+package backend
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"lightdir/engine"
+	"lightdir/ldapserver"
+	"lightdir/pwhash"
+	"lightdir/schema"
+)
+
+// Bind implements ldapserver.Backend: the root DN checks Options.RootPW,
+// any other DN the userPassword values of its entry. Every failure is
+// invalidCredentials, so a client cannot tell a wrong DN from a wrong
+// password.
+func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldapserver.BindResult, error) {
+	bad := ldapErr(ldapserver.InvalidCredentials, "")
+	ndn, err := b.reg.NormalizeDN(req.DN)
+	if err != nil {
+		return nil, bad
+	}
+	if b.rootDN != "" && ndn.String() == b.rootDN {
+		if ok, _ := pwhash.Verify(b.opts.RootPW, req.Password); ok && len(b.opts.RootPW) > 0 {
+			return &ldapserver.BindResult{Identity: req.DN.String()}, nil
+		}
+		return nil, bad
+	}
+	var identity string
+	err = b.env.View(func(txn *engine.Txn) error {
+		id, _, found, err := b.lookup(txn, ndn)
+		if err != nil || !found {
+			return err
+		}
+		var e schema.Entry
+		var dec decoder
+		if err := b.readEntry(txn, id, &e, &dec); err != nil {
+			return err
+		}
+		for i := range e.Attrs {
+			a := &e.Attrs[i]
+			if a.Type == nil || b.pwAttr == nil || !a.Type.IsSubtypeOf(b.pwAttr) {
+				continue
+			}
+			for _, v := range a.Values {
+				if ok, _ := pwhash.Verify(v, req.Password); ok {
+					identity, err = b.dnOf(txn, id, nil)
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if identity == "" {
+		return nil, bad
+	}
+	return &ldapserver.BindResult{Identity: identity}, nil
+}
+
+// Compare implements ldapserver.Backend. userPassword may be compared by
+// the root identities only (insufficientAccessRights otherwise).
+func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (bool, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return false, err
+	}
+	if err := b.mayRead(who); err != nil {
+		return false, err
+	}
+	ad, err := b.reg.ParseAttributeDescription(req.Attr)
+	if err != nil {
+		return false, ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", req.Attr)
+	}
+	if !who.root && b.pwAttr != nil && ad.Type.IsSubtypeOf(b.pwAttr) {
+		return false, ldapErr(ldapserver.InsufficientAccessRights, "no compare access to %s", req.Attr)
+	}
+	if ad.Type.Equality == nil || !ad.Type.Equality.Implemented() {
+		return false, ldapErr(ldapserver.InappropriateMatching, "%s has no equality matching rule", req.Attr)
+	}
+	ndn, err := b.normalizeDN(req.DN)
+	if err != nil {
+		return false, err
+	}
+	var result bool
+	err = b.env.View(func(txn *engine.Txn) error {
+		id, matched, found, err := b.lookup(txn, ndn)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(req.DN, matched)
+		}
+		e, err := b.fullEntry(txn, id, req.DN)
+		if err != nil {
+			return err
+		}
+		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(e) != schema.True {
+			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+		if !b.hasType(e, ad.Type) {
+			return ldapErr(ldapserver.NoSuchAttribute, "")
+		}
+		f := &schema.Filter{Op: schema.FilterEquality, Attr: req.Attr, Value: req.Value}
+		result = b.reg.Compile(b.expandClasses(f)).Match(e) == schema.True
+		return nil
+	})
+	return result, err
+}
+
+// hasType reports whether e holds a value of at or a subtype.
+func (b *Backend) hasType(e *schema.Entry, at *schema.AttributeType) bool {
+	for i := range e.Attrs {
+		if t := e.Attrs[i].Type; t != nil && t.IsSubtypeOf(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// fullEntry returns entry id decoded (views into txn) plus the computed
+// operational attributes, for compare and assertion tests.
+func (b *Backend) fullEntry(txn *engine.Txn, id uint64, dn schema.DN) (*schema.Entry, error) {
+	e := &schema.Entry{}
+	var dec decoder
+	if err := b.readEntry(txn, id, e, &dec); err != nil {
+		return nil, err
+	}
+	e.DN = dn
+	has, err := b.hasChildren(txn, id)
+	if err != nil {
+		return nil, err
+	}
+	extra := []schema.Attribute{
+		{Desc: "entryDN", Values: [][]byte{[]byte(dn.String())}},
+		{Desc: "hasSubordinates", Values: [][]byte{[]byte(strings.ToUpper(boolString(has)))}},
+		{Desc: "subschemaSubentry", Values: [][]byte{[]byte("cn=Subschema")}},
+	}
+	tmp := &schema.Entry{Attrs: extra}
+	b.reg.PrepareEntry(tmp)
+	e.Attrs = append(e.Attrs, tmp.Attrs...)
+	return e, nil
+}
+
+func boolString(v bool) string {
+	if v {
+		return "true"
+	}
+	return "false"
+}
+
+// PasswordModify implements ldapserver.Backend (RFC 3062). The root
+// identities may set any entry's password; other users only their own,
+// and must give the current one when they do.
+func (b *Backend) PasswordModify(ctx context.Context, req *ldapserver.PasswordModifyRequest) (*ldapserver.PasswordModifyResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	target := req.UserIdentity
+	if strings.HasPrefix(strings.ToLower(target), "dn:") {
+		target = target[3:]
+	}
+	if target == "" {
+		target = who.raw
+	}
+	if target == "" {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "anonymous password modify needs a user identity")
+	}
+	dn, err := schema.ParseDN(target)
+	if err != nil {
+		return nil, ldapErr(ldapserver.InvalidDNSyntax, "invalid user identity")
+	}
+	ndn, err := b.normalizeDN(dn)
+	if err != nil {
+		return nil, err
+	}
+	self := who.dn != "" && who.dn == ndn.String()
+	if !who.root && !self {
+		return nil, ldapErr(ldapserver.InsufficientAccessRights, "no write access to userPassword")
+	}
+	if !who.root && len(req.OldPassword) == 0 {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "the current password is required")
+	}
+	res := &ldapserver.PasswordModifyResult{}
+	newPW := req.NewPassword
+	if len(newPW) == 0 {
+		var raw [9]byte
+		_, _ = rand.Read(raw[:])
+		newPW = []byte(base64.RawURLEncoding.EncodeToString(raw[:]))
+		res.GeneratedPassword = newPW
+	}
+	hashed, err := pwhash.Hash("", newPW)
+	if err != nil {
+		return nil, ldapErr(ldapserver.ConstraintViolation, "%v", err)
+	}
+	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
+		id, matched, found, err := b.lookup(w.txn, ndn)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return noSuchObject(dn, matched)
+		}
+		old, err := w.getEntry(id, dn)
+		if err != nil {
+			return err
+		}
+		if len(req.OldPassword) > 0 && !b.checkPassword(old, req.OldPassword) {
+			return ldapErr(ldapserver.UnwillingToPerform, "the current password is wrong")
+		}
+		updated := cloneEntry(old)
+		setAttr(updated, "userPassword", hashed)
+		stampModify(updated, who.raw, time.Now())
+		return w.replace(id, old, updated)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (b *Backend) checkPassword(e *schema.Entry, pw []byte) bool {
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		if a.Type == nil || b.pwAttr == nil || !a.Type.IsSubtypeOf(b.pwAttr) {
+			continue
+		}
+		for _, v := range a.Values {
+			if ok, _ := pwhash.Verify(v, pw); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Extended implements ldapserver.Backend: this backend has no extended
+// operations of its own.
+func (b *Backend) Extended(ctx context.Context, req *ldapserver.ExtendedRequest) (*ldapserver.ExtendedResult, error) {
+	return nil, ldapErr(ldapserver.ProtocolError, "unsupported extended operation %s", req.OID)
+}

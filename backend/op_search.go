@@ -1,0 +1,517 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/fnv"
+	"math"
+	"slices"
+
+	"lightdir/engine"
+	"lightdir/index"
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// search is the state of one Search call.
+type search struct {
+	b       *Backend
+	ctx     context.Context
+	req     *ldapserver.SearchRequest
+	who     actor
+	txn     *engine.Txn
+	w       ldapserver.SearchWriter
+	match   *schema.Matcher
+	pres    *presenter
+	dec     decoder
+	e       schema.Entry
+	baseID  uint64
+	baseDN  string
+	dnCache map[uint64]string
+	inScope map[uint64]bool // candidate loop: ancestors known in (true) or out of scope
+
+	needDN       bool // the filter uses :dn, so candidates need a parsed DN
+	needComputed bool // the filter names computed attributes
+
+	sizeLimit int // enforced here (Options.SizeLimit for non-root clients); 0 none
+	sent      int
+	// paging
+	pageSize  int
+	after     uint64 // resume after this ID
+	cookieTag uint64
+	lastSent  uint64
+	more      bool
+	// sorting
+	sorted []*ldapserver.Entry
+	n      int
+}
+
+// Search implements ldapserver.Backend. Candidates come from the indices
+// (or the scope when they cannot help, whichever is smaller), every
+// candidate is re-tested against the whole filter, results come in
+// ascending ID order, and the read transaction is one snapshot.
+func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w ldapserver.SearchWriter) (*ldapserver.SearchResult, error) {
+	who, err := b.actorOf(&req.Header)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.mayRead(who); err != nil {
+		return nil, err
+	}
+	ndn, err := b.normalizeDN(req.Base)
+	if err != nil {
+		return nil, err
+	}
+	if !who.root && b.opts.TimeLimit > 0 && (req.TimeLimit == 0 || req.TimeLimit > b.opts.TimeLimit) {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, b.opts.TimeLimit)
+		defer cancel()
+	}
+	txn, err := b.env.BeginRead()
+	if err != nil {
+		return nil, err
+	}
+	defer txn.Abort()
+	s := &search{b: b, ctx: ctx, req: req, who: who, txn: txn, w: w, dnCache: map[uint64]string{}}
+	if !who.root && b.opts.SizeLimit > 0 && (req.SizeLimit == 0 || req.SizeLimit > b.opts.SizeLimit) {
+		s.sizeLimit = b.opts.SizeLimit
+	}
+	id, matched, found, err := b.lookup(txn, ndn)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, noSuchObject(req.Base, matched)
+	}
+	s.baseID = id
+	if s.baseDN, err = b.dnOf(txn, id, s.dnCache); err != nil {
+		return nil, err
+	}
+	return s.run()
+}
+
+func (s *search) run() (*ldapserver.SearchResult, error) {
+	req := s.req
+	res := &ldapserver.SearchResult{}
+	if a := req.Controls.Assertion; a != nil {
+		e, err := s.b.fullEntry(s.txn, s.baseID, req.Base)
+		if err != nil {
+			return nil, err
+		}
+		if s.b.reg.Compile(a).Match(e) != schema.True {
+			return nil, ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		}
+	}
+	if err := s.setupPaging(res); err != nil || (res.Paged != nil && s.pageSize == 0) {
+		return res, err
+	}
+	s.match = s.b.reg.Compile(s.b.expandClasses(req.Filter))
+	s.pres = s.b.newPresenter(req.Attributes, s.who)
+	s.needDN, s.needComputed = filterNeeds(req.Filter)
+	if req.Controls.Sort != nil {
+		s.sorted = []*ldapserver.Entry{}
+	}
+	if err := s.iterate(); err != nil && !errors.Is(err, errStop) {
+		return nil, err
+	}
+	if s.sorted != nil {
+		if err := s.sendSorted(res); err != nil {
+			return nil, err
+		}
+	}
+	if res.Paged != nil && s.more {
+		res.Paged.Cookie = s.cookie(s.lastSent)
+	}
+	return res, nil
+}
+
+// errStop ends an iteration early without an error.
+var errStop = errors.New("backend: stop")
+
+// iterate produces the in-scope candidate IDs in ascending order and
+// handles each.
+func (s *search) iterate() error {
+	p := &planner{b: s.b, txn: s.txn, root: s.who.root}
+	defer p.close()
+	if s.req.Scope == ldapserver.ScopeBase {
+		return s.candidate(s.baseID, nil)
+	}
+	cands, all, err := p.candidates(s.req.Filter)
+	if err != nil {
+		return err
+	}
+	if !all && cands.IsEmpty() {
+		return nil
+	}
+	parent, err := s.b.parentOf(s.txn, s.baseID)
+	if err != nil {
+		return err
+	}
+	subtree := s.req.Scope == ldapserver.ScopeSubtree || s.req.Scope == ldapserver.ScopeSubordinate
+	if subtree && parent == rootID {
+		// The base is the suffix entry: everything is in scope.
+		return s.loop(cands, all, false)
+	}
+	budget := math.MaxInt
+	if !all && !cands.IsRange() {
+		budget = len(cands.IDs())
+	}
+	scope, complete, err := s.collectScope(budget)
+	if err != nil {
+		return err
+	}
+	if !complete {
+		return s.loop(cands, all, true)
+	}
+	slices.Sort(scope)
+	l := index.FromSorted(scope)
+	if !all {
+		l = index.Intersect(scope, l, cands)
+	}
+	return s.loop(l, false, false)
+}
+
+// collectScope lists the IDs in scope (not the base itself), giving up
+// once there are more than budget.
+func (s *search) collectScope(budget int) ([]uint64, bool, error) {
+	var out []uint64
+	over := false
+	add := func(id uint64) bool {
+		if len(out) >= budget {
+			over = true
+			return false
+		}
+		out = append(out, id)
+		return true
+	}
+	if err := s.b.children(s.txn, s.baseID, add); err != nil || over {
+		return nil, false, err
+	}
+	if s.req.Scope == ldapserver.ScopeOne {
+		return out, true, nil
+	}
+	for i := 0; i < len(out); i++ {
+		if err := s.b.children(s.txn, out[i], add); err != nil || over {
+			return nil, false, err
+		}
+	}
+	if s.req.Scope == ldapserver.ScopeSubtree {
+		out = append(out, s.baseID)
+	}
+	return out, true, nil
+}
+
+// loop visits the IDs of l (all IDs when all), checking the scope of each
+// when check is set.
+func (s *search) loop(l index.List, all, check bool) error {
+	if !all && !l.IsRange() {
+		for _, id := range l.IDs() {
+			if err := s.visit(id, nil, check); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	lo, hi := uint64(1), uint64(math.MaxUint64)
+	if !all {
+		lo, hi, _ = l.Bounds()
+	}
+	lo = max(lo, s.after+1)
+	c, err := s.txn.OpenCursor(s.b.db.id2entry)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var kb [8]byte
+	k, v, err := c.Get(idKey(&kb, lo), nil, engine.SetRange)
+	for ; err == nil; k, v, err = c.Get(nil, nil, engine.Next) {
+		id := idOf(k)
+		if id > hi {
+			return nil
+		}
+		if err := s.visit(id, v, check); err != nil {
+			return err
+		}
+	}
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// visit handles one candidate: paging position, scope, then the entry.
+func (s *search) visit(id uint64, blob []byte, check bool) error {
+	if id <= s.after {
+		return nil
+	}
+	if s.n++; s.n&63 == 0 {
+		if err := s.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if s.req.Scope == ldapserver.ScopeSubordinate && id == s.baseID {
+		return nil
+	}
+	if check {
+		ok, err := s.scopeHas(id)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	return s.candidate(id, blob)
+}
+
+// scopeHas reports whether id is in the one-level or subtree scope of
+// the base, walking up the tree and remembering what it learned.
+func (s *search) scopeHas(id uint64) (bool, error) {
+	if s.req.Scope == ldapserver.ScopeOne {
+		p, err := s.b.parentOf(s.txn, id)
+		return p == s.baseID, err
+	}
+	if s.inScope == nil {
+		s.inScope = map[uint64]bool{s.baseID: true, rootID: false}
+	}
+	var chain []uint64
+	cur := id
+	for {
+		if v, ok := s.inScope[cur]; ok {
+			for _, c := range chain {
+				if len(s.inScope) < 1<<16 {
+					s.inScope[c] = v
+				}
+			}
+			return v, nil
+		}
+		chain = append(chain, cur)
+		p, err := s.b.parentOf(s.txn, cur)
+		if err != nil {
+			return false, err
+		}
+		cur = p
+	}
+}
+
+// candidate decodes entry id, tests the filter and sends it.
+func (s *search) candidate(id uint64, blob []byte) error {
+	var err error
+	if blob == nil {
+		var kb [8]byte
+		if blob, err = s.txn.Get(s.b.db.id2entry, idKey(&kb, id)); err != nil {
+			if errors.Is(err, engine.ErrNotFound) {
+				return nil // a stale index entry; Check reports it
+			}
+			return err
+		}
+	}
+	if err := s.dec.decode(&s.e, blob, s.b.ads.snapshot()); err != nil {
+		return err
+	}
+	if !s.who.root {
+		s.stripPasswords()
+	}
+	dn := s.baseDN
+	if id != s.baseID {
+		if dn, err = s.b.dnOf(s.txn, id, s.dnCache); err != nil {
+			return err
+		}
+	}
+	if err := s.prepareForFilter(id, dn); err != nil {
+		return err
+	}
+	if s.match.Match(&s.e) != schema.True {
+		return nil
+	}
+	return s.send(id, dn)
+}
+
+// send delivers a matching entry, applying paging and the size limit.
+func (s *search) send(id uint64, dn string) error {
+	if s.pageSize > 0 && s.sent >= s.pageSize {
+		s.more = true
+		return errStop
+	}
+	if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
+		return ldapErr(ldapserver.SizeLimitExceeded, "")
+	}
+	out, err := s.pres.present(s.txn, id, dn, &s.e)
+	if err != nil {
+		return err
+	}
+	s.sent++
+	s.lastSent = id
+	if s.sorted != nil {
+		s.sorted = append(s.sorted, copyWireEntry(out))
+		return nil
+	}
+	return s.w.SendEntry(out)
+}
+
+func (s *search) stripPasswords() {
+	pw := s.b.pwAttr
+	if pw == nil {
+		return
+	}
+	kept := s.e.Attrs[:0]
+	for _, a := range s.e.Attrs {
+		if a.Type == nil || !a.Type.IsSubtypeOf(pw) {
+			kept = append(kept, a)
+		}
+	}
+	s.e.Attrs = kept
+}
+
+// prepareForFilter adds what the filter needs beyond the stored attributes.
+func (s *search) prepareForFilter(id uint64, dn string) error {
+	s.e.DN = nil
+	if s.needDN {
+		s.e.DN, _ = schema.ParseDN(dn)
+	}
+	if !s.needComputed {
+		return nil
+	}
+	has, err := s.b.hasChildren(s.txn, id)
+	if err != nil {
+		return err
+	}
+	extra := &schema.Entry{Attrs: []schema.Attribute{
+		{Desc: "entryDN", Values: [][]byte{[]byte(dn)}},
+		{Desc: "hasSubordinates", Values: [][]byte{[]byte(boolUpper(has))}},
+		{Desc: "subschemaSubentry", Values: [][]byte{[]byte("cn=Subschema")}},
+	}}
+	s.b.reg.PrepareEntry(extra)
+	s.e.Attrs = append(s.e.Attrs, extra.Attrs...)
+	return nil
+}
+
+func boolUpper(v bool) string {
+	if v {
+		return "TRUE"
+	}
+	return "FALSE"
+}
+
+// filterNeeds reports whether f uses ":dn" and whether it names computed
+// operational attributes.
+func filterNeeds(f *schema.Filter) (dn, computed bool) {
+	if f == nil {
+		return false, false
+	}
+	if f.DNAttributes {
+		dn = true
+	}
+	switch attrType(f.Attr) {
+	case "entryDN", "entrydn", "hasSubordinates", "hassubordinates", "subschemaSubentry", "subschemasubentry":
+		computed = true
+	}
+	for _, c := range f.Children {
+		d, cp := filterNeeds(c)
+		dn, computed = dn || d, computed || cp
+	}
+	return dn, computed
+}
+
+// Paging (RFC 2696). The cookie is self-contained: the last ID sent (8
+// bytes BE) and a hash of the request (8 bytes), so any connection may
+// continue a search, nothing is kept per connection, and a cookie used
+// with another request is refused. Results come in ID order and IDs are
+// never reused, so resuming after an ID neither repeats nor skips entries
+// that existed throughout.
+func (s *search) setupPaging(res *ldapserver.SearchResult) error {
+	pc := s.req.Controls.Paged
+	if pc == nil {
+		return nil
+	}
+	s.cookieTag = s.requestHash()
+	res.Paged = &ldapserver.PagedResults{Cookie: []byte{}}
+	s.pageSize = pc.Size
+	if len(pc.Cookie) == 0 {
+		if s.pageSize == 0 {
+			s.pageSize = -1 // size 0 on a first request: no entries, empty cookie
+		}
+		if s.pageSize < 0 {
+			s.pageSize = 0
+		}
+		return nil
+	}
+	if len(pc.Cookie) != 16 || binary.BigEndian.Uint64(pc.Cookie[8:]) != s.cookieTag {
+		return ldapErr(ldapserver.ProtocolError, "paged results cookie is invalid")
+	}
+	s.after = binary.BigEndian.Uint64(pc.Cookie)
+	return nil
+}
+
+func (s *search) cookie(last uint64) []byte {
+	c := binary.BigEndian.AppendUint64(nil, last)
+	return binary.BigEndian.AppendUint64(c, s.cookieTag)
+}
+
+func (s *search) requestHash() uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s.baseDN))
+	h.Write([]byte{0, byte(s.req.Scope)})
+	if s.req.Filter != nil {
+		h.Write([]byte(s.req.Filter.String()))
+	}
+	for _, a := range s.req.Attributes {
+		h.Write([]byte{0})
+		h.Write([]byte(a))
+	}
+	return h.Sum64()
+}
+
+// sendSorted sorts the collected entries by the first sort key (RFC 2891)
+// and sends them.
+func (s *search) sendSorted(res *ldapserver.SearchResult) error {
+	key := s.req.Controls.Sort.Keys[0]
+	at := s.b.reg.AttributeType(attrType(key.Attr))
+	if at == nil {
+		if s.req.Controls.Sort.Critical {
+			return ldapErr(ldapserver.UnavailableCriticalExtension, "sort attribute %s undefined", key.Attr)
+		}
+		res.Sort = &ldapserver.SortResult{Code: ldapserver.NoSuchAttribute, Attr: key.Attr}
+	} else {
+		rule := at.Ordering
+		sortKey := func(e *ldapserver.Entry) []byte {
+			for _, a := range e.Attributes {
+				if t := s.b.reg.AttributeType(attrType(a.Type)); t != nil && t.IsSubtypeOf(at) && len(a.Values) > 0 {
+					if rule != nil {
+						if n, err := rule.Normalize(nil, a.Values[0]); err == nil {
+							return n
+						}
+					}
+					return normOf(at, a.Values[0])
+				}
+			}
+			return nil
+		}
+		slices.SortStableFunc(s.sorted, func(x, y *ldapserver.Entry) int {
+			kx, ky := sortKey(x), sortKey(y)
+			var c int
+			switch {
+			case kx == nil && ky == nil:
+				c = 0
+			case kx == nil:
+				return 1 // entries without the attribute sort last
+			case ky == nil:
+				return -1
+			case rule != nil:
+				c = rule.Compare(kx, ky)
+			default:
+				c = bytes.Compare(kx, ky)
+			}
+			if key.Reverse {
+				c = -c
+			}
+			return c
+		})
+		res.Sort = &ldapserver.SortResult{Code: ldapserver.Success}
+	}
+	for _, e := range s.sorted {
+		if err := s.w.SendEntry(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
