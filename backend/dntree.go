@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 
 	"lightdir/engine"
 	"lightdir/ldapserver"
@@ -68,48 +67,34 @@ func (b *Backend) lookup(txn *engine.Txn, ndn schema.DN) (id uint64, matched int
 }
 
 // dnOf returns the DN of id as stored (user spelling), walking up the DN
-// tree. cache, when not nil, maps IDs to DNs already built.
+// tree. cache, when not nil, remembers the DNs of the ancestors it builds
+// (not of id itself), so siblings cost one record read each.
 func (b *Backend) dnOf(txn *engine.Txn, id uint64, cache map[uint64]string) (string, error) {
-	var parts []string
 	var buf [8]byte
-	cur := id
-	suffix := ""
-	for cur != rootID {
-		if cache != nil {
-			if s, ok := cache[cur]; ok {
-				suffix = s
-				break
-			}
-		}
-		v, err := txn.Get(b.db.id2dn, idKey(&buf, cur))
-		if err != nil {
-			return "", fmt.Errorf("backend: DN of entry %d: %w", cur, err)
-		}
-		rec, err := decodeID2DN(v)
-		if err != nil {
+	v, err := txn.Get(b.db.id2dn, idKey(&buf, id))
+	if err != nil {
+		return "", fmt.Errorf("backend: DN of entry %d: %w", id, err)
+	}
+	rec, err := decodeID2DN(v)
+	if err != nil {
+		return "", err
+	}
+	if rec.parent == rootID {
+		return string(rec.rdn), nil
+	}
+	pdn, ok := cache[rec.parent]
+	if !ok {
+		if pdn, err = b.dnOf(txn, rec.parent, cache); err != nil {
 			return "", err
 		}
-		parts = append(parts, string(rec.rdn))
-		cur = rec.parent
-	}
-	var sb strings.Builder
-	for _, p := range parts {
-		if sb.Len() > 0 {
-			sb.WriteByte(',')
+		if cache != nil {
+			if len(cache) >= 1<<14 {
+				clear(cache)
+			}
+			cache[rec.parent] = pdn
 		}
-		sb.WriteString(p)
 	}
-	if suffix != "" {
-		if sb.Len() > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(suffix)
-	}
-	s := sb.String()
-	if cache != nil && len(cache) < 4096 {
-		cache[id] = s
-	}
-	return s, nil
+	return string(rec.rdn) + "," + pdn, nil
 }
 
 // parentOf returns the parent ID of id.

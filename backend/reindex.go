@@ -1,0 +1,134 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"lightdir/engine"
+	"lightdir/index"
+	"lightdir/schema"
+)
+
+// Reindex rebuilds the indices of the named attributes (all configured
+// indices when attrs is empty) from the entries: the slapindex analogue.
+// It runs offline (the database must not be open elsewhere). Each index is
+// first marked unbuilt, emptied, refilled in batches of transactions and
+// marked built at the end, so an interrupted run leaves an index that
+// searches ignore until Reindex is run again. Errors: ErrBadIndexSpec for
+// an attribute that is not configured, engine errors.
+func Reindex(opts Options, attrs []string) error {
+	b, err := Open(opts)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var todo []*indexDef
+	for _, a := range attrs {
+		at := b.reg.AttributeType(a)
+		d := b.ixByTyp[at]
+		if at == nil || d == nil {
+			return fmt.Errorf("%w: %s is not configured for indexing", ErrBadIndexSpec, a)
+		}
+		todo = append(todo, d)
+	}
+	if len(attrs) == 0 {
+		todo = b.ix
+	}
+	for _, d := range todo {
+		if err := b.rebuild(d); err != nil {
+			return fmt.Errorf("backend: reindex %s: %w", d.typ.Name(), err)
+		}
+	}
+	return nil
+}
+
+const reindexBatch = 20000
+
+func (b *Backend) rebuild(d *indexDef) error {
+	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
+	err := b.env.Update(func(txn *engine.Txn) error {
+		if err := txn.Put(b.db.meta, mkey, []byte{0}, 0); err != nil {
+			return err
+		}
+		return clearDB(txn, d.dbi)
+	})
+	if err != nil {
+		return err
+	}
+	next := uint64(1)
+	for done := false; !done; {
+		err := b.env.Update(func(txn *engine.Txn) error {
+			var err error
+			next, done, err = b.indexRange(txn, d, next)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	d.built = true
+	return b.env.Update(func(txn *engine.Txn) error {
+		return txn.Put(b.db.meta, mkey, []byte{byte(d.kinds)}, 0)
+	})
+}
+
+// indexRange adds the keys of up to reindexBatch entries from ID from on.
+func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64) (next uint64, done bool, err error) {
+	c, err := txn.OpenCursor(b.db.id2entry)
+	if err != nil {
+		return 0, false, err
+	}
+	defer c.Close()
+	var kb, idb [8]byte
+	var e schema.Entry
+	var dec decoder
+	var ks index.Keys
+	var scratch [][]byte
+	// Keys and values of id2entry point into pages the index puts below do
+	// not touch (another DB), but the cursor is re-positioned each time to
+	// stay clear of any engine rule about writes under open cursors.
+	id := from
+	for n := 0; n < reindexBatch; n++ {
+		k, v, err := c.Get(idKey(&kb, id), nil, engine.SetRange)
+		if errors.Is(err, engine.ErrNotFound) {
+			return 0, true, nil
+		}
+		if err != nil {
+			return 0, false, err
+		}
+		id = idOf(k)
+		if err := dec.decode(&e, v, b.ads.snapshot()); err != nil {
+			return 0, false, fmt.Errorf("entry %d: %w", id, err)
+		}
+		d.keysFor(b.reg, &e, &ks, &scratch)
+		index.NativeEndian.PutID(idb[:], id)
+		for i := 0; i < ks.Len(); i++ {
+			if err := txn.Put(d.dbi, ks.Key(i), idb[:], 0); err != nil {
+				return 0, false, err
+			}
+		}
+		id++
+	}
+	return id, false, nil
+}
+
+// clearDB deletes every record of dbi.
+func clearDB(txn *engine.Txn, dbi engine.DBI) error {
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for {
+		if _, _, err := c.Get(nil, nil, engine.First); err != nil {
+			if errors.Is(err, engine.ErrNotFound) {
+				return nil
+			}
+			return err
+		}
+		if err := c.Del(true); err != nil {
+			return err
+		}
+	}
+}
