@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+
+	"lightdir/backend"
+)
+
+var checkCommand = command{
+	name:    "check",
+	summary: "check a database offline: storage, DN tree and indices (exit 1 on problems)",
+	usage:   "[-c FILE] [-b SUFFIX] [-d DIR] [-i SPEC]",
+	flags:   dbSelectFlags,
+	run:     runCheck,
+}
+
+func init() { register(checkCommand) }
+
+func runCheck(s stdio, args []string) (int, error) {
+	o, err := getopt(args, "c:b:d:i:")
+	if err != nil {
+		return exitUsage, err
+	}
+	if len(o.operands) > 0 {
+		return usagef("unexpected operand %q", o.operands[0])
+	}
+	opts, err := backendOptions(o)
+	if err != nil {
+		return exitUsage, err
+	}
+	if err := backend.Check(opts); err != nil {
+		return exitError, err
+	}
+	fmt.Fprintln(s.out, "ok")
+	return exitOK, nil
+}

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"lightdir/backend"
+)
+
+var exportCommand = command{
+	name:    "export",
+	summary: "write a database as LDIF, offline (like slapcat)",
+	usage:   "[-c FILE] [-b SUFFIX] [-d DIR] [-l LDIF]",
+	flags: dbSelectFlags + `  -l LDIF    write to this file instead of standard output
+
+The output loads with lightdir import and with slapadd. A running server
+holds the database: stop it first (the server itself exports online).
+`,
+	run: runExport,
+}
+
+func init() { register(exportCommand) }
+
+func runExport(s stdio, args []string) (int, error) {
+	o, err := getopt(args, "c:b:d:i:l:")
+	if err != nil {
+		return exitUsage, err
+	}
+	if len(o.operands) > 0 {
+		return usagef("unexpected operand %q", o.operands[0])
+	}
+	opts, err := backendOptions(o)
+	if err != nil {
+		return exitUsage, err
+	}
+	opts.ReadOnly = true
+	b, err := backend.Open(opts)
+	if err != nil {
+		return exitError, err
+	}
+	defer b.Close()
+	var out io.Writer = s.out
+	if o.has('l') {
+		f, err := os.Create(o.value['l'])
+		if err != nil {
+			return exitError, err
+		}
+		defer f.Close()
+		out = f
+		if err := b.Export(context.Background(), out); err != nil {
+			return exitError, err
+		}
+		return exitOK, f.Close()
+	}
+	if err := b.Export(context.Background(), out); err != nil {
+		return exitError, err
+	}
+	return exitOK, nil
+}
