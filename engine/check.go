@@ -36,6 +36,12 @@ func (t *Txn) Check() error {
 	if t.w != nil {
 		lastPg = t.w.nextPg - 1
 	}
+	// Pages past the file's end can only be free; a last page far beyond it
+	// means a damaged meta, and would make the page table below huge.
+	const slack = 1 << 16
+	if t.w == nil && lastPg > t.maxPg+slack {
+		return fmt.Errorf("%w: last page %d is far past the end of the file (%d pages)", ErrCorrupted, lastPg, t.maxPg)
+	}
 	ck := &checker{t: t, owner: make([]uint8, lastPg+1)}
 	ck.owner[0], ck.owner[1] = ownMeta, ownMeta
 	ck.checkTree("free DB", t.dbs[freeDBI].rec, dbIntegerKey, false)

@@ -273,6 +273,11 @@ func (e *Env) loadMetas() error {
 	if m1.txnid > m0.txnid {
 		cur = m1
 	}
+	// A writer never allocates past its map: a meta claiming more pages than its
+	// map size is damaged (and would make every page table huge).
+	if cur.mapSize != 0 && (cur.lastPg+1) > cur.mapSize/uint64(e.psize)+1 {
+		return fmt.Errorf("%w: last page %d beyond the map size %d", ErrCorrupted, cur.lastPg, cur.mapSize)
+	}
 	e.nodeMax = nodeMaxFor(e.psize)
 	mapSize := max(int64(cur.mapSize), e.opts.MapSize, int64(cur.lastPg+1)*int64(e.psize))
 	if e.opts.MapSize == 0 && cur.mapSize == 0 {
