@@ -147,3 +147,12 @@ func (c *collector) attr(i int, name string) []string {
 	}
 	return out
 }
+
+func mustFilter(t testing.TB, s string) *schema.Filter {
+	t.Helper()
+	f, err := schema.ParseFilter(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
