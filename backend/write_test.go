@@ -26,12 +26,18 @@ func TestBackend_writes_resultCodes(t *testing.T) {
 		err  error
 		code ldapserver.ResultCode
 	}{
-		{"add exists", func() error { _, e := b.Add(ctx, addReq(t, "uid=alice,ou=people,dc=example,dc=com", person("alice")...)); return e }(), ldapserver.EntryAlreadyExists},
+		{"add exists", func() error {
+			_, e := b.Add(ctx, addReq(t, "uid=alice,ou=people,dc=example,dc=com", person("alice")...))
+			return e
+		}(), ldapserver.EntryAlreadyExists},
 		{"add no parent", func() error {
 			_, e := b.Add(ctx, addReq(t, "uid=x,ou=nowhere,dc=example,dc=com", person("x")...))
 			return e
 		}(), ldapserver.NoSuchObject},
-		{"add schema", func() error { _, e := b.Add(ctx, addReq(t, "uid=y,ou=people,dc=example,dc=com", "objectClass: inetOrgPerson", "uid: y")); return e }(), ldapserver.ObjectClassViolation},
+		{"add schema", func() error {
+			_, e := b.Add(ctx, addReq(t, "uid=y,ou=people,dc=example,dc=com", "objectClass: inetOrgPerson", "uid: y"))
+			return e
+		}(), ldapserver.ObjectClassViolation},
 		{"add anonymous", func() error {
 			r := addReq(t, "uid=z,ou=people,dc=example,dc=com", person("z")...)
 			r.Header = anon
