@@ -78,6 +78,10 @@ func backendOptions(o *options) (backend.Options, error) {
 		}
 		return optionsFromConfig(o.value['c'], o.value['b'])
 	}
+	if !o.has('d') && !o.has('i') {
+		// No configuration: the database serve uses on its built-in defaults.
+		return optionsFromConf(conf.Default(), "the built-in defaults", o.value['b'])
+	}
 	if !o.has('d') || !o.has('b') {
 		return backend.Options{}, usageError{"give -c FILE, or -b SUFFIX and -d DIR"}
 	}
@@ -102,6 +106,11 @@ func optionsFromConfig(path, suffix string) (backend.Options, error) {
 	if err != nil {
 		return backend.Options{}, err
 	}
+	return optionsFromConf(cfg, path, suffix)
+}
+
+// optionsFromConf picks the database with suffix (or the only one) of cfg.
+func optionsFromConf(cfg *conf.Config, path, suffix string) (backend.Options, error) {
 	p, err := preparePlan(cfg)
 	if err != nil {
 		return backend.Options{}, err

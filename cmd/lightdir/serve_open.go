@@ -1,8 +1,4 @@
-//go:build backendwired
-
-// Remove the build constraint above once package backend is committed: this
-// file is the whole wiring of serve to backend.Open (tested against the
-// backend work in progress: every test in tests/integration passes).
+// This file is the whole wiring of serve to backend.Open.
 
 package main
 
