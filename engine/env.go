@@ -79,6 +79,7 @@ type Env struct {
 	lockPath string
 
 	file     *os.File // data file: pwrite, fdatasync
+	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
 
@@ -226,6 +227,9 @@ func (e *Env) closeFiles() {
 	}
 	if e.file != nil {
 		_ = e.file.Close()
+	}
+	if e.metaFile != nil {
+		_ = e.metaFile.Close()
 	}
 	if e.lockFile != nil {
 		openEnvs.Lock()
