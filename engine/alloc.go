@@ -13,8 +13,12 @@ import (
 // allocPages, which keep the lists below exact.
 type writeState struct {
 	t      *Txn
-	dirty  map[uint64]page // pages (or overflow runs) this transaction wrote
-	nextPg uint64          // first never-allocated page number (last_pg+1)
+	parent *writeState // nested transactions: the parent's state (its pages are read-only here)
+	// dropped lists pages dirty in an ancestor that this transaction freed;
+	// they leave the ancestor's dirty set only when this transaction commits.
+	dropped []uint64
+	dirty   map[uint64]page // pages (or overflow runs) this transaction wrote
+	nextPg  uint64          // first never-allocated page number (last_pg+1)
 
 	freed     []uint64 // pages of older snapshots this transaction stopped using
 	loose     []uint64 // pages this transaction allocated and freed again
@@ -202,9 +206,15 @@ func decodeFreeList(v []byte, limit uint64) ([]uint64, error) {
 
 // freePages records that the run of n pages at pgno left its tree.
 func (w *writeState) freePages(pgno uint64, n int) {
-	if p, ok := w.dirty[pgno]; ok {
+	p, own := w.dirty[pgno]
+	if own {
 		delete(w.dirty, pgno)
 		w.t.env.putBuf(p)
+	} else if w.ancestorDirty(pgno) != nil {
+		own = true
+		w.dropped = append(w.dropped, pgno)
+	}
+	if own {
 		if !w.savingFree {
 			// Never visible to any snapshot: reusable at once.
 			for i := 0; i < n; i++ {
@@ -224,6 +234,14 @@ func (w *writeState) touch(p page) (page, error) {
 	old := p.pgno()
 	if d, ok := w.dirty[old]; ok {
 		return d, nil
+	}
+	if w.ancestorDirty(old) != nil {
+		// The parent's page: copy it under the same number, so an abort of
+		// this child leaves the parent's copy untouched.
+		np := w.t.env.getBuf(1)
+		copy(np, p)
+		w.dirty[old] = np
+		return np, nil
 	}
 	pgno, np, err := w.allocPages(1)
 	if err != nil {
@@ -251,4 +269,14 @@ func (w *writeState) detachOthers(self *Cursor, dbi DBI) {
 			o.detach()
 		}
 	}
+}
+
+// ancestorDirty returns the page pgno if a parent transaction wrote it.
+func (w *writeState) ancestorDirty(pgno uint64) page {
+	for a := w.parent; a != nil; a = a.parent {
+		if p, ok := a.dirty[pgno]; ok {
+			return p
+		}
+	}
+	return nil
 }

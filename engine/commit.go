@@ -20,6 +20,9 @@ func (t *Txn) Commit() error {
 		t.Abort()
 		return nil
 	}
+	if t.parent != nil {
+		return t.nestedCommit()
+	}
 	if t.failed != nil {
 		err := t.failed
 		t.Abort()

@@ -24,6 +24,8 @@ type Txn struct {
 	maxPg  uint64  // pages below this may be read from the map
 	dbs    []txnDB // indexed by DBI; grown on demand
 	w      *writeState
+	parent *Txn // nested write transactions: the transaction this one commits into
+	child  *Txn // the active child; t is unusable until it ends
 }
 
 // txnDB is a transaction's view of one database.
@@ -117,7 +119,14 @@ func (t *Txn) Abort() {
 		t.env.readers.release(t.slot)
 		return
 	}
+	if t.child != nil {
+		t.child.Abort()
+	}
 	t.w.release()
+	if t.parent != nil {
+		t.parent.child = nil
+		return
+	}
 	t.env.writeMu.Unlock()
 }
 
@@ -128,6 +137,8 @@ func (t *Txn) usable(forWrite bool) error {
 		return fmt.Errorf("%w: transaction already ended", ErrBadTxn)
 	case forWrite && !t.write:
 		return fmt.Errorf("%w: read-only transaction", ErrBadTxn)
+	case t.child != nil:
+		return fmt.Errorf("%w: a child transaction is active", ErrBadTxn)
 	case t.failed != nil:
 		return fmt.Errorf("%w: an earlier write failed: %v", ErrBadTxn, t.failed)
 	}
@@ -144,8 +155,8 @@ func (t *Txn) fail(err error) error {
 
 // page returns page pgno: the transaction's own copy if dirty, else the map's.
 func (t *Txn) page(pgno uint64) (page, error) {
-	if t.w != nil {
-		if p, ok := t.w.dirty[pgno]; ok {
+	for w := t.w; w != nil; w = w.parent {
+		if p, ok := w.dirty[pgno]; ok {
 			return p, nil
 		}
 	}
@@ -314,8 +325,8 @@ func (t *Txn) leafData(p page, i int) ([]byte, uint16, error) {
 
 // overflowData returns the size bytes of the value stored in the run at pgno.
 func (t *Txn) overflowData(pgno uint64, size int) ([]byte, error) {
-	if t.w != nil {
-		if p, ok := t.w.dirty[pgno]; ok {
+	for w := t.w; w != nil; w = w.parent {
+		if p, ok := w.dirty[pgno]; ok {
 			if pageHeaderSize+size > len(p) {
 				return nil, fmt.Errorf("%w: overflow run %d too short", ErrCorrupted, pgno)
 			}
