@@ -630,3 +630,40 @@ func TestEnvInUse_otherProcessHoldsIt(t *testing.T) {
 	}
 	env.Close()
 }
+
+// TestLongReader_reportedOnce: a reader open past LongReaderAfter is reported
+// once, with its lag, when writers begin; Readers lists it.
+func TestLongReader_reportedOnce(t *testing.T) {
+	var reports []ReaderInfo
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync, LongReaderAfter: time.Millisecond,
+		OnLongReader: func(r ReaderInfo) { reports = append(reports, r) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	put := func() {
+		if err := env.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte("k"), []byte("v"), 0) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put()
+	rt, err := env.BeginRead()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	put()
+	put()
+	put()
+	if len(reports) != 1 || reports[0].TxnID != rt.ID() || reports[0].Age < time.Millisecond {
+		t.Fatalf("reports = %+v, want one for snapshot %d", reports, rt.ID())
+	}
+	rs := env.Readers()
+	if len(rs) != 1 || rs[0].TxnID != rt.ID() || rs[0].Lag != 3 {
+		t.Fatalf("Readers() = %+v, want snapshot %d lagging 3 commits", rs, rt.ID())
+	}
+	rt.Abort()
+	if rs := env.Readers(); len(rs) != 0 {
+		t.Fatalf("Readers() after Abort = %+v", rs)
+	}
+}

@@ -52,6 +52,13 @@ type Options struct {
 	SyncInterval time.Duration
 	// FileMode for created files (default 0644).
 	FileMode os.FileMode
+	// LongReaderAfter and OnLongReader: when a write transaction begins, every
+	// read transaction open longer than LongReaderAfter is reported once to
+	// OnLongReader. A reader that stays open pins its snapshot's pages, so the
+	// file grows until it ends. The callback runs on the writer's goroutine
+	// and must be quick. Zero or nil: no reports (Env.Readers lists them).
+	LongReaderAfter time.Duration
+	OnLongReader    func(ReaderInfo)
 }
 
 // DefaultMapSize is the map size of a new environment when Options.MapSize is 0.

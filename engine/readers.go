@@ -2,7 +2,9 @@ package engine
 
 import (
 	"runtime"
+	"slices"
 	"sync/atomic"
+	"time"
 )
 
 // readerTable tracks the snapshot each live read transaction uses, so the writer
@@ -17,8 +19,10 @@ type readerTable struct {
 // readerSlot holds 0 when free, slotClaimed while being set up, and txnid+1 when
 // a reader is using snapshot txnid. Padded to a cache line to avoid false sharing.
 type readerSlot struct {
-	v atomic.Uint64
-	_ [56]byte
+	v       atomic.Uint64
+	started atomic.Int64 // monotonic nanoseconds when the reader began
+	warned  atomic.Int64 // the started value already reported as a long reader
+	_       [40]byte
 }
 
 const slotClaimed = ^uint64(0)
@@ -41,6 +45,7 @@ func (rt *readerTable) acquire(cur *atomic.Pointer[snapshot]) (*readerSlot, *sna
 			continue
 		}
 		rt.inUse.Add(1)
+		s.started.Store(monoNow())
 		for {
 			snap := cur.Load()
 			s.v.Store(snap.meta.txnid + 1)
@@ -67,4 +72,54 @@ func (rt *readerTable) oldest(limit uint64) uint64 {
 		}
 	}
 	return limit
+}
+
+// processStart anchors monotonic reader start times.
+var processStart = time.Now()
+
+func monoNow() int64 { return int64(time.Since(processStart)) }
+
+// ReaderInfo describes one live read transaction.
+type ReaderInfo struct {
+	TxnID uint64        // the snapshot it reads
+	Lag   uint64        // commits made since that snapshot
+	Age   time.Duration // how long it has been open
+}
+
+// Readers lists the live read transactions of this process, oldest snapshot first.
+func (e *Env) Readers() []ReaderInfo {
+	last := e.snap.Load().meta.txnid
+	now := monoNow()
+	var out []ReaderInfo
+	for i := range e.readers.slots {
+		s := &e.readers.slots[i]
+		v := s.v.Load()
+		if v == 0 || v == slotClaimed {
+			continue
+		}
+		out = append(out, ReaderInfo{TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - s.started.Load())})
+	}
+	slices.SortFunc(out, func(a, b ReaderInfo) int { return cmpU64(a.TxnID, b.TxnID) })
+	return out
+}
+
+// warnLongReaders calls Options.OnLongReader once for each reader open longer
+// than Options.LongReaderAfter. The writer calls it when it begins.
+func (e *Env) warnLongReaders() {
+	after, fn := e.opts.LongReaderAfter, e.opts.OnLongReader
+	if after <= 0 || fn == nil {
+		return
+	}
+	last := e.snap.Load().meta.txnid
+	now := monoNow()
+	for i := range e.readers.slots {
+		s := &e.readers.slots[i]
+		v := s.v.Load()
+		start := s.started.Load()
+		if v == 0 || v == slotClaimed || time.Duration(now-start) < after || s.warned.Load() == start {
+			continue
+		}
+		s.warned.Store(start)
+		fn(ReaderInfo{TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - start)})
+	}
 }

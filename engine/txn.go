@@ -61,6 +61,7 @@ func (e *Env) BeginWrite() (*Txn, error) {
 		return nil, ErrClosed
 	}
 	e.writeMu.Lock()
+	e.warnLongReaders()
 	snap := e.snap.Load()
 	t := &Txn{env: e, snap: snap, write: true, txnid: snap.meta.txnid + 1, maxPg: snap.maxPg}
 	t.initDBs()
