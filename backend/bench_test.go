@@ -1,0 +1,236 @@
+package backend
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"lightdir/engine"
+	"lightdir/ldapserver"
+)
+
+// go test -bench . -benchtime 20000x ./backend/ -bench.subscribers 1000000
+var benchSubscribers = flag.Int("bench.subscribers", 2000, "telco subscribers in the benchmark database (3 entries each)")
+
+var benchIndexes = []IndexSpec{
+	{Attr: "uid", Kinds: []string{"eq"}}, {Attr: "telephoneNumber", Kinds: []string{"eq"}},
+	{Attr: "mail", Kinds: []string{"eq"}}, {Attr: "cn", Kinds: []string{"eq"}},
+}
+
+func imsi(i int) string   { return fmt.Sprintf("00101%010d", i) }
+func msisdn(i int) string { return fmt.Sprintf("4670%08d", i) }
+
+// writeSubscribers writes the benchmark LDIF: suffix, ou=subscribers and
+// per subscriber its entry plus two children.
+func writeSubscribers(path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintf(w, "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n")
+	fmt.Fprintf(w, "dn: ou=subscribers,dc=example,dc=com\nobjectClass: organizationalUnit\nou: subscribers\n\n")
+	for i := 0; i < n; i++ {
+		dn := "uid=" + imsi(i) + ",ou=subscribers,dc=example,dc=com"
+		fmt.Fprintf(w, "dn: %s\nobjectClass: inetOrgPerson\nuid: %s\ntelephoneNumber: %s\nmail: %s@example.com\ncn: Subscriber %d\nsn: %d\ndescription: plan-%d\n\n",
+			dn, imsi(i), msisdn(i), msisdn(i), i, i, i%7)
+		fmt.Fprintf(w, "dn: cn=hlr,%s\nobjectClass: organizationalRole\ncn: hlr\ndescription: msc 4670%d vlr %d\n\n", dn, i%100, i%977)
+		fmt.Fprintf(w, "dn: ou=services,%s\nobjectClass: organizationalUnit\nou: services\ndescription: voice data sms\n\n", dn)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+var benchDB struct {
+	once sync.Once
+	dir  string
+	ldif string
+	err  error
+	rate float64
+}
+
+// benchBackend imports the subscribers once per process and opens them.
+func benchBackend(b *testing.B) *Backend {
+	benchDB.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lightdir-bench-")
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		benchDB.dir = dir
+		benchDB.ldif = filepath.Join(dir, "subscribers.ldif")
+		if benchDB.err = writeSubscribers(benchDB.ldif, *benchSubscribers); benchDB.err != nil {
+			return
+		}
+		f, err := os.Open(benchDB.ldif)
+		if err != nil {
+			benchDB.err = err
+			return
+		}
+		defer f.Close()
+		st, err := Import(benchOptions(filepath.Join(dir, "db")), f, ImportOptions{})
+		benchDB.err = err
+		benchDB.rate = float64(st.Entries) / st.Elapsed.Seconds()
+	})
+	if benchDB.err != nil {
+		b.Fatal(benchDB.err)
+	}
+	bk, err := Open(benchOptions(filepath.Join(benchDB.dir, "db")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { bk.Close() })
+	return bk
+}
+
+func benchOptions(dir string) Options {
+	return Options{Dir: dir, Suffix: testSuffix, Indexes: benchIndexes, RootDN: testRoot, Durability: engine.NoSync, MapSize: 64 << 30}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if benchDB.dir != "" {
+		os.RemoveAll(benchDB.dir)
+	}
+	os.Exit(code)
+}
+
+// discard is a SearchWriter that counts entries.
+type discard struct{ n int }
+
+func (d *discard) SendEntry(*ldapserver.Entry) error { d.n++; return nil }
+func (d *discard) SendReference([]string) error      { return nil }
+
+// reportLatency adds median and p99 of the per-operation times.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+// BenchmarkImport loads the subscriber LDIF into a fresh database per
+// iteration and reports entries/s.
+func BenchmarkImport(b *testing.B) {
+	benchBackend(b).Close()
+	for i := 0; i < b.N; i++ {
+		f, err := os.Open(benchDB.ldif)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir := b.TempDir()
+		st, err := Import(benchOptions(filepath.Join(dir, "db")), f, ImportOptions{})
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Entries)/st.Elapsed.Seconds(), "entries/s")
+	}
+}
+
+// BenchmarkSlapadd loads the same LDIF with slapadd -q and the same
+// indices, for comparison with BenchmarkImport.
+func BenchmarkSlapadd(b *testing.B) {
+	benchBackend(b).Close()
+	if _, err := os.Stat("/usr/sbin/slapadd"); err != nil {
+		b.Skip("slapadd not installed")
+	}
+	for i := 0; i < b.N; i++ {
+		dir := b.TempDir()
+		cfg := "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n" +
+			"include /etc/ldap/schema/inetorgperson.schema\nmoduleload back_mdb\nmodulepath /usr/lib/ldap\n" +
+			"database mdb\nmaxsize 68719476736\nsuffix \"dc=example,dc=com\"\ndirectory " + dir + "\n" +
+			"index objectClass eq\nindex uid eq\nindex telephoneNumber eq\nindex mail eq\nindex cn eq\n"
+		conf := filepath.Join(dir, "slapd.conf")
+		if err := os.WriteFile(conf, []byte(cfg), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if out, err := exec.Command("/usr/sbin/slapadd", "-q", "-f", conf, "-l", benchDB.ldif).CombinedOutput(); err != nil {
+			b.Fatalf("slapadd: %v\n%s", err, out)
+		}
+		b.ReportMetric(float64(3**benchSubscribers+2)/time.Since(start).Seconds(), "entries/s")
+	}
+}
+
+func benchSearch(b *testing.B, bk *Backend, mk func(i int) *ldapserver.SearchRequest, want int) {
+	rng := rand.New(rand.NewSource(1))
+	reqs := make([]*ldapserver.SearchRequest, 1024)
+	for i := range reqs {
+		reqs[i] = mk(rng.Intn(*benchSubscribers))
+	}
+	lat := make([]time.Duration, 0, b.N)
+	ctx := context.Background()
+	var d discard
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.n = 0
+		t0 := time.Now()
+		if _, err := bk.Search(ctx, reqs[i%len(reqs)], &d); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+		if d.n != want {
+			b.Fatalf("%d entries", d.n)
+		}
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkSearch_telephoneNumber: subtree equality search from the suffix
+// by MSISDN, as a subscriber lookup does.
+func BenchmarkSearch_telephoneNumber(b *testing.B) {
+	bk := benchBackend(b)
+	base := mustDN(b, testSuffix)
+	benchSearch(b, bk, func(i int) *ldapserver.SearchRequest {
+		return &ldapserver.SearchRequest{Base: base, Scope: ldapserver.ScopeSubtree, Filter: mustFilter(b, "(telephoneNumber="+msisdn(i)+")")}
+	}, 1)
+}
+
+// BenchmarkSearch_base: base-scope read of a subscriber entry.
+func BenchmarkSearch_base(b *testing.B) {
+	bk := benchBackend(b)
+	f := mustFilter(b, "(objectClass=*)")
+	benchSearch(b, bk, func(i int) *ldapserver.SearchRequest {
+		return &ldapserver.SearchRequest{Base: mustDN(b, "uid="+imsi(i)+",ou=subscribers,dc=example,dc=com"), Scope: ldapserver.ScopeBase, Filter: f}
+	}, 1)
+}
+
+// BenchmarkModify replaces one attribute of a random subscriber (NoSync:
+// the number is the backend's cost, not the disk's fsync).
+func BenchmarkModify(b *testing.B) {
+	bk := benchBackend(b)
+	rng := rand.New(rand.NewSource(2))
+	lat := make([]time.Duration, 0, b.N)
+	ctx := context.Background()
+	hdr := ldapserver.Header{Session: ldapserver.Session{Identity: testRoot}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := rng.Intn(*benchSubscribers)
+		req := &ldapserver.ModifyRequest{Header: hdr, DN: mustDN(b, "uid="+imsi(n)+",ou=subscribers,dc=example,dc=com"),
+			Changes: []ldapserver.Change{{Op: ldapserver.ModReplace, Attribute: ldapserver.Attribute{Type: "description", Values: [][]byte{[]byte(fmt.Sprint("plan-", i))}}}}}
+		t0 := time.Now()
+		if _, err := bk.Modify(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
