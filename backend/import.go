@@ -151,20 +151,22 @@ func (im *importer) run(r io.Reader) (int, error) {
 	}
 	cr := &countingReader{r: r}
 	im.prog.read = &cr.n
-	lr := ldif.NewReader(cr, ldif.ReaderOptions{})
-	for {
-		le, err := lr.NextEntry()
-		if errors.Is(err, io.EOF) {
-			break
+	batches := make(chan []prepared, 4)
+	stop := make(chan struct{})
+	defer close(stop)
+	go im.prepareAll(ldif.NewReader(cr, ldif.ReaderOptions{}), batches, stop)
+	for batch := range batches {
+		for i := range batch {
+			p := &batch[i]
+			if p.err != nil {
+				return im.entries, p.err
+			}
+			if err := im.store(p); err != nil {
+				return im.entries, fmt.Errorf("ldif: line %d: dn %q: %w", p.line, p.e.DN.String(), err)
+			}
+			im.entries++
+			im.prog.tick(im.entries)
 		}
-		if err != nil {
-			return im.entries, err
-		}
-		if err := im.add(le); err != nil {
-			return im.entries, fmt.Errorf("ldif: line %d: dn %q: %w", le.Line, le.DN, err)
-		}
-		im.entries++
-		im.prog.tick(im.entries)
 	}
 	if err := im.flushKeys(); err != nil {
 		return im.entries, err
@@ -173,27 +175,96 @@ func (im *importer) run(r io.Reader) (int, error) {
 	return im.entries, nil
 }
 
-// add stores one LDIF entry.
-func (im *importer) add(le *ldif.Entry) error {
+// prepared is an LDIF entry parsed, checked and normalized, ready to be
+// stored; err ends the import.
+type prepared struct {
+	line int
+	e    *schema.Entry
+	ndn  schema.DN
+	err  error
+}
+
+// prepareAll parses and checks entries on its own goroutine, so that the
+// CPU-heavy part (LDIF, schema checks, normalization) overlaps the writes.
+// Batches go out in input order; the first error is the last item sent.
+func (im *importer) prepareAll(lr *ldif.Reader, out chan<- []prepared, stop <-chan struct{}) {
+	defer close(out)
+	const batchSize = 256
+	batch := make([]prepared, 0, batchSize)
+	send := func() bool {
+		select {
+		case out <- batch:
+			batch = make([]prepared, 0, batchSize)
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	for {
+		le, err := lr.NextEntry()
+		if errors.Is(err, io.EOF) {
+			if len(batch) > 0 {
+				send()
+			}
+			return
+		}
+		p := prepared{err: err}
+		if err == nil {
+			p = im.prepare(le)
+		}
+		batch = append(batch, p)
+		if p.err != nil {
+			send()
+			return
+		}
+		if len(batch) == batchSize && !send() {
+			return
+		}
+	}
+}
+
+// prepare turns one LDIF entry into a checked, stamped, normalized entry.
+// It runs concurrently with the writer and touches no shared state but
+// the read-only registry and the entry-CSN clock.
+func (im *importer) prepare(le *ldif.Entry) prepared {
+	p := prepared{line: le.Line}
+	fail := func(err error) prepared {
+		p.err = fmt.Errorf("ldif: line %d: dn %q: %w: %w", le.Line, le.DN, ErrBadEntry, err)
+		return p
+	}
 	dn, err := schema.ParseDN(le.DN)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrBadEntry, err)
+		return fail(err)
 	}
 	e := &schema.Entry{DN: dn, Attrs: make([]schema.Attribute, len(le.Attrs))}
 	for i, a := range le.Attrs {
 		e.Attrs[i] = schema.Attribute{Desc: a.Desc, Values: a.Values}
 	}
 	if err := im.b.reg.CheckEntry(e, schema.CheckOptions{Internal: true}); err != nil {
-		return fmt.Errorf("%w: %w", ErrBadEntry, err)
+		return fail(err)
 	}
+	if p.ndn, err = im.b.reg.NormalizeDN(dn); err != nil {
+		return fail(err)
+	}
+	if _, ok := im.b.inSuffix(p.ndn); !ok {
+		return fail(fmt.Errorf("not within suffix %q", im.b.suffix.String()))
+	}
+	im.b.stampCreate(e, im.b.opts.RootDN, im.now)
+	im.b.reg.PrepareEntry(e)
+	p.e = e
+	return p
+}
+
+// store writes one prepared entry.
+func (im *importer) store(p *prepared) error {
 	if err := im.begin(); err != nil {
 		return err
 	}
-	id, err := im.place(e)
+	id, err := im.place(p.e, p.ndn)
 	if err != nil {
 		return err
 	}
-	return im.collectKeys(id, e)
+	return im.collectKeys(id, p.e)
 }
 
 // begin opens the next transaction when needed.
@@ -224,16 +295,9 @@ func (im *importer) commit() error {
 }
 
 // place links the entry into the DN tree and appends its blob.
-func (im *importer) place(e *schema.Entry) (uint64, error) {
+func (im *importer) place(e *schema.Entry, ndn schema.DN) (uint64, error) {
 	b, w := im.b, im.w
-	ndn, err := b.reg.NormalizeDN(e.DN)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrBadEntry, err)
-	}
-	below, ok := b.inSuffix(ndn)
-	if !ok {
-		return 0, fmt.Errorf("%w: not within suffix %q", ErrBadEntry, b.suffix.String())
-	}
+	below, _ := b.inSuffix(ndn)
 	parent, rdn, nrdn := rootID, e.DN.String(), b.nsuffix
 	if below > 0 {
 		pid, _, found, err := b.lookup(w.txn, ndn[1:])
@@ -245,8 +309,6 @@ func (im *importer) place(e *schema.Entry) (uint64, error) {
 		}
 		parent, rdn, nrdn = pid, e.DN[0].String(), ndn[0].String()
 	}
-	b.stampCreate(e, b.opts.RootDN, im.now)
-	b.reg.PrepareEntry(e)
 	id := b.nextID
 	b.nextID++
 	if err := b.linkDN(w.txn, id, parent, rdn, nrdn); err != nil {
@@ -255,6 +317,7 @@ func (im *importer) place(e *schema.Entry) (uint64, error) {
 		}
 		return 0, err
 	}
+	var err error
 	w.buf, err = encodeEntry(w.buf[:0], e, func(desc string) (uint32, error) {
 		return b.ads.intern(w.txn, b.db.attrs, desc)
 	})
