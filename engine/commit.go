@@ -314,6 +314,9 @@ func (t *Txn) writeMeta() error {
 	}
 	e.prevMeta = t.snap.meta
 	e.publish(m, e.fileSize)
+	if e.shared != nil {
+		e.shared.publish(&m, e.psize)
+	}
 	return nil
 }
 

@@ -89,6 +89,10 @@ type Env struct {
 	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
+	// shared is the reader table for other processes: this process hosts it
+	// (it holds the first-opener lock) or, when attached, reads through it.
+	shared   *sharedTable
+	attached bool
 
 	mapData []byte // the read-only shared mapping, len == mapSize
 	psize   int
@@ -208,7 +212,9 @@ func (e *Env) openFiles() error {
 	if lf != nil {
 		e.lockFile = lf
 		if err := lockFirstOpener(lf); err != nil {
-			return fmt.Errorf("%w: %s", err, e.dataPath)
+			if err != ErrEnvInUse || !e.opts.ReadOnly || e.attach() != nil {
+				return fmt.Errorf("%w: %s", err, e.dataPath)
+			}
 		}
 		if id, err := fdID(lf); err == nil {
 			e.lockID = id
@@ -228,6 +234,13 @@ func (e *Env) openFiles() error {
 }
 
 func (e *Env) closeFiles() {
+	if e.shared != nil {
+		e.shared.close()
+		if !e.attached {
+			_ = os.Remove(e.sharedPath())
+		}
+		e.shared = nil
+	}
 	if e.mapData != nil {
 		_ = munmap(e.mapData)
 		e.mapData = nil
@@ -299,16 +312,25 @@ func (e *Env) loadMetas() error {
 	if e.mapData, err = mmapFile(e.file, int(mapSize)); err != nil {
 		return err
 	}
-	if cur, err = e.recoverSyncInterval(cur); err != nil {
-		return err
-	}
-	if err := e.startSyncInterval(&cur); err != nil {
-		return err
+	if e.attached {
+		if cur, _, err = e.shared.readMeta(); err != nil {
+			return err
+		}
+	} else {
+		if cur, err = e.recoverSyncInterval(cur); err != nil {
+			return err
+		}
+		if err := e.startSyncInterval(&cur); err != nil {
+			return err
+		}
 	}
 	e.fileSize = st.Size()
 	e.prevMeta = cur
 	e.publish(cur, st.Size())
 	e.durableTxnid.Store(cur.txnid)
+	if !e.attached && e.lockFile != nil {
+		e.hostShared(&cur)
+	}
 	return nil
 }
 

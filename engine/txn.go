@@ -14,18 +14,19 @@ import (
 // transaction's own pages): they are valid until the transaction ends and, in a
 // write transaction, until its next modification. Copy what you keep.
 type Txn struct {
-	env    *Env
-	snap   *snapshot
-	slot   *readerSlot // read transactions: the pinned reader slot
-	write  bool
-	done   bool
-	failed error // a write failed half-way: only Abort is allowed
-	txnid  uint64
-	maxPg  uint64  // pages below this may be read from the map
-	dbs    []txnDB // indexed by DBI; grown on demand
-	w      *writeState
-	parent *Txn // nested write transactions: the transaction this one commits into
-	child  *Txn // the active child; t is unusable until it ends
+	env        *Env
+	snap       *snapshot
+	slot       *readerSlot // read transactions: the pinned reader slot
+	write      bool
+	done       bool
+	failed     error // a write failed half-way: only Abort is allowed
+	txnid      uint64
+	maxPg      uint64  // pages below this may be read from the map
+	dbs        []txnDB // indexed by DBI; grown on demand
+	w          *writeState
+	sharedSlot int  // attached read transactions: shared slot + 1
+	parent     *Txn // nested write transactions: the transaction this one commits into
+	child      *Txn // the active child; t is unusable until it ends
 }
 
 // txnDB is a transaction's view of one database.
@@ -41,6 +42,9 @@ type txnDB struct {
 func (e *Env) BeginRead() (*Txn, error) {
 	if e.closed.Load() {
 		return nil, ErrClosed
+	}
+	if e.attached {
+		return e.beginAttached()
 	}
 	slot, snap, ok := e.readers.acquire(&e.snap)
 	if !ok {
@@ -117,6 +121,10 @@ func (t *Txn) Abort() {
 	}
 	t.done = true
 	if !t.write {
+		if t.sharedSlot > 0 {
+			t.env.shared.release(t.sharedSlot - 1)
+			return
+		}
 		t.env.readers.release(t.slot)
 		return
 	}

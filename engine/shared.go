@@ -1,0 +1,249 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"sync/atomic"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Readers in other processes.
+//
+// The process that holds the environment (it took LMDB's first-opener lock)
+// also keeps a small shared file beside the data file (data path + "-readers"):
+//
+//	0   magic "LDRDRS01"
+//	16  seq    seqlock over the meta copy: odd while the writer updates it
+//	24  txnid  of the newest commit
+//	32  the newest commit's meta (the first 152 bytes of its meta page)
+//	256 slots, 64 bytes each: snapshot txnid+1 (0: free) at +0, pid at +8
+//
+// A read-only Open that finds the environment held attaches to that file
+// instead of failing: each read transaction takes a free slot, guarded by an
+// fcntl lock on the slot's first byte (so the host can tell a dead reader from
+// a live one), pins the newest snapshot there, and reads pages through its own
+// map. The host never reuses a page a pinned snapshot can see.
+//
+// LMDB programs stay locked out for as long as the host runs. If the host
+// exits while an attached reader is still reading, that reader keeps reading
+// its snapshot, which no one else modifies until another writer opens.
+
+const (
+	sharedMagic     = "LDRDRS01"
+	sharedSeqOff    = 16
+	sharedTxnOff    = 24
+	sharedMetaOff   = 32
+	sharedSlotsOff  = 256
+	sharedSlotSize  = 64
+	sharedSlotCount = 256
+	sharedSize      = sharedSlotsOff + sharedSlotCount*sharedSlotSize
+)
+
+type sharedTable struct {
+	f     *os.File
+	mem   []byte
+	owned [sharedSlotCount]atomic.Bool // slots this process holds (fcntl locks are per process)
+}
+
+func (e *Env) sharedPath() string { return e.dataPath + "-readers" }
+
+// u64 returns the shared word at off. INVARIANT: off is 8-byte aligned within
+// the page-aligned mapping, so the atomic operations are valid across processes.
+func (s *sharedTable) u64(off int) *atomic.Uint64 {
+	return (*atomic.Uint64)(unsafe.Pointer(&s.mem[off]))
+}
+
+func openShared(path string, create bool, mode os.FileMode) (*sharedTable, error) {
+	flag := os.O_RDWR
+	if create {
+		flag |= os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(path, flag, mode)
+	if err != nil {
+		return nil, err
+	}
+	if create {
+		if err := f.Truncate(sharedSize); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
+	if st, err := f.Stat(); err != nil || st.Size() < sharedSize {
+		f.Close()
+		return nil, fmt.Errorf("%w: reader table %s is too short", ErrInvalid, path)
+	}
+	mem, err := unix.Mmap(int(f.Fd()), 0, sharedSize, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("engine: map reader table: %w", err)
+	}
+	s := &sharedTable{f: f, mem: mem}
+	if create {
+		copy(mem, sharedMagic)
+	} else if string(mem[:len(sharedMagic)]) != sharedMagic {
+		s.close()
+		return nil, fmt.Errorf("%w: %s is not a reader table", ErrInvalid, path)
+	}
+	return s, nil
+}
+
+func (s *sharedTable) close() {
+	_ = unix.Munmap(s.mem)
+	_ = s.f.Close()
+}
+
+// publish makes m the newest snapshot for attached readers (host only).
+func (s *sharedTable) publish(m *meta, psize int) {
+	buf := make([]byte, psize)
+	m.encode(buf, m.txnid%2)
+	seq := s.u64(sharedSeqOff)
+	seq.Add(1) // odd: being updated
+	copy(s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd], buf[:metaBodyEnd])
+	s.u64(sharedTxnOff).Store(m.txnid)
+	seq.Add(1)
+}
+
+// readMeta copies the newest meta consistently (seqlock) and returns its seq.
+func (s *sharedTable) readMeta() (meta, uint64, error) {
+	var buf [metaBodyEnd]byte
+	for {
+		s1 := s.u64(sharedSeqOff).Load()
+		if s1&1 != 0 {
+			continue
+		}
+		copy(buf[:], s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd])
+		if s.u64(sharedSeqOff).Load() == s1 {
+			m, err := decodeMeta(buf[:], 0)
+			return m, s1, err
+		}
+	}
+}
+
+func (s *sharedTable) slotOff(i int) int { return sharedSlotsOff + i*sharedSlotSize }
+
+// lockSlot takes (or with F_UNLCK releases) the fcntl lock on slot i's first byte.
+func (s *sharedTable) lockSlot(i int, typ int16) bool {
+	lk := unix.Flock_t{Type: typ, Whence: 0, Start: int64(s.slotOff(i)), Len: 1}
+	return unix.FcntlFlock(s.f.Fd(), unix.F_SETLK, &lk) == nil
+}
+
+// acquire pins the newest snapshot in a free slot (attached readers).
+func (s *sharedTable) acquire() (int, meta, error) {
+	for i := 0; i < sharedSlotCount; i++ {
+		if !s.owned[i].CompareAndSwap(false, true) {
+			continue
+		}
+		if !s.lockSlot(i, unix.F_WRLCK) {
+			s.owned[i].Store(false)
+			continue
+		}
+		slot := s.u64(s.slotOff(i))
+		le.PutUint32(s.mem[s.slotOff(i)+8:], uint32(os.Getpid()))
+		for {
+			m, seq, err := s.readMeta()
+			if err != nil {
+				s.release(i)
+				return 0, meta{}, err
+			}
+			slot.Store(m.txnid + 1)
+			if s.u64(sharedSeqOff).Load() == seq {
+				return i, m, nil
+			}
+		}
+	}
+	return 0, meta{}, ErrReadersFull
+}
+
+func (s *sharedTable) release(i int) {
+	s.u64(s.slotOff(i)).Store(0)
+	s.lockSlot(i, unix.F_UNLCK)
+	s.owned[i].Store(false)
+}
+
+// oldest returns the smallest snapshot pinned by a live attached reader, or
+// limit if smaller, and frees the slots of readers whose process is gone (host only).
+func (s *sharedTable) oldest(limit uint64) uint64 {
+	for i := 0; i < sharedSlotCount; i++ {
+		slot := s.u64(s.slotOff(i))
+		v := slot.Load()
+		if v == 0 {
+			continue
+		}
+		lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: int64(s.slotOff(i)), Len: 1}
+		if err := unix.FcntlFlock(s.f.Fd(), unix.F_GETLK, &lk); err == nil && lk.Type == unix.F_UNLCK {
+			slot.CompareAndSwap(v, 0) // its process died while reading
+			continue
+		}
+		if v-1 < limit {
+			limit = v - 1
+		}
+	}
+	return limit
+}
+
+// attachedReaders lists the snapshots pinned in the shared table.
+func (s *sharedTable) pinned() []uint64 {
+	var out []uint64
+	for i := 0; i < sharedSlotCount; i++ {
+		if v := s.u64(s.slotOff(i)).Load(); v != 0 {
+			out = append(out, v-1)
+		}
+	}
+	return out
+}
+
+// hostShared creates the reader table for other processes (best effort: a
+// read-only directory just means no other process can attach).
+func (e *Env) hostShared(cur *meta) {
+	s, err := openShared(e.sharedPath(), true, e.opts.FileMode)
+	if err != nil {
+		return
+	}
+	le.PutUint32(s.mem[8:], uint32(os.Getpid()))
+	s.publish(cur, e.psize)
+	e.shared = s
+}
+
+// attach joins the reader table of the process holding the environment. The
+// holder of the first-opener lock must be the process that wrote the table:
+// a table left behind by a dead host while an LMDB program holds the
+// environment must not be trusted.
+func (e *Env) attach() error {
+	s, err := openShared(e.sharedPath(), false, 0)
+	if err != nil {
+		return err
+	}
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
+	if err := unix.FcntlFlock(e.lockFile.Fd(), unix.F_GETLK, &lk); err != nil ||
+		lk.Type == unix.F_UNLCK || uint32(lk.Pid) != le.Uint32(s.mem[8:]) {
+		s.close()
+		return ErrEnvInUse
+	}
+	e.shared, e.attached = s, true
+	return nil
+}
+
+// beginAttached starts a read transaction of an attached process on the
+// host's newest snapshot.
+func (e *Env) beginAttached() (*Txn, error) {
+	slot, m, err := e.shared.acquire()
+	if err != nil {
+		return nil, err
+	}
+	st, err := e.file.Stat()
+	if err != nil {
+		e.shared.release(slot)
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
+		e.shared.release(slot)
+		return nil, fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull)
+	}
+	snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
+	e.snap.Store(snap)
+	t := &Txn{env: e, snap: snap, txnid: m.txnid, maxPg: snap.maxPg, sharedSlot: slot + 1}
+	t.initDBs()
+	return t, nil
+}

@@ -1,0 +1,216 @@
+package engine
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+const attachRole = "ENGINE_ATTACH_CHILD" // "read" or "pin"
+
+// TestAttachHelperProcess is the reader process of the attach tests.
+func TestAttachHelperProcess(t *testing.T) {
+	role := os.Getenv(attachRole)
+	if role == "" {
+		return
+	}
+	err := attachChild(role, os.Getenv("ENGINE_ATTACH_DIR"))
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// attachChild reads snapshots of the parent's database: every key of a
+// snapshot must hold that snapshot's commit number, also in a snapshot held
+// open while the parent commits many more times.
+func attachChild(role, dir string) error {
+	env, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	check := func(txn *Txn) (uint64, error) {
+		var want uint64
+		c, err := txn.OpenCursor(MainDB)
+		if err != nil {
+			return 0, err
+		}
+		n := 0
+		_, v, err := c.Get(nil, nil, First)
+		for ; err == nil; _, v, err = c.Get(nil, nil, Next) {
+			got := binary.LittleEndian.Uint64(v)
+			if n == 0 {
+				want = got
+			} else if got != want {
+				return 0, fmt.Errorf("snapshot %d mixes commits %d and %d", txn.ID(), want, got)
+			}
+			n++
+		}
+		if err != ErrNotFound || n != attachKeys {
+			return 0, fmt.Errorf("snapshot %d: %d keys, %v", txn.ID(), n, err)
+		}
+		return want, nil
+	}
+	if role == "pin" {
+		txn, err := env.BeginRead()
+		if err != nil {
+			return err
+		}
+		fmt.Println("pinned", txn.ID())
+		select {} // killed by the parent
+	}
+	seen := map[uint64]bool{}
+	for i := 0; i < 200; i++ {
+		txn, err := env.BeginRead()
+		if err != nil {
+			return err
+		}
+		first, err := check(txn)
+		if err == nil && i%20 == 0 {
+			time.Sleep(20 * time.Millisecond) // hold the snapshot while commits go on
+			var again uint64
+			if again, err = check(txn); err == nil && again != first {
+				err = fmt.Errorf("held snapshot changed from %d to %d", first, again)
+			}
+		}
+		txn.Abort()
+		if err != nil {
+			return err
+		}
+		seen[first] = true
+	}
+	fmt.Println("ok", len(seen))
+	return nil
+}
+
+const attachKeys = 300
+
+// TestAttach_otherProcessReadsConsistentSnapshots: a read-only process opens
+// the environment while this one holds it and writes; it sees whole commits
+// only, even when it holds a snapshot across many of them.
+func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	commit := func(n uint64) {
+		t.Helper()
+		if err := env.Update(func(txn *Txn) error {
+			v := binary.LittleEndian.AppendUint64(nil, n)
+			v = append(v, make([]byte, 120)...) // bigger pages turnover
+			for k := 0; k < attachKeys; k++ {
+				if err := txn.Put(MainDB, fmt.Appendf(nil, "key-%04d", k), v, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit(1)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
+	cmd.Env = append(os.Environ(), attachRole+"=read", "ENGINE_ATTACH_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		var last string
+		for sc.Scan() {
+			last = sc.Text()
+		}
+		done <- last
+	}()
+	var result string
+	for n := uint64(2); result == ""; n++ {
+		commit(n)
+		select {
+		case result = <-done:
+		default:
+		}
+		if n > 200000 {
+			t.Fatal("reader process did not finish")
+		}
+	}
+	if err := cmd.Wait(); err != nil || !strings.HasPrefix(result, "ok") {
+		t.Fatalf("reader process: %q, %v", result, err)
+	}
+	var seen int
+	fmt.Sscanf(result, "ok %d", &seen)
+	if seen < 2 {
+		t.Fatalf("reader saw %d distinct commits; want it to read while commits went on", seen)
+	}
+	t.Logf("reader process saw %d distinct commits", seen)
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAttach_deadReaderSlotReclaimed: a reader process killed while it pins a
+// snapshot stops pinning it: the next write transaction frees its slot.
+func TestAttach_deadReaderSlotReclaimed(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	for k := 0; k < attachKeys; k++ {
+		if err := env.Update(func(txn *Txn) error {
+			return txn.Put(MainDB, fmt.Appendf(nil, "key-%04d", k), binary.LittleEndian.AppendUint64(nil, 1), 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
+	cmd.Env = append(os.Environ(), attachRole+"=pin", "ENGINE_ATTACH_DIR="+dir)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if !strings.HasPrefix(line, "pinned") {
+		cmd.Process.Kill()
+		t.Fatalf("reader process: %q", line)
+	}
+	if got := env.shared.pinned(); len(got) != 1 {
+		t.Fatalf("pinned snapshots %v, want the reader's", got)
+	}
+	if old := env.shared.oldest(^uint64(0)); old == ^uint64(0) {
+		t.Fatal("a live reader's pin was not honoured")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	env.shared.oldest(^uint64(0))
+	if got := env.shared.pinned(); len(got) != 0 {
+		t.Fatalf("pinned snapshots %v after the reader died, want none", got)
+	}
+}
+
+// TestAttach_writeRefused: an attached process reads only.
+func TestAttach_writeRefused(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if _, err := Open(dir, nil); err == nil {
+		t.Fatal("a second read-write Open succeeded")
+	}
+}
