@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"os"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -81,23 +82,30 @@ func monoNow() int64 { return int64(time.Since(processStart)) }
 
 // ReaderInfo describes one live read transaction.
 type ReaderInfo struct {
+	PID   int           // the process reading
 	TxnID uint64        // the snapshot it reads
 	Lag   uint64        // commits made since that snapshot
 	Age   time.Duration // how long it has been open
 }
 
-// Readers lists the live read transactions of this process, oldest snapshot first.
+// Readers lists the live read transactions, oldest snapshot first: this
+// process's and, through the shared reader table, other processes' (their
+// Age is unknown and reported as 0).
 func (e *Env) Readers() []ReaderInfo {
 	last := e.snap.Load().meta.txnid
 	now := monoNow()
 	var out []ReaderInfo
+	if e.shared != nil {
+		out = e.shared.list(last)
+	}
+	pid := os.Getpid()
 	for i := range e.readers.slots {
 		s := &e.readers.slots[i]
 		v := s.v.Load()
 		if v == 0 || v == slotClaimed {
 			continue
 		}
-		out = append(out, ReaderInfo{TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - s.started.Load())})
+		out = append(out, ReaderInfo{PID: pid, TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - s.started.Load())})
 	}
 	slices.SortFunc(out, func(a, b ReaderInfo) int { return cmpU64(a.TxnID, b.TxnID) })
 	return out

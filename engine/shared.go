@@ -171,8 +171,7 @@ func (s *sharedTable) oldest(limit uint64) uint64 {
 		if v == 0 {
 			continue
 		}
-		lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: int64(s.slotOff(i)), Len: 1}
-		if err := unix.FcntlFlock(s.f.Fd(), unix.F_GETLK, &lk); err == nil && lk.Type == unix.F_UNLCK {
+		if s.stale(i) {
 			slot.CompareAndSwap(v, 0) // its process died while reading
 			continue
 		}
@@ -181,6 +180,44 @@ func (s *sharedTable) oldest(limit uint64) uint64 {
 		}
 	}
 	return limit
+}
+
+// stale reports whether slot i belongs to a process that is gone: no process
+// holds its lock. (Locks of this very process never show as conflicting, so
+// its own slots are live by definition.)
+func (s *sharedTable) stale(i int) bool {
+	if s.owned[i].Load() {
+		return false
+	}
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: int64(s.slotOff(i)), Len: 1}
+	return unix.FcntlFlock(s.f.Fd(), unix.F_GETLK, &lk) == nil && lk.Type == unix.F_UNLCK
+}
+
+// list describes the live pins of the shared table.
+func (s *sharedTable) list(last uint64) []ReaderInfo {
+	var out []ReaderInfo
+	for i := 0; i < sharedSlotCount; i++ {
+		if v := s.u64(s.slotOff(i)).Load(); v != 0 && !s.stale(i) {
+			out = append(out, ReaderInfo{PID: int(le.Uint32(s.mem[s.slotOff(i)+8:])), TxnID: v - 1, Lag: last - (v - 1)})
+		}
+	}
+	return out
+}
+
+// ClearStaleReaders frees the reader slots of processes that died while
+// reading and returns how many there were (what mdb_stat -rr does).
+func (e *Env) ClearStaleReaders() int {
+	if e.shared == nil {
+		return 0
+	}
+	n := 0
+	for i := 0; i < sharedSlotCount; i++ {
+		slot := e.shared.u64(e.shared.slotOff(i))
+		if v := slot.Load(); v != 0 && e.shared.stale(i) && slot.CompareAndSwap(v, 0) {
+			n++
+		}
+	}
+	return n
 }
 
 // attachedReaders lists the snapshots pinned in the shared table.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"lightdir/engine"
 )
@@ -57,10 +56,10 @@ func statEnv(w *bufio.Writer, env *engine.Env, opts StatOptions) error {
 	}
 	if opts.Readers > 0 {
 		w.WriteString("Reader Table Status\n")
-		printReaders(w, env.Info())
+		printReaders(w, env.Readers())
 		if opts.Readers > 1 {
-			w.WriteString("  0 stale readers cleared.\n")
-			printReaders(w, env.Info())
+			fmt.Fprintf(w, "  %d stale readers cleared.\n", env.ClearStaleReaders())
+			printReaders(w, env.Readers())
 		}
 		if opts.Name == "" && !opts.All && opts.Free == 0 {
 			return nil
@@ -118,15 +117,18 @@ func printEnvInfo(w io.Writer, info engine.Info) {
 		info.MaxReaders, info.NumReaders)
 }
 
-// printReaders lists the live readers. Readers are tracked in-process, without
-// per-reader identities yet: the listing names this process and their count.
-func printReaders(w io.Writer, info engine.Info) {
-	if info.NumReaders == 0 {
+// printReaders lists the live readers: those of the process holding the
+// environment are not visible from here, those of processes attached to it
+// (other lightdir tools) are. There are no thread ids: 0 is printed.
+func printReaders(w io.Writer, readers []engine.ReaderInfo) {
+	if len(readers) == 0 {
 		io.WriteString(w, "(no active readers)\n")
 		return
 	}
-	fmt.Fprintf(w, "    pid     thread     txnid\n%10d %d readers (oldest txnid %d)\n",
-		os.Getpid(), info.NumReaders, info.OldestReaderTxnID)
+	io.WriteString(w, "    pid     thread     txnid\n")
+	for _, r := range readers {
+		fmt.Fprintf(w, "%10d %x %d\n", r.PID, 0, r.TxnID)
+	}
 }
 
 func printStat(w io.Writer, st engine.Stat) {
