@@ -68,6 +68,7 @@ type conn struct {
 
 	mu         sync.Mutex // guards everything below
 	ops        map[int32]*operation
+	lastDone   time.Time // when an operation last finished (guarded by mu)
 	opSeq      uint64
 	identity   string    // authorization identity; "" = anonymous
 	identityDN schema.DN // identity parsed once at bind time; shared, read-only
@@ -174,8 +175,8 @@ func (c *conn) readPDU() ([]byte, error) {
 			return nil, errDraining
 		}
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && c.outstanding() > 0 {
-			continue // not idle: operations are still running
+		if errors.As(err, &ne) && ne.Timeout() && c.busySince(o.IdleTimeout) {
+			continue // not idle: operations are running or just finished
 		}
 		return nil, err
 	}
@@ -362,6 +363,15 @@ func (c *conn) finish() {
 	}
 	c.srv.removeConn(c)
 	c.log.Info("connection closed")
+}
+
+// busySince reports whether an operation is running or finished within d: a
+// connection is idle only after d with nothing outstanding, so a response that
+// was just queued is never cut off by an idle close.
+func (c *conn) busySince(d time.Duration) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.ops) > 0 || time.Since(c.lastDone) < d
 }
 
 func (c *conn) outstanding() int {

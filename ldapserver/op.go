@@ -173,6 +173,7 @@ func (op *operation) end() {
 	if op.registered {
 		op.c.mu.Lock()
 		delete(op.c.ops, op.id)
+		op.c.lastDone = time.Now()
 		op.c.mu.Unlock()
 		close(op.done)
 		op.c.opWG.Done()
