@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"lightdir/ldapserver"
+	"lightdir/schema"
 )
 
 // peercredRoot is the identity of a local (ldapi) client running as root.
@@ -65,4 +66,18 @@ func (b *Backend) mayWrite(a actor, what string) error {
 		return ldapErr(ldapserver.InsufficientAccessRights, "no write access to %s", what)
 	}
 	return nil
+}
+
+// writeTarget is the first step of every change to an existing entry: who is
+// asking, whether they may write at all, and the normalized DN of the target.
+func (b *Backend) writeTarget(h *ldapserver.Header, dn schema.DN) (actor, schema.DN, error) {
+	who, err := b.actorOf(h)
+	if err != nil {
+		return actor{}, nil, err
+	}
+	if err := b.mayWrite(who, "entry"); err != nil {
+		return actor{}, nil, err
+	}
+	ndn, err := b.normalizeDN(dn)
+	return who, ndn, err
 }

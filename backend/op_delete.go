@@ -12,14 +12,7 @@ import (
 // unless the subtree delete control asks for the whole subtree, which then
 // goes in the same transaction.
 func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*ldapserver.WriteResult, error) {
-	who, err := b.actorOf(&req.Header)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.mayWrite(who, "entry"); err != nil {
-		return nil, err
-	}
-	ndn, err := b.normalizeDN(req.DN)
+	who, ndn, err := b.writeTarget(&req.Header, req.DN)
 	if err != nil {
 		return nil, err
 	}

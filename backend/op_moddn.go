@@ -15,14 +15,7 @@ import (
 // moves it under newSuperior. Only the entry's own DN records and blob are
 // rewritten; descendants refer to it by ID and are untouched.
 func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest) (*ldapserver.WriteResult, error) {
-	who, err := b.actorOf(&req.Header)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.mayWrite(who, "entry"); err != nil {
-		return nil, err
-	}
-	ndn, err := b.normalizeDN(req.DN)
+	who, ndn, err := b.writeTarget(&req.Header, req.DN)
 	if err != nil {
 		return nil, err
 	}

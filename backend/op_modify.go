@@ -14,14 +14,7 @@ import (
 // of the entry, the result is schema-checked, and the blob plus exactly the
 // index keys that changed are written in one transaction.
 func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*ldapserver.WriteResult, error) {
-	who, err := b.actorOf(&req.Header)
-	if err != nil {
-		return nil, err
-	}
-	if err := b.mayWrite(who, "entry"); err != nil {
-		return nil, err
-	}
-	ndn, err := b.normalizeDN(req.DN)
+	who, ndn, err := b.writeTarget(&req.Header, req.DN)
 	if err != nil {
 		return nil, err
 	}
