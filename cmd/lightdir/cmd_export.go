@@ -10,7 +10,7 @@ import (
 
 var exportCommand = command{
 	name:    "export",
-	summary: "write a database as LDIF, offline (like slapcat)",
+	summary: "write a database as LDIF from one snapshot, also while serve runs (like slapcat)",
 	usage:   "[-c FILE] [-b SUFFIX] [-d DIR] [-l LDIF]",
 	flags: dbSelectFlags + `  -l LDIF    write to this file instead of standard output
 
