@@ -21,24 +21,6 @@ var (
 
 const concKeySpace = 1000
 
-// Engine bugs these tests found; each guards the assertions that reproduce it.
-const (
-	// bugFreeDBPagesFromFileEnd: Commit allocates every page the free DB
-	// update needs at the end of the file (saveFreeList runs with savingFree),
-	// so each commit grows the file by at least one page while the pages it
-	// frees pile up in the free DB: the file never stops growing under a
-	// steady update load. TestFreeList_smallUpdates_fileStaysFlat reproduces it.
-	bugFreeDBPagesFromFileEnd = false
-	// bugSecondOpenInProcess: the first-opener lock is a POSIX fcntl lock,
-	// which a process never conflicts with itself on, so a second Open of an
-	// open environment in the same process succeeds; closing that second Env
-	// closes a descriptor of the lock file and so drops the first Env's lock,
-	// after which another process (or an LMDB program) can open the
-	// environment while the first Env still writes it.
-	// TestEnvInUse_secondOpenInThisProcess reproduces it.
-	bugSecondOpenInProcess = false
-)
-
 // A snapshot's digest is the sum of one hash per item (database name, key,
 // value) and the item count: the writer keeps it up to date per change, a
 // reader recomputes it with a full scan (checking key order on the way).
@@ -333,9 +315,6 @@ func (u *concUpdater) run(t *testing.T, txns int) {
 // alongside, pages freed by commits are reused, so after a warm-up the data
 // file does not grow under an update load of constant size.
 func TestConcurrency_steadyUpdates_fileStaysFlat(t *testing.T) {
-	if bugFreeDBPagesFromFileEnd {
-		t.Skip("bugFreeDBPagesFromFileEnd: every commit takes the free DB's pages from the end of the file")
-	}
 	env, err := Open(t.TempDir(), &Options{MapSize: 256 << 20, Durability: NoSync})
 	if err != nil {
 		t.Fatal(err)
@@ -424,9 +403,6 @@ func TestConcurrency_longReader_pinsPagesUntilItEnds(t *testing.T) {
 		t.Fatalf("long reader's snapshot changed: %+v, %v; first %+v", again, err, first)
 	}
 	long.Abort()
-	if bugFreeDBPagesFromFileEnd {
-		t.Skip("bugFreeDBPagesFromFileEnd: the file grows with every commit, reader or not (the pinning part passed)")
-	}
 	u.run(t, 200)
 	released := env.Info().LastPgno
 	u.run(t, 200)
@@ -450,9 +426,6 @@ func TestConcurrency_longReader_pinsPagesUntilItEnds(t *testing.T) {
 // no readers at all: every freed page is reusable two commits later, so the
 // file must not grow.
 func TestFreeList_smallUpdates_fileStaysFlat(t *testing.T) {
-	if bugFreeDBPagesFromFileEnd {
-		t.Skip("bugFreeDBPagesFromFileEnd: every commit takes the free DB's pages from the end of the file")
-	}
 	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
 	if err != nil {
 		t.Fatal(err)
@@ -574,9 +547,6 @@ func TestReadersFull_allSlotsTaken(t *testing.T) {
 // open fails with ErrEnvInUse, and the failed attempt leaves the first Env and
 // its lock intact.
 func TestEnvInUse_secondOpenInThisProcess(t *testing.T) {
-	if bugSecondOpenInProcess {
-		t.Skip("bugSecondOpenInProcess: a second Open in the same process succeeds, and its Close drops the first Env's lock")
-	}
 	dir := t.TempDir()
 	env, err := Open(dir, nil)
 	if err != nil {
