@@ -42,7 +42,20 @@ type Options struct {
 	Schema           *schema.Registry // default schema.Default()
 	Logger           *zap.Logger      // default zap.NewNop()
 	ReadOnly         bool
+	// LongReaderAfter: a read transaction open longer than this is logged once
+	// as a warning (it pins pages, so the file grows until it ends).
+	// Default DefaultLongReaderAfter; negative: never.
+	LongReaderAfter time.Duration
+	// MaxReaders is the number of concurrent read transactions, i.e. searches
+	// and compares in flight (default DefaultMaxReaders).
+	MaxReaders int
 }
+
+// Defaults for Options.
+const (
+	DefaultLongReaderAfter = 5 * time.Minute
+	DefaultMaxReaders      = 1024
+)
 
 // DefaultMapSize is the map size used when Options.MapSize is 0.
 const DefaultMapSize = 10 << 30
@@ -170,12 +183,26 @@ func Open(opts Options) (*Backend, error) {
 			return nil, fmt.Errorf("backend: %w", err)
 		}
 	}
+	longAfter := opts.LongReaderAfter
+	if longAfter == 0 {
+		longAfter = DefaultLongReaderAfter
+	}
+	maxReaders := opts.MaxReaders
+	if maxReaders <= 0 {
+		maxReaders = DefaultMaxReaders
+	}
 	env, err := engine.Open(opts.Dir, &engine.Options{
-		MapSize:      b.opts.MapSize,
-		MaxDBs:       16 + len(b.ix),
-		ReadOnly:     opts.ReadOnly,
-		Durability:   opts.Durability,
-		SyncInterval: opts.SyncInterval,
+		MapSize:         b.opts.MapSize,
+		MaxDBs:          16 + len(b.ix),
+		MaxReaders:      maxReaders,
+		ReadOnly:        opts.ReadOnly,
+		Durability:      opts.Durability,
+		SyncInterval:    opts.SyncInterval,
+		LongReaderAfter: longAfter,
+		OnLongReader: func(r engine.ReaderInfo) {
+			b.log.Warn("long read transaction pins old pages; the database file grows until it ends",
+				zap.Uint64("snapshot", r.TxnID), zap.Uint64("commits_behind", r.Lag), zap.Duration("open_for", r.Age))
+		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("backend: open %s: %w", opts.Dir, err)
