@@ -105,6 +105,11 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
 	if fixed && len(val) != int(sp.pad()) {
 		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), sp.pad())
 	}
+	if fixed && sp.freeSpace() >= len(val) {
+		// A free slot: insert in place (sp lies in the touched leaf page).
+		sp.leaf2Insert(idx, val)
+		return true, nil
+	}
 	vals := make([][]byte, 0, n+1)
 	for i := 0; i < n; i++ {
 		vals = append(vals, sp.keyAt(i))
@@ -376,13 +381,20 @@ func (c *Cursor) delDupTouched(val []byte) error {
 	if err != nil || !exact {
 		return fmt.Errorf("%w: value vanished from its sub-page", ErrCorrupted)
 	}
+	fixed := db.rec.flags&dbDupFixed != 0
+	if fixed {
+		// The sub-page keeps its size; the freed slot takes the next insert.
+		sp.leaf2Remove(idx)
+		db.rec.entries--
+		db.dirty = true
+		return nil
+	}
 	vals := make([][]byte, 0, n-1)
 	for i := 0; i < n; i++ {
 		if i != idx {
 			vals = append(vals, bytes.Clone(sp.keyAt(i)))
 		}
 	}
-	fixed := db.rec.flags&dbDupFixed != 0
 	key := bytes.Clone(p.keyAt(l.idx))
 	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed, size), nodeDupData); err != nil {
 		return err
