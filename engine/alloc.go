@@ -29,12 +29,16 @@ type writeState struct {
 	freeDone     bool   // no more reusable free-DB records
 	savingFree   bool   // commit is writing the free DB: read no more records, free into freed
 
-	cursors     []*Cursor
-	opCursor    *Cursor // reused by Txn.Put and Txn.Del
-	dbsTouched  bool    // a DB record changed (named DB created or written)
-	scratch     page    // a spare page for splits
-	nodeScratch []byte  // where a new leaf node is built
-	subScratch  []byte  // where a sub-page is built
+	cursors  []*Cursor
+	opCursor *Cursor // reused by Txn.Put and Txn.Del
+	// gen counts page allocations and frees: a saved path is still valid
+	// while it has not changed.
+	gen         uint64
+	append      appendState
+	dbsTouched  bool   // a DB record changed (named DB created or written)
+	scratch     page   // a spare page for splits
+	nodeScratch []byte // where a new leaf node is built
+	subScratch  []byte // where a sub-page is built
 }
 
 func newWriteState(t *Txn) *writeState {
@@ -78,7 +82,16 @@ func (e *Env) putBuf(p page) {
 
 // allocPages returns a run of n new, dirty, zero-header pages.
 // Errors: ErrMapFull, ErrCorrupted (while reading the free DB).
+// appendState remembers the rightmost path left by the last Append.
+type appendState struct {
+	valid bool
+	dbi   DBI
+	top   int
+	gen   uint64
+}
+
 func (w *writeState) allocPages(n int) (uint64, page, error) {
+	w.gen++
 	pgno, err := w.findFree(n)
 	if err != nil {
 		return 0, nil, err
@@ -209,6 +222,7 @@ func decodeFreeList(v []byte, limit uint64) ([]uint64, error) {
 
 // freePages records that the run of n pages at pgno left its tree.
 func (w *writeState) freePages(pgno uint64, n int) {
+	w.gen++
 	p, own := w.dirty[pgno]
 	if own {
 		delete(w.dirty, pgno)

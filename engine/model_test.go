@@ -135,7 +135,43 @@ func runModel(t *testing.T, seed uint64, txns int) {
 		for j := 0; j < nops; j++ {
 			d := modelDBs[r.IntN(len(modelDBs))]
 			dbi := dbis[d.name]
-			switch op := r.IntN(10); {
+			switch op := r.IntN(11); {
+			case op == 10 && d.flags&ReverseKey == 0 && d.name != "": // the main DB also holds the DB records
+				// A run of Appends after the current last key (sorted bulk load).
+				cmp, _ := comparators(uint16(d.flags))
+				ks := m.sorted(d.name, cmp)
+				for n := 1 + r.IntN(60); n > 0; n-- {
+					var k []byte
+					switch {
+					case d.flags&IntegerKey != 0:
+						next := uint64(0)
+						if len(ks) > 0 {
+							next = le.Uint64(ks[len(ks)-1].k) + 1 + r.Uint64N(3)
+						}
+						k = le.AppendUint64(nil, next)
+					case len(ks) == 0:
+						k = []byte("a")
+					case len(ks[len(ks)-1].k) < 400:
+						k = append(bytes.Clone(ks[len(ks)-1].k), byte('a'+r.IntN(26)))
+					default:
+						k = nil
+					}
+					if k == nil {
+						break
+					}
+					v := randValue(r)
+					if err := txn.Put(dbi, k, v, Append); err != nil {
+						t.Fatalf("seed %d txn %d op %d: append %x: %v", seed, i, j, k, err)
+					}
+					m[d.name][string(k)] = v
+					ks = append(ks, kv{k, v})
+				}
+				if len(ks) > 0 {
+					// Out of order: the first key again.
+					if err := txn.Put(dbi, ks[0].k, []byte("x"), Append); !errors.Is(err, ErrKeyExists) {
+						t.Fatalf("seed %d txn %d op %d: out-of-order append: %v", seed, i, j, err)
+					}
+				}
 			case op < 6:
 				k, v := randKey(r, d), randValue(r)
 				if err := txn.Put(dbi, k, v, 0); err != nil {

@@ -51,6 +51,7 @@ func (t *Txn) Del(dbi DBI, key, val []byte) error {
 	if err != nil {
 		return err
 	}
+	t.w.append.valid = false // the stack is about to hold another path
 	if len(key) == 0 || len(key) > MaxKeySize {
 		return ErrBadValSize
 	}
@@ -156,6 +157,12 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	}
 	t := c.txn
 	t.w.detachOthers(c, c.dbi)
+	if flags&Append != 0 && c.db().rec.flags&dbDupSort == 0 && c.resumeAppend() {
+		return c.appendAtEnd(key, val, n, reserve)
+	}
+	if c == t.w.opCursor {
+		t.w.append.valid = false // the stack is about to hold another path
+	}
 	if c.db().rec.flags&dbDupSort != 0 {
 		return c.putDup(key, val, flags)
 	}
@@ -174,11 +181,49 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 		c.settle(key)
 		return out, nil
 	}
+	if flags&Append != 0 {
+		return c.appendAtEnd(key, val, n, reserve)
+	}
 	out, err := c.insertLeaf(key, val, n, 0, reserve)
 	if err != nil {
 		return nil, t.fail(err)
 	}
 	c.db().rec.entries++
+	c.settle(key)
+	return out, nil
+}
+
+// Sorted bulk loads: after an Append that allocated and freed no page, the
+// Txn.Put cursor's stack is still the touched rightmost path of the tree, so
+// the next Append into the same database goes straight to the last leaf.
+
+// resumeAppend restores that path for an Append through the Txn.Put cursor.
+func (c *Cursor) resumeAppend() bool {
+	w := c.txn.w
+	a := &w.append
+	if c != w.opCursor || !a.valid || a.dbi != c.dbi || a.gen != w.gen {
+		return false
+	}
+	c.top = a.top
+	c.stack[c.top].idx = c.stack[c.top].p.numKeys()
+	return true
+}
+
+// appendAtEnd inserts key after the last key of the (touched) last leaf.
+func (c *Cursor) appendAtEnd(key, val []byte, n int, reserve bool) ([]byte, error) {
+	t, w := c.txn, c.txn.w
+	l := &c.stack[c.top]
+	if last := l.p.numKeys() - 1; last >= 0 && c.db().info.cmp(key, l.p.keyAt(last)) <= 0 {
+		return nil, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
+	}
+	gen := w.gen
+	out, err := c.insertLeaf(key, val, n, 0, reserve)
+	if err != nil {
+		return nil, t.fail(err)
+	}
+	c.db().rec.entries++
+	c.db().dirty = true
+	w.append = appendState{valid: w.gen == gen && c == w.opCursor, dbi: c.dbi, top: c.top, gen: w.gen}
 	c.settle(key)
 	return out, nil
 }

@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"encoding/binary"
+	"testing"
+)
+
+// BenchmarkPut_append: sorted bulk load with Append, 10,000 puts per commit.
+func BenchmarkPut_append(b *testing.B) {
+	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	key := make([]byte, 16)
+	val := make([]byte, 100)
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		txn, _ := env.BeginWrite()
+		for n := 0; n < 10000 && i < b.N; n, i = n+1, i+1 {
+			binary.BigEndian.PutUint64(key[8:], uint64(i))
+			if err := txn.Put(MainDB, key, val, Append); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := txn.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGet_random: random gets over 200,000 keys, 100 per read transaction.
+func BenchmarkGet_random(b *testing.B) {
+	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	const n = 200000
+	key := make([]byte, 16)
+	val := make([]byte, 100)
+	if err := env.Update(func(txn *Txn) error {
+		for i := 0; i < n; i++ {
+			binary.BigEndian.PutUint64(key[8:], uint64(i))
+			if err := txn.Put(MainDB, key, val, Append); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	x := uint64(12345)
+	for i := 0; i < b.N; {
+		txn, _ := env.BeginRead()
+		for j := 0; j < 100 && i < b.N; j, i = j+1, i+1 {
+			x = x*6364136223846793005 + 1442695040888963407
+			binary.BigEndian.PutUint64(key[8:], (x>>20)%n)
+			if _, err := txn.Get(MainDB, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+		txn.Abort()
+	}
+}
