@@ -34,8 +34,8 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	}
 	if a := req.Controls.Assertion; a != nil {
 		b.reg.PrepareEntry(e)
-		if b.reg.Compile(a).Match(e) != schema.True {
-			return nil, ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		if err := b.checkAssertion(a, e); err != nil {
+			return nil, err
 		}
 	}
 	var res ldapserver.WriteResult

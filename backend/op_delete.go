@@ -5,7 +5,6 @@ import (
 
 	"lightdir/engine"
 	"lightdir/ldapserver"
-	"lightdir/schema"
 )
 
 // Delete implements ldapserver.Backend: leaves only (notAllowedOnNonLeaf),
@@ -29,13 +28,8 @@ func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*l
 		if err != nil {
 			return err
 		}
-		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(e) != schema.True {
-			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
-		}
-		if req.Controls.PreRead != nil {
-			if res.PreRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PreRead, who); err != nil {
-				return err
-			}
+		if err := b.beforeChange(w, id, e, req.DN, &req.Controls, who, &res); err != nil {
+			return err
 		}
 		ids := []uint64{id}
 		has, err := b.hasChildren(w.txn, id)

@@ -36,13 +36,8 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		if err != nil {
 			return err
 		}
-		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(old) != schema.True {
-			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
-		}
-		if req.Controls.PreRead != nil {
-			if res.PreRead, err = b.readBack(w.txn, id, req.DN.String(), req.Controls.PreRead, who); err != nil {
-				return err
-			}
+		if err := b.beforeChange(w, id, old, req.DN, &req.Controls, who, &res); err != nil {
+			return err
 		}
 		updated := cloneEntry(old)
 		for _, c := range req.Changes {

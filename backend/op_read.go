@@ -100,8 +100,8 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		if err != nil {
 			return err
 		}
-		if a := req.Controls.Assertion; a != nil && b.reg.Compile(a).Match(e) != schema.True {
-			return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		if err := b.checkAssertion(req.Controls.Assertion, e); err != nil {
+			return err
 		}
 		if !b.hasType(e, ad.Type) {
 			return ldapErr(ldapserver.NoSuchAttribute, "")

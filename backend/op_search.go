@@ -100,8 +100,8 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		if s.b.reg.Compile(a).Match(e) != schema.True {
-			return nil, ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+		if err := s.b.checkAssertion(a, e); err != nil {
+			return nil, err
 		}
 	}
 	if err := s.setupPaging(res); err != nil || (res.Paged != nil && s.pageSize == 0) {

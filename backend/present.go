@@ -164,3 +164,27 @@ func copyWireEntry(e *ldapserver.Entry) *ldapserver.Entry {
 	}
 	return c
 }
+
+// checkAssertion applies the assertion control (RFC 4528): the operation runs
+// only if the target entry matches the filter a (nil: no control).
+func (b *Backend) checkAssertion(a *schema.Filter, e *schema.Entry) error {
+	if a != nil && b.reg.Compile(a).Match(e) != schema.True {
+		return ldapErr(ldapserver.AssertionFailed, "assertion control failed")
+	}
+	return nil
+}
+
+// beforeChange is the last step before a change to the existing entry id:
+// the assertion control, then the pre-read control's copy of the entry.
+func (b *Backend) beforeChange(w *writer, id uint64, e *schema.Entry, dn schema.DN, cs *ldapserver.Controls,
+	who actor, res *ldapserver.WriteResult) error {
+	if err := b.checkAssertion(cs.Assertion, e); err != nil {
+		return err
+	}
+	if cs.PreRead == nil {
+		return nil
+	}
+	var err error
+	res.PreRead, err = b.readBack(w.txn, id, dn.String(), cs.PreRead, who)
+	return err
+}
