@@ -165,7 +165,7 @@ func (w *writeState) readFreeRecord() (bool, error) {
 		return false, nil
 	}
 	t := w.t
-	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	c := t.newCursor(freeDBI)
 	var key [8]byte
 	le.PutUint64(key[:], w.lastConsumed+1)
 	_, err := c.seek(key[:])

@@ -204,7 +204,7 @@ func (t *Txn) copyCompact(w io.Writer) error {
 func (t *Txn) freePageCount() (uint64, error) {
 	fr := t.snap.meta.free
 	n := fr.branch + fr.leaf + fr.overflow
-	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	c := t.newCursor(freeDBI)
 	_, v, _, err := c.move(First)
 	for err == nil {
 		if len(v) < 8 {

@@ -69,7 +69,6 @@ type checker struct {
 	owner    []uint8 // per page number: who uses it
 	problems []error
 	named    []namedRec
-	freeRecs []dbRecord
 }
 
 type namedRec struct {
@@ -346,7 +345,7 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 // checkFreeLists marks every page listed in the free DB.
 func (ck *checker) checkFreeLists() {
 	t := ck.t
-	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	c := t.newCursor(freeDBI)
 	k, v, _, err := c.move(First)
 	for err == nil {
 		if len(k) != 8 {

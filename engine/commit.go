@@ -58,7 +58,7 @@ func (t *Txn) saveNamedDBs() error {
 		if !db.dirty || !db.loaded {
 			continue
 		}
-		c := t.newCursor(mainDBI, &t.dbs[mainDBI])
+		c := t.newCursor(mainDBI)
 		var rec [dbRecordSize]byte
 		db.rec.encode(rec[:])
 		if err := c.putNamedRecord([]byte(db.info.name), rec[:]); err != nil {
@@ -118,7 +118,7 @@ func (t *Txn) saveFreeList() error {
 		}
 	}
 	w.savingFree = true
-	fc := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	fc := t.newCursor(freeDBI)
 	// Records consumed by this transaction are all keys <= lastConsumed.
 	for w.lastConsumed > 0 {
 		k, _, _, err := fc.move(First)
@@ -206,7 +206,7 @@ func (t *Txn) fillFreeRecord(key []byte, pages []uint64, reserved int) error {
 // freeValue returns the writable value of the free DB record key, which this
 // transaction has just written.
 func (t *Txn) freeValue(key []byte) ([]byte, error) {
-	c := t.newCursor(freeDBI, &t.dbs[freeDBI])
+	c := t.newCursor(freeDBI)
 	_, v, _, err := c.seekExact(key)
 	return v, err
 }
@@ -254,14 +254,9 @@ func (t *Txn) writePages() error {
 	if err := flush(); err != nil {
 		return err
 	}
-	if len(pgnos) > 0 {
-		end := int64(next * ps)
-		if last := pgnos[len(pgnos)-1]; int64((last+uint64(len(w.dirty[last]))/ps)*ps) > end {
-			end = int64((last + uint64(len(w.dirty[last]))/ps) * ps)
-		}
-		if end > t.env.fileSize {
-			t.env.fileSize = end
-		}
+	// next is now the end of the highest run written.
+	if end := int64(next * ps); len(pgnos) > 0 && end > t.env.fileSize {
+		t.env.fileSize = end
 	}
 	switch t.env.opts.Durability {
 	case SyncFull, NoMetaSync:
@@ -306,7 +301,8 @@ func (t *Txn) writeMeta() error {
 	m.txnid = t.txnid
 	// SyncInterval: the meta is written but not flushed; the interval flush
 	// makes it durable (syncinterval.go).
-	if err := e.writeMetaPage(&m, e.opts.Durability == SyncFull); err != nil {
+	pg, err := e.writeMetaPage(&m, e.opts.Durability == SyncFull)
+	if err != nil {
 		return err
 	}
 	if e.opts.Durability != SyncInterval {
@@ -315,7 +311,7 @@ func (t *Txn) writeMeta() error {
 	e.prevMeta = t.snap.meta
 	e.publish(m, e.fileSize)
 	if e.shared != nil {
-		e.shared.publish(&m, e.psize)
+		e.shared.publish(pg[:metaBodyEnd], m.txnid)
 	}
 	return nil
 }
@@ -325,7 +321,8 @@ func (t *Txn) writeMeta() error {
 //
 // A synced write goes through a second descriptor opened with O_DSYNC, so the
 // one page is durable when the write returns, without a flush of the whole file.
-func (e *Env) writeMetaPage(m *meta, sync bool) error {
+// It returns the encoded page.
+func (e *Env) writeMetaPage(m *meta, sync bool) ([]byte, error) {
 	buf := make([]byte, e.psize)
 	slot := m.txnid % 2
 	m.encode(buf, slot)
@@ -334,14 +331,14 @@ func (e *Env) writeMetaPage(m *meta, sync bool) error {
 		if e.metaFile == nil {
 			mf, err := os.OpenFile(e.dataPath, os.O_WRONLY|unix.O_DSYNC, 0)
 			if err != nil {
-				return fmt.Errorf("engine: open data file for meta writes: %w", err)
+				return nil, fmt.Errorf("engine: open data file for meta writes: %w", err)
 			}
 			e.metaFile = mf
 		}
 		f = e.metaFile
 	}
 	if _, err := f.WriteAt(buf, int64(slot)*int64(e.psize)); err != nil {
-		return fmt.Errorf("engine: write meta page: %w", err)
+		return nil, fmt.Errorf("engine: write meta page: %w", err)
 	}
-	return nil
+	return buf, nil
 }

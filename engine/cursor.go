@@ -44,12 +44,6 @@ const (
 	NextMultiple
 )
 
-// internal moves used by the engine itself.
-const (
-	opFirst = First
-	opNext  = Next
-)
-
 type cursorLevel struct {
 	p   page
 	idx int
@@ -85,21 +79,17 @@ func (t *Txn) OpenCursor(dbi DBI) (*Cursor, error) {
 	if err := t.usable(false); err != nil {
 		return nil, err
 	}
-	db, err := t.db(dbi)
-	if err != nil {
+	if _, err := t.db(dbi); err != nil {
 		return nil, err
 	}
-	c := t.newCursor(dbi, db)
+	c := t.newCursor(dbi)
 	if t.w != nil {
 		t.w.cursors = append(t.w.cursors, c)
 	}
 	return c, nil
 }
 
-func (t *Txn) newCursor(dbi DBI, _ *txnDB) *Cursor {
-	c := &Cursor{txn: t, dbi: dbi, top: -1}
-	return c
-}
+func (t *Txn) newCursor(dbi DBI) *Cursor { return &Cursor{txn: t, dbi: dbi, top: -1} }
 
 // Close releases the cursor. It is optional: cursors end with their transaction.
 func (c *Cursor) Close() {

@@ -171,9 +171,8 @@ func (t *Txn) db(dbi DBI) (*txnDB, error) {
 
 // lookupNamed reads the record of a named database from the main database.
 func (t *Txn) lookupNamed(name string) (dbRecord, bool, error) {
-	c := t.newCursor(mainDBI, &t.dbs[mainDBI])
-	k, v, fl, err := c.seekExact([]byte(name))
-	_ = k
+	c := t.newCursor(mainDBI)
+	_, v, fl, err := c.seekExact([]byte(name))
 	if err == ErrNotFound {
 		return dbRecord{}, false, nil
 	}
@@ -222,13 +221,13 @@ func (t *Txn) DBNames() ([]string, error) {
 		return nil, err
 	}
 	var names []string
-	c := t.newCursor(mainDBI, &t.dbs[mainDBI])
-	k, _, fl, err := c.move(opFirst)
+	c := t.newCursor(mainDBI)
+	k, _, fl, err := c.move(First)
 	for err == nil {
 		if fl&(nodeSubData|nodeDupData) == nodeSubData {
 			names = append(names, string(k))
 		}
-		k, _, fl, err = c.move(opNext)
+		k, _, fl, err = c.move(Next)
 	}
 	if err != ErrNotFound {
 		return nil, err

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 )
 
@@ -26,7 +27,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	}
 	added, err := c.addDup(key, val, flags)
 	if err != nil {
-		if err == ErrKeyExists || err == ErrBadValSize || isErr(err, ErrBadValSize) || isErr(err, ErrKeyExists) {
+		if errors.Is(err, ErrKeyExists) || errors.Is(err, ErrBadValSize) {
 			return nil, err // checked before anything changed
 		}
 		return nil, t.fail(err)
@@ -137,20 +138,6 @@ func dupAddCheck(exists, notLast bool, flags PutFlags) error {
 		return fmt.Errorf("%w: AppendDup of a value before the key's last", ErrKeyExists)
 	}
 	return nil
-}
-
-func isErr(err, target error) bool {
-	for e := err; e != nil; {
-		if e == target {
-			return true
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		e = u.Unwrap()
-	}
-	return false
 }
 
 // buildSubPage lays out sorted values as a sub-page (format spec 8.2): exactly

@@ -80,7 +80,7 @@ func (t *Txn) writeCursor(dbi DBI) (*Cursor, error) {
 	// One cursor serves every Txn.Put and Txn.Del: each call positions it anew.
 	c := t.w.opCursor
 	if c == nil {
-		c = t.newCursor(dbi, nil)
+		c = t.newCursor(dbi)
 		t.w.opCursor = c
 	}
 	c.dbi, c.top, c.eof, c.detached, c.deleted, c.savedEOF = dbi, -1, false, false, false, false

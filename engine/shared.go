@@ -94,14 +94,13 @@ func (s *sharedTable) close() {
 	_ = s.f.Close()
 }
 
-// publish makes m the newest snapshot for attached readers (host only).
-func (s *sharedTable) publish(m *meta, psize int) {
-	buf := make([]byte, psize)
-	m.encode(buf, m.txnid%2)
+// publish makes the meta body (the first metaBodyEnd bytes of an encoded
+// meta page) of commit txnid the newest snapshot for attached readers (host only).
+func (s *sharedTable) publish(body []byte, txnid uint64) {
 	seq := s.u64(sharedSeqOff)
 	seq.Add(1) // odd: being updated
-	copy(s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd], buf[:metaBodyEnd])
-	s.u64(sharedTxnOff).Store(m.txnid)
+	copy(s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd], body)
+	s.u64(sharedTxnOff).Store(txnid)
 	seq.Add(1)
 }
 
@@ -220,7 +219,7 @@ func (e *Env) ClearStaleReaders() int {
 	return n
 }
 
-// attachedReaders lists the snapshots pinned in the shared table.
+// pinned lists the snapshots pinned in the shared table.
 func (s *sharedTable) pinned() []uint64 {
 	var out []uint64
 	for i := 0; i < sharedSlotCount; i++ {
@@ -239,7 +238,9 @@ func (e *Env) hostShared(cur *meta) {
 		return
 	}
 	le.PutUint32(s.mem[8:], uint32(os.Getpid()))
-	s.publish(cur, e.psize)
+	pg := make([]byte, e.psize)
+	cur.encode(pg, cur.txnid%2)
+	s.publish(pg[:metaBodyEnd], cur.txnid)
 	e.shared = s
 }
 

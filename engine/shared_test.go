@@ -3,6 +3,7 @@ package engine
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,7 +12,7 @@ import (
 	"time"
 )
 
-const attachRole = "ENGINE_ATTACH_CHILD" // "read" or "pin"
+const attachRole = "ENGINE_ATTACH_CHILD" // "read", "pin" or "write"
 
 // TestAttachHelperProcess is the reader process of the attach tests.
 func TestAttachHelperProcess(t *testing.T) {
@@ -31,6 +32,29 @@ func TestAttachHelperProcess(t *testing.T) {
 // snapshot must hold that snapshot's commit number, also in a snapshot held
 // open while the parent commits many more times.
 func attachChild(role, dir string) error {
+	if role == "write" {
+		// A read-write open is refused while the host holds the environment;
+		// a read-only one attaches and refuses write transactions.
+		if env, err := Open(dir, nil); !errors.Is(err, ErrEnvInUse) {
+			if env != nil {
+				env.Close()
+			}
+			return fmt.Errorf("read-write open while held: %v", err)
+		}
+		env, err := Open(dir, &Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		if !env.attached {
+			return fmt.Errorf("read-only open did not attach")
+		}
+		if _, err := env.BeginWrite(); !errors.Is(err, ErrReadOnly) {
+			return fmt.Errorf("write transaction in an attached process: %v", err)
+		}
+		fmt.Println("ok")
+		return nil
+	}
 	env, err := Open(dir, &Options{ReadOnly: true})
 	if err != nil {
 		return err
@@ -202,7 +226,9 @@ func TestAttach_deadReaderSlotReclaimed(t *testing.T) {
 	}
 }
 
-// TestAttach_writeRefused: an attached process reads only.
+// TestAttach_writeRefused: while this process holds the environment, another
+// process cannot open it read-write, and when it attaches read-only it cannot
+// start a write transaction.
 func TestAttach_writeRefused(t *testing.T) {
 	dir := t.TempDir()
 	env, err := Open(dir, &Options{Durability: NoSync})
@@ -210,7 +236,10 @@ func TestAttach_writeRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	if _, err := Open(dir, nil); err == nil {
-		t.Fatal("a second read-write Open succeeded")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
+	cmd.Env = append(os.Environ(), attachRole+"=write", "ENGINE_ATTACH_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok") {
+		t.Fatalf("writer process: %v\n%s", err, out)
 	}
 }

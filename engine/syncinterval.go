@@ -90,7 +90,7 @@ func (e *Env) recoverSyncInterval(cur meta) (meta, error) {
 		older.txnid = rec.txnid - 1
 	}
 	for _, m := range []*meta{&older, &rec} {
-		if err := e.writeMetaPage(m, false); err != nil {
+		if _, err := e.writeMetaPage(m, false); err != nil {
 			return cur, err
 		}
 	}
