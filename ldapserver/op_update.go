@@ -10,13 +10,8 @@ import (
 func (c *conn) doCompare(op *operation, f frame) {
 	req := f.op.(message.CompareRequest)
 	op.dn = string(req.Entry())
-	cs, ok := op.controls(f, scCompare)
+	cs, dn, ok := op.target(f, scCompare)
 	if !ok {
-		return
-	}
-	dn, err := parseDN(op.dn)
-	if err != nil {
-		op.replyErr(err)
 		return
 	}
 	ava := req.Ava()
@@ -37,13 +32,8 @@ func (c *conn) doCompare(op *operation, f frame) {
 func (c *conn) doAdd(op *operation, f frame) {
 	req := f.op.(message.AddRequest)
 	op.dn = string(req.Entry())
-	cs, ok := op.controls(f, scAdd)
+	cs, dn, ok := op.target(f, scAdd)
 	if !ok {
-		return
-	}
-	dn, err := parseDN(op.dn)
-	if err != nil {
-		op.replyErr(err)
 		return
 	}
 	ar := &AddRequest{Header: op.header(cs), DN: dn, RawDN: op.dn}
@@ -58,13 +48,8 @@ func (c *conn) doAdd(op *operation, f frame) {
 // doDelete runs a delete (RFC 4511 §4.8).
 func (c *conn) doDelete(op *operation, f frame) {
 	op.dn = string(f.op.(message.DelRequest))
-	cs, ok := op.controls(f, scDelete)
+	cs, dn, ok := op.target(f, scDelete)
 	if !ok {
-		return
-	}
-	dn, err := parseDN(op.dn)
-	if err != nil {
-		op.replyErr(err)
 		return
 	}
 	res, err := c.srv.backend.Delete(op.ctx, &DeleteRequest{Header: op.header(cs), DN: dn, RawDN: op.dn})
@@ -75,13 +60,8 @@ func (c *conn) doDelete(op *operation, f frame) {
 func (c *conn) doModify(op *operation, f frame) {
 	req := f.op.(message.ModifyRequest)
 	op.dn = string(req.Object())
-	cs, ok := op.controls(f, scModify)
+	cs, dn, ok := op.target(f, scModify)
 	if !ok {
-		return
-	}
-	dn, err := parseDN(op.dn)
-	if err != nil {
-		op.replyErr(err)
 		return
 	}
 	mr := &ModifyRequest{Header: op.header(cs), DN: dn, RawDN: op.dn}
@@ -97,13 +77,8 @@ func (c *conn) doModify(op *operation, f frame) {
 func (c *conn) doModifyDN(op *operation, f frame) {
 	req := f.op.(message.ModifyDNRequest)
 	op.dn = field(req, "entry").String()
-	cs, ok := op.controls(f, scModifyDN)
+	cs, dn, ok := op.target(f, scModifyDN)
 	if !ok {
-		return
-	}
-	dn, err := parseDN(op.dn)
-	if err != nil {
-		op.replyErr(err)
 		return
 	}
 	rawRDN := field(req, "newrdn").String()
@@ -126,4 +101,19 @@ func (c *conn) doModifyDN(op *operation, f frame) {
 	}
 	res, err := c.srv.backend.ModifyDN(op.ctx, mr)
 	op.finishWrite(cs, res, err)
+}
+
+// target decodes the request's controls and parses its target DN (op.dn),
+// answering the client itself when either is bad.
+func (op *operation) target(f frame, sc controlScope) (Controls, schema.DN, bool) {
+	cs, ok := op.controls(f, sc)
+	if !ok {
+		return cs, nil, false
+	}
+	dn, err := parseDN(op.dn)
+	if err != nil {
+		op.replyErr(err)
+		return cs, nil, false
+	}
+	return cs, dn, true
 }
