@@ -82,6 +82,13 @@ type Backend struct {
 	pwAttr   *schema.AttributeType
 	ocAttr   *schema.AttributeType
 
+	aliasClass *schema.ObjectClass   // "alias" (nil when the schema lacks it)
+	aliasAttr  *schema.AttributeType // aliasedObjectName
+
+	// noScopeWalk makes every one-level and subtree search use the
+	// candidate loop (tests set it before searching, to cover both paths).
+	noScopeWalk bool
+
 	wmu    sync.Mutex // serializes writers; guards nextID
 	nextID uint64
 	closed bool
@@ -254,6 +261,8 @@ func newBackend(opts Options) (*Backend, error) {
 	b.ads = newADRegistry(b.reg)
 	b.pwAttr = b.reg.AttributeType("userPassword")
 	b.ocAttr = b.reg.AttributeType("objectClass")
+	b.aliasClass = b.reg.ObjectClass("alias")
+	b.aliasAttr = b.reg.AttributeType("aliasedObjectName")
 	return b, nil
 }
 

@@ -38,6 +38,8 @@
 //   - Sorting (RFC 2891) uses the first sort key only, collects the whole
 //     result in memory, and sees only the selected attributes; with paging
 //     each page is sorted on its own.
-//   - Aliases are never dereferenced (derefAliases is ignored).
+//   - Alias dereferencing (search_alias.go) follows slapd, except that an
+//     entry reached through several aliases is returned once and a chain
+//     of more than 15 aliases is aliasDereferencingProblem.
 //   - hasSubordinates/numSubordinates cost a scan of the children.
 package backend

@@ -35,6 +35,13 @@ type search struct {
 	needDN       bool // the filter uses :dn, so candidates need a parsed DN
 	needComputed bool // the filter names computed attributes
 
+	// alias dereferencing (search_alias.go)
+	derefFind   bool        // dereference the base
+	derefSearch bool        // dereference aliases in a one-level or subtree scope
+	al          *aliasScope // nil: no alias in the database (or no dereferencing)
+	ae          schema.Entry
+	adec        decoder
+
 	sizeLimit int // enforced here (Options.SizeLimit for non-root clients); 0 none
 	sent      int
 	// paging
@@ -78,12 +85,11 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	if !who.root && b.opts.SizeLimit > 0 && (req.SizeLimit == 0 || req.SizeLimit > b.opts.SizeLimit) {
 		s.sizeLimit = b.opts.SizeLimit
 	}
-	id, matched, found, err := b.lookup(txn, ndn)
+	s.derefFind = req.Deref&ldapserver.DerefFindingBaseObj != 0
+	s.derefSearch = req.Deref&ldapserver.DerefInSearching != 0 && req.Scope != ldapserver.ScopeBase
+	id, err := s.findBase(ndn)
 	if err != nil {
 		return nil, err
-	}
-	if !found {
-		return nil, noSuchObject(req.Base, matched)
 	}
 	s.baseID = id
 	if s.baseDN, err = b.dnOf(txn, id, s.dnCache); err != nil {
@@ -96,7 +102,11 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 	req := s.req
 	res := &ldapserver.SearchResult{}
 	if a := req.Controls.Assertion; a != nil {
-		e, err := s.b.fullEntry(s.txn, s.baseID, req.Base)
+		dn, err := schema.ParseDN(s.baseDN)
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.b.fullEntry(s.txn, s.baseID, dn)
 		if err != nil {
 			return nil, err
 		}
@@ -138,6 +148,11 @@ func (s *search) iterate() error {
 	if s.req.Scope == ldapserver.ScopeBase {
 		return s.candidate(s.baseID, nil)
 	}
+	if s.derefSearch {
+		if err := s.collectAliases(p); err != nil {
+			return err
+		}
+	}
 	cands, all, err := p.candidates(s.req.Filter)
 	if err != nil {
 		return err
@@ -158,6 +173,9 @@ func (s *search) iterate() error {
 	if !all && !cands.IsRange() {
 		budget = len(cands.IDs())
 	}
+	if s.b.noScopeWalk {
+		budget = 0
+	}
 	scope, complete, err := s.collectScope(budget)
 	if err != nil {
 		return err
@@ -166,6 +184,7 @@ func (s *search) iterate() error {
 		return s.loop(cands, all, true)
 	}
 	slices.Sort(scope)
+	scope = slices.Compact(scope)
 	l := index.FromSorted(scope)
 	if !all {
 		l = index.Intersect(scope, l, cands)
@@ -173,8 +192,8 @@ func (s *search) iterate() error {
 	return s.loop(l, false, false)
 }
 
-// collectScope lists the IDs in scope (not the base itself), giving up
-// once there are more than budget.
+// collectScope lists the IDs in scope (not the base itself, unless alias
+// targets bring it in), giving up once there are more than budget.
 func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 	var out []uint64
 	over := false
@@ -189,15 +208,46 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 	if err := s.b.children(s.txn, s.baseID, add); err != nil || over {
 		return nil, false, err
 	}
+	var targets []uint64
+	if s.al != nil {
+		targets = s.al.targets
+	}
+	// Alias targets' subtrees may overlap the base's or each other's:
+	// expand each entry once.
+	var expanded map[uint64]bool
+	if len(targets) > 0 {
+		expanded = map[uint64]bool{}
+	}
+	for _, t := range targets {
+		switch s.req.Scope {
+		case ldapserver.ScopeOne, ldapserver.ScopeSubtree:
+			add(t) // the target itself; its subtree comes below
+		case ldapserver.ScopeSubordinate:
+			// Below the target only, as for the base (slapd does the same).
+			expanded[t] = true
+			if err := s.b.children(s.txn, t, add); err != nil {
+				return nil, false, err
+			}
+		}
+		if over {
+			return nil, false, nil
+		}
+	}
 	if s.req.Scope == ldapserver.ScopeOne {
 		return out, true, nil
 	}
 	for i := 0; i < len(out); i++ {
+		if expanded != nil {
+			if expanded[out[i]] {
+				continue
+			}
+			expanded[out[i]] = true
+		}
 		if err := s.b.children(s.txn, out[i], add); err != nil || over {
 			return nil, false, err
 		}
 	}
-	if s.req.Scope == ldapserver.ScopeSubtree {
+	if s.req.Scope == ldapserver.ScopeSubtree || (s.al != nil && s.al.baseCovered) {
 		out = append(out, s.baseID)
 	}
 	return out, true, nil
@@ -251,7 +301,10 @@ func (s *search) visit(id uint64, blob []byte, check bool) error {
 			return err
 		}
 	}
-	if s.req.Scope == ldapserver.ScopeSubordinate && id == s.baseID {
+	if s.al != nil && id != s.baseID && s.al.isAlias(id) {
+		return nil // replaced by its target
+	}
+	if s.req.Scope == ldapserver.ScopeSubordinate && id == s.baseID && (s.al == nil || !s.al.baseCovered) {
 		return nil
 	}
 	if check {
@@ -267,11 +320,31 @@ func (s *search) visit(id uint64, blob []byte, check bool) error {
 // the base, walking up the tree and remembering what it learned.
 func (s *search) scopeHas(id uint64) (bool, error) {
 	if s.req.Scope == ldapserver.ScopeOne {
+		if s.al != nil && s.al.isTarget(id) {
+			return true, nil
+		}
 		p, err := s.b.parentOf(s.txn, id)
 		return p == s.baseID, err
 	}
+	if s.req.Scope == ldapserver.ScopeSubordinate && s.al != nil && s.al.isTarget(id) {
+		// Only what lies below a target is in a children scope, so the
+		// target itself is in scope only below another root.
+		p, err := s.b.parentOf(s.txn, id)
+		if err != nil {
+			return false, err
+		}
+		id = p
+	}
 	if s.inScope == nil {
+		// INVARIANT: inScope[x] means the descendants of x are in scope;
+		// for any x but the base and the alias targets, x itself then is
+		// too.
 		s.inScope = map[uint64]bool{s.baseID: true, rootID: false}
+		if s.al != nil {
+			for _, t := range s.al.targets {
+				s.inScope[t] = true
+			}
+		}
 	}
 	var chain []uint64
 	cur := id
