@@ -20,12 +20,14 @@
 // root identities only (for others the attribute does not exist).
 // Cleartext userPassword values written by clients are stored hashed.
 //
-// Search returns results in ascending ID order (creation order). Paged
-// results cookies are self-contained (last ID plus a request hash), so no
-// per-connection state exists. Operational attributes entryUUID, entryCSN,
-// createTimestamp, modifyTimestamp, creatorsName, modifiersName and
-// structuralObjectClass are stored; entryDN, hasSubordinates,
-// numSubordinates and subschemaSubentry are computed when asked for.
+// Search returns results in ascending ID order (creation order), or in
+// sort order with the sort control. Paged results cookies are
+// self-contained (last ID, or last sort keys and ID, plus a request
+// hash), so no per-connection state exists. Operational attributes
+// entryUUID, entryCSN, createTimestamp, modifyTimestamp, creatorsName,
+// modifiersName and structuralObjectClass are stored; entryDN,
+// hasSubordinates, numSubordinates and subschemaSubentry are computed
+// when asked for.
 //
 // Offline tools: Import (slapadd -q), Export (slapcat, online too),
 // Reindex (slapindex) and Check.
@@ -35,9 +37,10 @@
 //   - An index configured after entries exist is maintained by writes but
 //     not used by searches until Reindex has built it.
 //   - An RDN is limited by the engine's key size (about 500 bytes).
-//   - Sorting (RFC 2891) uses the first sort key only, collects the whole
-//     result in memory, and sees only the selected attributes; with paging
-//     each page is sorted on its own.
+//   - Sorting (RFC 2891) re-runs the whole search for every page of a
+//     sorted, paged search (the cookie holds the last sort keys and ID);
+//     see search_sort.go. Attributes without an ordering rule sort by
+//     their equality-normalized bytes.
 //   - Alias dereferencing (search_alias.go) follows slapd, except that an
 //     entry reached through several aliases is returned once and a chain
 //     of more than 15 aliases is aliasDereferencingProblem.

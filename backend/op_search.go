@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -50,9 +49,8 @@ type search struct {
 	cookieTag uint64
 	lastSent  uint64
 	more      bool
-	// sorting
-	sorted []*ldapserver.Entry
-	n      int
+	sorter    *sorter // server-side sort (search_sort.go); nil: ID order
+	n         int
 }
 
 // Search implements ldapserver.Backend. Candidates come from the indices
@@ -114,22 +112,30 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 			return nil, err
 		}
 	}
+	if req.Controls.Sort != nil {
+		so, sr, err := s.newSorter()
+		if err != nil {
+			return nil, err
+		}
+		s.sorter, res.Sort = so, sr
+	}
 	if err := s.setupPaging(res); err != nil || (res.Paged != nil && s.pageSize == 0) {
 		return res, err
+	}
+	if s.sorter != nil {
+		s.sorter.limit = s.sortLimit()
 	}
 	s.match = s.b.reg.Compile(s.b.expandClasses(req.Filter))
 	s.pres = s.b.newPresenter(req.Attributes, s.who)
 	s.needDN, s.needComputed = filterNeeds(req.Filter)
-	if req.Controls.Sort != nil {
-		s.sorted = []*ldapserver.Entry{}
-	}
 	if err := s.iterate(); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
-	if s.sorted != nil {
+	if s.sorter != nil {
 		if err := s.sendSorted(res); err != nil {
 			return nil, err
 		}
+		return res, nil
 	}
 	if res.Paged != nil && s.more {
 		res.Paged.Cookie = s.cookie(s.lastSent)
@@ -401,6 +407,10 @@ func (s *search) candidate(id uint64, blob []byte) error {
 
 // send delivers a matching entry, applying paging and the size limit.
 func (s *search) send(id uint64, dn string) error {
+	if s.sorter != nil {
+		s.sorter.add(id, &s.e)
+		return nil
+	}
 	if s.pageSize > 0 && s.sent >= s.pageSize {
 		s.more = true
 		return errStop
@@ -414,10 +424,6 @@ func (s *search) send(id uint64, dn string) error {
 	}
 	s.sent++
 	s.lastSent = id
-	if s.sorted != nil {
-		s.sorted = append(s.sorted, copyWireEntry(out))
-		return nil
-	}
 	return s.w.SendEntry(out)
 }
 
@@ -508,11 +514,37 @@ func (s *search) setupPaging(res *ldapserver.SearchResult) error {
 		}
 		return nil
 	}
-	if len(pc.Cookie) != 16 || binary.BigEndian.Uint64(pc.Cookie[8:]) != s.cookieTag {
-		return ldapErr(ldapserver.ProtocolError, "paged results cookie is invalid")
+	bad := ldapErr(ldapserver.ProtocolError, "paged results cookie is invalid")
+	if len(pc.Cookie) < 16 || binary.BigEndian.Uint64(pc.Cookie[8:]) != s.cookieTag {
+		return bad
+	}
+	if s.sorter != nil {
+		if !s.sorter.parseCursor(pc.Cookie) {
+			return bad
+		}
+		return nil
+	}
+	if len(pc.Cookie) != 16 {
+		return bad
 	}
 	s.after = binary.BigEndian.Uint64(pc.Cookie)
 	return nil
+}
+
+// sortLimit is how many sorted entries a search must keep: one more than
+// a page or the size limit, to know whether more follow; 0 for all.
+func (s *search) sortLimit() int {
+	if s.pageSize > 0 {
+		return s.pageSize + 1
+	}
+	lim := s.sizeLimit
+	if r := s.req.SizeLimit; r > 0 && (lim == 0 || r < lim) {
+		lim = r
+	}
+	if lim > 0 {
+		return lim + 1
+	}
+	return 0
 }
 
 func (s *search) cookie(last uint64) []byte {
@@ -531,60 +563,15 @@ func (s *search) requestHash() uint64 {
 		h.Write([]byte{0})
 		h.Write([]byte(a))
 	}
+	if sr := s.req.Controls.Sort; sr != nil {
+		for _, k := range sr.Keys {
+			h.Write([]byte{1})
+			h.Write([]byte(k.Attr + "\x00" + k.OrderingRule))
+			if k.Reverse {
+				h.Write([]byte{2})
+			}
+		}
+	}
+	h.Write([]byte{3, byte(s.req.Deref)})
 	return h.Sum64()
-}
-
-// sendSorted sorts the collected entries by the first sort key (RFC 2891)
-// and sends them.
-func (s *search) sendSorted(res *ldapserver.SearchResult) error {
-	key := s.req.Controls.Sort.Keys[0]
-	at := s.b.reg.AttributeType(attrType(key.Attr))
-	if at == nil {
-		if s.req.Controls.Sort.Critical {
-			return ldapErr(ldapserver.UnavailableCriticalExtension, "sort attribute %s undefined", key.Attr)
-		}
-		res.Sort = &ldapserver.SortResult{Code: ldapserver.NoSuchAttribute, Attr: key.Attr}
-	} else {
-		rule := at.Ordering
-		sortKey := func(e *ldapserver.Entry) []byte {
-			for _, a := range e.Attributes {
-				if t := s.b.reg.AttributeType(attrType(a.Type)); t != nil && t.IsSubtypeOf(at) && len(a.Values) > 0 {
-					if rule != nil {
-						if n, err := rule.Normalize(nil, a.Values[0]); err == nil {
-							return n
-						}
-					}
-					return normOf(at, a.Values[0])
-				}
-			}
-			return nil
-		}
-		slices.SortStableFunc(s.sorted, func(x, y *ldapserver.Entry) int {
-			kx, ky := sortKey(x), sortKey(y)
-			var c int
-			switch {
-			case kx == nil && ky == nil:
-				c = 0
-			case kx == nil:
-				return 1 // entries without the attribute sort last
-			case ky == nil:
-				return -1
-			case rule != nil:
-				c = rule.Compare(kx, ky)
-			default:
-				c = bytes.Compare(kx, ky)
-			}
-			if key.Reverse {
-				c = -c
-			}
-			return c
-		})
-		res.Sort = &ldapserver.SortResult{Code: ldapserver.Success}
-	}
-	for _, e := range s.sorted {
-		if err := s.w.SendEntry(e); err != nil {
-			return err
-		}
-	}
-	return nil
 }
