@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -49,6 +50,14 @@ type Options struct {
 	// MaxReaders is the number of concurrent read transactions, i.e. searches
 	// and compares in flight (default DefaultMaxReaders).
 	MaxReaders int
+	// BuildIndexesOnline builds, in the background while serving, every
+	// configured index the database lacks (index_online.go); searches use
+	// each one once it is complete. Default: such an index is ignored
+	// until Reindex builds it offline.
+	BuildIndexesOnline bool
+
+	buildBatch int                                    // tests: entries per online build transaction
+	buildHook  func(ctx context.Context, next uint64) // tests: called before each online build batch
 }
 
 // Defaults for Options.
@@ -92,6 +101,9 @@ type Backend struct {
 	wmu    sync.Mutex // serializes writers; guards nextID
 	nextID uint64
 	closed bool
+
+	buildDone   chan struct{}      // closed when the online index builder ends
+	buildCancel context.CancelFunc // stops the online index builder
 }
 
 // indexDef is one indexed attribute type.
@@ -101,6 +113,9 @@ type indexDef struct {
 	keyer index.Keyer
 	dbi   engine.DBI
 	built bool // every entry's keys are stored: the index may serve searches
+	// readyTxn is the transaction that completed an online build (0: none);
+	// snapshots from it on may use the index (index_online.go).
+	readyTxn atomic.Uint64
 }
 
 // parseKinds maps "eq", "pres", "sub", "approx" (and the slapd spellings
@@ -218,6 +233,9 @@ func Open(opts Options) (*Backend, error) {
 	if err := b.init(); err != nil {
 		env.Close()
 		return nil, err
+	}
+	if opts.BuildIndexesOnline {
+		b.startOnlineBuild()
 	}
 	return b, nil
 }
@@ -385,7 +403,7 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 		}
 	}
 	d.built = have&d.kinds == d.kinds
-	if !d.built {
+	if !d.built && !b.opts.BuildIndexesOnline {
 		b.log.Warn("index not built: searches do not use it until lightdir index runs",
 			zap.String("attr", d.typ.Name()))
 	}
@@ -414,8 +432,10 @@ func recoverNextID(txn *engine.Txn, d dbs) (uint64, error) {
 	return next, nil
 }
 
-// Close closes the environment. Operations still running fail.
+// Close stops the online index builder and closes the environment.
+// Operations still running fail.
 func (b *Backend) Close() error {
+	b.stopOnlineBuild()
 	b.wmu.Lock()
 	defer b.wmu.Unlock()
 	if b.closed {

@@ -30,12 +30,14 @@
 // when asked for.
 //
 // Offline tools: Import (slapadd -q), Export (slapcat, online too),
-// Reindex (slapindex) and Check.
+// Reindex (slapindex) and Check; indices can also be built online.
 //
 // # Caveats
 //
 //   - An index configured after entries exist is maintained by writes but
-//     not used by searches until Reindex has built it.
+//     not used by searches until Reindex, or the online builder
+//     (Options.BuildIndexesOnline, index_online.go), has built it. An
+//     interrupted online build starts over at the next Open.
 //   - An RDN is limited by the engine's key size (about 500 bytes).
 //   - Sorting (RFC 2891) re-runs the whole search for every page of a
 //     sorted, paged search (the cookie holds the last sort keys and ID);

@@ -60,7 +60,7 @@ func (b *Backend) rebuild(d *indexDef) error {
 	for done := false; !done; {
 		err := b.env.Update(func(txn *engine.Txn) error {
 			var err error
-			next, done, err = b.indexRange(txn, d, next)
+			next, done, err = b.indexRange(txn, d, next, reindexBatch)
 			return err
 		})
 		if err != nil {
@@ -73,8 +73,8 @@ func (b *Backend) rebuild(d *indexDef) error {
 	})
 }
 
-// indexRange adds the keys of up to reindexBatch entries from ID from on.
-func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64) (next uint64, done bool, err error) {
+// indexRange adds the keys of up to limit entries from ID from on.
+func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64, limit int) (next uint64, done bool, err error) {
 	c, err := txn.OpenCursor(b.db.id2entry)
 	if err != nil {
 		return 0, false, err
@@ -89,7 +89,7 @@ func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64) (next ui
 	// not touch (another DB), but the cursor is re-positioned each time to
 	// stay clear of any engine rule about writes under open cursors.
 	id := from
-	for n := 0; n < reindexBatch; n++ {
+	for n := 0; n < limit; n++ {
 		k, v, err := c.Get(idKey(&kb, id), nil, engine.SetRange)
 		if errors.Is(err, engine.ErrNotFound) {
 			return 0, true, nil

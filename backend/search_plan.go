@@ -92,7 +92,7 @@ func (p *planner) leaf(f *schema.Filter) (index.List, bool, error) {
 		return index.List{}, true, nil
 	}
 	d := p.b.ixByTyp[a.Type]
-	if d == nil || !d.built {
+	if d == nil || !d.usable(p.txn) {
 		return index.List{}, true, nil
 	}
 	p.keys.Reset()

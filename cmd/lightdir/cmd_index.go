@@ -8,8 +8,8 @@ var indexCommand = command{
 	usage:   "[-c FILE] [-b SUFFIX] [-d DIR] [-i SPEC] [ATTR...]",
 	flags: dbSelectFlags + `
 With no ATTR every configured index is rebuilt. An index added to the
-configuration of a loaded database is ignored by searches until it has been
-built here.
+configuration of a loaded database is built by serve in the background
+(searches use it once it is complete), or here, offline.
 `,
 	run: runIndex,
 }

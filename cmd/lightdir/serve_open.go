@@ -16,6 +16,9 @@ func init() {
 			SyncInterval: o.SyncInterval, Indexes: idx, RootDN: o.RootDN, RootPW: o.RootPW,
 			SizeLimit: o.SizeLimit, TimeLimit: o.TimeLimit, ReadRequiresAuth: o.ReadRequiresAuth,
 			Schema: o.Schema, Logger: o.Logger, ReadOnly: o.ReadOnly,
+			// An index the configuration adds to a loaded database is built in
+			// the background; searches use it once it is complete.
+			BuildIndexesOnline: true,
 		})
 		if err != nil {
 			return nil, err

@@ -1,0 +1,183 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"lightdir/ldapserver"
+)
+
+// plannedByIndex reports whether the planner answers filter from an
+// index in a fresh read transaction (or in txn when not nil), and the
+// candidates it gives.
+func plannedByIndex(t *testing.T, b *Backend, filter string) (bool, []uint64) {
+	t.Helper()
+	txn, err := b.env.BeginRead()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Abort()
+	p := &planner{b: b, txn: txn, root: true}
+	defer p.close()
+	l, all, err := p.candidates(mustFilter(t, filter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all {
+		return false, nil
+	}
+	return true, slices.Clone(l.IDs())
+}
+
+func uidsOf(t *testing.T, b *Backend, filter string) []string {
+	t.Helper()
+	c, err := doSearch(t, b, testSuffix, ldapserver.ScopeSubtree, filter, "uid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for i := range c.entries {
+		out = append(out, c.attr(i, "uid")...)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestBackend_onlineIndexBuild: an index added to the configuration of a
+// loaded database is built in the background; while it builds, searches
+// answer correctly without it and writes go ahead (before and after the
+// builder's position); a snapshot older than the build's end never uses
+// it; afterwards the planner uses it and Check finds it exact.
+func TestBackend_onlineIndexBuild(t *testing.T) {
+	opts := testOptions(t)
+	b := openTest(t, opts)
+	for i := range 50 {
+		mustAdd(t, b, fmt.Sprintf("uid=u%02d,%s", i, testSuffix), person(fmt.Sprintf("u%02d", i))...)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq"}}}
+	opts.BuildIndexesOnline = true
+	opts.buildBatch = 5
+	paused, resume := make(chan uint64), make(chan struct{})
+	batches := 0
+	opts.buildHook = func(_ context.Context, next uint64) {
+		if batches++; batches == 4 {
+			paused <- next
+			<-resume
+		}
+	}
+	b = openTest(t, opts)
+	var next uint64
+	select {
+	case next = <-paused:
+	case <-time.After(30 * time.Second):
+		t.Fatal("online build never reached its fourth batch")
+	}
+	if next <= 1 || next > 50 {
+		t.Fatalf("paused at ID %d", next)
+	}
+	if used, _ := plannedByIndex(t, b, "(uid=u07)"); used {
+		t.Error("a half-built index is used")
+	}
+	if got := uidsOf(t, b, "(uid=u07)"); !slices.Equal(got, []string{"u07"}) {
+		t.Errorf("search during the build: %v", got)
+	}
+	// Writes on both sides of the builder's position.
+	ctx := context.Background()
+	mustAdd(t, b, "uid=new,"+testSuffix, person("new")...)
+	for _, dn := range []string{"uid=u01," + testSuffix, "uid=u45," + testSuffix} {
+		if _, err := b.Delete(ctx, &ldapserver.DeleteRequest{Header: rootHdr(), DN: mustDN(t, dn)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, u := range []string{"u02", "u44"} {
+		mod := &ldapserver.ModifyRequest{Header: rootHdr(), DN: mustDN(t, "uid="+u+","+testSuffix),
+			Changes: []ldapserver.Change{{Op: ldapserver.ModAdd, Attribute: ldapserver.Attribute{Type: "uid", Values: [][]byte{[]byte(u + "b")}}}}}
+		if _, err := b.Modify(ctx, mod); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, err := b.env.BeginRead()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Abort()
+	close(resume)
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if ok, err := b.WaitIndexes(wctx); !ok || err != nil {
+		t.Fatalf("WaitIndexes: %v %v", ok, err)
+	}
+	p := &planner{b: b, txn: old, root: true}
+	if _, all, err := p.candidates(mustFilter(t, "(uid=u07)")); err != nil || !all {
+		t.Errorf("a snapshot from before the build's end uses the index (all=%v, %v)", all, err)
+	}
+	p.close()
+	for _, tc := range []struct{ filter, want string }{
+		{"(uid=u07)", "[u07]"}, {"(uid=u01)", "[]"}, {"(uid=u45)", "[]"}, {"(uid=new)", "[new]"},
+		{"(uid=u02b)", "[u02 u02b]"}, {"(uid=u44b)", "[u44 u44b]"}, {"(uid=u49)", "[u49]"},
+	} {
+		used, ids := plannedByIndex(t, b, tc.filter)
+		if !used {
+			t.Errorf("%s: index not used after the build", tc.filter)
+		}
+		if got := fmt.Sprint(uidsOf(t, b, tc.filter)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.filter, got, tc.want)
+		}
+		if want := tc.want != "[]"; (len(ids) > 0) != want {
+			t.Errorf("%s: candidates %v", tc.filter, ids)
+		}
+	}
+}
+
+// TestBackend_onlineIndexBuild_closeStops: Close stops a build midway;
+// the next Open (online) starts over and completes it.
+func TestBackend_onlineIndexBuild_closeStops(t *testing.T) {
+	opts := testOptions(t)
+	b := openTest(t, opts)
+	for i := range 30 {
+		mustAdd(t, b, fmt.Sprintf("uid=u%02d,%s", i, testSuffix), person(fmt.Sprintf("u%02d", i))...)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	opts.Indexes = []IndexSpec{{Attr: "sn", Kinds: []string{"eq", "sub"}}}
+	opts.BuildIndexesOnline = true
+	opts.buildBatch = 4
+	paused := make(chan struct{})
+	calls := 0
+	opts.buildHook = func(ctx context.Context, _ uint64) {
+		if calls++; calls == 2 {
+			close(paused)
+			<-ctx.Done() // until Close cancels the build
+		}
+	}
+	half, err := Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-paused
+	if err := half.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := half.WaitIndexes(context.Background()); ok {
+		t.Error("an interrupted build reports the index ready")
+	}
+	opts.buildHook = nil
+	b = openTest(t, opts)
+	if ok, err := b.WaitIndexes(context.Background()); !ok || err != nil {
+		t.Fatalf("second build: %v %v", ok, err)
+	}
+	if used, _ := plannedByIndex(t, b, "(sn=u1*)"); !used {
+		t.Error("substring index not used after the build")
+	}
+	if got := uidsOf(t, b, "(sn=u1*)"); len(got) != 10 {
+		t.Errorf("(sn=u1*): %v", got)
+	}
+}
