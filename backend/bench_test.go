@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/metrics"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,16 +56,16 @@ func writeSubscribers(path string, n int) error {
 }
 
 var benchDB struct {
-	once sync.Once
-	dir  string
-	ldif string
-	err  error
-	rate float64
+	ldifOnce sync.Once
+	dbOnce   sync.Once
+	dir      string
+	ldif     string
+	err      error
 }
 
-// benchBackend imports the subscribers once per process and opens them.
-func benchBackend(b *testing.B) *Backend {
-	benchDB.once.Do(func() {
+// benchLDIF writes the subscriber LDIF once per process.
+func benchLDIF(b *testing.B) string {
+	benchDB.ldifOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "lightdir-bench-")
 		if err != nil {
 			benchDB.err = err
@@ -70,23 +73,31 @@ func benchBackend(b *testing.B) *Backend {
 		}
 		benchDB.dir = dir
 		benchDB.ldif = filepath.Join(dir, "subscribers.ldif")
-		if benchDB.err = writeSubscribers(benchDB.ldif, *benchSubscribers); benchDB.err != nil {
-			return
-		}
-		f, err := os.Open(benchDB.ldif)
+		benchDB.err = writeSubscribers(benchDB.ldif, *benchSubscribers)
+	})
+	if benchDB.err != nil {
+		b.Fatal(benchDB.err)
+	}
+	return benchDB.ldif
+}
+
+// benchBackend imports the subscribers once per process and opens them.
+func benchBackend(b *testing.B) *Backend {
+	ldifPath := benchLDIF(b)
+	dbDir := filepath.Join(benchDB.dir, "db")
+	benchDB.dbOnce.Do(func() {
+		f, err := os.Open(ldifPath)
 		if err != nil {
 			benchDB.err = err
 			return
 		}
 		defer f.Close()
-		st, err := Import(benchOptions(filepath.Join(dir, "db")), f, ImportOptions{})
-		benchDB.err = err
-		benchDB.rate = float64(st.Entries) / st.Elapsed.Seconds()
+		_, benchDB.err = Import(benchOptions(dbDir), f, ImportOptions{})
 	})
 	if benchDB.err != nil {
 		b.Fatal(benchDB.err)
 	}
-	bk, err := Open(benchOptions(filepath.Join(benchDB.dir, "db")))
+	bk, err := Open(benchOptions(dbDir))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,33 +134,47 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 }
 
 // BenchmarkImport loads the subscriber LDIF into a fresh database per
-// iteration and reports entries/s.
+// iteration and reports entries/s, the time spent on index keys, the
+// database file size and the peak Go heap during the import.
 func BenchmarkImport(b *testing.B) {
-	benchBackend(b).Close()
+	ldifPath := benchLDIF(b)
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		f, err := os.Open(benchDB.ldif)
+		f, err := os.Open(ldifPath)
 		if err != nil {
 			b.Fatal(err)
 		}
-		dir := b.TempDir()
-		st, err := Import(benchOptions(filepath.Join(dir, "db")), f, ImportOptions{})
+		dir := benchOutDir(b, "lightdir")
+		stopHeap := watchHeap()
+		st, err := Import(benchOptions(dir), f, ImportOptions{})
+		peak := stopHeap()
 		f.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(st.Entries)/st.Elapsed.Seconds(), "entries/s")
+		b.ReportMetric(st.Elapsed.Seconds(), "import-s")
+		b.ReportMetric(st.KeysElapsed.Seconds(), "keys-s")
+		b.ReportMetric(fileMB(b, filepath.Join(dir, "data.mdb")), "db-MB")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	}
 }
 
 // BenchmarkSlapadd loads the same LDIF with slapadd -q and the same
-// indices, for comparison with BenchmarkImport.
+// indices (objectClass is always indexed here), for comparison with
+// BenchmarkImport; it reports entries/s, data.mdb's size and slapadd's
+// peak RSS.
 func BenchmarkSlapadd(b *testing.B) {
-	benchBackend(b).Close()
+	ldifPath := benchLDIF(b)
+	b.ResetTimer()
 	if _, err := os.Stat("/usr/sbin/slapadd"); err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatal("slapadd not installed")
+		}
 		b.Skip("slapadd not installed")
 	}
 	for i := 0; i < b.N; i++ {
-		dir := b.TempDir()
+		dir := benchOutDir(b, "slapd")
 		cfg := "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n" +
 			"include /etc/ldap/schema/inetorgperson.schema\nmoduleload back_mdb\nmodulepath /usr/lib/ldap\n" +
 			"database mdb\nmaxsize 68719476736\nsuffix \"dc=example,dc=com\"\ndirectory " + dir + "\n" +
@@ -159,10 +184,73 @@ func BenchmarkSlapadd(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		if out, err := exec.Command("/usr/sbin/slapadd", "-q", "-f", conf, "-l", benchDB.ldif).CombinedOutput(); err != nil {
+		cmd := exec.Command("/usr/sbin/slapadd", "-q", "-f", conf, "-l", ldifPath)
+		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("slapadd: %v\n%s", err, out)
 		}
-		b.ReportMetric(float64(3**benchSubscribers+2)/time.Since(start).Seconds(), "entries/s")
+		el := time.Since(start)
+		b.ReportMetric(float64(3**benchSubscribers+2)/el.Seconds(), "entries/s")
+		b.ReportMetric(el.Seconds(), "import-s")
+		b.ReportMetric(fileMB(b, filepath.Join(dir, "data.mdb")), "db-MB")
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB")
+		}
+	}
+}
+
+// go test -bench 'Import|Slapadd' ./backend/ -bench.keep /tmp/x keeps the
+// databases (x/lightdir, x/slapd) for mdb_stat.
+var benchKeep = flag.String("bench.keep", "", "directory where BenchmarkImport and BenchmarkSlapadd leave their databases")
+
+// benchOutDir returns an empty directory for one benchmark database.
+func benchOutDir(b *testing.B, name string) string {
+	if *benchKeep == "" {
+		return filepath.Join(b.TempDir(), name)
+	}
+	dir := filepath.Join(*benchKeep, name)
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+func fileMB(b *testing.B, path string) float64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return float64(st.Size()) / (1 << 20)
+}
+
+// watchHeap samples the live heap every 20ms until the returned function
+// is called; that returns the largest sample.
+func watchHeap() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	var peak atomic.Uint64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if v := read(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-stopped
+		return peak.Load()
 	}
 }
 

@@ -30,32 +30,48 @@ func encodeEntry(dst []byte, e *schema.Entry, ad func(desc string) (uint32, erro
 	dst = append(dst, codecVersion)
 	dst = binary.AppendUvarint(dst, uint64(len(e.Attrs)))
 	for i := range e.Attrs {
-		a := &e.Attrs[i]
-		n, err := ad(a.Desc)
+		n, err := ad(e.Attrs[i].Desc)
 		if err != nil {
 			return nil, err
 		}
-		dst = binary.AppendUvarint(dst, uint64(n))
-		dst = binary.AppendUvarint(dst, uint64(len(a.Values)))
-		for j, v := range a.Values {
-			dst = binary.AppendUvarint(dst, uint64(len(v)))
-			dst = append(dst, v...)
-			var nv []byte
-			if a.Norm != nil {
-				nv = a.Norm[j]
-			}
-			switch {
-			case nv == nil:
-				dst = append(dst, 1)
-			case bytes.Equal(nv, v):
-				dst = append(dst, 0)
-			default:
-				dst = binary.AppendUvarint(dst, uint64(len(nv))+2)
-				dst = append(dst, nv...)
-			}
-		}
+		dst = appendAttr(dst, &e.Attrs[i], n)
 	}
 	return dst, nil
+}
+
+// encodeEntryADs is encodeEntry with the AD numbers of e's attributes
+// given in order.
+func encodeEntryADs(dst []byte, e *schema.Entry, ads []uint32) []byte {
+	dst = append(dst, codecVersion)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Attrs)))
+	for i := range e.Attrs {
+		dst = appendAttr(dst, &e.Attrs[i], ads[i])
+	}
+	return dst
+}
+
+// appendAttr appends one attribute with AD number n.
+func appendAttr(dst []byte, a *schema.Attribute, n uint32) []byte {
+	dst = binary.AppendUvarint(dst, uint64(n))
+	dst = binary.AppendUvarint(dst, uint64(len(a.Values)))
+	for j, v := range a.Values {
+		dst = binary.AppendUvarint(dst, uint64(len(v)))
+		dst = append(dst, v...)
+		var nv []byte
+		if a.Norm != nil {
+			nv = a.Norm[j]
+		}
+		switch {
+		case nv == nil:
+			dst = append(dst, 1)
+		case bytes.Equal(nv, v):
+			dst = append(dst, 0)
+		default:
+			dst = binary.AppendUvarint(dst, uint64(len(nv))+2)
+			dst = append(dst, nv...)
+		}
+	}
+	return dst
 }
 
 // decoder turns blobs into schema.Entry values whose byte slices point

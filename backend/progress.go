@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,7 +18,7 @@ type progress struct {
 	w     io.Writer
 	tty   bool
 	total int64
-	read  *int64
+	read  *atomic.Int64
 	start time.Time
 	last  time.Time
 }
@@ -63,8 +64,8 @@ func (p *progress) rate(n int) float64 {
 
 func (p *progress) line(n int) string {
 	s := fmt.Sprintf("%d entries, %.0f/s", n, p.rate(n))
-	if p.total > 0 && p.read != nil && *p.read > 0 {
-		frac := min(float64(*p.read)/float64(p.total), 1)
+	if p.total > 0 && p.read != nil && p.read.Load() > 0 {
+		frac := min(float64(p.read.Load())/float64(p.total), 1)
 		const width = 30
 		fill := int(frac * width)
 		el := time.Since(p.start)

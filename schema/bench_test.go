@@ -87,3 +87,25 @@ func BenchmarkParseFilter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckEntry checks a telco subscriber entry as an add or an
+// import does (types already resolved).
+func BenchmarkCheckEntry(b *testing.B) {
+	r := Default()
+	dn, err := ParseDN("uid=001010000012345,ou=subscribers,dc=example,dc=com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := &Entry{DN: dn}
+	for _, a := range [][2]string{{"objectClass", "inetOrgPerson"}, {"uid", "001010000012345"},
+		{"telephoneNumber", "467000012345"}, {"mail", "467000012345@example.com"}, {"cn", "Subscriber 12345"},
+		{"sn", "12345"}, {"description", "plan-3"}} {
+		e.Attrs = append(e.Attrs, Attribute{Desc: a[0], Values: [][]byte{[]byte(a[1])}, Type: r.AttributeType(a[0])})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.CheckEntry(e, CheckOptions{Internal: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

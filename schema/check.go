@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -86,11 +87,24 @@ func (r *Registry) CheckUserModifiable(desc string) error {
 	return nil
 }
 
+// typeSet is the set of attribute types an entry holds. Entries have few
+// types, so a slice scanned linearly costs less than building a map.
+type typeSet []*AttributeType
+
+func (s typeSet) has(at *AttributeType) bool {
+	for _, t := range s {
+		if t == at {
+			return true
+		}
+	}
+	return false
+}
+
 // checkAttributes checks each attribute on its own and returns the set of
 // types present.
-func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (map[*AttributeType]bool, error) {
-	types := map[*AttributeType]bool{}
-	seen := map[string]bool{}
+func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error) {
+	types := make(typeSet, 0, len(e.Attrs))
+	seen := attrSeen{}
 	var nbuf []byte
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
@@ -98,14 +112,12 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (map[*AttributeT
 		if at == nil || checkAttrDesc(a.Desc) != nil {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
 		}
-		tags := tagOptions(a.Desc)
-		sort.Strings(tags)
-		key := at.OID + ";" + strings.Join(tags, ";")
-		if seen[key] {
+		if !seen.add(at, a.Desc) {
 			return nil, checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)
 		}
-		seen[key] = true
-		types[at] = true
+		if !types.has(at) {
+			types = append(types, at)
+		}
 		if at.NoUserModification && !opts.Internal {
 			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is maintained by the server and cannot be set", a.Desc)
 		}
@@ -126,6 +138,56 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (map[*AttributeT
 		}
 	}
 	return types, nil
+}
+
+// attrSeen remembers the (type, tag options) pairs of an entry's
+// attributes: two attributes with equal pairs are one attribute given
+// twice. Tags are compared as a set, lower-cased, "binary" ignored.
+type attrSeen struct {
+	small [seenLinear]seenAttr // list's first storage
+	n     int
+	big   map[string]bool // past seenLinear attributes: OID;tag;tag...
+}
+
+type seenAttr struct {
+	at   *AttributeType
+	tags string // sorted tag options joined by ';', "" for none
+}
+
+const seenLinear = 32
+
+// add records at with desc's tags; false means the pair was seen before.
+func (s *attrSeen) add(at *AttributeType, desc string) bool {
+	tags := ""
+	if strings.IndexByte(desc, ';') >= 0 {
+		t := tagOptions(desc)
+		sort.Strings(t)
+		tags = strings.Join(t, ";")
+	}
+	if s.big != nil {
+		key := at.OID + ";" + tags
+		if s.big[key] {
+			return false
+		}
+		s.big[key] = true
+		return true
+	}
+	for _, x := range s.small[:s.n] {
+		if x.at == at && x.tags == tags {
+			return false
+		}
+	}
+	if s.n < seenLinear {
+		s.small[s.n] = seenAttr{at: at, tags: tags}
+		s.n++
+		return true
+	}
+	s.big = make(map[string]bool, 4*seenLinear)
+	for _, x := range s.small {
+		s.big[x.at.OID+";"+x.tags] = true
+	}
+	s.big[at.OID+";"+tags] = true
+	return true
 }
 
 func syntaxName(at *AttributeType) string {
@@ -222,35 +284,43 @@ func structuralOf(classes []*ObjectClass) (*ObjectClass, error) {
 
 // checkContent checks MUST and MAY against the classes' closures (plus the
 // extra types a DIT content rule allows).
-func checkContent(classes []*ObjectClass, types map[*AttributeType]bool, extra map[*AttributeType]bool) error {
-	allowed := map[*AttributeType]bool{}
-	for at := range extra {
-		allowed[at] = true
-	}
+func checkContent(classes []*ObjectClass, types typeSet, extra map[*AttributeType]bool) error {
 	extensible := false
 	for _, oc := range classes {
 		if oc.OID == "1.3.6.1.4.1.1466.101.120.111" {
 			extensible = true
 		}
 		for _, at := range oc.Must {
-			if !types[at] {
+			if !types.has(at) {
 				return checkErr(ObjectClassViolation, ErrObjectClassViolation, "object class %q requires attribute %q", oc.Name(), at.Name())
 			}
-			allowed[at] = true
-		}
-		for _, at := range oc.May {
-			allowed[at] = true
 		}
 	}
 	if extensible {
 		return nil
 	}
-	for at := range types {
-		if !allowed[at] && !at.IsOperational() {
+	for _, at := range types {
+		if !at.IsOperational() && !extra[at] && !classesAllow(classes, at) {
 			return checkErr(ObjectClassViolation, ErrObjectClassViolation, "attribute %q is not allowed by the entry's object classes", at.Name())
 		}
 	}
 	return nil
+}
+
+// classesAllow reports whether at is a MUST or MAY type of one of classes.
+func classesAllow(classes []*ObjectClass, at *AttributeType) bool {
+	for _, oc := range classes {
+		if oc.allowed != nil {
+			if oc.allowed[at] {
+				return true
+			}
+			continue
+		}
+		if slices.Contains(oc.Must, at) || slices.Contains(oc.May, at) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkRDN requires every AVA of the entry's RDN among its values.
@@ -275,14 +345,15 @@ func (r *Registry) checkRDN(e *Entry, code ResultCode, sentinel error) error {
 func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
 	eqr := at.Equality
 	useRule := eqr != nil && eqr.Implemented()
-	var want []byte
+	// want and buf share one buffer: buf appends after want.
+	var want, buf []byte
 	if useRule {
 		var err error
-		if want, err = eqr.Normalize(nil, v); err != nil {
+		if want, err = eqr.Normalize(make([]byte, 0, 2*len(v)+64), v); err != nil {
 			return false
 		}
+		buf = want[len(want):]
 	}
-	var buf []byte
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
 		if r.attrType(a) != at {
@@ -308,7 +379,7 @@ func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
 // if one was loaded: auxiliary classes must be listed in AUX, MUST types
 // present, NOT types absent. It returns the rule's MUST and MAY types,
 // which the entry may hold in addition to its classes' attributes.
-func (r *Registry) checkContentRule(structural *ObjectClass, classes []*ObjectClass, types map[*AttributeType]bool) (map[*AttributeType]bool, error) {
+func (r *Registry) checkContentRule(structural *ObjectClass, classes []*ObjectClass, types typeSet) (map[*AttributeType]bool, error) {
 	var cr *DITContentRule
 	for _, c := range r.contentRules {
 		if r.ObjectClass(c.OID) == structural {
@@ -334,7 +405,7 @@ func (r *Registry) checkContentRule(structural *ObjectClass, classes []*ObjectCl
 	extra := map[*AttributeType]bool{}
 	for _, n := range cr.Must {
 		at := r.AttributeType(n)
-		if !types[at] {
+		if !types.has(at) {
 			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
 				"the DIT content rule of %q requires attribute %q", structural.Name(), at.Name())
 		}
@@ -344,7 +415,7 @@ func (r *Registry) checkContentRule(structural *ObjectClass, classes []*ObjectCl
 		extra[r.AttributeType(n)] = true
 	}
 	for _, n := range cr.Not {
-		if at := r.AttributeType(n); types[at] {
+		if at := r.AttributeType(n); at != nil && types.has(at) {
 			return nil, checkErr(ObjectClassViolation, ErrObjectClassViolation,
 				"the DIT content rule of %q precludes attribute %q", structural.Name(), at.Name())
 		}

@@ -127,6 +127,10 @@ type ObjectClass struct {
 	Sups []*ObjectClass
 	Must []*AttributeType
 	May  []*AttributeType
+
+	// allowed is Must and May as a set, built with them (nil for a class
+	// built by hand: checks then scan the lists).
+	allowed map[*AttributeType]bool
 }
 
 // MatchingRuleUse lists the attribute types a matching rule applies to

@@ -317,7 +317,7 @@ func (a *adder) resolveClass(oc *ObjectClass) error {
 	}
 	a.ocDone[oc] = 1
 	r := a.r
-	oc.Sups, oc.Must, oc.May = nil, nil, nil
+	oc.Sups, oc.Must, oc.May, oc.allowed = nil, nil, nil, nil
 	for _, name := range oc.SupNames {
 		sup := r.ObjectClass(name)
 		if sup == nil {
@@ -369,6 +369,7 @@ func (a *adder) resolveClass(oc *ObjectClass) error {
 		addAll(&oc.May, s.May)
 	}
 	addAll(&oc.May, may)
+	oc.allowed = seen
 	a.ocDone[oc] = 2
 	return nil
 }

@@ -1,0 +1,141 @@
+package backend
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+
+	"lightdir/engine"
+)
+
+// keyBatches collects the (key, ID) pairs of every index during an import;
+// flushKeys sorts and writes them when they reach ImportOptions.BatchBytes
+// and at the end. The storing goroutine owns them.
+type keyBatches struct {
+	ix      []keyBatch // parallel to Backend.ix
+	bytes   int        // memory the batches account for
+	flushes int        // batches written so far
+}
+
+// keyBatch collects the (key, ID) pairs of one index.
+type keyBatch struct {
+	arena []byte
+	pairs []keyPair
+}
+
+type keyPair struct {
+	off, n uint32
+	id     uint64
+}
+
+func (kb *keyBatch) key(p keyPair) []byte { return kb.arena[p.off : p.off+p.n] }
+
+func (ks *keyBatches) init(n int) { ks.ix = make([]keyBatch, n) }
+
+// add adds the keys of entry id.
+func (ks *keyBatches) add(bt *prepBatch, keys []prepKey, id uint64) error {
+	for _, k := range keys {
+		kb := &ks.ix[k.ix]
+		key := k.key.of(bt.arena)
+		if len(kb.arena)+len(key) > 1<<32-1 {
+			return fmt.Errorf("backend: index %d: key batch over 4 GiB", k.ix)
+		}
+		kb.pairs = append(kb.pairs, keyPair{off: uint32(len(kb.arena)), n: uint32(len(key)), id: id})
+		kb.arena = append(kb.arena, key...)
+		ks.bytes += len(key) + 16
+	}
+	return nil
+}
+
+// flushKeys commits the entries stored so far, then sorts each index's
+// batch by key then ID and writes it in one transaction. IDs of a later
+// batch are all larger, so every put lands at the end of its key's IDs.
+// The batches are sorted on other goroutines (GOMAXPROCS at a time)
+// while this one writes those already sorted.
+func (im *importer) flushKeys() error {
+	defer func(t0 time.Time) { im.keysElapsed += time.Since(t0) }(time.Now())
+	if err := im.commit(); err != nil {
+		return err
+	}
+	txn, err := im.b.env.BeginWrite()
+	if err != nil {
+		return err
+	}
+	defer txn.Abort()
+	sorted := im.keys.sortAll()
+	defer func() {
+		for _, ch := range sorted {
+			if ch != nil {
+				<-ch
+			}
+		}
+	}()
+	// The first flush fills empty index DBs in key order: Append skips
+	// the search for each key's place. Later ones merge into the keys
+	// written before, so only the ID goes at the end of its key.
+	flags := engine.AppendDup
+	if im.keys.flushes == 0 {
+		flags |= engine.Append
+	}
+	im.keys.flushes++
+	var idb [8]byte
+	for i, d := range im.b.ix {
+		<-sorted[i]
+		sorted[i] = nil
+		kb := &im.keys.ix[i]
+		for _, p := range kb.pairs {
+			putNative(idb[:], p.id)
+			if err := txn.Put(d.dbi, kb.key(p), idb[:], flags); err != nil {
+				if !errors.Is(err, engine.ErrKeyExists) {
+					return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+				}
+				if err := txn.Put(d.dbi, kb.key(p), idb[:], 0); err != nil {
+					return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+				}
+			}
+		}
+		kb.arena, kb.pairs = kb.arena[:0], kb.pairs[:0]
+	}
+	im.keys.bytes = 0
+	return txn.Commit()
+}
+
+// sortAll starts sorting every batch; the i-th channel closes when batch
+// i is sorted (a nil channel is one already waited for).
+func (ks *keyBatches) sortAll() []chan struct{} {
+	done := make([]chan struct{}, len(ks.ix))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range ks.ix {
+		done[i] = make(chan struct{})
+		go func(kb *keyBatch, ch chan struct{}) {
+			sem <- struct{}{}
+			kb.sort()
+			<-sem
+			close(ch)
+		}(&ks.ix[i], done[i])
+	}
+	return done
+}
+
+// sort orders the pairs by key, then ID.
+func (kb *keyBatch) sort() {
+	slices.SortFunc(kb.pairs, func(x, y keyPair) int {
+		if c := bytes.Compare(kb.key(x), kb.key(y)); c != 0 {
+			return c
+		}
+		return compareIDs(x.id, y.id)
+	})
+}
+
+func compareIDs(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
