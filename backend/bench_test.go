@@ -146,7 +146,9 @@ func BenchmarkImport(b *testing.B) {
 		}
 		dir := benchOutDir(b, "lightdir")
 		stopHeap := watchHeap()
+		cpu0 := processCPU()
 		st, err := Import(benchOptions(dir), f, ImportOptions{})
+		cpu := processCPU() - cpu0
 		peak := stopHeap()
 		f.Close()
 		if err != nil {
@@ -157,6 +159,7 @@ func BenchmarkImport(b *testing.B) {
 		b.ReportMetric(st.KeysElapsed.Seconds(), "keys-s")
 		b.ReportMetric(fileMB(b, filepath.Join(dir, "data.mdb")), "db-MB")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		b.ReportMetric(cpu.Seconds(), "cpu-s")
 	}
 }
 
@@ -192,6 +195,7 @@ func BenchmarkSlapadd(b *testing.B) {
 		b.ReportMetric(float64(3**benchSubscribers+2)/el.Seconds(), "entries/s")
 		b.ReportMetric(el.Seconds(), "import-s")
 		b.ReportMetric(fileMB(b, filepath.Join(dir, "data.mdb")), "db-MB")
+		b.ReportMetric((cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds(), "cpu-s")
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB")
 		}
@@ -204,10 +208,10 @@ var benchKeep = flag.String("bench.keep", "", "directory where BenchmarkImport a
 
 // benchOutDir returns an empty directory for one benchmark database.
 func benchOutDir(b *testing.B, name string) string {
-	if *benchKeep == "" {
-		return filepath.Join(b.TempDir(), name)
-	}
 	dir := filepath.Join(*benchKeep, name)
+	if *benchKeep == "" {
+		dir = filepath.Join(b.TempDir(), name)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		b.Fatal(err)
 	}
@@ -217,12 +221,23 @@ func benchOutDir(b *testing.B, name string) string {
 	return dir
 }
 
+// processCPU returns the user plus system CPU time of this process.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// fileMB returns the disk space of a file in MiB: its allocated blocks,
+// since slapd's data.mdb is a sparse file of maxsize bytes.
 func fileMB(b *testing.B, path string) float64 {
-	st, err := os.Stat(path)
-	if err != nil {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
 		b.Fatal(err)
 	}
-	return float64(st.Size()) / (1 << 20)
+	return float64(st.Blocks*512) / (1 << 20)
 }
 
 // watchHeap samples the live heap every 20ms until the returned function

@@ -193,10 +193,11 @@ func (im *importer) storeAll(results <-chan *importJob) error {
 	return nil
 }
 
-// begin opens the next transaction when needed.
-func (im *importer) begin() error {
+// begin makes sure a transaction is open for n more entries, committing
+// the current one first once it holds TxnEntries.
+func (im *importer) begin(n int) error {
 	if im.w != nil && im.inTxn < im.opts.TxnEntries {
-		im.inTxn++
+		im.inTxn += n
 		return nil
 	}
 	if err := im.commit(); err != nil {
@@ -206,7 +207,7 @@ func (im *importer) begin() error {
 	if err != nil {
 		return err
 	}
-	im.w, im.inTxn = &writer{b: im.b, txn: txn}, 1
+	im.w, im.inTxn = &writer{b: im.b, txn: txn}, n
 	return nil
 }
 

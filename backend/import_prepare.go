@@ -33,6 +33,13 @@ func appendSpan(arena *[]byte, b []byte) span {
 	return s
 }
 
+// appendString appends s to the arena and returns where it went.
+func appendString(arena *[]byte, s string) span {
+	sp := span{off: uint32(len(*arena)), n: uint32(len(s))}
+	*arena = append(*arena, s...)
+	return sp
+}
+
 // prepRec is one prepared entry.
 type prepRec struct {
 	line int
@@ -41,13 +48,14 @@ type prepRec struct {
 	// the whole DN. Otherwise nparent is the normalized parent DN as a
 	// string (what the parent path compares) and parent the same parsed
 	// (for a lookup in the DN tree).
-	suffix  bool
-	nparent string
-	parent  schema.DN
-	rdn     span // the RDN as given (the whole DN for the suffix)
-	nrdn    span
-	blob    span
-	keysEnd int // this entry's keys are prepBatch.keys[previous keysEnd:keysEnd]
+	suffix   bool
+	nparent  string
+	parent   schema.DN
+	parentID uint64 // set by the storing goroutine
+	rdn      span   // the RDN as given (the whole DN for the suffix)
+	nrdn     span
+	blob     span
+	keysEnd  int // this entry's keys are prepBatch.keys[previous keysEnd:keysEnd]
 }
 
 // prepKey is one index key of an entry: index number (into Backend.ix)
@@ -89,11 +97,19 @@ type importPrep struct {
 	ockey   []byte
 	uuids   []byte // 16 random bytes per entry of the job
 	csns    csnRange
+	dnTypes map[string]dnType // RDN types as written
+	// Of the current entry's attributes from the input: whether one has an
+	// operational type, and which indices they feed.
+	operational bool
+	feeds       uint64
+	first       simpleRDN // the current entry's first RDN, when simple
+	vbuf        []byte
 }
 
 type prepType struct {
-	at *schema.AttributeType // nil when the schema does not know it
-	ad uint32
+	at    *schema.AttributeType // nil when the schema does not know it
+	ad    uint32
+	feeds uint64 // bit i: values of this type feed index i (of the first 64)
 }
 
 // prepDN is a parsed and normalized DN seen in the input; nstr is the
@@ -101,13 +117,17 @@ type prepType struct {
 type prepDN struct {
 	dn, ndn schema.DN
 	parent  *prepDN // when known: nstr is ndn[0] then parent's nstr
+	nrdn    string  // ndn[0]'s string form when known
 	nstr    string
 }
 
 func (d *prepDN) nstring() string {
 	if d.nstr == "" {
 		if d.parent != nil {
-			d.nstr = d.ndn[0].String() + "," + d.parent.nstring()
+			if d.nrdn == "" {
+				d.nrdn = d.ndn[0].String()
+			}
+			d.nstr = d.nrdn + "," + d.parent.nstring()
 		} else {
 			d.nstr = d.ndn.String()
 		}
@@ -129,6 +149,7 @@ func newImportPrep(im *importer) *importPrep {
 		types:   map[string]prepType{},
 		dns:     map[string]*prepDN{},
 		classes: map[string]*prepClasses{},
+		dnTypes: map[string]dnType{},
 		ocIndex: -1,
 		nbuf:    make([]byte, 0, 4096),
 	}
@@ -194,12 +215,17 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 	rec := prepRec{line: le.Line, dn: le.DN}
 	if below == 0 {
 		rec.suffix = true
-		rec.rdn = appendSpan(&out.arena, []byte(dn.String()))
-		rec.nrdn = appendSpan(&out.arena, []byte(p.b.nsuffix))
+		rec.rdn = appendString(&out.arena, dn.String())
+		rec.nrdn = appendString(&out.arena, p.b.nsuffix)
 	} else {
 		rec.nparent, rec.parent = parent.nstring(), ndn[1:]
-		rec.rdn = appendSpan(&out.arena, []byte(dn[0].String()))
-		rec.nrdn = appendSpan(&out.arena, []byte(ndn[0].String()))
+		if p.first.normalized {
+			rec.rdn = appendString(&out.arena, p.first.s)
+			rec.nrdn = appendString(&out.arena, p.first.nstr)
+		} else {
+			rec.rdn = appendString(&out.arena, dn[0].String())
+			rec.nrdn = appendString(&out.arena, ndn[0].String())
+		}
 	}
 	start := len(out.arena)
 	out.arena = encodeEntryADs(out.arena, e, p.ads)
@@ -207,7 +233,7 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 	p.indexKeys(e, cls, out)
 	rec.keysEnd = len(out.keys)
 	out.recs = append(out.recs, rec)
-	p.remember(le.DN, &prepDN{dn: dn, ndn: ndn, parent: parent})
+	p.remember(le.DN, &prepDN{dn: dn, ndn: ndn, parent: parent, nrdn: p.first.nstr})
 	return nil
 }
 
@@ -217,11 +243,14 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 	e := &p.e
 	e.Attrs, p.ads, p.preset = e.Attrs[:0], p.ads[:0], p.preset[:0]
 	p.vals, p.arena, p.nbuf = p.vals[:0], p.arena[:0], p.nbuf[:0]
+	p.operational, p.feeds = false, 0
 	for _, a := range le.Attrs {
 		t := p.typeOf(a.Desc)
 		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Desc, Values: a.Values, Type: t.at})
 		p.ads = append(p.ads, t.ad)
 		p.preset = append(p.preset, false)
+		p.operational = p.operational || t.at != nil && t.at.IsOperational()
+		p.feeds |= t.feeds
 	}
 	return e
 }
@@ -240,6 +269,11 @@ func (p *importPrep) typeOf(desc string) prepType {
 		}
 	}
 	t := prepType{at: p.reg.AttributeType(typ), ad: p.im.ads.number(desc)}
+	for i, d := range p.b.ix {
+		if t.at != nil && t.at.IsSubtypeOf(d.typ) && i < 64 {
+			t.feeds |= 1 << i
+		}
+	}
 	p.types[desc] = t
 	return t
 }
@@ -265,10 +299,17 @@ func rdnEnd(s string) int {
 // entry), only the first RDN is parsed and parent is that DN. rest is the
 // part after the first RDN ("" when there is none).
 func (p *importPrep) parseDN(s string) (dn schema.DN, parent *prepDN, rest string, err error) {
+	p.first = simpleRDN{}
 	if i := rdnEnd(s); i >= 0 {
 		rest = s[i+1:]
 		if par := p.dns[rest]; par != nil {
-			if rdn, err := schema.ParseRDN(s[:i]); err == nil {
+			var rdn schema.RDN
+			if r, ok := parseSimpleRDN(s[:i]); ok {
+				p.first, rdn = r, r.rdn
+			} else if rdn, err = schema.ParseRDN(s[:i]); err != nil {
+				rdn = nil
+			}
+			if rdn != nil {
 				dn = make(schema.DN, 0, 1+len(par.dn))
 				return append(append(dn, rdn), par.dn...), par, rest, nil
 			}
@@ -283,12 +324,19 @@ func (p *importPrep) normalizeDN(dn schema.DN, parent *prepDN) (schema.DN, error
 	if parent == nil {
 		return p.reg.NormalizeDN(dn)
 	}
-	nr, err := p.reg.NormalizeDN(dn[:1])
-	if err != nil {
-		return nil, err
+	var nrdn schema.RDN
+	if p.first.rdn != nil && p.normalizeSimple(&p.first) {
+		nrdn = p.first.nrdn
+	} else {
+		p.first = simpleRDN{}
+		nr, err := p.reg.NormalizeDN(dn[:1])
+		if err != nil {
+			return nil, err
+		}
+		nrdn = nr[0]
 	}
 	ndn := make(schema.DN, 0, 1+len(parent.ndn))
-	return append(append(ndn, nr[0]), parent.ndn...), nil
+	return append(append(ndn, nrdn), parent.ndn...), nil
 }
 
 // remember caches a DN under its string as written.
@@ -360,7 +408,9 @@ func (p *importPrep) stamp(e *schema.Entry, c *prepClasses, i int) {
 		case stampCSN:
 			val, preset = p.appendValue(st.appendCSN(p.arena, p.csns.first+uint64(i))), false
 		}
-		if e.Get(sa.desc) != nil {
+		// Only an attribute of the stamped (operational) type can have
+		// the stamped description.
+		if (p.operational || !st.allOperational) && e.Get(sa.desc) != nil {
 			continue
 		}
 		a := schema.Attribute{Desc: sa.desc, Type: sa.at, Values: p.slice(val)}
@@ -424,6 +474,9 @@ func (p *importPrep) normalize(e *schema.Entry) {
 // indexKeys appends e's keys of every index to out.
 func (p *importPrep) indexKeys(e *schema.Entry, c *prepClasses, out *prepBatch) {
 	for i, d := range p.b.ix {
+		if i < 64 && p.feeds&(1<<i) == 0 && !p.stampFeeds(i) {
+			continue // no attribute of e is d's type or a subtype: no keys
+		}
 		if i == p.ocIndex {
 			for _, k := range c.ocKeys {
 				out.keys = append(out.keys, prepKey{ix: i, key: appendSpan(&out.arena, k)})
@@ -436,6 +489,9 @@ func (p *importPrep) indexKeys(e *schema.Entry, c *prepClasses, out *prepBatch) 
 		}
 	}
 }
+
+// stampFeeds reports whether a stamped attribute type feeds index i.
+func (p *importPrep) stampFeeds(i int) bool { return p.im.stamps.feeds&(1<<i) != 0 }
 
 // prepareNorm is what PrepareEntry stores for one value v of type at:
 // rule is false when the type has no (implemented) equality rule, and

@@ -47,6 +47,10 @@ type importStamps struct {
 	// entry's object class values alone determine its objectClass index
 	// keys (the workers cache them).
 	classCache bool
+	// allOperational: every stamped type is operational, so an entry
+	// without operational attributes has none of them yet.
+	allOperational bool
+	feeds          uint64 // bit i: a stamped type feeds index i
 }
 
 func (st *importStamps) init(b *Backend, now time.Time, ads *importADs) error {
@@ -65,7 +69,7 @@ func (st *importStamps) init(b *Backend, now time.Time, ads *importADs) error {
 		{atModifiersName, stampFixed, who},
 		{atModifyTimestamp, stampFixed, ts},
 	}
-	st.classCache = true
+	st.classCache, st.allOperational = true, true
 	for _, s := range list {
 		at := b.reg.AttributeType(s.desc)
 		if at == nil {
@@ -77,6 +81,12 @@ func (st *importStamps) init(b *Backend, now time.Time, ads *importADs) error {
 		}
 		if at.IsSubtypeOf(b.ocAttr) {
 			st.classCache = false
+		}
+		st.allOperational = st.allOperational && at.IsOperational()
+		for i, d := range b.ix {
+			if i < 64 && at.IsSubtypeOf(d.typ) {
+				st.feeds |= 1 << i
+			}
 		}
 		st.attrs = append(st.attrs, sa)
 	}

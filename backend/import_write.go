@@ -9,34 +9,39 @@ import (
 )
 
 // storeBatch stores the prepared entries of one job in input order, then
-// returns the job's error, if any.
+// returns the job's error, if any. It goes through the batch once per
+// database (dn2id, then id2dn, then id2entry), so the appends to the
+// last two follow each other and take the engine's append fast path.
 func (im *importer) storeBatch(bt *prepBatch) error {
-	start := 0
-	for i := range bt.recs {
-		r := &bt.recs[i]
-		if err := im.begin(); err != nil {
+	if len(bt.recs) > 0 {
+		if err := im.begin(len(bt.recs)); err != nil {
 			return err
 		}
-		if i == 0 {
-			if err := im.syncADs(); err != nil {
+		if err := im.syncADs(); err != nil {
+			return err
+		}
+		first := im.b.nextID
+		if err := im.linkAll(bt); err != nil {
+			return err
+		}
+		if err := im.appendAll(bt, first); err != nil {
+			return err
+		}
+		start := 0
+		for i := range bt.recs {
+			r := &bt.recs[i]
+			if err := im.keys.add(bt, bt.keys[start:r.keysEnd], first+uint64(i)); err != nil {
 				return err
 			}
+			start = r.keysEnd
+			im.entries++
+			im.prog.tick(im.entries)
 		}
-		id, err := im.place(bt, r)
-		if err != nil {
-			return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
-		}
-		if err := im.keys.add(bt, bt.keys[start:r.keysEnd], id); err != nil {
-			return err
-		}
-		start = r.keysEnd
 		if im.keys.bytes >= im.opts.BatchBytes || im.keys.bytes >= 1<<31 {
 			if err := im.flushKeys(); err != nil {
 				return err
 			}
 		}
-		im.entries++
-		im.prog.tick(im.entries)
 	}
 	return bt.err
 }
@@ -58,43 +63,61 @@ func (im *importer) syncADs() error {
 	return nil
 }
 
-// place links one entry into the DN tree and appends its blob; it
-// returns the entry's ID.
-func (im *importer) place(bt *prepBatch, r *prepRec) (uint64, error) {
+// linkAll gives the batch's entries the next IDs, in order, and stores
+// their dn2id records: where the parent is resolved and duplicates are
+// refused.
+func (im *importer) linkAll(bt *prepBatch) error {
 	b, txn := im.b, im.w.txn
-	parent := rootID
-	if !r.suffix {
-		var err error
-		if parent, err = im.parentID(r); err != nil {
-			return 0, err
-		}
-	}
-	id := b.nextID
-	b.nextID++
-	rdn, nrdn := r.rdn.of(bt.arena), r.nrdn.of(bt.arena)
 	var kb [8]byte
-	buf := im.path.buf[:0]
-	buf = binary.BigEndian.AppendUint64(buf, parent)
-	buf = append(buf, nrdn...)
-	binary.BigEndian.PutUint64(kb[:], id)
-	if err := txn.Put(b.db.dn2id, buf, kb[:], engine.NoOverwrite); err != nil {
-		if errors.Is(err, engine.ErrKeyExists) {
-			return 0, fmt.Errorf("%w: entry already exists", ErrBadEntry)
+	for i := range bt.recs {
+		r := &bt.recs[i]
+		r.parentID = rootID
+		if !r.suffix {
+			var err error
+			if r.parentID, err = im.parentID(r); err != nil {
+				return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
+			}
 		}
-		return 0, err
+		id := b.nextID
+		b.nextID++
+		nrdn := r.nrdn.of(bt.arena)
+		buf := binary.BigEndian.AppendUint64(im.path.buf[:0], r.parentID)
+		buf = append(buf, nrdn...)
+		im.path.buf = buf
+		binary.BigEndian.PutUint64(kb[:], id)
+		if err := txn.Put(b.db.dn2id, buf, kb[:], engine.NoOverwrite); err != nil {
+			if errors.Is(err, engine.ErrKeyExists) {
+				err = fmt.Errorf("%w: entry already exists", ErrBadEntry)
+			}
+			return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
+		}
+		im.path.push(r, nrdn, id)
 	}
-	buf = binary.BigEndian.AppendUint64(buf[:0], parent)
-	buf = binary.AppendUvarint(buf, uint64(len(rdn)))
-	buf = append(append(buf, rdn...), nrdn...)
-	im.path.buf = buf
-	if err := txn.Put(b.db.id2dn, idKey(&kb, id), buf, engine.Append); err != nil {
-		return 0, err
+	return nil
+}
+
+// appendAll appends the id2dn records, then the blobs, of the batch's
+// entries, whose IDs start at first.
+func (im *importer) appendAll(bt *prepBatch, first uint64) error {
+	b, txn := im.b, im.w.txn
+	var kb [8]byte
+	for i := range bt.recs {
+		r := &bt.recs[i]
+		rdn, nrdn := r.rdn.of(bt.arena), r.nrdn.of(bt.arena)
+		buf := binary.BigEndian.AppendUint64(im.path.buf[:0], r.parentID)
+		buf = binary.AppendUvarint(buf, uint64(len(rdn)))
+		buf = append(append(buf, rdn...), nrdn...)
+		im.path.buf = buf
+		if err := txn.Put(b.db.id2dn, idKey(&kb, first+uint64(i)), buf, engine.Append); err != nil {
+			return err
+		}
 	}
-	if err := txn.Put(b.db.id2entry, idKey(&kb, id), r.blob.of(bt.arena), engine.Append); err != nil {
-		return 0, err
+	for i := range bt.recs {
+		if err := txn.Put(b.db.id2entry, idKey(&kb, first+uint64(i)), bt.recs[i].blob.of(bt.arena), engine.Append); err != nil {
+			return err
+		}
 	}
-	im.path.push(r, nrdn, id)
-	return id, nil
+	return nil
 }
 
 // parentPath is the chain of entries from the suffix down to the entry
