@@ -179,11 +179,26 @@ func (im *importer) run(r io.Reader) (int, error) {
 	return im.entries, nil
 }
 
+// idleFlushBytes is the least amount of collected index keys worth a
+// flush while the storing goroutine waits for the workers.
+const idleFlushBytes = 1 << 20
+
 // storeAll stores the prepared batches in input order until the input
 // ends or something fails.
 func (im *importer) storeAll(results <-chan *importJob) error {
 	for j := range results {
-		<-j.done
+		select {
+		case <-j.done:
+		default:
+			// The workers are behind: write index keys meanwhile, so
+			// fewer are left for the end, when nothing else runs.
+			if im.keys.bytes >= idleFlushBytes {
+				if err := im.flushKeys(); err != nil {
+					return err
+				}
+			}
+			<-j.done
+		}
 		err := im.storeBatch(j.out)
 		putBatch(j.out)
 		if err != nil {

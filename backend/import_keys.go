@@ -12,7 +12,8 @@ import (
 )
 
 // keyBatches collects the (key, ID) pairs of every index during an import;
-// flushKeys sorts and writes them when they reach ImportOptions.BatchBytes
+// flushKeys sorts and writes them when the storing goroutine would
+// otherwise wait for the workers, when they reach ImportOptions.BatchBytes
 // and at the end. The storing goroutine owns them.
 type keyBatches struct {
 	ix      []keyBatch // parallel to Backend.ix
@@ -50,21 +51,21 @@ func (ks *keyBatches) add(bt *prepBatch, keys []prepKey, id uint64) error {
 	return nil
 }
 
-// flushKeys commits the entries stored so far, then sorts each index's
-// batch by key then ID and writes it in one transaction. IDs of a later
-// batch are all larger, so every put lands at the end of its key's IDs.
-// The batches are sorted on other goroutines (GOMAXPROCS at a time)
-// while this one writes those already sorted.
+// flushKeys sorts each index's batch by key then ID and writes it into
+// the open transaction (the entries' own, so index pages are copied once
+// per transaction, not once per flush). IDs of a later flush are all
+// larger, so every put lands at the end of its key's IDs. The batches
+// are sorted on other goroutines (GOMAXPROCS at a time) while this one
+// writes those already sorted.
 func (im *importer) flushKeys() error {
 	defer func(t0 time.Time) { im.keysElapsed += time.Since(t0) }(time.Now())
-	if err := im.commit(); err != nil {
+	if im.keys.bytes == 0 {
+		return nil
+	}
+	if err := im.begin(0); err != nil {
 		return err
 	}
-	txn, err := im.b.env.BeginWrite()
-	if err != nil {
-		return err
-	}
-	defer txn.Abort()
+	txn := im.w.txn
 	sorted := im.keys.sortAll()
 	defer func() {
 		for _, ch := range sorted {
@@ -100,7 +101,7 @@ func (im *importer) flushKeys() error {
 		kb.arena, kb.pairs = kb.arena[:0], kb.pairs[:0]
 	}
 	im.keys.bytes = 0
-	return txn.Commit()
+	return nil
 }
 
 // sortAll starts sorting every batch; the i-th channel closes when batch

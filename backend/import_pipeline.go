@@ -60,8 +60,8 @@ type pipeline struct {
 // startPipeline starts the reader and the workers over r.
 func (im *importer) startPipeline(r io.Reader) *pipeline {
 	n := im.opts.Workers
-	results := make(chan *importJob, 2*n+2)
-	work := make(chan *importJob, 2*n+3)
+	results := make(chan *importJob, 8*n+4)
+	work := make(chan *importJob, 8*n+5)
 	p := &pipeline{results: results, quit: make(chan struct{})}
 	p.wg.Add(1 + n)
 	go func() {
