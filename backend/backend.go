@@ -93,6 +93,10 @@ type Backend struct {
 
 	aliasClass *schema.ObjectClass   // "alias" (nil when the schema lacks it)
 	aliasAttr  *schema.AttributeType // aliasedObjectName
+	computed   struct {              // the computed operational attributes' types
+		entryDN, hasSubs, numSubs, subschema *schema.AttributeType
+	}
+	baseCache normCache // normalized search bases
 
 	// noScopeWalk makes every one-level and subtree search use the
 	// candidate loop (tests set it before searching, to cover both paths).
@@ -281,6 +285,10 @@ func newBackend(opts Options) (*Backend, error) {
 	b.ocAttr = b.reg.AttributeType("objectClass")
 	b.aliasClass = b.reg.ObjectClass("alias")
 	b.aliasAttr = b.reg.AttributeType("aliasedObjectName")
+	b.computed.entryDN = b.reg.AttributeType("entryDN")
+	b.computed.hasSubs = b.reg.AttributeType("hasSubordinates")
+	b.computed.numSubs = b.reg.AttributeType("numSubordinates")
+	b.computed.subschema = b.reg.AttributeType("subschemaSubentry")
 	return b, nil
 }
 

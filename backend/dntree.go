@@ -38,11 +38,17 @@ func (b *Backend) inSuffix(ndn schema.DN) (below int, ok bool) {
 // false and matched is the number of trailing RDNs of ndn that exist (0:
 // not even the suffix), for the matchedDN of the error.
 func (b *Backend) lookup(txn *engine.Txn, ndn schema.DN) (id uint64, matched int, found bool, err error) {
+	var kb [128]byte
+	return b.lookupWith(txn, ndn, nil, &kb)
+}
+
+// lookupWith is lookup with the normalized RDN strings (rdns[i] is
+// ndn[i].String(); nil: computed here) and a caller-owned key buffer.
+func (b *Backend) lookupWith(txn *engine.Txn, ndn schema.DN, rdns []string, kb *[128]byte) (id uint64, matched int, found bool, err error) {
 	below, ok := b.inSuffix(ndn)
 	if !ok {
 		return 0, 0, false, nil
 	}
-	var kb [128]byte
 	v, err := txn.Get(b.db.dn2id, dnKey(kb[:0], rootID, b.nsuffix))
 	if errors.Is(err, engine.ErrNotFound) {
 		return 0, 0, false, nil
@@ -53,7 +59,13 @@ func (b *Backend) lookup(txn *engine.Txn, ndn schema.DN) (id uint64, matched int
 	id = binary.BigEndian.Uint64(v)
 	matched = len(b.suffixN)
 	for i := below - 1; i >= 0; i-- {
-		v, err := txn.Get(b.db.dn2id, dnKey(kb[:0], id, ndn[i].String()))
+		var rdn string
+		if rdns != nil {
+			rdn = rdns[i]
+		} else {
+			rdn = ndn[i].String()
+		}
+		v, err := txn.Get(b.db.dn2id, dnKey(kb[:0], id, rdn))
 		if errors.Is(err, engine.ErrNotFound) {
 			return id, matched, false, nil
 		}
@@ -70,8 +82,15 @@ func (b *Backend) lookup(txn *engine.Txn, ndn schema.DN) (id uint64, matched int
 // tree. cache, when not nil, remembers the DNs of the ancestors it builds
 // (not of id itself), so siblings cost one record read each.
 func (b *Backend) dnOf(txn *engine.Txn, id uint64, cache map[uint64]string) (string, error) {
-	var buf [8]byte
-	v, err := txn.Get(b.db.id2dn, idKey(&buf, id))
+	var kb [8]byte
+	return b.dnOfKey(txn, id, cache, &kb)
+}
+
+// dnOfKey is dnOf with a caller-owned key buffer: engine keys escape to
+// the heap, so a search passes one it keeps, and a DN whose parent is
+// cached then costs one allocation, the DN string.
+func (b *Backend) dnOfKey(txn *engine.Txn, id uint64, cache map[uint64]string, kb *[8]byte) (string, error) {
+	v, err := txn.Get(b.db.id2dn, idKey(kb, id))
 	if err != nil {
 		return "", fmt.Errorf("backend: DN of entry %d: %w", id, err)
 	}
@@ -84,7 +103,7 @@ func (b *Backend) dnOf(txn *engine.Txn, id uint64, cache map[uint64]string) (str
 	}
 	pdn, ok := cache[rec.parent]
 	if !ok {
-		if pdn, err = b.dnOf(txn, rec.parent, cache); err != nil {
+		if pdn, err = b.dnOfKey(txn, rec.parent, cache, kb); err != nil {
 			return "", err
 		}
 		if cache != nil {
@@ -99,8 +118,13 @@ func (b *Backend) dnOf(txn *engine.Txn, id uint64, cache map[uint64]string) (str
 
 // parentOf returns the parent ID of id.
 func (b *Backend) parentOf(txn *engine.Txn, id uint64) (uint64, error) {
-	var buf [8]byte
-	v, err := txn.Get(b.db.id2dn, idKey(&buf, id))
+	var kb [8]byte
+	return b.parentOfKey(txn, id, &kb)
+}
+
+// parentOfKey is parentOf with a caller-owned key buffer (see dnOfKey).
+func (b *Backend) parentOfKey(txn *engine.Txn, id uint64, kb *[8]byte) (uint64, error) {
+	v, err := txn.Get(b.db.id2dn, idKey(kb, id))
 	if err != nil {
 		return 0, fmt.Errorf("backend: parent of entry %d: %w", id, err)
 	}
@@ -113,42 +137,101 @@ func (b *Backend) parentOf(txn *engine.Txn, id uint64) (uint64, error) {
 // children calls fn for each child ID of parent, in normalized-RDN order,
 // until fn returns false.
 func (b *Backend) children(txn *engine.Txn, parent uint64, fn func(id uint64) bool) error {
-	c, err := txn.OpenCursor(b.db.dn2id)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	var pfx [8]byte
-	binary.BigEndian.PutUint64(pfx[:], parent)
-	k, v, err := c.Get(pfx[:], nil, engine.SetRange)
-	for ; err == nil; k, v, err = c.Get(nil, nil, engine.Next) {
-		if len(k) < 8 || binary.BigEndian.Uint64(k) != parent {
-			return nil
-		}
-		if len(v) != 8 {
-			return ErrCorrupted
-		}
-		if !fn(binary.BigEndian.Uint64(v)) {
-			return nil
-		}
-	}
-	if errors.Is(err, engine.ErrNotFound) {
-		return nil
-	}
-	return err
+	cs := childScan{b: b, txn: txn}
+	defer cs.close()
+	return cs.each(parent, fn)
 }
 
 // hasChildren reports whether id has at least one child.
 func (b *Backend) hasChildren(txn *engine.Txn, id uint64) (bool, error) {
-	has := false
-	err := b.children(txn, id, func(uint64) bool { has = true; return false })
-	return has, err
+	cs := childScan{b: b, txn: txn}
+	defer cs.close()
+	return cs.has(id)
 }
 
 // countChildren returns the number of children of id.
 func (b *Backend) countChildren(txn *engine.Txn, id uint64) (int, error) {
+	cs := childScan{b: b, txn: txn}
+	defer cs.close()
+	return cs.count(id)
+}
+
+// childScan reads children from dn2id through one cursor kept across
+// calls, so a search that asks about many entries opens (and allocates)
+// it once. Valid in txn only; close it before txn ends.
+type childScan struct {
+	b   *Backend
+	txn *engine.Txn
+	c   *engine.Cursor
+	pfx [8]byte // engine keys escape to the heap: this one is allocated once
+}
+
+func (cs *childScan) close() {
+	if cs.c != nil {
+		cs.c.Close()
+		cs.c = nil
+	}
+}
+
+// first positions on the first child of parent; id is 0 when there is none.
+func (cs *childScan) first(parent uint64) (uint64, error) {
+	if cs.c == nil {
+		c, err := cs.txn.OpenCursor(cs.b.db.dn2id)
+		if err != nil {
+			return 0, err
+		}
+		cs.c = c
+	}
+	binary.BigEndian.PutUint64(cs.pfx[:], parent)
+	k, v, err := cs.c.Get(cs.pfx[:], nil, engine.SetRange)
+	return cs.child(parent, k, v, err)
+}
+
+// next moves to the next child of parent; 0 when there is none.
+func (cs *childScan) next(parent uint64) (uint64, error) {
+	k, v, err := cs.c.Get(nil, nil, engine.Next)
+	return cs.child(parent, k, v, err)
+}
+
+func (cs *childScan) child(parent uint64, k, v []byte, err error) (uint64, error) {
+	switch {
+	case errors.Is(err, engine.ErrNotFound):
+		return 0, nil
+	case err != nil:
+		return 0, err
+	case len(k) < 8 || binary.BigEndian.Uint64(k) != parent:
+		return 0, nil
+	case len(v) != 8:
+		return 0, ErrCorrupted
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// each calls fn for each child ID of parent, in normalized-RDN order,
+// until fn returns false.
+func (cs *childScan) each(parent uint64, fn func(id uint64) bool) error {
+	id, err := cs.first(parent)
+	for ; err == nil && id != 0; id, err = cs.next(parent) {
+		if !fn(id) {
+			return nil
+		}
+	}
+	return err
+}
+
+// has reports whether id has a child.
+func (cs *childScan) has(id uint64) (bool, error) {
+	c, err := cs.first(id)
+	return c != 0, err
+}
+
+// count returns the number of children of id.
+func (cs *childScan) count(id uint64) (int, error) {
 	n := 0
-	err := b.children(txn, id, func(uint64) bool { n++; return true })
+	c, err := cs.first(id)
+	for ; err == nil && c != 0; c, err = cs.next(id) {
+		n++
+	}
 	return n, err
 }
 

@@ -24,12 +24,17 @@ type search struct {
 	w       ldapserver.SearchWriter
 	match   *schema.Matcher
 	pres    *presenter
+	plan    planner
 	dec     decoder
 	e       schema.Entry
 	baseID  uint64
 	baseDN  string
 	dnCache map[uint64]string
 	inScope map[uint64]bool // candidate loop: ancestors known in (true) or out of scope
+	chain   []uint64        // scopeHas scratch
+	scan    childScan       // children of entries, one dn2id cursor
+	kb      [8]byte         // key scratch: engine keys escape, this one is allocated once
+	lk      [128]byte       // DN lookup key scratch, likewise
 
 	needDN       bool // the filter uses :dn, so candidates need a parsed DN
 	needComputed bool // the filter names computed attributes
@@ -65,7 +70,7 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	if err := b.mayRead(who); err != nil {
 		return nil, err
 	}
-	ndn, err := b.normalizeDN(req.Base)
+	base, err := b.normalizeBase(req)
 	if err != nil {
 		return nil, err
 	}
@@ -74,23 +79,27 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 		ctx, cancel = context.WithTimeout(ctx, b.opts.TimeLimit)
 		defer cancel()
 	}
+	s := getSearch()
+	defer s.recycle() // deferred first: runs after the transaction ended
 	txn, err := b.env.BeginRead()
 	if err != nil {
 		return nil, err
 	}
 	defer txn.Abort()
-	s := &search{b: b, ctx: ctx, req: req, who: who, txn: txn, w: w, dnCache: map[uint64]string{}}
+	s.b, s.ctx, s.req, s.who, s.txn, s.w = b, ctx, req, who, txn, w
+	s.scan = childScan{b: b, txn: txn}
+	defer s.scan.close()
 	if !who.root && b.opts.SizeLimit > 0 && (req.SizeLimit == 0 || req.SizeLimit > b.opts.SizeLimit) {
 		s.sizeLimit = b.opts.SizeLimit
 	}
 	s.derefFind = req.Deref&ldapserver.DerefFindingBaseObj != 0
 	s.derefSearch = req.Deref&ldapserver.DerefInSearching != 0 && req.Scope != ldapserver.ScopeBase
-	id, err := s.findBase(ndn)
+	id, err := s.findBase(base)
 	if err != nil {
 		return nil, err
 	}
 	s.baseID = id
-	if s.baseDN, err = b.dnOf(txn, id, s.dnCache); err != nil {
+	if s.baseDN, err = b.dnOfKey(txn, id, s.dnCache, &s.kb); err != nil {
 		return nil, err
 	}
 	return s.run()
@@ -126,7 +135,11 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 		s.sorter.limit = s.sortLimit()
 	}
 	s.match = s.b.reg.Compile(s.b.expandClasses(req.Filter))
-	s.pres = s.b.newPresenter(req.Attributes, s.who)
+	if s.pres == nil {
+		s.pres = &presenter{}
+	}
+	s.b.resetPresenter(s.pres, req.Attributes, s.who)
+	s.pres.scan = &s.scan
 	s.needDN, s.needComputed = filterNeeds(req.Filter)
 	if err := s.iterate(); err != nil && !errors.Is(err, errStop) {
 		return nil, err
@@ -149,7 +162,8 @@ var errStop = errors.New("backend: stop")
 // iterate produces the in-scope candidate IDs in ascending order and
 // handles each.
 func (s *search) iterate() error {
-	p := &planner{b: s.b, txn: s.txn, root: s.who.root}
+	p := &s.plan
+	p.b, p.txn, p.root = s.b, s.txn, s.who.root
 	defer p.close()
 	if s.req.Scope == ldapserver.ScopeBase {
 		return s.candidate(s.baseID, nil)
@@ -166,7 +180,7 @@ func (s *search) iterate() error {
 	if !all && cands.IsEmpty() {
 		return nil
 	}
-	parent, err := s.b.parentOf(s.txn, s.baseID)
+	parent, err := s.b.parentOfKey(s.txn, s.baseID, &s.kb)
 	if err != nil {
 		return err
 	}
@@ -211,7 +225,7 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 		out = append(out, id)
 		return true
 	}
-	if err := s.b.children(s.txn, s.baseID, add); err != nil || over {
+	if err := s.scan.each(s.baseID, add); err != nil || over {
 		return nil, false, err
 	}
 	var targets []uint64
@@ -231,7 +245,7 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 		case ldapserver.ScopeSubordinate:
 			// Below the target only, as for the base (slapd does the same).
 			expanded[t] = true
-			if err := s.b.children(s.txn, t, add); err != nil {
+			if err := s.scan.each(t, add); err != nil {
 				return nil, false, err
 			}
 		}
@@ -249,7 +263,7 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 			}
 			expanded[out[i]] = true
 		}
-		if err := s.b.children(s.txn, out[i], add); err != nil || over {
+		if err := s.scan.each(out[i], add); err != nil || over {
 			return nil, false, err
 		}
 	}
@@ -329,7 +343,7 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 		if s.al != nil && s.al.isTarget(id) {
 			return true, nil
 		}
-		p, err := s.b.parentOf(s.txn, id)
+		p, err := s.b.parentOfKey(s.txn, id, &s.kb)
 		return p == s.baseID, err
 	}
 	if s.req.Scope == ldapserver.ScopeSubordinate && s.al != nil && s.al.isTarget(id) {
@@ -341,18 +355,22 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 		}
 		id = p
 	}
-	if s.inScope == nil {
+	if len(s.inScope) == 0 {
 		// INVARIANT: inScope[x] means the descendants of x are in scope;
 		// for any x but the base and the alias targets, x itself then is
 		// too.
-		s.inScope = map[uint64]bool{s.baseID: true, rootID: false}
+		if s.inScope == nil {
+			s.inScope = map[uint64]bool{}
+		}
+		s.inScope[s.baseID], s.inScope[rootID] = true, false
 		if s.al != nil {
 			for _, t := range s.al.targets {
 				s.inScope[t] = true
 			}
 		}
 	}
-	var chain []uint64
+	chain := s.chain[:0]
+	defer func() { s.chain = chain }()
 	cur := id
 	for {
 		if v, ok := s.inScope[cur]; ok {
@@ -364,7 +382,7 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 			return v, nil
 		}
 		chain = append(chain, cur)
-		p, err := s.b.parentOf(s.txn, cur)
+		p, err := s.b.parentOfKey(s.txn, cur, &s.kb)
 		if err != nil {
 			return false, err
 		}
@@ -376,8 +394,7 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 func (s *search) candidate(id uint64, blob []byte) error {
 	var err error
 	if blob == nil {
-		var kb [8]byte
-		if blob, err = s.txn.Get(s.b.db.id2entry, idKey(&kb, id)); err != nil {
+		if blob, err = s.txn.Get(s.b.db.id2entry, idKey(&s.kb, id)); err != nil {
 			if errors.Is(err, engine.ErrNotFound) {
 				return nil // a stale index entry; Check reports it
 			}
@@ -390,9 +407,11 @@ func (s *search) candidate(id uint64, blob []byte) error {
 	if !s.who.root {
 		s.stripPasswords()
 	}
-	dn := s.baseDN
-	if id != s.baseID {
-		if dn, err = s.b.dnOf(s.txn, id, s.dnCache); err != nil {
+	// The DN string is built only for entries that match (or for a filter
+	// that needs it): a candidate the filter rejects allocates nothing.
+	dn := ""
+	if s.needDN || s.needComputed {
+		if dn, err = s.dnOf(id); err != nil {
 			return err
 		}
 	}
@@ -402,7 +421,20 @@ func (s *search) candidate(id uint64, blob []byte) error {
 	if s.match.Match(&s.e) != schema.True {
 		return nil
 	}
+	if dn == "" && s.sorter == nil {
+		if dn, err = s.dnOf(id); err != nil {
+			return err
+		}
+	}
 	return s.send(id, dn)
+}
+
+// dnOf returns the DN of entry id (the base's is known).
+func (s *search) dnOf(id uint64) (string, error) {
+	if id == s.baseID {
+		return s.baseDN, nil
+	}
+	return s.b.dnOfKey(s.txn, id, s.dnCache, &s.kb)
 }
 
 // send delivers a matching entry, applying paging and the size limit.
@@ -450,7 +482,7 @@ func (s *search) prepareForFilter(id uint64, dn string) error {
 	if !s.needComputed {
 		return nil
 	}
-	has, err := s.b.hasChildren(s.txn, id)
+	has, err := s.scan.has(id)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,12 @@ type selection struct {
 }
 
 func (b *Backend) parseSelection(attrs []string) selection {
-	var s selection
+	return b.parseSelectionInto(attrs, nil)
+}
+
+// parseSelectionInto parses attrs reusing types' memory.
+func (b *Backend) parseSelectionInto(attrs []string, types []*schema.AttributeType) selection {
+	s := selection{types: types[:0]}
 	if len(attrs) == 0 {
 		s.allUser = true
 		return s
@@ -70,14 +75,30 @@ type presenter struct {
 	out  ldapserver.Entry
 	// computed operational attributes wanted
 	wantDN, wantHasSubs, wantNumSubs, wantSubschema bool
+	scan                                            *childScan   // shared with the search (nil: one per call)
+	cvals                                           [4][1][]byte // computed attributes' values, reused
+	cbuf                                            []byte       // their bytes, reused
 }
 
+// Constant values of computed attributes; the wire encoder only reads them.
+var (
+	valTRUE      = []byte("TRUE")
+	valFALSE     = []byte("FALSE")
+	valSubschema = []byte("cn=Subschema")
+)
+
 func (b *Backend) newPresenter(attrs []string, who actor) *presenter {
-	p := &presenter{b: b, sel: b.parseSelection(attrs), root: who.root}
-	want := func(name string) bool { return p.sel.wants(b.reg.AttributeType(name)) }
-	p.wantDN, p.wantHasSubs = want("entryDN"), want("hasSubordinates")
-	p.wantNumSubs, p.wantSubschema = want("numSubordinates"), want("subschemaSubentry")
+	p := &presenter{}
+	b.resetPresenter(p, attrs, who)
 	return p
+}
+
+// resetPresenter readies p for another request, keeping its buffers.
+func (b *Backend) resetPresenter(p *presenter, attrs []string, who actor) {
+	*p = presenter{b: b, sel: b.parseSelectionInto(attrs, p.sel.types), root: who.root,
+		out: ldapserver.Entry{Attributes: p.out.Attributes[:0]}, cbuf: p.cbuf[:0]}
+	p.wantDN, p.wantHasSubs = p.sel.wants(b.computed.entryDN), p.sel.wants(b.computed.hasSubs)
+	p.wantNumSubs, p.wantSubschema = p.sel.wants(b.computed.numSubs), p.sel.wants(b.computed.subschema)
 }
 
 // hidden reports whether a is never shown to this reader.
@@ -100,41 +121,60 @@ func (p *presenter) present(txn *engine.Txn, id uint64, dn string, e *schema.Ent
 	return &p.out, p.computed(txn, id, dn)
 }
 
+// computed appends the computed operational attributes wanted; their
+// values live in p's buffers (valid until the next call), so a search
+// returning many entries allocates nothing here.
 func (p *presenter) computed(txn *engine.Txn, id uint64, dn string) error {
-	add := func(name, v string) {
-		p.out.Attributes = append(p.out.Attributes, ldapserver.Attribute{Type: name, Values: [][]byte{[]byte(v)}})
+	p.cbuf = p.cbuf[:0]
+	n := 0
+	add := func(name string, v []byte) {
+		p.cvals[n][0] = v
+		p.out.Attributes = append(p.out.Attributes, ldapserver.Attribute{Type: name, Values: p.cvals[n][:]})
+		n++
 	}
 	if p.wantHasSubs || p.wantNumSubs {
-		n, err := p.b.countChildrenUpTo(txn, id, p.wantNumSubs)
+		cs := p.scan
+		if cs == nil || cs.txn != txn {
+			cs = &childScan{b: p.b, txn: txn}
+			defer cs.close()
+		}
+		var subs int
+		var err error
+		if p.wantNumSubs {
+			subs, err = cs.count(id)
+		} else if has, herr := cs.has(id); has {
+			subs, err = 1, herr
+		} else {
+			err = herr
+		}
 		if err != nil {
 			return err
 		}
 		if p.wantHasSubs {
-			add("hasSubordinates", strings.ToUpper(strconv.FormatBool(n > 0)))
+			add("hasSubordinates", boolValue(subs > 0))
 		}
 		if p.wantNumSubs {
-			add("numSubordinates", strconv.Itoa(n))
+			start := len(p.cbuf)
+			p.cbuf = strconv.AppendInt(p.cbuf, int64(subs), 10)
+			add("numSubordinates", p.cbuf[start:len(p.cbuf):len(p.cbuf)])
 		}
 	}
 	if p.wantDN {
-		add("entryDN", dn)
+		start := len(p.cbuf)
+		p.cbuf = append(p.cbuf, dn...)
+		add("entryDN", p.cbuf[start:len(p.cbuf):len(p.cbuf)])
 	}
 	if p.wantSubschema {
-		add("subschemaSubentry", "cn=Subschema")
+		add("subschemaSubentry", valSubschema)
 	}
 	return nil
 }
 
-// countChildrenUpTo counts children, or only checks for one when !all.
-func (b *Backend) countChildrenUpTo(txn *engine.Txn, id uint64, all bool) (int, error) {
-	if all {
-		return b.countChildren(txn, id)
+func boolValue(v bool) []byte {
+	if v {
+		return valTRUE
 	}
-	has, err := b.hasChildren(txn, id)
-	if has {
-		return 1, err
-	}
-	return 0, err
+	return valFALSE
 }
 
 // readBack returns a private copy of entry id for a pre/post-read control.

@@ -55,12 +55,12 @@ func (a *aliasScope) isTarget(id uint64) bool {
 	return ok
 }
 
-// findBase resolves the normalized base DN ndn to an entry ID,
-// dereferencing aliases on the way when the request asks for it.
-func (s *search) findBase(ndn schema.DN) (uint64, error) {
-	dn := s.req.Base
+// findBase resolves the normalized base to an entry ID, dereferencing
+// aliases on the way when the request asks for it.
+func (s *search) findBase(base *normBase) (uint64, error) {
+	dn, ndn, rdns := s.req.Base, base.dn, base.rdns
 	for range maxBaseRewrites {
-		id, matched, found, err := s.b.lookup(s.txn, ndn)
+		id, matched, found, err := s.b.lookupWith(s.txn, ndn, rdns, &s.lk)
 		if err != nil {
 			return 0, err
 		}
@@ -97,6 +97,7 @@ func (s *search) findBase(ndn schema.DN) (uint64, error) {
 		if ndn, err = s.b.normalizeDN(dn); err != nil {
 			return 0, err
 		}
+		rdns = nil
 	}
 	return 0, ldapErr(ldapserver.AliasDereferencingProblem, "base name passes through too many aliases")
 }

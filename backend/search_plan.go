@@ -26,10 +26,18 @@ func (p *planner) close() {
 	for _, c := range p.cursors {
 		c.Close()
 	}
+	clear(p.cursors)
 	for _, b := range p.bufs {
 		index.PutBuffer(b)
 	}
 	p.bufs = p.bufs[:0]
+}
+
+// reset forgets the request, keeping the buffers (after close).
+func (p *planner) reset() {
+	p.b, p.txn, p.root = nil, nil, false
+	p.keys.Reset()
+	p.kbuf = p.kbuf[:0]
 }
 
 func (p *planner) buffer() []uint64 {

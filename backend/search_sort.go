@@ -315,7 +315,7 @@ func (s *search) sendSorted(res *ldapserver.SearchResult) error {
 		if !s.who.root {
 			s.stripPasswords()
 		}
-		dn, err := s.b.dnOf(s.txn, it.id, s.dnCache)
+		dn, err := s.dnOf(it.id)
 		if err != nil {
 			return err
 		}
