@@ -102,6 +102,7 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	if s.baseDN, err = b.dnOfKey(txn, id, s.dnCache, &s.kb); err != nil {
 		return nil, err
 	}
+	s.dnCache[id] = s.baseDN // children's DNs end with it
 	return s.run()
 }
 

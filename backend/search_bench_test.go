@@ -103,3 +103,15 @@ func BenchmarkSearch_subtreeFewMatch(b *testing.B) {
 }
 
 func all(n int) int { return n }
+
+// BenchmarkSearch_telephoneNumberServer is BenchmarkSearch_telephoneNumber
+// the way ldapserver calls Search: with the raw base DN, so the cached
+// normalized base applies.
+func BenchmarkSearch_telephoneNumberServer(b *testing.B) {
+	bk := benchBackend(b)
+	base := mustDN(b, testSuffix)
+	benchSearch(b, bk, func(i int) *ldapserver.SearchRequest {
+		return &ldapserver.SearchRequest{Base: base, RawBase: testSuffix, Scope: ldapserver.ScopeSubtree,
+			Filter: mustFilter(b, "(telephoneNumber="+msisdn(i)+")")}
+	}, 1)
+}
