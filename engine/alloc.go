@@ -88,6 +88,7 @@ type appendState struct {
 	dbi   DBI
 	top   int
 	gen   uint64
+	atKey bool // the path ends at an existing key of a DupSort database
 }
 
 func (w *writeState) allocPages(n int) (uint64, page, error) {

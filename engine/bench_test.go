@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/binary"
+	"fmt"
 	"testing"
 )
 
@@ -31,12 +32,17 @@ func BenchmarkPut_append(b *testing.B) {
 
 // BenchmarkGet_random: random gets over 200,000 keys, 100 per read transaction.
 func BenchmarkGet_random(b *testing.B) {
+	for _, n := range []int{2000, 200000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchGetRandom(b, n) })
+	}
+}
+
+func benchGetRandom(b *testing.B, n int) {
 	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer env.Close()
-	const n = 200000
 	key := make([]byte, 16)
 	val := make([]byte, 100)
 	if err := env.Update(func(txn *Txn) error {
@@ -57,7 +63,7 @@ func BenchmarkGet_random(b *testing.B) {
 		txn, _ := env.BeginRead()
 		for j := 0; j < 100 && i < b.N; j, i = j+1, i+1 {
 			x = x*6364136223846793005 + 1442695040888963407
-			binary.BigEndian.PutUint64(key[8:], (x>>20)%n)
+			binary.BigEndian.PutUint64(key[8:], (x>>20)%uint64(n))
 			if _, err := txn.Get(MainDB, key); err != nil {
 				b.Fatal(err)
 			}

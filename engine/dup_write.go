@@ -4,16 +4,24 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // putDup adds val to key's values in a DupSort database.
 func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	t := c.txn
 	db := c.db()
-	exact, err := c.positionDup(key, flags)
-	if err != nil {
-		return nil, err
+	exact := c.resumeKey(key)
+	if !exact {
+		if c == t.w.opCursor {
+			t.w.append.valid = false // the stack is about to hold another path
+		}
+		var err error
+		if exact, err = c.positionDup(key, flags); err != nil {
+			return nil, err
+		}
 	}
+	gen := t.w.gen
 	if err := c.touchPath(); err != nil {
 		return nil, t.fail(err)
 	}
@@ -23,6 +31,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		}
 		db.rec.entries++
 		c.settleDup(key, val)
+		c.rememberKey(gen)
 		return nil, nil
 	}
 	added, err := c.addDup(key, val, flags)
@@ -36,7 +45,34 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		db.rec.entries++
 	}
 	c.settleDup(key, val)
+	c.rememberKey(gen)
 	return nil, nil
+}
+
+// rememberKey keeps the Txn.Put cursor's path for resumeKey when the put
+// allocated and freed nothing since gen.
+func (c *Cursor) rememberKey(gen uint64) {
+	if w := c.txn.w; c == w.opCursor && w.gen == gen {
+		w.append = appendState{valid: true, dbi: c.dbi, top: c.top, gen: gen, atKey: true}
+	}
+}
+
+// resumeKey restores the Txn.Put cursor's path after a put into an existing
+// key allocated and freed nothing: the touched path still leads to that key,
+// so the next value for the same key skips the descent.
+func (c *Cursor) resumeKey(key []byte) bool {
+	w := c.txn.w
+	a := &w.append
+	if c != w.opCursor || !a.valid || !a.atKey || a.dbi != c.dbi || a.gen != w.gen {
+		return false
+	}
+	l := &c.stack[a.top]
+	if l.idx >= l.p.numKeys() || !bytes.Equal(l.p.keyAt(l.idx), key) {
+		return false
+	}
+	c.top, c.eof, c.detached, c.deleted = a.top, false, false, false
+	c.dup.reset()
+	return true
 }
 
 // positionDup puts the cursor on key's node (or where it belongs).
@@ -106,27 +142,43 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
 	if fixed && len(val) != int(sp.pad()) {
 		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), sp.pad())
 	}
-	if fixed && sp.freeSpace() >= len(val) {
-		// A free slot: insert in place (sp lies in the touched leaf page).
-		sp.leaf2Insert(idx, val)
+	// What the value takes in the sub-page: a LEAF2 item, or a node and
+	// its pointer.
+	need := len(val)
+	if !fixed {
+		need = even(nodeHeaderSize+len(val)) + 2
+	}
+	if sp.freeSpace() >= need {
+		// Room left: insert in place (sp lies in the touched leaf page).
+		if fixed {
+			sp.leaf2Insert(idx, val)
+		} else {
+			sp.putLeafHeader(sp.insertNode(idx, nodeHeaderSize+len(val)), val, 0, 0)
+		}
 		return true, nil
 	}
 	vals := make([][]byte, 0, n+1)
 	for i := 0; i < n; i++ {
 		vals = append(vals, sp.keyAt(i))
 	}
-	vals = append(vals[:idx], append([][]byte{val}, vals[idx:]...)...)
-	newSize := size + even(nodeHeaderSize+len(val)) + 2
+	vals = slices.Insert(vals, idx, val)
+	// Grow with room for more values, so that a run of inserts into one
+	// key rebuilds its sub-page once every few values rather than every
+	// time. DupFixed grows by four items and moves to a values tree when
+	// that does not fit (the format's rule); variable-size values move
+	// only when the value alone does not fit, and get four more nodes'
+	// room where that fits.
+	grown := size - sp.freeSpace() + need
 	if fixed {
-		newSize = size
-		if sp.freeSpace() < len(val) {
-			newSize = size + 4*len(val)
-		}
+		grown = size + 4*need
 	}
-	if nodeHeaderSize+len(key)+newSize > c.txn.env.nodeMax {
+	if nodeHeaderSize+len(key)+grown > c.txn.env.nodeMax {
 		return true, c.toSubDB(key, vals)
 	}
-	return true, c.replaceNodeData(key, c.buildSubPage(vals, fixed, newSize), nodeDupData)
+	if roomy := grown + 4*need; !fixed && nodeHeaderSize+len(key)+roomy <= c.txn.env.nodeMax {
+		grown = roomy
+	}
+	return true, c.replaceNodeData(key, c.buildSubPage(vals, fixed, grown), nodeDupData)
 }
 
 // dupAddCheck applies NoDupData and AppendDup before anything changes.
@@ -140,8 +192,9 @@ func dupAddCheck(exists, notLast bool, flags PutFlags) error {
 	return nil
 }
 
-// buildSubPage lays out sorted values as a sub-page (format spec 8.2): exactly
-// full for variable-size values; for DupFixed, size bytes (-1: room for two more).
+// buildSubPage lays out sorted values as a sub-page (format spec 8.2) of
+// size bytes, the rest left free for later inserts (-1: exactly full for
+// variable-size values, room for two more for DupFixed).
 func (c *Cursor) buildSubPage(vals [][]byte, fixed bool, size int) page {
 	w := c.txn.w
 	if fixed {
@@ -157,14 +210,16 @@ func (c *Cursor) buildSubPage(vals [][]byte, fixed bool, size int) page {
 		}
 		return sp
 	}
-	size = pageHeaderSize
-	for _, v := range vals {
-		size += even(nodeHeaderSize+len(v)) + 2
+	if size < 0 {
+		size = pageHeaderSize
+		for _, v := range vals {
+			size += even(nodeHeaderSize+len(v)) + 2
+		}
 	}
 	sp := page(w.subBuf(size))
 	sp.init(c.stack[c.top].p.pgno(), pageLeaf|pageDirty|pageSubP)
-	for _, v := range vals {
-		sp.appendRawNode(dupNode(v))
+	for i, v := range vals {
+		sp.putLeafHeader(sp.insertNode(i, nodeHeaderSize+len(v)), v, 0, 0)
 	}
 	return sp
 }
@@ -383,7 +438,7 @@ func (c *Cursor) delDupTouched(val []byte) error {
 		}
 	}
 	key := bytes.Clone(p.keyAt(l.idx))
-	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed, size), nodeDupData); err != nil {
+	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed, -1), nodeDupData); err != nil {
 		return err
 	}
 	db.rec.entries--

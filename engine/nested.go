@@ -21,10 +21,13 @@ func (t *Txn) BeginChild() (*Txn, error) {
 		freed: slices.Clone(pw.freed), loose: slices.Clone(pw.loose), reclaimed: slices.Clone(pw.reclaimed),
 		oldest: pw.oldest, lastConsumed: pw.lastConsumed, freeDone: pw.freeDone, dbsTouched: pw.dbsTouched,
 	}
-	// The parent's cursors find their place again by key after the child.
+	// The parent's cursors find their place again by key after the child,
+	// and the Txn.Put cursor's remembered path dies: the child's commit
+	// replaces the parent's page buffers.
 	for _, cur := range pw.cursors {
 		cur.detach()
 	}
+	pw.append.valid = false
 	t.child = c
 	return c, nil
 }

@@ -160,11 +160,11 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	if flags&Append != 0 && c.db().rec.flags&dbDupSort == 0 && c.resumeAppend() {
 		return c.appendAtEnd(key, val, n, reserve)
 	}
-	if c == t.w.opCursor {
-		t.w.append.valid = false // the stack is about to hold another path
-	}
 	if c.db().rec.flags&dbDupSort != 0 {
 		return c.putDup(key, val, flags)
+	}
+	if c == t.w.opCursor {
+		t.w.append.valid = false // the stack is about to hold another path
 	}
 	exact, err := c.position(key, flags)
 	if err != nil {
