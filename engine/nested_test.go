@@ -134,3 +134,91 @@ func checkPlain(t *testing.T, txn *Txn, dbi DBI, m map[string][]byte, where stri
 		t.Fatalf("%s: %v", where, err)
 	}
 }
+
+// TestNested_parentPathsAfterChild: the Txn.Put cursor's remembered paths
+// (Append's rightmost path, a DupSort key's path) must not survive a child
+// that rewrote those pages: the parent's next puts go where the child left
+// the tree, and nothing the child or the parent wrote is lost.
+func TestNested_parentPathsAfterChild(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	top, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dups, err := top.OpenDB("dups", Create|DupSort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(i int) []byte { return fmt.Appendf(nil, "k%05d", i) }
+	put := func(txn *Txn, dbi DBI, k, v []byte, fl PutFlags) {
+		t.Helper()
+		if err := txn.Put(dbi, k, v, fl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 50; i++ {
+		put(top, dups, []byte("d"), key(i), 0)
+	}
+	// Each child runs right after the parent's last put went through the
+	// path the child rewrites.
+	child := func(dbi DBI, k, v []byte) {
+		t.Helper()
+		c, err := top.BeginChild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		put(c, dbi, k, v, 0)
+		if err := c.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 50; i++ {
+		put(top, MainDB, key(i), key(i), Append)
+	}
+	for round := 0; round < 3; round++ {
+		child(MainDB, key(1000+round), []byte("child"))
+		for i := 2000 + 10*round; i < 2010+10*round; i++ {
+			put(top, MainDB, key(i), key(i), Append)
+		}
+		put(top, dups, []byte("d"), key(3000+round), 0)
+		child(dups, []byte("d"), key(1000+round))
+		for i := 2000 + 10*round; i < 2010+10*round; i++ {
+			put(top, dups, []byte("d"), key(i), 0)
+		}
+	}
+	if err := top.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.View(func(txn *Txn) error {
+		for _, k := range [][]byte{key(0), key(49), key(1000), key(1002), key(2000), key(2029)} {
+			if _, err := txn.Get(MainDB, k); err != nil {
+				t.Errorf("main %s: %v", k, err)
+			}
+		}
+		c, err := txn.OpenCursor(dups)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, _, err := c.Get([]byte("d"), nil, Set); err != nil {
+			return err
+		}
+		n, err := c.Count()
+		if err != nil {
+			return err
+		}
+		if n != 50+3+3+30 {
+			t.Errorf("dup count %d, want %d", n, 50+3+3+30)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+}
