@@ -21,7 +21,11 @@ import (
 	"lightdir/ldapserver"
 )
 
-// go test -bench . -benchtime 20000x ./backend/ -bench.subscribers 1000000
+// The 1M-subscriber run (README "Backend performance"), in two processes
+// since imports take one iteration and searches many:
+//
+//	go test -run XXX -bench 'Import|Slapadd' -benchtime 1x ./backend/ -bench.subscribers 1000000
+//	go test -run XXX -bench 'Search|Modify' -benchtime 20000x ./backend/ -bench.subscribers 1000000
 var benchSubscribers = flag.Int("bench.subscribers", 2000, "telco subscribers in the benchmark database (3 entries each)")
 
 var benchIndexes = []IndexSpec{
