@@ -157,11 +157,6 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
 		}
 		return true, nil
 	}
-	vals := make([][]byte, 0, n+1)
-	for i := 0; i < n; i++ {
-		vals = append(vals, sp.keyAt(i))
-	}
-	vals = slices.Insert(vals, idx, val)
 	// Grow with room for more values, so that a run of inserts into one
 	// key rebuilds its sub-page once every few values rather than every
 	// time. DupFixed grows by four items and moves to a values tree when
@@ -173,12 +168,43 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
 		grown = size + 4*need
 	}
 	if nodeHeaderSize+len(key)+grown > c.txn.env.nodeMax {
-		return true, c.toSubDB(key, vals)
+		vals := make([][]byte, 0, n+1)
+		for i := 0; i < n; i++ {
+			vals = append(vals, sp.keyAt(i))
+		}
+		return true, c.toSubDB(key, slices.Insert(vals, idx, val))
 	}
 	if roomy := grown + 4*need; !fixed && nodeHeaderSize+len(key)+roomy <= c.txn.env.nodeMax {
 		grown = roomy
 	}
-	return true, c.replaceNodeData(key, c.buildSubPage(vals, fixed, grown), nodeDupData)
+	np := c.txn.w.growSubPage(sp, grown)
+	if fixed {
+		np.leaf2Insert(idx, val)
+	} else {
+		np.putLeafHeader(np.insertNode(idx, nodeHeaderSize+len(val)), val, 0, 0)
+	}
+	return true, c.replaceNodeData(key, np, nodeDupData)
+}
+
+// growSubPage copies sub-page sp into a scratch sub-page of size bytes
+// (size > len(sp)), the extra bytes joining its free space.
+func (w *writeState) growSubPage(sp page, size int) page {
+	np := page(w.subBuf(size))
+	delta := size - len(sp)
+	if sp.isLeaf2() {
+		// Items sit right after the header: the free space is at the end.
+		copy(np, sp)
+		np.setUpper(sp.upper() + delta)
+		return np
+	}
+	up := sp.upper()
+	copy(np[:sp.lower()], sp[:sp.lower()])
+	copy(np[up+delta:], sp[up:])
+	for i := range sp.numKeys() {
+		np.setPtr(i, sp.ptr(i)+delta)
+	}
+	np.setUpper(up + delta)
+	return np
 }
 
 // dupAddCheck applies NoDupData and AppendDup before anything changes.
