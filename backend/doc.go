@@ -45,6 +45,8 @@
 //     their equality-normalized bytes.
 //   - Alias dereferencing (search_alias.go) follows slapd, except that an
 //     entry reached through several aliases is returned once and a chain
-//     of more than 15 aliases is aliasDereferencingProblem.
+//     of more than 15 aliases is aliasDereferencingProblem. Nothing can
+//     be added or moved below an alias (alias_write.go); entries already
+//     there from an import stay.
 //   - hasSubordinates/numSubordinates cost a scan of the children.
 package backend

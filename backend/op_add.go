@@ -11,8 +11,8 @@ import (
 	"lightdir/schema"
 )
 
-// Add implements ldapserver.Backend: the parent must exist, the entry must
-// pass the schema checks, and the entry, its DN records, its index keys
+// Add implements ldapserver.Backend: the parent must exist and not be an
+// alias, the entry must pass the schema checks, and the entry, its DN records, its index keys
 // and its operational attributes are stored in one transaction.
 func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapserver.WriteResult, error) {
 	who, err := b.actorOf(&req.Header)
@@ -27,6 +27,9 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: a.Values})
 	}
 	if err := asLDAP(b.reg.CheckEntry(e, schema.CheckOptions{})); err != nil {
+		return nil, err
+	}
+	if err := b.checkAliasedName(e); err != nil {
 		return nil, err
 	}
 	if err := b.hashPasswords(e); err != nil {
@@ -87,6 +90,9 @@ func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error)
 		}
 		if !found {
 			return 0, noSuchObject(e.DN, matched)
+		}
+		if err := w.refuseAliasParent(pid, "parent is an alias"); err != nil {
+			return 0, err
 		}
 		parent, rdn, nrdn = pid, e.DN[0].String(), ndn[0].String()
 		if len(e.DN) != len(ndn) {

@@ -12,7 +12,7 @@ import (
 )
 
 // ModifyDN implements ldapserver.Backend: renames an entry and optionally
-// moves it under newSuperior. Only the entry's own DN records and blob are
+// moves it under newSuperior, which must exist and not be an alias. Only the entry's own DN records and blob are
 // rewritten; descendants refer to it by ID and are untouched.
 func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest) (*ldapserver.WriteResult, error) {
 	who, ndn, err := b.writeTarget(&req.Header, req.DN)
@@ -43,12 +43,9 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 		if !found {
 			return noSuchObject(req.DN, matched)
 		}
-		pid, matched, found, err := b.lookup(w.txn, nnew[1:])
+		pid, err := b.newParent(w, id, nnew[1:], req.NewSuperior != nil)
 		if err != nil {
 			return err
-		}
-		if !found {
-			return noSuchObject(parentDN, matched)
 		}
 		if err := b.checkNotBelow(w.txn, pid, id); err != nil {
 			return err
@@ -95,6 +92,26 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 		return nil, err
 	}
 	return &res, nil
+}
+
+// newParent resolves the normalized parent DN of a renamed entry id. A
+// new superior (moved) must exist, answered as slapd does without a
+// matched DN, and must not be an alias unless it is the current parent.
+func (b *Backend) newParent(w *writer, id uint64, nparent schema.DN, moved bool) (uint64, error) {
+	pid, _, found, err := b.lookup(w.txn, nparent)
+	if err != nil {
+		return 0, err
+	}
+	if !found {
+		return 0, ldapErr(ldapserver.NoSuchObject, "new superior not found")
+	}
+	if !moved {
+		return pid, nil
+	}
+	if cur, err := b.parentOf(w.txn, id); err != nil || cur == pid {
+		return pid, err
+	}
+	return pid, w.refuseAliasParent(pid, "new superior is an alias")
 }
 
 // checkNotBelow fails when newParent is id or one of its descendants.

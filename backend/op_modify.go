@@ -48,6 +48,9 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		if err := asLDAP(b.reg.CheckModify(old, updated, schema.CheckOptions{Internal: true})); err != nil {
 			return err
 		}
+		if err := b.checkAliasedName(updated); err != nil {
+			return err
+		}
 		stampModify(updated, who.raw, time.Now())
 		if err := w.replace(id, old, updated); err != nil {
 			return err

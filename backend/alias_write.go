@@ -1,0 +1,61 @@
+package backend
+
+import (
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// Writes around aliases, as slapd does them:
+//
+//   - an alias has no subordinates (RFC 4512 §2.6): an add whose parent
+//     is an alias, or a modify DN whose new superior is one, fails with
+//     aliasProblem and no matched DN, whether or not the alias resolves;
+//     a name that continues below an alias is not found, with the alias
+//     as the matched DN, as for any other missing parent;
+//   - aliasedObjectName (a single DN, by its schema definition) is held by
+//     alias entries only, even when extensibleObject would allow any
+//     attribute: objectClassViolation otherwise.
+
+// refuseAliasParent fails with aliasProblem (diagnostic msg) when entry
+// id is an alias, so that nothing is placed below it.
+func (w *writer) refuseAliasParent(id uint64, msg string) error {
+	if id == rootID || w.b.aliasClass == nil {
+		return nil
+	}
+	var e schema.Entry
+	if err := w.b.readEntry(w.txn, id, &e, &w.dec); err != nil {
+		return err
+	}
+	if w.b.isAliasEntry(&e) {
+		return ldapErr(ldapserver.AliasProblem, "%s", msg)
+	}
+	return nil
+}
+
+// checkAliasedName fails with objectClassViolation when e holds
+// aliasedObjectName without being an alias. e's attribute types need
+// not be resolved.
+func (b *Backend) checkAliasedName(e *schema.Entry) error {
+	if b.aliasAttr == nil || b.aliasClass == nil {
+		return nil
+	}
+	has, alias := false, false
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		switch at := b.reg.AttributeType(attrType(a.Desc)); {
+		case at == nil:
+		case at.IsSubtypeOf(b.aliasAttr):
+			has = has || len(a.Values) > 0
+		case at == b.ocAttr:
+			for _, v := range a.Values {
+				if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
+					alias = true
+				}
+			}
+		}
+	}
+	if has && !alias {
+		return ldapErr(ldapserver.ObjectClassViolation, "aliasedObjectName is only allowed in alias entries")
+	}
+	return nil
+}
