@@ -39,6 +39,7 @@ type writeState struct {
 	scratch     page   // a spare page for splits
 	nodeScratch []byte // where a new leaf node is built
 	subScratch  []byte // where a sub-page is built
+	subResume   bool   // putDup resumed a key whose values tree path is the sub cursor's
 }
 
 func newWriteState(t *Txn) *writeState {
@@ -89,6 +90,7 @@ type appendState struct {
 	top   int
 	gen   uint64
 	atKey bool // the path ends at an existing key of a DupSort database
+	sub   bool // and its values tree's path is the dup sub cursor's
 }
 
 func (w *writeState) allocPages(n int) (uint64, page, error) {

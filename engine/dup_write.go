@@ -12,6 +12,9 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	t := c.txn
 	db := c.db()
 	exact := c.resumeKey(key)
+	// The values tree's path is still the sub cursor's too when the last
+	// put went into that tree.
+	t.w.subResume = exact && t.w.append.sub
 	if !exact {
 		if c == t.w.opCursor {
 			t.w.append.valid = false // the stack is about to hold another path
@@ -31,7 +34,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		}
 		db.rec.entries++
 		c.settleDup(key, val)
-		c.rememberKey(gen)
+		c.rememberKey(gen, false)
 		return nil, nil
 	}
 	added, err := c.addDup(key, val, flags)
@@ -44,16 +47,17 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	if added {
 		db.rec.entries++
 	}
+	inSub := c.dup.kind == dupSubDB && c.dup.sub.top >= 0
 	c.settleDup(key, val)
-	c.rememberKey(gen)
+	c.rememberKey(gen, inSub)
 	return nil, nil
 }
 
 // rememberKey keeps the Txn.Put cursor's path for resumeKey when the put
 // allocated and freed nothing since gen.
-func (c *Cursor) rememberKey(gen uint64) {
+func (c *Cursor) rememberKey(gen uint64, inSub bool) {
 	if w := c.txn.w; c == w.opCursor && w.gen == gen {
-		w.append = appendState{valid: true, dbi: c.dbi, top: c.top, gen: gen, atKey: true}
+		w.append = appendState{valid: true, dbi: c.dbi, top: c.top, gen: gen, atKey: true, sub: inSub}
 	}
 }
 
@@ -312,16 +316,36 @@ func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
 // subPut inserts val into the values tree of the key at the (touched) cursor.
 func (c *Cursor) subPut(key, val []byte, flags PutFlags) (bool, error) {
 	d := &c.dup
-	if err := c.openSubAtCursor(); err != nil {
-		return false, err
+	resumed := c.txn.w.subResume && d.sub != nil && d.sub.top >= 0
+	c.txn.w.subResume = false
+	if resumed {
+		// Another cursor may have changed the tree's counts since: take the
+		// record from the node; the path holds while the root is the same.
+		rec, err := c.subRecordAtCursor()
+		if err != nil {
+			return false, err
+		}
+		resumed = rec.root == d.subDB.rec.root
+		d.subDB.rec = rec
 	}
+	if !resumed {
+		if err := c.openSubAtCursor(); err != nil {
+			return false, err
+		}
+	}
+	d.kind = dupSubDB
 	s := d.sub
 	if s.db().rec.pad != 0 && int(s.db().rec.pad) != len(val) {
 		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), s.db().rec.pad)
 	}
-	exact, err := s.seekLeaf(val)
+	exact, ok, err := s.seekInLeaf(val)
 	if err != nil {
 		return false, err
+	}
+	if !ok {
+		if exact, err = s.seekLeaf(val); err != nil {
+			return false, err
+		}
 	}
 	l := &s.stack[s.top]
 	notLast := l.idx < l.p.numKeys() || s.hasNextLeaf()
@@ -343,6 +367,47 @@ func (c *Cursor) subPut(key, val []byte, flags PutFlags) (bool, error) {
 	return true, nil
 }
 
+// seekInLeaf positions at val's place in the cursor's current leaf when that
+// leaf is where val belongs: between its first and last keys, or after its
+// last when no leaf follows. ok is false when it cannot tell (no path, or val
+// lies outside), and the caller descends from the root.
+func (c *Cursor) seekInLeaf(val []byte) (exact, ok bool, err error) {
+	if c.top < 0 {
+		return false, false, nil
+	}
+	l := &c.stack[c.top]
+	n := l.p.numKeys()
+	if n == 0 {
+		return false, false, nil
+	}
+	cmp := c.db().info.cmp
+	last, err := keyChecked(l.p, n-1)
+	if err != nil {
+		return false, false, err
+	}
+	switch r := cmp(val, last); {
+	case r > 0:
+		if c.hasNextLeaf() {
+			return false, false, nil
+		}
+		l.idx = n
+		return false, true, nil
+	case r == 0:
+		l.idx = n - 1
+		return true, true, nil
+	}
+	first, err := keyChecked(l.p, 0)
+	if err != nil {
+		return false, false, err
+	}
+	if cmp(val, first) < 0 {
+		return false, false, nil
+	}
+	idx, exact, err := c.db().info.search(l.p, val)
+	l.idx = idx
+	return exact, err == nil, err
+}
+
 // hasNextLeaf reports whether a leaf follows the cursor's leaf.
 func (c *Cursor) hasNextLeaf() bool {
 	for level := c.top - 1; level >= 0; level-- {
@@ -356,15 +421,24 @@ func (c *Cursor) hasNextLeaf() bool {
 // openSubAtCursor opens the sub-cursor on the values tree whose record is in
 // the leaf node at the cursor.
 func (c *Cursor) openSubAtCursor() error {
+	rec, err := c.subRecordAtCursor()
+	if err != nil {
+		return err
+	}
+	c.dup.openSub(c, rec)
+	c.dup.kind = dupSubDB
+	return nil
+}
+
+// subRecordAtCursor decodes the values tree record of the node at the cursor.
+func (c *Cursor) subRecordAtCursor() (dbRecord, error) {
 	l := &c.stack[c.top]
 	off := l.p.ptr(l.idx)
 	data := off + nodeHeaderSize + l.p.nodeKSize(off)
 	if l.p.nodeDataSize(off) != dbRecordSize {
-		return fmt.Errorf("%w: duplicate sub-database record", ErrCorrupted)
+		return dbRecord{}, fmt.Errorf("%w: duplicate sub-database record", ErrCorrupted)
 	}
-	c.dup.openSub(c, decodeRecord(l.p[data:]))
-	c.dup.kind = dupSubDB
-	return nil
+	return decodeRecord(l.p[data:]), nil
 }
 
 // storeSubRecord writes the values tree's record back into the leaf node.

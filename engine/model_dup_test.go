@@ -277,3 +277,106 @@ func verifyDupModel(t *testing.T, txn *Txn, m map[string]dupModel, dbis map[stri
 		c.Close()
 	}
 }
+
+// TestDup_putPathsWithOtherCursors: Txn.Put into one key again and again
+// resumes its remembered path (the key's node, and the values tree's leaf
+// once the values outgrow a sub-page), while another cursor adds and deletes
+// values of the same key in between. Every value must land, the key's count
+// must stay right, and Check must agree with the records.
+func TestDup_putPathsWithOtherCursors(t *testing.T) {
+	for _, flags := range []DBFlags{DupSort, DupSort | DupFixed} {
+		env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(7, uint64(flags)))
+		model := map[uint64]bool{}
+		key := []byte("subscriber")
+		val := func(x uint64) []byte { return binary.BigEndian.AppendUint64(nil, x) }
+		for round := 0; round < 4; round++ {
+			txn, err := env.BeginWrite()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dbi, err := txn.OpenDB("ids", Create|flags)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := txn.OpenCursor(dbi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for op := 0; op < 3000; op++ {
+				x := uint64(r.IntN(20000))
+				switch k := r.IntN(10); {
+				case k < 6: // the Txn.Put cursor, mostly ascending runs
+					x = uint64(round*20000 + op)
+					if err := txn.Put(dbi, key, val(x), 0); err != nil {
+						t.Fatal(err)
+					}
+					model[x] = true
+				case k < 8:
+					if err := other.Put(key, val(x), 0); err != nil {
+						t.Fatal(err)
+					}
+					model[x] = true
+				default:
+					if _, _, err := other.Get(key, val(x), GetBoth); err == nil {
+						if err := other.Del(false); err != nil {
+							t.Fatal(err)
+						}
+						delete(model, x)
+					}
+				}
+			}
+			c, err := txn.OpenCursor(dbi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.Get(key, nil, Set); err != nil {
+				t.Fatal(err)
+			}
+			n, err := c.Count()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != uint64(len(model)) {
+				t.Fatalf("flags %v round %d: count %d, model %d", flags, round, n, len(model))
+			}
+			c.Close()
+			other.Close()
+			if err := txn.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := Check(env); err != nil {
+				t.Fatalf("flags %v round %d: %v", flags, round, err)
+			}
+		}
+		if err := env.View(func(txn *Txn) error {
+			dbi, err := txn.OpenDB("ids", 0)
+			if err != nil {
+				return err
+			}
+			for x := range model {
+				if _, _, err := mustCursor(t, txn, dbi).Get(key, val(x), GetBoth); err != nil {
+					t.Errorf("value %d lost: %v", x, err)
+					return nil
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		env.Close()
+	}
+}
+
+func mustCursor(t *testing.T, txn *Txn, dbi DBI) *Cursor {
+	t.Helper()
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
