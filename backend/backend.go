@@ -333,6 +333,11 @@ func (b *Backend) initTxn(txn *engine.Txn) error {
 	if err != nil {
 		return err
 	}
+	if !b.opts.ReadOnly {
+		if err := b.forgetUnmaintained(txn); err != nil {
+			return err
+		}
+	}
 	for _, d := range b.ix {
 		if err := b.openIndex(txn, d, empty); err != nil {
 			return err
@@ -378,6 +383,58 @@ func (b *Backend) isEmpty(txn *engine.Txn) (bool, error) {
 	return false, err
 }
 
+// supportedKinds are the index kinds the matching rules of at allow.
+func supportedKinds(at *schema.AttributeType) index.Kinds {
+	k := index.Presence
+	if at.Equality != nil {
+		k |= index.Equality
+	}
+	if at.Substr != nil {
+		k |= index.Substring
+	}
+	if at.Approx != nil {
+		k |= index.Approx
+	}
+	return k
+}
+
+// forgetUnmaintained marks unbuilt, in the meta DB, every index whose
+// record names kinds the configuration does not: an index left out of the
+// configuration, or one configured with fewer kinds. Writes maintain only
+// configured kinds, so such keys go stale from this open on, and Check
+// would count the extra keys; the index must be rebuilt (online or with
+// Reindex, which empty its DB first) before searches use it again. The
+// stale keys of an index left out stay in its DB until then.
+func (b *Backend) forgetUnmaintained(txn *engine.Txn) error {
+	configured := map[string]index.Kinds{}
+	for _, d := range b.ix {
+		configured[strings.ToLower(d.typ.Name())] = d.kinds
+	}
+	var stale [][]byte
+	c, err := txn.OpenCursor(b.db.meta)
+	if err != nil {
+		return err
+	}
+	k, v, err := c.Get([]byte(metaIndex), nil, engine.SetRange)
+	for ; err == nil && strings.HasPrefix(string(k), metaIndex); k, v, err = c.Get(nil, nil, engine.Next) {
+		if len(v) == 1 && index.Kinds(v[0])&^configured[string(k[len(metaIndex):])] != 0 {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+	}
+	c.Close()
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		return err
+	}
+	for _, k := range stale {
+		b.log.Warn("index (or some of its kinds) left out of the configuration: it must be rebuilt before searches use it again",
+			zap.String("attr", string(k[len(metaIndex):])))
+		if err := txn.Put(b.db.meta, k, []byte{0}, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // openIndex opens (or creates) d's DB and decides whether it is complete:
 // an index configured on an empty database is complete by construction;
 // one added later must be built with Reindex first, and until then writes
@@ -411,6 +468,11 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 		}
 	}
 	d.built = have&d.kinds == d.kinds
+	if d.built && b.opts.ReadOnly {
+		// A read-only open cannot lower the record (forgetUnmaintained):
+		// every kind it names is complete, so use and check them all.
+		d.kinds = have & supportedKinds(d.typ)
+	}
 	if !d.built && !b.opts.BuildIndexesOnline {
 		b.log.Warn("index not built: searches do not use it until lightdir index runs",
 			zap.String("attr", d.typ.Name()))
