@@ -58,6 +58,8 @@ type Options struct {
 
 	buildBatch int                                    // tests: entries per online build transaction
 	buildHook  func(ctx context.Context, next uint64) // tests: called before each online build batch
+	clearBatch int                                    // tests: IDs deleted per online clearing transaction
+	clearHook  func(ctx context.Context)              // tests: called before each online clearing batch
 }
 
 // Defaults for Options.

@@ -15,9 +15,9 @@ import (
 // configuration that the database has not built is built by a background
 // goroutine while the backend serves.
 //
-// The builder empties the index DB and then adds the keys of every entry,
-// in ID order, a batch of entries per write transaction; between batches
-// client writes go ahead. Client writes maintain every configured index,
+// The builder empties the index DB, a batch of IDs per write transaction,
+// and then adds the keys of every entry, in ID order, a batch of entries
+// per write transaction; between batches client writes go ahead. Client writes maintain every configured index,
 // built or not, and the builder's batches run under the same writer lock,
 // so once the last batch commits the index holds exactly the keys of every
 // entry. That last transaction also records the index as built in the
@@ -29,6 +29,10 @@ import (
 // DefaultBuildBatch is the number of entries indexed per write
 // transaction by the online builder.
 const DefaultBuildBatch = 1000
+
+// DefaultClearBatch is the number of IDs the online builder deletes per
+// write transaction while emptying an index DB before building it.
+const DefaultClearBatch = 50000
 
 // usable reports whether searches in txn may use the index.
 func (d *indexDef) usable(txn *engine.Txn) bool {
@@ -78,8 +82,7 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 		batch = DefaultBuildBatch
 	}
 	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
-	err := b.write(ctx, false, func(w *writer) error { return clearDB(w.txn, d.dbi) })
-	if err != nil {
+	if err := b.clearOnline(ctx, d); err != nil {
 		return err
 	}
 	next, done, ready := uint64(1), false, uint64(0)
@@ -101,6 +104,32 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 	}
 	d.readyTxn.Store(ready)
 	b.log.Info("index built online", zap.String("attr", d.typ.Name()), zap.Duration("took", time.Since(start)))
+	return nil
+}
+
+// clearOnline empties d's DB (keys left from an earlier build, possibly
+// stale) a bounded batch of IDs per write transaction, so client writes
+// wait for one batch at most. Keys that client writes add meanwhile may be
+// deleted again; that is harmless because the build that follows visits
+// every entry.
+func (b *Backend) clearOnline(ctx context.Context, d *indexDef) error {
+	limit := b.opts.clearBatch
+	if limit <= 0 {
+		limit = DefaultClearBatch
+	}
+	for empty := false; !empty; {
+		if b.opts.clearHook != nil {
+			b.opts.clearHook(ctx)
+		}
+		err := b.write(ctx, false, func(w *writer) error {
+			var err error
+			empty, err = clearSome(w.txn, d.dbi, limit)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

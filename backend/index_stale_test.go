@@ -2,12 +2,15 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"lightdir/engine"
+	"lightdir/index"
 	"lightdir/ldapserver"
 )
 
@@ -130,5 +133,161 @@ func setSN(t *testing.T, b *Backend, uid, sn string) {
 		Changes: []ldapserver.Change{change(ldapserver.ModReplace, "sn", sn)}}
 	if _, err := b.Modify(context.Background(), req); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBackend_onlineIndexBuild_clearsInBatches: a stale index configured
+// again is emptied over several write transactions before the build, with
+// client writes between them; the built index then answers like the model
+// and Check finds it exact.
+func TestBackend_onlineIndexBuild_clearsInBatches(t *testing.T) {
+	opts := testOptions(t, IndexSpec{Attr: "sn", Kinds: []string{"eq"}})
+	model := map[string]string{}
+	b := openTest(t, opts)
+	for i := range 40 {
+		uid := fmt.Sprintf("u%02d", i)
+		mustAdd(t, b, "uid="+uid+","+testSuffix, person(uid)...)
+		model[uid] = uid
+	}
+	closeTest(t, b)
+	opts.Indexes = nil
+	b = openTest(t, opts)
+	for i := range 20 {
+		uid := fmt.Sprintf("u%02d", i)
+		setSN(t, b, uid, "stale-"+uid)
+		model[uid] = "stale-" + uid
+	}
+	closeTest(t, b)
+
+	opts.Indexes = []IndexSpec{{Attr: "sn", Kinds: []string{"eq"}}}
+	opts.BuildIndexesOnline = true
+	opts.clearBatch = 7
+	batches := 0
+	paused, resume := make(chan struct{}), make(chan struct{})
+	opts.clearHook = func(context.Context) {
+		if batches++; batches == 3 {
+			close(paused)
+			<-resume
+		}
+	}
+	b = openTest(t, opts)
+	select {
+	case <-paused:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the online clear never reached its third batch")
+	}
+	// Client writes between two clearing batches.
+	for i := 20; i < 25; i++ {
+		uid := fmt.Sprintf("u%02d", i)
+		setSN(t, b, uid, "during-"+uid)
+		model[uid] = "during-" + uid
+	}
+	mustAdd(t, b, "uid=late,"+testSuffix, person("late")...)
+	model["late"] = "late"
+	if _, err := b.Delete(context.Background(), &ldapserver.DeleteRequest{Header: rootHdr(),
+		DN: mustDN(t, "uid=u39,"+testSuffix)}); err != nil {
+		t.Fatal(err)
+	}
+	delete(model, "u39")
+	close(resume)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if ok, err := b.WaitIndexes(ctx); !ok || err != nil {
+		t.Fatalf("online build: %v %v", ok, err)
+	}
+	if batches < 6 {
+		t.Errorf("%d clearing transactions for 40 stale IDs at 7 per batch", batches)
+	}
+	for uid, sn := range model {
+		f := "(sn=" + sn + ")"
+		if used, _ := plannedByIndex(t, b, f); !used {
+			t.Fatalf("%s: index not used after the build", f)
+		}
+		if got := uidsOf(t, b, f); !slices.Equal(got, []string{uid}) {
+			t.Errorf("%s: %v, want [%s]", f, got, uid)
+		}
+	}
+	for _, f := range []string{"(sn=u00)", "(sn=u39)", "(sn=u21)"} {
+		if got := uidsOf(t, b, f); len(got) != 0 {
+			t.Errorf("%s: %v, want none", f, got)
+		}
+	}
+}
+
+// TestClearSome_boundedBatches: each call deletes at most limit IDs (a key
+// with more IDs than that loses them over several calls) and reports
+// empty exactly when nothing is left.
+func TestClearSome_boundedBatches(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	var dbi engine.DBI
+	total := 0
+	err := b.env.Update(func(txn *engine.Txn) error {
+		var err error
+		if dbi, err = txn.OpenDB("ix.cleartest", ixFlags|engine.Create); err != nil {
+			return err
+		}
+		var idb [8]byte
+		for k, n := range map[string]int{"a": 3, "big": 95, "c": 1, "d": 12} {
+			for id := range n {
+				index.NativeEndian.PutID(idb[:], uint64(id+1))
+				if err := txn.Put(dbi, []byte(k), idb[:], 0); err != nil {
+					return err
+				}
+				total++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n := 0
+		err := b.env.View(func(txn *engine.Txn) error {
+			c, err := txn.OpenCursor(dbi)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			for _, _, err = c.Get(nil, nil, engine.First); err == nil; _, _, err = c.Get(nil, nil, engine.Next) {
+				n++
+			}
+			if errors.Is(err, engine.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const limit = 20
+	for calls := 1; ; calls++ {
+		var empty bool
+		if err := b.env.Update(func(txn *engine.Txn) error {
+			var err error
+			empty, err = clearSome(txn, dbi, limit)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		left := count()
+		if deleted := total - left; deleted > limit {
+			t.Fatalf("call %d deleted %d IDs, limit %d", calls, deleted, limit)
+		}
+		if empty != (left == 0) {
+			t.Fatalf("call %d: empty=%v with %d IDs left", calls, empty, left)
+		}
+		if empty {
+			if calls < (111+limit-1)/limit {
+				t.Fatalf("emptied 111 IDs in %d calls", calls)
+			}
+			return
+		}
+		if left == total {
+			t.Fatalf("call %d deleted nothing", calls)
+		}
+		total = left
 	}
 }

@@ -113,6 +113,44 @@ func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64, limit in
 	return id, false, nil
 }
 
+// clearSome deletes up to limit IDs of dbi, from its first key on, and
+// reports whether dbi is empty now. A key whose IDs fit in what is left of
+// limit goes in one step (its pages are freed without visiting each ID);
+// a larger one loses its first IDs one at a time, so one huge key is
+// cleared over several calls.
+func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		return false, err
+	}
+	defer c.Close()
+	for left := uint64(max(limit, 1)); left > 0; {
+		if _, _, err := c.Get(nil, nil, engine.First); err != nil {
+			if errors.Is(err, engine.ErrNotFound) {
+				return true, nil
+			}
+			return false, err
+		}
+		n, err := c.Count()
+		if err != nil {
+			return false, err
+		}
+		all := n <= left
+		if !all {
+			n = 1
+		}
+		if err := c.Del(all); err != nil {
+			return false, err
+		}
+		left -= n
+	}
+	_, _, err = c.Get(nil, nil, engine.First)
+	if errors.Is(err, engine.ErrNotFound) {
+		return true, nil
+	}
+	return false, err
+}
+
 // clearDB deletes every record of dbi.
 func clearDB(txn *engine.Txn, dbi engine.DBI) error {
 	c, err := txn.OpenCursor(dbi)
