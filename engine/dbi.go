@@ -154,6 +154,14 @@ func (t *Txn) db(dbi DBI) (*txnDB, error) {
 	if db.loaded {
 		return db, nil
 	}
+	if !t.write {
+		if v, ok := t.snap.named.Load(dbi); ok {
+			if nr := v.(*namedRecord); nr.name == db.info.name {
+				db.rec, db.loaded = nr.rec, true
+				return db, nil
+			}
+		}
+	}
 	rec, found, err := t.lookupNamed(db.info.name)
 	if err != nil {
 		return nil, err
@@ -164,6 +172,9 @@ func (t *Txn) db(dbi DBI) (*txnDB, error) {
 		db.dirty = t.write
 	} else if rec.flags&dbPersistentMask != db.info.flags {
 		return nil, fmt.Errorf("%w: database %q changed flags", ErrIncompatible, db.info.name)
+	}
+	if found && !t.write {
+		t.snap.named.Store(dbi, &namedRecord{name: db.info.name, rec: rec})
 	}
 	db.rec, db.loaded = rec, true
 	return db, nil

@@ -75,6 +75,16 @@ type snapshot struct {
 	// maxPg bounds every page reachable from this snapshot: min(last_pg+1, file
 	// pages). A page at or past it is corruption, never a read outside the map.
 	maxPg uint64
+	// named caches the records of named databases as this snapshot holds
+	// them (DBI -> *namedRecord), so read transactions on the same snapshot
+	// look each up once, not once per transaction.
+	named sync.Map
+}
+
+// namedRecord is a named database's record in one snapshot.
+type namedRecord struct {
+	name string
+	rec  dbRecord
 }
 
 // Env is an open environment: one data file holding many B+trees.

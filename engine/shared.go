@@ -265,23 +265,24 @@ func (e *Env) attach() error {
 
 // beginAttached starts a read transaction of an attached process on the
 // host's newest snapshot.
-func (e *Env) beginAttached() (*Txn, error) {
+func (e *Env) beginAttached(t *Txn) error {
+	t.done = true // until it has its slot
 	slot, m, err := e.shared.acquire()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	st, err := e.file.Stat()
 	if err != nil {
 		e.shared.release(slot)
-		return nil, fmt.Errorf("engine: %w", err)
+		return fmt.Errorf("engine: %w", err)
 	}
 	if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
 		e.shared.release(slot)
-		return nil, fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull)
+		return fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull)
 	}
 	snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
 	e.snap.Store(snap)
-	t := &Txn{env: e, snap: snap, txnid: m.txnid, maxPg: snap.maxPg, sharedSlot: slot + 1}
+	t.snap, t.txnid, t.maxPg, t.sharedSlot, t.done = snap, m.txnid, snap.maxPg, slot+1, false
 	t.initDBs()
-	return t, nil
+	return nil
 }

@@ -24,9 +24,10 @@ type Txn struct {
 	maxPg      uint64  // pages below this may be read from the map
 	dbs        []txnDB // indexed by DBI; grown on demand
 	w          *writeState
-	sharedSlot int  // attached read transactions: shared slot + 1
-	parent     *Txn // nested write transactions: the transaction this one commits into
-	child      *Txn // the active child; t is unusable until it ends
+	sharedSlot int       // attached read transactions: shared slot + 1
+	parent     *Txn      // nested write transactions: the transaction this one commits into
+	child      *Txn      // the active child; t is unusable until it ends
+	dbsBuf     [16]txnDB // dbs for up to 16 databases, without another allocation
 }
 
 // txnDB is a transaction's view of one database.
@@ -40,19 +41,45 @@ type txnDB struct {
 // BeginRead starts a read transaction on the newest committed snapshot.
 // Errors: ErrReadersFull, ErrClosed.
 func (e *Env) BeginRead() (*Txn, error) {
+	t := &Txn{env: e}
+	if err := t.beginRead(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Renew starts a read transaction on the newest committed snapshot in t, a
+// read transaction that has ended (Abort): a server answering many short
+// reads reuses one Txn instead of allocating one per read. Whoever still
+// holds t from before sees the new snapshot. Errors: ErrBadTxn (a write
+// transaction, or one still running), ErrReadersFull, ErrClosed.
+func (t *Txn) Renew() error {
+	if t.write || !t.done {
+		return fmt.Errorf("%w: Renew of a write or running transaction", ErrBadTxn)
+	}
+	e := t.env
+	*t = Txn{env: e}
+	return t.beginRead()
+}
+
+// beginRead starts the read transaction t, which holds only its Env.
+func (t *Txn) beginRead() error {
+	e := t.env
 	if e.closed.Load() {
-		return nil, ErrClosed
+		t.done = true
+		return ErrClosed
 	}
 	if e.attached {
-		return e.beginAttached()
+		return e.beginAttached(t)
 	}
 	slot, snap, ok := e.readers.acquire(&e.snap)
 	if !ok {
-		return nil, ErrReadersFull
+		t.done = true
+		return ErrReadersFull
 	}
-	t := &Txn{env: e, snap: snap, slot: slot, txnid: snap.meta.txnid, maxPg: snap.maxPg}
+	t.snap, t.slot, t.txnid, t.maxPg = snap, slot, snap.meta.txnid, snap.maxPg
 	t.initDBs()
-	return t, nil
+	return nil
 }
 
 // BeginWrite starts the write transaction, waiting for the current writer to finish.
@@ -98,7 +125,11 @@ func (e *Env) Update(fn func(*Txn) error) error {
 
 func (t *Txn) initDBs() {
 	infos := *t.env.dbs.Load()
-	t.dbs = make([]txnDB, len(infos), max(len(infos), 4))
+	if len(infos) <= len(t.dbsBuf) {
+		t.dbs = t.dbsBuf[:len(infos)]
+	} else {
+		t.dbs = make([]txnDB, len(infos))
+	}
 	t.dbs[freeDBI] = txnDB{rec: t.snap.meta.free, info: &infos[freeDBI], loaded: true}
 	t.dbs[mainDBI] = txnDB{rec: t.snap.meta.main, info: &infos[mainDBI], loaded: true}
 	for i := 2; i < len(infos); i++ {
