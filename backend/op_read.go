@@ -107,7 +107,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 			return ldapErr(ldapserver.NoSuchAttribute, "")
 		}
 		f := &schema.Filter{Op: schema.FilterEquality, Attr: req.Attr, Value: req.Value}
-		result = b.reg.Compile(b.expandClasses(f)).Match(e) == schema.True
+		result = b.reg.Compile(f).Match(e) == schema.True
 		return nil
 	})
 	return result, err

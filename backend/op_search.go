@@ -135,7 +135,7 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 	if s.sorter != nil {
 		s.sorter.limit = s.sortLimit()
 	}
-	s.match = s.b.reg.Compile(s.b.expandClasses(req.Filter))
+	s.match = s.b.reg.Compile(req.Filter)
 	if s.pres == nil {
 		s.pres = &presenter{}
 	}

@@ -102,6 +102,13 @@ func BenchmarkSearch_subtreeFewMatch(b *testing.B) {
 	benchMany(b, ldapserver.ScopeSubtree, func(int) string { return "(&(description=d)(sn=s7))" }, func(int) int { return 1 })
 }
 
+// BenchmarkSearch_subtreeSuperclass: (objectClass=person) over
+// inetOrgPerson entries: one objectClass index key, each candidate
+// matched through the subclass relation.
+func BenchmarkSearch_subtreeSuperclass(b *testing.B) {
+	benchMany(b, ldapserver.ScopeSubtree, func(int) string { return "(objectClass=person)" }, all, "uid")
+}
+
 func all(n int) int { return n }
 
 // BenchmarkSearch_telephoneNumberServer is BenchmarkSearch_telephoneNumber

@@ -46,7 +46,9 @@
 // Evaluation. Registry.Compile resolves a Filter once; Matcher.Match
 // returns True, False or Undefined (RFC 4511 §4.5.1.7): unknown types and
 // missing rules give Undefined (Present gives False), supertypes match
-// their subtypes' values, options select tagged values, and extensible
+// their subtypes' values, (objectClass=X) matches entries of X's
+// subclasses too (an index must key entries under their classes'
+// superclasses), options select tagged values, and extensible
 // matches support rule OIDs/names and ":dn". With prepared entries a
 // typical filter evaluates in well under a microsecond without allocating.
 //

@@ -32,9 +32,10 @@ type Matcher struct {
 type matchNode struct {
 	op       FilterOp
 	children []*matchNode
-	a        *Assertion // leaf; nil with undef/absent set
-	undef    bool       // the leaf is Undefined for every entry
-	absent   bool       // Present on an unknown type: FALSE for every entry
+	a        *Assertion   // leaf; nil with undef/absent set
+	class    *ObjectClass // (objectClass=X) for a known X: subclasses match (match_class.go)
+	undef    bool         // the leaf is Undefined for every entry
+	absent   bool         // Present on an unknown type: FALSE for every entry
 }
 
 // Compile resolves and normalizes f for repeated evaluation. It never
@@ -70,7 +71,7 @@ func (r *Registry) compile(f *Filter) *matchNode {
 	case err != nil:
 		n.undef = true
 	default:
-		n.a = a
+		n.a, n.class = a, r.assertedClass(f, a)
 	}
 	return n
 }
@@ -135,6 +136,8 @@ func (ev *evaluator) node(n *matchNode) Truth {
 		return False
 	case n.undef:
 		return Undefined
+	case n.class != nil:
+		return ev.classLeaf(n.a, n.class)
 	}
 	return ev.leaf(n.a)
 }
