@@ -1,6 +1,10 @@
 package backend
 
 import (
+	"errors"
+
+	"lightdir/engine"
+	"lightdir/index"
 	"lightdir/ldapserver"
 	"lightdir/schema"
 )
@@ -22,14 +26,51 @@ func (w *writer) refuseAliasParent(id uint64, msg string) error {
 	if id == rootID || w.b.aliasClass == nil {
 		return nil
 	}
-	var e schema.Entry
-	if err := w.b.readEntry(w.txn, id, &e, &w.dec); err != nil {
+	alias, err := w.isAlias(id)
+	if err != nil || !alias {
 		return err
 	}
-	if w.b.isAliasEntry(&e) {
-		return ldapErr(ldapserver.AliasProblem, "%s", msg)
+	return ldapErr(ldapserver.AliasProblem, "%s", msg)
+}
+
+// isAlias reports whether entry id is an alias: one lookup of the pair
+// (alias key, id) in the objectClass index when it is built (it keys
+// every entry under its classes' superclasses too), else from the entry.
+func (w *writer) isAlias(id uint64) (bool, error) {
+	b := w.b
+	if d := b.ixByTyp[b.ocAttr]; d != nil && b.aliasKey != nil && d.usable(w.txn) {
+		c, err := w.txn.OpenCursor(d.dbi)
+		if err != nil {
+			return false, err
+		}
+		defer c.Close()
+		var idb [8]byte
+		index.NativeEndian.PutID(idb[:], id)
+		_, _, err = c.Get(b.aliasKey, idb[:], engine.GetBoth)
+		if errors.Is(err, engine.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
 	}
-	return nil
+	var e schema.Entry
+	if err := b.readEntry(w.txn, id, &e, &w.dec); err != nil {
+		return false, err
+	}
+	return b.isAliasEntry(&e), nil
+}
+
+// aliasIndexKey returns the objectClass equality index key of the alias
+// class, or nil when there is no such index or class.
+func (b *Backend) aliasIndexKey() []byte {
+	d := b.ixByTyp[b.ocAttr]
+	if d == nil || b.aliasClass == nil || d.kinds&index.Equality == 0 || b.ocAttr.Equality == nil {
+		return nil
+	}
+	nv, err := b.ocAttr.Equality.Normalize(nil, []byte(b.aliasClass.OID))
+	if err != nil {
+		return nil
+	}
+	return d.keyer.AppendEquality(nil, nv)
 }
 
 // checkAliasedName fails with objectClassViolation when e holds

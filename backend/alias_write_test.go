@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"lightdir/ldapserver"
@@ -20,9 +21,24 @@ func outcomeOf(err error) (ldapserver.ResultCode, string) {
 // TestAdd_belowAlias_refused: an entry cannot be added below an alias,
 // resolvable, dangling or looping (aliasProblem, no matched DN); a name
 // that continues below an alias is not found with the alias as matched
-// DN; nothing is stored.
+// DN; nothing is stored. The same holds whether the parent's class is
+// looked up in the objectClass index or read from the entry.
 func TestAdd_belowAlias_refused(t *testing.T) {
-	b := aliasFixture(t)
+	for _, byIndex := range []bool{true, false} {
+		t.Run(fmt.Sprint("by index ", byIndex), func(t *testing.T) {
+			b := aliasFixture(t)
+			if b.aliasKey == nil {
+				t.Fatal("no objectClass index key for alias")
+			}
+			if !byIndex {
+				b.aliasKey = nil
+			}
+			testAddBelowAlias(t, b)
+		})
+	}
+}
+
+func testAddBelowAlias(t *testing.T, b *Backend) {
 	for _, tc := range []struct {
 		dn      string
 		code    ldapserver.ResultCode
