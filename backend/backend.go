@@ -100,6 +100,7 @@ type Backend struct {
 		entryDN, hasSubs, numSubs, subschema *schema.AttributeType
 	}
 	baseCache normCache // normalized search bases
+	readTxns  sync.Pool // ended read transactions, renewed by beginRead
 
 	// noScopeWalk makes every one-level and subtree search use the
 	// candidate loop (tests set it before searching, to cover both paths).
@@ -606,4 +607,29 @@ func suffixEntry(dn schema.DN) *schema.Entry {
 		e.Attrs = append(e.Attrs, schema.Attribute{Desc: "o", Values: [][]byte{[]byte(o[0])}})
 	}
 	return e
+}
+
+// beginRead starts a read transaction on the newest snapshot, renewing an
+// ended one when there is one: a lookup then allocates no transaction.
+func (b *Backend) beginRead() (*engine.Txn, error) {
+	if txn, ok := b.readTxns.Get().(*engine.Txn); ok && txn.Renew() == nil {
+		return txn, nil
+	}
+	return b.env.BeginRead()
+}
+
+// endRead ends a transaction from beginRead; nothing may use it afterwards.
+func (b *Backend) endRead(txn *engine.Txn) {
+	txn.Abort()
+	b.readTxns.Put(txn)
+}
+
+// view runs fn in a read transaction from beginRead.
+func (b *Backend) view(fn func(*engine.Txn) error) error {
+	txn, err := b.beginRead()
+	if err != nil {
+		return err
+	}
+	defer b.endRead(txn)
+	return fn(txn)
 }

@@ -30,7 +30,7 @@ func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldaps
 		return nil, bad
 	}
 	var identity string
-	err = b.env.View(func(txn *engine.Txn) error {
+	err = b.view(func(txn *engine.Txn) error {
 		id, _, found, err := b.lookup(txn, ndn)
 		if err != nil || !found {
 			return err
@@ -88,7 +88,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		return false, err
 	}
 	var result bool
-	err = b.env.View(func(txn *engine.Txn) error {
+	err = b.view(func(txn *engine.Txn) error {
 		id, matched, found, err := b.lookup(txn, ndn)
 		if err != nil {
 			return err

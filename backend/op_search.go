@@ -81,11 +81,11 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	}
 	s := getSearch()
 	defer s.recycle() // deferred first: runs after the transaction ended
-	txn, err := b.env.BeginRead()
+	txn, err := b.beginRead()
 	if err != nil {
 		return nil, err
 	}
-	defer txn.Abort()
+	defer b.endRead(txn)
 	s.b, s.ctx, s.req, s.who, s.txn, s.w = b, ctx, req, who, txn, w
 	s.scan = childScan{b: b, txn: txn}
 	defer s.scan.close()
