@@ -138,6 +138,12 @@ func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
 			return k, v, err
 		}
 	}
+	if (op == NextDup || op == Next) && !c.detached && c.top >= 0 && !c.eof && c.own == nil &&
+		!c.txn.done && c.txn.failed == nil {
+		if k, v, ok, err := c.nextDupFast(); ok {
+			return k, v, err
+		}
+	}
 	if err := c.txn.usable(false); err != nil {
 		return nil, nil, err
 	}

@@ -426,3 +426,37 @@ func (c *Cursor) checkDupSize(n int) error {
 	}
 	return nil
 }
+
+// nextDupFast is the common step of reading a key's values: the next value
+// on the same sub-page or values tree leaf. ok is false when the step leaves
+// that page (or the cursor is not on a value), for the general path.
+func (c *Cursor) nextDupFast() (k, v []byte, ok bool, err error) {
+	d := &c.dup
+	switch d.kind {
+	case dupSubPage:
+		if d.idx+1 >= d.sp.numKeys() {
+			return nil, nil, false, nil
+		}
+		d.idx++
+		v, err = keyChecked(d.sp, d.idx)
+	case dupSubDB:
+		s := d.sub
+		if s.top < 0 || s.eof || s.detached {
+			return nil, nil, false, nil
+		}
+		l := &s.stack[s.top]
+		if l.idx+1 >= l.p.numKeys() {
+			return nil, nil, false, nil
+		}
+		l.idx++
+		v, err = keyChecked(l.p, l.idx)
+	default:
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, true, err
+	}
+	l := &c.stack[c.top]
+	k, err = keyChecked(l.p, l.idx)
+	return k, v, true, err
+}
