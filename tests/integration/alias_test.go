@@ -18,12 +18,10 @@ import (
 // aliasFixture is shared with the backend's unit tests.
 const aliasFixture = "../../backend/testdata/aliases.ldif"
 
-// TestSearch_deref_matchesSlapd: the same alias data served by lightdir and
-// by slapd (back-mdb) gives the same entries, result codes and matched DNs
-// for every derefAliases mode and scope. Entries are compared as sets of
-// distinct DNs: slapd may return an entry reached through several aliases
-// more than once, lightdir returns it once.
-func TestSearch_deref_matchesSlapd(t *testing.T) {
+// serveAliasFixture imports the alias fixture into lightdir and into slapd,
+// serves both, and returns a connection to each.
+func serveAliasFixture(t *testing.T) (ours, theirs *ldap.Conn) {
+	t.Helper()
 	fixture, err := filepath.Abs(aliasFixture)
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +32,16 @@ func TestSearch_deref_matchesSlapd(t *testing.T) {
 		t.Fatalf("lightdir import: %s", errOut)
 	}
 	s := startServer(t, dir, []string{"LIGHTDIR_ROOTPW=secret"}, "-l", "ldap://127.0.0.1:0")
-	ours, theirs := dial(t, s.url("ldap")), dial(t, slapdURL)
+	return dial(t, s.url("ldap")), dial(t, slapdURL)
+}
+
+// TestSearch_deref_matchesSlapd: the same alias data served by lightdir and
+// by slapd (back-mdb) gives the same entries, result codes and matched DNs
+// for every derefAliases mode and scope. Entries are compared as sets of
+// distinct DNs: slapd may return an entry reached through several aliases
+// more than once, lightdir returns it once.
+func TestSearch_deref_matchesSlapd(t *testing.T) {
+	ours, theirs := serveAliasFixture(t)
 
 	derefs := map[string]int{"never": ldap.NeverDerefAliases, "search": ldap.DerefInSearching,
 		"find": ldap.DerefFindingBaseObj, "always": ldap.DerefAlways}

@@ -3,7 +3,6 @@ package integration
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -28,17 +27,7 @@ const sfx = ",dc=example,dc=com"
 // aliases, and (objectClass=person) holds for an inetOrgPerson entry in
 // search filters, compare and the assertion control.
 func TestWrite_aliasesAndClasses_matchSlapd(t *testing.T) {
-	fixture, err := filepath.Abs(aliasFixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slapdURL := startSlapd(t, fixture)
-	dir := t.TempDir()
-	if code, _, errOut := lightdir(t, dir, "import", "-q", fixture); code != 0 {
-		t.Fatalf("lightdir import: %s", errOut)
-	}
-	s := startServer(t, dir, []string{"LIGHTDIR_ROOTPW=secret"}, "-l", "ldap://127.0.0.1:0")
-	ours, theirs := dial(t, s.url("ldap")), dial(t, slapdURL)
+	ours, theirs := serveAliasFixture(t)
 	for _, c := range []*ldap.Conn{ours, theirs} {
 		if err := c.Bind("cn=admin,dc=example,dc=com", "secret"); err != nil {
 			t.Fatal(err)
