@@ -332,6 +332,22 @@ func (c *Cursor) push(pgno uint64) error {
 // seek positions at the first key >= key. If every key is smaller, the cursor
 // is at the end (eof) and the result is ErrNotFound.
 func (c *Cursor) seek(key []byte) (bool, error) {
+	exact, err := c.seekLeaf(key)
+	if err != nil {
+		return false, err
+	}
+	if l := &c.stack[c.top]; l.idx >= l.p.numKeys() {
+		// Past this leaf's last key: the answer starts the next leaf.
+		if err := c.nextLeaf(); err != nil {
+			return false, err
+		}
+	}
+	return exact, nil
+}
+
+// seekLeaf descends to the leaf where key is or belongs, without moving on to
+// the next leaf when key is past this one's last node.
+func (c *Cursor) seekLeaf(key []byte) (bool, error) {
 	if err := c.root(); err != nil {
 		return false, err
 	}
@@ -345,12 +361,6 @@ func (c *Cursor) seek(key []byte) (bool, error) {
 		if l.p.isLeaf() {
 			l.idx = idx
 			c.dup.reset()
-			if idx >= l.p.numKeys() {
-				// Past this leaf's last key: the answer starts the next leaf.
-				if err := c.nextLeaf(); err != nil {
-					return false, err
-				}
-			}
 			return exact, nil
 		}
 		if !exact {
@@ -437,7 +447,17 @@ func (c *Cursor) nextLeaf() error {
 		c.eof = true
 		return ErrNotFound
 	}
-	c.stack[level].idx++
+	return c.enterSibling(level, false)
+}
+
+// enterSibling moves the branch at level to its next (back: previous)
+// child and descends to that subtree's first (back: last) key.
+func (c *Cursor) enterSibling(level int, back bool) error {
+	if back {
+		c.stack[level].idx--
+	} else {
+		c.stack[level].idx++
+	}
 	c.top = level
 	child, err := childAt(c.stack[level].p, c.stack[level].idx)
 	if err != nil {
@@ -446,7 +466,7 @@ func (c *Cursor) nextLeaf() error {
 	if err := c.push(child); err != nil {
 		return err
 	}
-	return c.descendEdge(false)
+	return c.descendEdge(back)
 }
 
 // prev moves to the previous key.
@@ -464,16 +484,7 @@ func (c *Cursor) prev() error {
 	if level < 0 {
 		return ErrNotFound
 	}
-	c.stack[level].idx--
-	c.top = level
-	child, err := childAt(c.stack[level].p, c.stack[level].idx)
-	if err != nil {
-		return err
-	}
-	if err := c.push(child); err != nil {
-		return err
-	}
-	return c.descendEdge(true)
+	return c.enterSibling(level, true)
 }
 
 // detach copies the current key so the cursor survives changes to the tree.

@@ -286,38 +286,6 @@ func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
 	return exact, nil
 }
 
-// seekLeaf descends to the leaf where key is or belongs, without moving on to
-// the next leaf when key is past this one's last node.
-func (c *Cursor) seekLeaf(key []byte) (bool, error) {
-	if err := c.root(); err != nil {
-		return false, err
-	}
-	info := c.db().info
-	for {
-		l := &c.stack[c.top]
-		idx, exact, err := info.search(l.p, key)
-		if err != nil {
-			return false, err
-		}
-		if l.p.isLeaf() {
-			l.idx = idx
-			c.dup.reset()
-			return exact, nil
-		}
-		if !exact {
-			idx--
-		}
-		l.idx = idx
-		child, err := childAt(l.p, idx)
-		if err != nil {
-			return false, err
-		}
-		if err := c.push(child); err != nil {
-			return false, err
-		}
-	}
-}
-
 // touchPath makes every page on the cursor's stack writable, top down, and
 // points each parent (or the DB record) at the copies.
 func (c *Cursor) touchPath() error {
