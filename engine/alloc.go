@@ -31,15 +31,15 @@ type writeState struct {
 
 	cursors  []*Cursor
 	opCursor *Cursor // reused by Txn.Put and Txn.Del
-	// gen counts page allocations and frees: a saved path is still valid
-	// while it has not changed.
+	// gen counts page allocations and frees, and child commits (which
+	// replace page buffers): a saved path is still valid while it has not
+	// changed.
 	gen         uint64
 	append      appendState
 	dbsTouched  bool   // a DB record changed (named DB created or written)
 	scratch     page   // a spare page for splits
 	nodeScratch []byte // where a new leaf node is built
 	subScratch  []byte // where a sub-page is built
-	subResume   bool   // putDup resumed a key whose values tree path is the sub cursor's
 }
 
 func newWriteState(t *Txn) *writeState {

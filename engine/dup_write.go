@@ -14,7 +14,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	exact := c.resumeKey(key)
 	// The values tree's path is still the sub cursor's too when the last
 	// put went into that tree.
-	t.w.subResume = exact && t.w.append.sub
+	resumeSub := exact && t.w.append.sub
 	if !exact {
 		if c == t.w.opCursor {
 			t.w.append.valid = false // the stack is about to hold another path
@@ -37,7 +37,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		c.rememberKey(gen, false)
 		return nil, nil
 	}
-	added, err := c.addDup(key, val, flags)
+	added, err := c.addDup(key, val, flags, resumeSub)
 	if err != nil {
 		if errors.Is(err, ErrKeyExists) || errors.Is(err, ErrBadValSize) {
 			return nil, err // checked before anything changed
@@ -104,8 +104,9 @@ func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
 }
 
 // addDup adds val to the existing key at the (touched) cursor. It reports
-// false when the pair was already there.
-func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
+// false when the pair was already there. resumeSub: the key's values tree
+// path is still the sub cursor's (see subPut).
+func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, error) {
 	db := c.db()
 	dcmp := db.info.dcmp
 	l := &c.stack[c.top]
@@ -129,10 +130,10 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags) (bool, error) {
 		if r < 0 {
 			vals[0], vals[1] = val, old
 		}
-		sp := c.buildSubPage(vals, fixed, -1)
+		sp := c.buildSubPage(vals, fixed)
 		return true, c.replaceNodeData(key, sp, nodeDupData)
 	case fl&nodeSubData != 0:
-		return c.subPut(key, val, flags)
+		return c.subPut(key, val, flags, resumeSub)
 	}
 	sp := page(p[data : data+size])
 	idx, exact, err := searchPage(sp, val, dcmp)
@@ -222,17 +223,13 @@ func dupAddCheck(exists, notLast bool, flags PutFlags) error {
 	return nil
 }
 
-// buildSubPage lays out sorted values as a sub-page (format spec 8.2) of
-// size bytes, the rest left free for later inserts (-1: exactly full for
-// variable-size values, room for two more for DupFixed).
-func (c *Cursor) buildSubPage(vals [][]byte, fixed bool, size int) page {
+// buildSubPage lays out sorted values as a sub-page (format spec 8.2):
+// exactly full for variable-size values, with room for two more for DupFixed.
+func (c *Cursor) buildSubPage(vals [][]byte, fixed bool) page {
 	w := c.txn.w
 	if fixed {
 		k := len(vals[0])
-		if size < 0 {
-			size = pageHeaderSize + (len(vals)+2)*k
-		}
-		sp := page(w.subBuf(size))
+		sp := page(w.subBuf(pageHeaderSize + (len(vals)+2)*k))
 		sp.initLeaf2(0, pageDirty|pageSubP, k)
 		sp.setPgno(c.stack[c.top].p.pgno())
 		for _, v := range vals {
@@ -240,11 +237,9 @@ func (c *Cursor) buildSubPage(vals [][]byte, fixed bool, size int) page {
 		}
 		return sp
 	}
-	if size < 0 {
-		size = pageHeaderSize
-		for _, v := range vals {
-			size += even(nodeHeaderSize+len(v)) + 2
-		}
+	size := pageHeaderSize
+	for _, v := range vals {
+		size += even(nodeHeaderSize+len(v)) + 2
 	}
 	sp := page(w.subBuf(size))
 	sp.init(c.stack[c.top].p.pgno(), pageLeaf|pageDirty|pageSubP)
@@ -313,11 +308,13 @@ func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
 	return c.replaceNodeData(key, buf[:], nodeDupData|nodeSubData)
 }
 
-// subPut inserts val into the values tree of the key at the (touched) cursor.
-func (c *Cursor) subPut(key, val []byte, flags PutFlags) (bool, error) {
+// subPut inserts val into the values tree of the key at the (touched)
+// cursor. With resume, the sub cursor still holds the touched path of the
+// last put into this tree, and values that belong in its leaf skip the
+// descent.
+func (c *Cursor) subPut(key, val []byte, flags PutFlags, resume bool) (bool, error) {
 	d := &c.dup
-	resumed := c.txn.w.subResume && d.sub != nil && d.sub.top >= 0
-	c.txn.w.subResume = false
+	resumed := resume && d.sub != nil && d.sub.top >= 0
 	if resumed {
 		// Another cursor may have changed the tree's counts since: take the
 		// record from the node; the path holds while the root is the same.
@@ -538,7 +535,7 @@ func (c *Cursor) delDupTouched(val []byte) error {
 		}
 	}
 	key := bytes.Clone(p.keyAt(l.idx))
-	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed, -1), nodeDupData); err != nil {
+	if err := c.replaceNodeData(key, c.buildSubPage(vals, fixed), nodeDupData); err != nil {
 		return err
 	}
 	db.rec.entries--

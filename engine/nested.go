@@ -21,13 +21,10 @@ func (t *Txn) BeginChild() (*Txn, error) {
 		freed: slices.Clone(pw.freed), loose: slices.Clone(pw.loose), reclaimed: slices.Clone(pw.reclaimed),
 		oldest: pw.oldest, lastConsumed: pw.lastConsumed, freeDone: pw.freeDone, dbsTouched: pw.dbsTouched,
 	}
-	// The parent's cursors find their place again by key after the child,
-	// and the Txn.Put cursor's remembered path dies: the child's commit
-	// replaces the parent's page buffers.
+	// The parent's cursors find their place again by key after the child.
 	for _, cur := range pw.cursors {
 		cur.detach()
 	}
-	pw.append.valid = false
 	t.child = c
 	return c, nil
 }
@@ -48,6 +45,9 @@ func (t *Txn) commitChild() error {
 		pw.dirty[pg] = buf
 	}
 	w.dirty = nil
+	// The parent's page buffers were replaced: paths it remembered (gen)
+	// no longer hold.
+	pw.gen++
 	pw.nextPg, pw.freed, pw.loose, pw.reclaimed = w.nextPg, w.freed, w.loose, w.reclaimed
 	pw.lastConsumed, pw.freeDone, pw.dbsTouched = w.lastConsumed, w.freeDone, w.dbsTouched
 	// The parent's view of each database is now the child's.

@@ -201,7 +201,7 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 func (c *Cursor) resumeAppend() bool {
 	w := c.txn.w
 	a := &w.append
-	if c != w.opCursor || !a.valid || a.dbi != c.dbi || a.gen != w.gen {
+	if c != w.opCursor || !a.valid || a.atKey || a.dbi != c.dbi || a.gen != w.gen {
 		return false
 	}
 	c.top = a.top
