@@ -51,14 +51,6 @@ func readMetas(t testing.TB, b []byte) (m0, m1 meta) {
 	return m0, m1
 }
 
-func newestMeta(t testing.TB, b []byte) meta {
-	m0, m1 := readMetas(t, b)
-	if m1.txnid > m0.txnid {
-		return m1
-	}
-	return m0
-}
-
 // equalUsedPages compares pages 2..last of two data files in every byte that
 // carries meaning: headers, pointer arrays and node areas of branch and leaf
 // pages, the items of LEAF2 pages, and overflow runs whole (both copies take

@@ -231,14 +231,6 @@ func (d *dupCursor) seek(c *Cursor, val []byte) (bool, error) {
 	return false, ErrNotFound
 }
 
-// dupEnterFirst positions at the first value of the current key and returns it.
-func (c *Cursor) dupEnterFirst() ([]byte, []byte, uint16, error) {
-	if err := c.dupEnter(false); err != nil {
-		return nil, nil, 0, err
-	}
-	return c.dupCurrent()
-}
-
 // dupCurrent returns the current key and value.
 func (c *Cursor) dupCurrent() ([]byte, []byte, uint16, error) {
 	if c.top < 0 || c.eof || c.dup.kind == dupNone {
