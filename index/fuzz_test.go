@@ -32,8 +32,10 @@ func FuzzListOps(f *testing.F) {
 	f.Add([]byte{0xff, 4, 0, 0, 9})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if l, err := BigEndian.Decode(nil, data); err == nil && !l.Valid() {
-			t.Fatal("Decode accepted an invalid list")
+		for _, enc := range []Encoding{BigEndian, NativeEndian} {
+			if l, err := enc.Decode(nil, data); err == nil && !l.Valid() {
+				t.Fatalf("%v: Decode accepted an invalid list", enc)
+			}
 		}
 		a, b := listsFromBytes(data)
 		in := func(l List, id uint64) bool { return l.Contains(id) }

@@ -137,11 +137,10 @@ func (b *Builder) AddEncoded(page []byte, e Encoding) error {
 	if len(page)%IDSize != 0 {
 		return fmt.Errorf("%w: %d bytes", ErrBadLength, len(page))
 	}
-	if e == BigEndian && !b.isRng && len(b.ids)+len(page)/IDSize <= b.limit() {
-		return b.addBigEndianFast(page)
+	if !b.isRng && len(b.ids)+len(page)/IDSize <= b.limit() {
+		return b.addFast(page, e)
 	}
-	// Two loops so the common big-endian case avoids an interface call
-	// per ID.
+	// Two loops so that neither encoding pays an interface call per ID.
 	if e == BigEndian {
 		for off := 0; off < len(page); off += IDSize {
 			if err := b.Add(binary.BigEndian.Uint64(page[off:])); err != nil {
@@ -165,9 +164,11 @@ func (b *Builder) limit() int {
 	return b.max
 }
 
-// addBigEndianFast decodes a page that fits under the limit in one tight
-// loop: one bounds check per page, one comparison per ID.
-func (b *Builder) addBigEndianFast(page []byte) error {
+// addFast adds a page that fits under the limit in one tight loop (one
+// per encoding, so the byte order calls inline): one bounds check per
+// page, one comparison per ID. The backend's index pages are
+// native-endian, so both encodings need it.
+func (b *Builder) addFast(page []byte, e Encoding) error {
 	n := len(page) / IDSize
 	if n == 0 {
 		return nil
@@ -175,27 +176,52 @@ func (b *Builder) addBigEndianFast(page []byte) error {
 	start := len(b.ids)
 	b.ids = slices.Grow(b.ids, n)[:start+n]
 	out := b.ids[start:]
-	prev, have := b.hi, b.n > 0
+	var done int
+	var last uint64
+	if e == BigEndian {
+		done, last = decodeBigEndian(out, page, b.hi, b.n > 0)
+	} else {
+		done, last = decodeNativeEndian(out, page, b.hi, b.n > 0)
+	}
+	if b.n == 0 {
+		b.lo = out[0] // the first ID is never out of order
+	}
+	b.n += uint64(done)
+	b.hi = last
+	if done < n {
+		// Keep the IDs before the bad one, as Add would have.
+		b.ids = b.ids[:start+done]
+		return fmt.Errorf("%w: %d after %d", ErrNotSorted, e.ID(page[done*IDSize:]), last)
+	}
+	return nil
+}
+
+// decodeBigEndian fills out from page while the IDs ascend (after prev,
+// when have); it returns how many it decoded and the last of them (prev
+// if none).
+func decodeBigEndian(out []uint64, page []byte, prev uint64, have bool) (int, uint64) {
 	for i := range out {
 		id := binary.BigEndian.Uint64(page[i*IDSize:])
 		if have && id <= prev {
-			// Keep the IDs before the bad one, as Add would have.
-			b.ids = b.ids[:start+i]
-			b.n += uint64(i)
-			if i > 0 {
-				b.hi = prev
-			}
-			return fmt.Errorf("%w: %d after %d", ErrNotSorted, id, prev)
+			return i, prev
 		}
 		out[i] = id
 		prev, have = id, true
 	}
-	if b.n == 0 {
-		b.lo = out[0]
+	return len(out), prev
+}
+
+// decodeNativeEndian is decodeBigEndian for native-endian pages.
+func decodeNativeEndian(out []uint64, page []byte, prev uint64, have bool) (int, uint64) {
+	for i := range out {
+		id := binary.NativeEndian.Uint64(page[i*IDSize:])
+		if have && id <= prev {
+			return i, prev
+		}
+		out[i] = id
+		prev, have = id, true
 	}
-	b.n += uint64(n)
-	b.hi = prev
-	return nil
+	return len(out), prev
 }
 
 // Count returns how many IDs have been added (also after the switch to a

@@ -433,26 +433,56 @@ func TestIntersectAll_model(t *testing.T) {
 }
 
 // TestBuilder_AddEncoded_partial: on an out-of-order ID, both decoding
-// paths keep the IDs before it and stay usable.
+// paths (a page within the limit, and one that crosses it), in both
+// encodings, keep the IDs before it and stay usable.
 func TestBuilder_AddEncoded_partial(t *testing.T) {
 	for _, enc := range []Encoding{BigEndian, NativeEndian} {
+		for _, limit := range []int{0, 5} { // 0: the default, the page fits; 5: it does not
+			var page []byte
+			for _, id := range []uint64{1, 2, 3, 2, 5} {
+				page = enc.AppendID(page, id)
+			}
+			var b Builder
+			b.Reset(nil, limit)
+			b.Add(0)
+			if err := b.AddEncoded(page, enc); !errors.Is(err, ErrNotSorted) {
+				t.Fatalf("%v limit %d: %v", enc, limit, err)
+			}
+			if err := b.Add(4); err != nil {
+				t.Fatalf("%v limit %d: after error: %v", enc, limit, err)
+			}
+			if got := b.List().IDs(); !slices.Equal(got, []uint64{0, 1, 2, 3, 4}) || b.Count() != 5 {
+				t.Fatalf("%v limit %d: got %v count %d", enc, limit, got, b.Count())
+			}
+			if err := b.AddEncoded(enc.AppendID(nil, 4), enc); !errors.Is(err, ErrNotSorted) {
+				t.Fatalf("%v limit %d: duplicate across pages: %v", enc, limit, err)
+			}
+		}
+	}
+}
+
+// TestBuilder_AddEncoded_firstPageBad: a first page that fails after some
+// IDs still records its first ID as the low bound, so the range the
+// builder may switch to later covers every ID added.
+func TestBuilder_AddEncoded_firstPageBad(t *testing.T) {
+	for _, enc := range []Encoding{BigEndian, NativeEndian} {
 		var page []byte
-		for _, id := range []uint64{1, 2, 3, 2, 5} {
+		for _, id := range []uint64{7, 9, 8} {
 			page = enc.AppendID(page, id)
 		}
 		var b Builder
-		b.Add(0)
+		b.Reset(nil, 3)
 		if err := b.AddEncoded(page, enc); !errors.Is(err, ErrNotSorted) {
 			t.Fatalf("%v: %v", enc, err)
 		}
-		if err := b.Add(4); err != nil {
-			t.Fatalf("%v: after error: %v", enc, err)
+		for _, id := range []uint64{10, 11} { // the second passes the limit
+			if err := b.Add(id); err != nil {
+				t.Fatalf("%v: %v", enc, err)
+			}
 		}
-		if got := b.List().IDs(); !slices.Equal(got, []uint64{0, 1, 2, 3, 4}) || b.Count() != 5 {
-			t.Fatalf("%v: got %v count %d", enc, got, b.Count())
-		}
-		if err := b.AddEncoded(enc.AppendID(nil, 4), enc); !errors.Is(err, ErrNotSorted) {
-			t.Fatalf("%v: duplicate across pages: %v", enc, err)
+		l := b.List()
+		if lo, hi, _ := l.Bounds(); !l.IsRange() || lo != 7 || hi != 11 {
+			t.Fatalf("%v: got range %v [%d, %d], want [7, 11]", enc, l.IsRange(), lo, hi)
 		}
 	}
 }
