@@ -3,6 +3,7 @@ package mdbtool
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -310,16 +311,12 @@ func (l *loader) decodeHex(b []byte) ([]byte, bool, error) {
 	if len(b)%2 != 0 {
 		return nil, false, l.errorf("odd number of hex digits")
 	}
-	out := b[:0]
-	for i := 0; i < len(b); i += 2 {
-		hi, ok1 := unhex(b[i])
-		lo, ok2 := unhex(b[i+1])
-		if !ok1 || !ok2 {
-			return nil, false, l.errorf("invalid hex digit at column %d", i+2)
-		}
-		out = append(out, hi<<4|lo)
+	n, err := hex.Decode(b, b)
+	if err != nil {
+		// n pairs decoded before the bad one.
+		return nil, false, l.errorf("invalid hex digit at column %d", 2*n+2)
 	}
-	return out, true, nil
+	return b[:n], true, nil
 }
 
 // decodePrint decodes in place: bytes as they are, "\\" a backslash, "\hh" a byte.

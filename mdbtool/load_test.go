@@ -92,6 +92,7 @@ func TestLoad_badInput_namesLine(t *testing.T) {
 	cases := []struct{ name, in, line string }{
 		{"odd hex", hdr + " 6162\n 616\nDATA=END\n", "line 6:"},
 		{"bad hex", hdr + " 6162\n zz\nDATA=END\n", "line 6:"},
+		{"bad hex later", hdr + " 6162\n 41g1\nDATA=END\n", "line 6: invalid hex digit at column 4"},
 		{"no space", hdr + "6162\n 61\nDATA=END\n", "line 5:"},
 		{"no DATA=END", hdr + " 6162\n 61\n", "line 6:"},
 		{"key without value", hdr + " 6162\nDATA=END\n", "line 6:"},
