@@ -20,13 +20,13 @@ import (
 //     under recover and a panic becomes ErrMalformed;
 //   - a few fields have no accessor (bind version and SASL credentials, ModifyDN
 //     fields); they are read by reflection on the pinned structs;
-//   - search filters are decoded by filter.go (goldap requires the optional
-//     dnAttributes of an extensible match); goldap sees a placeholder filter;
-//   - the subordinate search scope (3) and the increment modification (RFC 4525)
-//     are added to goldap's enumeration tables, which otherwise reject them.
+//   - search requests never reach goldap: they are the hot path, and goldap
+//     requires the optional dnAttributes of an extensible match filter and
+//     rejects the subordinate scope (3); decode_search.go and filter.go read them;
+//   - the increment modification (RFC 4525) is added to goldap's enumeration
+//     table, which otherwise rejects it.
 
 func init() {
-	message.EnumeratedSearchRequestScope[3] = "subordinateSubtree"
 	message.EnumeratedModifyRequestChangeOperation[3] = "increment"
 }
 
@@ -50,14 +50,15 @@ var opNames = [...]string{"", "BIND", "UNBIND", "SRCH", "MOD", "ADD", "DEL", "MO
 
 func (k opKind) String() string { return opNames[k] }
 
-// frame is one decoded request: the message ID, the goldap protocolOp (converted by
-// the op handlers right away) and the raw controls (copied out of the read buffer).
+// frame is one decoded request: the message ID, the protocolOp (a search in our own
+// type, anything else as goldap's, converted by the op handlers right away) and the
+// raw controls (copied out of the read buffer).
 type frame struct {
 	id       int32
 	kind     opKind
-	op       message.ProtocolOp
+	op       message.ProtocolOp // nil for a search
+	search   searchFields       // search requests only
 	controls []rawControl
-	filter   *schema.Filter // search requests only
 }
 
 // decodeFrame decodes one complete LDAPMessage PDU. scratch is reused between calls
@@ -69,17 +70,19 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	f.id, f.controls = env.id, env.controls
+	if env.op.Tag == tagSearchRequest {
+		f.kind = opSearch
+		if f.search, err = decodeSearch(env.op.Content); err != nil {
+			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		return f, nil
+	}
+	// goldap reads the message without its controls (see above).
 	var w berBuf
 	w.b = (*scratch)[:0]
 	m := w.begin(berSequence)
 	w.b = append(w.b, env.idTLV...)
-	if env.op.Tag == tagSearchRequest {
-		if f.filter, err = splitSearchFilter(&w, env.op.Content); err != nil {
-			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-	} else {
-		w.b = append(w.b, env.opTLV...)
-	}
+	w.b = append(w.b, env.opTLV...)
 	w.end(m)
 	*scratch = w.b
 	msg, err := goldapRead(w.b)
@@ -161,8 +164,6 @@ func kindOf(op message.ProtocolOp) opKind {
 		return opBind
 	case message.UnbindRequest:
 		return opUnbind
-	case message.SearchRequest:
-		return opSearch
 	case message.ModifyRequest:
 		return opModify
 	case message.AddRequest:
@@ -183,35 +184,6 @@ func kindOf(op message.ProtocolOp) opKind {
 
 // tagSearchRequest is the SearchRequest protocolOp tag.
 const tagSearchRequest = berClassApplication | berConstructed | 3
-
-// placeholderFilter is (objectClass=*), what goldap sees instead of the real filter.
-var placeholderFilter = []byte{tagFilterPresent, 11, 'o', 'b', 'j', 'e', 'c', 't', 'C', 'l', 'a', 's', 's'}
-
-// splitSearchFilter appends the SearchRequest to w with its filter replaced by the
-// placeholder, and decodes the real filter.
-func splitSearchFilter(w *berBuf, content []byte) (*schema.Filter, error) {
-	r := berReader{buf: content}
-	for i := 0; i < 6; i++ { // baseObject, scope, derefAliases, sizeLimit, timeLimit, typesOnly
-		if _, err := r.next(); err != nil {
-			return nil, err
-		}
-	}
-	filterStart := r.off
-	fe, err := r.next()
-	if err != nil {
-		return nil, err
-	}
-	filter, err := decodeFilter(fe, 0)
-	if err != nil {
-		return nil, err
-	}
-	s := w.begin(tagSearchRequest)
-	w.b = append(w.b, content[:filterStart]...)
-	w.b = append(w.b, placeholderFilter...)
-	w.b = append(w.b, content[r.off:]...)
-	w.end(s)
-	return filter, nil
-}
 
 // goldapRead runs goldap's decoder, turning its panics on hostile input into errors.
 func goldapRead(b []byte) (msg message.LDAPMessage, err error) {

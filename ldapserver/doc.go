@@ -10,8 +10,9 @@
 // ErrServerClosed.
 //
 // Each connection has one reader goroutine, which frames and decodes requests
-// (BER through github.com/lor00x/goldap, converted at once into this package's
-// request types and lightdir/schema's DN and Filter), and one writer goroutine,
+// (BER through github.com/lor00x/goldap, searches by this package's own reader,
+// converted at once into this package's request types and lightdir/schema's DN and
+// Filter), and one writer goroutine,
 // which sends responses in order and flushes when idle. Operations run
 // concurrently, one goroutine each, keyed by message ID; each gets a context that
 // Abandon, Cancel (RFC 3909), Unbind, the time limit or the connection closing
@@ -53,9 +54,10 @@
 //     §4.1.1 asks, rather than an error response for that message ID.
 //   - goldap is used at a pinned version; decode.go lists what is worked around at
 //     that boundary (explicit FALSE criticality, BER booleans, panics on hostile
-//     input, fields without accessors, scope subordinate and modify increment).
-//     Search filters are decoded by filter.go, because goldap rejects extensible
-//     matches without dnAttributes (as libldap and go-ldap send them).
+//     input, fields without accessors, modify increment). Search requests are
+//     decoded by decode_search.go and filter.go, not goldap: goldap rejects
+//     extensible matches without dnAttributes (as libldap and go-ldap send them)
+//     and the subordinate scope, and search is the hot path.
 //   - Responses are encoded by this package (encode.go), not goldap, to append
 //     straight into pooled buffers.
 package ldapserver

@@ -9,7 +9,7 @@ import (
 // Filters are decoded here rather than by goldap: the pinned goldap requires the
 // dnAttributes field of an extensible match although RFC 4511 gives it DEFAULT
 // FALSE (clients such as libldap and go-ldap omit it), and its filter reader is not
-// exported for the assertion control. decodeFrame hands goldap a placeholder filter.
+// exported for the assertion control. Search requests are decoded by decodeSearch.
 
 // Filter CHOICE tags (RFC 4511 §4.5.1).
 const (

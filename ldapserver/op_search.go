@@ -3,32 +3,23 @@ package ldapserver
 import (
 	"context"
 	"time"
-
-	"github.com/lor00x/goldap/message"
 )
 
 // doSearch runs a search (RFC 4511 §4.5): the Root DSE itself, anything else through
 // the backend with the effective size and time limits.
 func (c *conn) doSearch(op *operation, f frame) {
-	req := f.op.(message.SearchRequest)
-	op.dn = string(req.BaseObject())
-	op.scope = Scope(req.Scope())
-	filter := f.filter
-	op.filter = filter
+	req := &f.search
+	op.dn, op.scope, op.filter = req.base, req.scope, req.filter
 	cs, ok := op.controls(f, scSearch)
 	if !ok {
 		return
 	}
-	attrs := make([]string, len(req.Attributes()))
-	for i, a := range req.Attributes() {
-		attrs[i] = string(a)
-	}
-	sizeLimit := effectiveLimit(int(req.SizeLimit()), c.srv.opts.SizeLimit)
-	timeLimit := time.Duration(effectiveLimit(int(req.TimeLimit()), int(c.srv.opts.TimeLimit/time.Second))) * time.Second
-	w := &searchSender{op: op, ctx: op.ctx, typesOnly: bool(req.TypesOnly()), sizeLimit: sizeLimit}
+	sizeLimit := effectiveLimit(req.sizeLimit, c.srv.opts.SizeLimit)
+	timeLimit := time.Duration(effectiveLimit(req.timeLimit, int(c.srv.opts.TimeLimit/time.Second))) * time.Second
+	w := &searchSender{op: op, ctx: op.ctx, typesOnly: req.typesOnly, sizeLimit: sizeLimit}
 
 	if op.dn == "" && op.scope == ScopeBase {
-		c.searchRootDSE(op, w, filter, attrs)
+		c.searchRootDSE(op, w, req.filter, req.attrs)
 		return
 	}
 	base, err := parseDN(op.dn)
@@ -44,8 +35,8 @@ func (c *conn) doSearch(op *operation, f frame) {
 		w.ctx = ctx
 	}
 	sr := &SearchRequest{Header: op.header(cs), Base: base, RawBase: op.dn, Scope: op.scope,
-		Deref: DerefAliases(req.DerefAliases()), SizeLimit: sizeLimit, TimeLimit: timeLimit,
-		TypesOnly: w.typesOnly, Filter: filter, Attributes: attrs}
+		Deref: req.deref, SizeLimit: sizeLimit, TimeLimit: timeLimit,
+		TypesOnly: req.typesOnly, Filter: req.filter, Attributes: req.attrs}
 	res, err := c.srv.backend.Search(ctx, sr, w)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded && op.ctx.Err() == nil {
