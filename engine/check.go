@@ -121,7 +121,7 @@ func (ck *checker) checkTree(name string, rec dbRecord, flags uint16, isMain boo
 	info := dbInfo{flags: flags}
 	info.cmp, info.dcmp = comparators(flags)
 	if name == "free DB" {
-		info.cmp = cmpUint64
+		info.cmp = orderInteger // 8-byte txnids
 	}
 	var cnt treeCount
 	w := treeWalk{ck: ck, name: name, info: &info, depth: int(rec.depth), isMain: isMain, cnt: &cnt,
@@ -196,10 +196,10 @@ func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
 			}
 			k = lo
 		} else {
-			if prev != nil && cmp(prev, k) >= 0 {
+			if prev != nil && cmp.compare(prev, k) >= 0 {
 				ck.fail("%s: page %d keys %d and %d out of order", w.name, pgno, i-1, i)
 			}
-			if lo != nil && cmp(k, lo) < 0 || hi != nil && cmp(k, hi) >= 0 {
+			if lo != nil && cmp.compare(k, lo) < 0 || hi != nil && cmp.compare(k, hi) >= 0 {
 				ck.fail("%s: page %d key %d outside its parent's separators", w.name, pgno, i)
 			}
 		}
@@ -334,7 +334,7 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 			ck.fail("%s: %v", name, err)
 			return 0
 		}
-		if prev != nil && w.info.dcmp(prev, k) >= 0 {
+		if prev != nil && w.info.dcmp.compare(prev, k) >= 0 {
 			ck.fail("%s: sub-page values %d and %d out of order", name, i-1, i)
 		}
 		prev = k

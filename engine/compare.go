@@ -2,28 +2,43 @@ package engine
 
 import "bytes"
 
-// compareFunc orders keys (or duplicate values): negative, zero or positive.
-type compareFunc func(a, b []byte) int
+// keyOrder is how a tree orders its keys (or duplicate values). It is a
+// value with a compare method rather than a function value, so that keys
+// handed to a comparison do not escape to the heap.
+type keyOrder uint8
+
+const (
+	orderBytes keyOrder = iota
+	orderReverse
+	orderInteger
+)
+
+// compare returns negative, zero or positive as a sorts before, with or after b.
+func (o keyOrder) compare(a, b []byte) int {
+	switch o {
+	case orderReverse:
+		return cmpReverse(a, b)
+	case orderInteger:
+		return cmpInteger(a, b)
+	}
+	return bytes.Compare(a, b)
+}
 
 // comparators returns the key and duplicate comparators for DB flags
 // (format spec section 11): for keys ReverseKey beats IntegerKey, for
 // values IntegerDup beats ReverseDup.
-func comparators(flags uint16) (key, dup compareFunc) {
+func comparators(flags uint16) (key, dup keyOrder) {
 	switch {
 	case flags&dbReverseKey != 0:
-		key = cmpReverse
+		key = orderReverse
 	case flags&dbIntegerKey != 0:
-		key = cmpInteger
-	default:
-		key = bytes.Compare
+		key = orderInteger
 	}
 	switch {
 	case flags&dbIntegerDup != 0:
-		dup = cmpInteger
+		dup = orderInteger
 	case flags&dbReverseDup != 0:
-		dup = cmpReverse
-	default:
-		dup = bytes.Compare
+		dup = orderReverse
 	}
 	return key, dup
 }
@@ -66,9 +81,6 @@ func cmpInteger(a, b []byte) int {
 	}
 	return cmpReverse(a, b)
 }
-
-// cmpUint64 orders the free DB's 8-byte txnid keys.
-func cmpUint64(a, b []byte) int { return cmpInteger(a, b) }
 
 func cmpU64(x, y uint64) int {
 	switch {

@@ -65,7 +65,7 @@ func viewDigest(txn *Txn) (concView, error) {
 		var prev []byte
 		k, v, err := c.Get(nil, nil, First)
 		for ; err == nil; k, v, err = c.Get(nil, nil, Next) {
-			if prev != nil && cmp(prev, k) >= 0 {
+			if prev != nil && cmp.compare(prev, k) >= 0 {
 				c.Close()
 				return d, fmt.Errorf("db %q: key %.20x after %.20x", name, k, prev)
 			}

@@ -210,7 +210,7 @@ func (c *Cursor) afterDelete(op CursorOp) (k, v []byte, fl uint16, err error, do
 			return false
 		}
 		l := &c.stack[c.top]
-		return c.db().info.cmp(l.p.keyAt(l.idx), c.saved) == 0
+		return c.db().info.cmp.compare(l.p.keyAt(l.idx), c.saved) == 0
 	}
 	switch op {
 	case Next, GetCurrent:

@@ -206,7 +206,7 @@ func (d *dupCursor) seek(c *Cursor, val []byte) (bool, error) {
 	dcmp := c.db().info.dcmp
 	switch d.kind {
 	case dupSingle:
-		r := dcmp(d.single, val)
+		r := dcmp.compare(d.single, val)
 		if r < 0 {
 			return false, ErrNotFound
 		}

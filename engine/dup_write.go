@@ -89,7 +89,7 @@ func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
 		return false, err
 	}
 	l := &c.stack[c.top]
-	r := db.info.cmp(key, l.p.keyAt(l.idx))
+	r := db.info.cmp.compare(key, l.p.keyAt(l.idx))
 	switch {
 	case r < 0:
 		return false, fmt.Errorf("%w: Append of a key before the last", ErrKeyExists)
@@ -119,7 +119,7 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 	switch {
 	case fl&nodeDupData == 0: // one value: becomes a sub-page of two
 		old := bytes.Clone(p[data : data+size])
-		r := dcmp(val, old)
+		r := dcmp.compare(val, old)
 		if err := dupAddCheck(r == 0, r < 0, flags); err != nil || r == 0 {
 			return false, err
 		}
@@ -382,7 +382,7 @@ func (c *Cursor) seekInLeaf(val []byte) (exact, ok bool, err error) {
 	if err != nil {
 		return false, false, err
 	}
-	switch r := cmp(val, last); {
+	switch r := cmp.compare(val, last); {
 	case r > 0:
 		if c.hasNextLeaf() {
 			return false, false, nil
@@ -397,7 +397,7 @@ func (c *Cursor) seekInLeaf(val []byte) (exact, ok bool, err error) {
 	if err != nil {
 		return false, false, err
 	}
-	if cmp(val, first) < 0 {
+	if cmp.compare(val, first) < 0 {
 		return false, false, nil
 	}
 	idx, exact, err := c.db().info.search(l.p, val)

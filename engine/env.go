@@ -131,8 +131,8 @@ type Env struct {
 type dbInfo struct {
 	name  string
 	flags uint16 // persistent DB flags
-	cmp   compareFunc
-	dcmp  compareFunc // duplicate values (DupSort)
+	cmp   keyOrder
+	dcmp  keyOrder // duplicate values (DupSort)
 	// bytewise: keys compare as plain bytes, so searches call bytes.Compare directly.
 	bytewise bool
 }
@@ -156,7 +156,7 @@ func Open(path string, opts *Options) (*Env, error) {
 		e.closeFiles()
 		return nil, err
 	}
-	infos := []dbInfo{{name: "", flags: dbIntegerKey, cmp: cmpUint64, dcmp: cmpUint64}, {name: "", flags: e.snap.Load().meta.main.flags}}
+	infos := []dbInfo{{name: "", flags: dbIntegerKey, cmp: orderInteger, dcmp: orderInteger}, {name: "", flags: e.snap.Load().meta.main.flags}}
 	infos[mainDBI].setOrder(infos[mainDBI].flags)
 	e.dbs.Store(&infos)
 	e.pool.New = func() any { b := make([]byte, e.psize); return &b }

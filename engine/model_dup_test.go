@@ -27,19 +27,19 @@ func (m dupModel) clone() dupModel {
 	return out
 }
 
-func (m dupModel) pairs(kcmp, vcmp compareFunc) []kv {
+func (m dupModel) pairs(kcmp, vcmp keyOrder) []kv {
 	var keys [][]byte
 	for k := range m {
 		keys = append(keys, []byte(k))
 	}
-	slices.SortFunc(keys, kcmp)
+	slices.SortFunc(keys, kcmp.compare)
 	var out []kv
 	for _, k := range keys {
 		var vals [][]byte
 		for v := range m[string(k)] {
 			vals = append(vals, []byte(v))
 		}
-		slices.SortFunc(vals, vcmp)
+		slices.SortFunc(vals, vcmp.compare)
 		for _, v := range vals {
 			out = append(out, kv{k, v})
 		}
@@ -246,7 +246,7 @@ func verifyDupModel(t *testing.T, txn *Txn, m map[string]dupModel, dbis map[stri
 				if perr == ErrNotFound {
 					break
 				}
-				if perr != nil || vcmp(v, prev) >= 0 {
+				if perr != nil || vcmp.compare(v, prev) >= 0 {
 					t.Fatalf("%s: PrevDup order: %v", where, perr)
 				}
 				prev = bytes.Clone(v)

@@ -31,12 +31,12 @@ func (m model) clone() model {
 	return out
 }
 
-func (m model) sorted(db string, cmp compareFunc) []kv {
+func (m model) sorted(db string, cmp keyOrder) []kv {
 	var out []kv
 	for k, v := range m[db] {
 		out = append(out, kv{[]byte(k), v})
 	}
-	slices.SortFunc(out, func(a, b kv) int { return cmp(a.k, b.k) })
+	slices.SortFunc(out, func(a, b kv) int { return cmp.compare(a.k, b.k) })
 	return out
 }
 
@@ -180,7 +180,7 @@ func runModel(t *testing.T, seed uint64, txns int) {
 				m[d.name][string(k)] = v
 			case op < 9:
 				k := randKey(r, d)
-				if ks := m.sorted(d.name, bytes.Compare); len(ks) > 0 && r.IntN(2) == 0 {
+				if ks := m.sorted(d.name, orderBytes); len(ks) > 0 && r.IntN(2) == 0 {
 					k = ks[r.IntN(len(ks))].k
 				}
 				err := txn.Del(dbi, k, nil)

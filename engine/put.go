@@ -213,7 +213,7 @@ func (c *Cursor) resumeAppend() bool {
 func (c *Cursor) appendAtEnd(key, val []byte, n int, reserve bool) ([]byte, error) {
 	t, w := c.txn, c.txn.w
 	l := &c.stack[c.top]
-	if last := l.p.numKeys() - 1; last >= 0 && c.db().info.cmp(key, l.p.keyAt(last)) <= 0 {
+	if last := l.p.numKeys() - 1; last >= 0 && c.db().info.cmp.compare(key, l.p.keyAt(last)) <= 0 {
 		return nil, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
 	}
 	gen := w.gen
@@ -261,7 +261,7 @@ func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if cmp(k, key) != 0 {
+		if cmp.compare(k, key) != 0 {
 			return false, fmt.Errorf("%w: Current put with a key other than the cursor's", ErrBadValSize)
 		}
 		return true, nil
@@ -270,7 +270,7 @@ func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
 			return false, err
 		}
 		l := &c.stack[c.top]
-		if cmp(key, l.p.keyAt(l.idx)) <= 0 {
+		if cmp.compare(key, l.p.keyAt(l.idx)) <= 0 {
 			return false, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
 		}
 		l.idx++

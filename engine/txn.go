@@ -276,7 +276,7 @@ func childAt(p page, i int) (uint64, error) {
 
 // searchPage finds the first index whose key is >= key. In a branch page the
 // first key is ignored (it stands for everything below the second).
-func searchPage(p page, key []byte, cmp compareFunc) (idx int, exact bool, err error) {
+func searchPage(p page, key []byte, cmp keyOrder) (idx int, exact bool, err error) {
 	lo, hi := 0, p.numKeys()
 	if p.isBranch() {
 		lo = 1
@@ -287,7 +287,7 @@ func searchPage(p page, key []byte, cmp compareFunc) (idx int, exact bool, err e
 		if err != nil {
 			return 0, false, err
 		}
-		c := cmp(k, key)
+		c := cmp.compare(k, key)
 		if c == 0 {
 			return mid, true, nil
 		}
