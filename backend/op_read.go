@@ -136,22 +136,8 @@ func (b *Backend) fullEntry(txn *engine.Txn, id uint64, dn schema.DN) (*schema.E
 	if err != nil {
 		return nil, err
 	}
-	extra := []schema.Attribute{
-		{Desc: "entryDN", Values: [][]byte{[]byte(dn.String())}},
-		{Desc: "hasSubordinates", Values: [][]byte{[]byte(strings.ToUpper(boolString(has)))}},
-		{Desc: "subschemaSubentry", Values: [][]byte{[]byte("cn=Subschema")}},
-	}
-	tmp := &schema.Entry{Attrs: extra}
-	b.reg.PrepareEntry(tmp)
-	e.Attrs = append(e.Attrs, tmp.Attrs...)
+	b.appendComputed(e, dn.String(), has)
 	return e, nil
-}
-
-func boolString(v bool) string {
-	if v {
-		return "true"
-	}
-	return "false"
 }
 
 // PasswordModify implements ldapserver.Backend (RFC 3062). The root

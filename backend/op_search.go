@@ -141,7 +141,7 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 	}
 	s.b.resetPresenter(s.pres, req.Attributes, s.who)
 	s.pres.scan = &s.scan
-	s.needDN, s.needComputed = filterNeeds(req.Filter)
+	s.needDN, s.needComputed = s.b.filterNeeds(req.Filter)
 	if err := s.iterate(); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
@@ -487,38 +487,45 @@ func (s *search) prepareForFilter(id uint64, dn string) error {
 	if err != nil {
 		return err
 	}
-	extra := &schema.Entry{Attrs: []schema.Attribute{
-		{Desc: "entryDN", Values: [][]byte{[]byte(dn)}},
-		{Desc: "hasSubordinates", Values: [][]byte{[]byte(boolUpper(has))}},
-		{Desc: "subschemaSubentry", Values: [][]byte{[]byte("cn=Subschema")}},
-	}}
-	s.b.reg.PrepareEntry(extra)
-	s.e.Attrs = append(s.e.Attrs, extra.Attrs...)
+	s.b.appendComputed(&s.e, dn, has)
 	return nil
 }
 
-func boolUpper(v bool) string {
-	if v {
-		return "TRUE"
+// appendComputed adds to e the computed operational attributes a filter
+// may test (entryDN dn, hasSubordinates has, subschemaSubentry),
+// prepared, for searches, compares and assertions alike.
+func (b *Backend) appendComputed(e *schema.Entry, dn string, has bool) {
+	hasSubs := "FALSE"
+	if has {
+		hasSubs = "TRUE"
 	}
-	return "FALSE"
+	extra := schema.Entry{Attrs: []schema.Attribute{
+		{Desc: "entryDN", Values: [][]byte{[]byte(dn)}},
+		{Desc: "hasSubordinates", Values: [][]byte{[]byte(hasSubs)}},
+		{Desc: "subschemaSubentry", Values: [][]byte{[]byte("cn=Subschema")}},
+	}}
+	b.reg.PrepareEntry(&extra)
+	e.Attrs = append(e.Attrs, extra.Attrs...)
 }
 
 // filterNeeds reports whether f uses ":dn" and whether it names computed
-// operational attributes.
-func filterNeeds(f *schema.Filter) (dn, computed bool) {
+// operational attributes (in any spelling of their types).
+func (b *Backend) filterNeeds(f *schema.Filter) (dn, computed bool) {
 	if f == nil {
 		return false, false
 	}
 	if f.DNAttributes {
 		dn = true
 	}
-	switch attrType(f.Attr) {
-	case "entryDN", "entrydn", "hasSubordinates", "hassubordinates", "subschemaSubentry", "subschemasubentry":
-		computed = true
+	if f.Attr != "" {
+		switch b.reg.AttributeType(attrType(f.Attr)) {
+		case nil:
+		case b.computed.entryDN, b.computed.hasSubs, b.computed.subschema:
+			computed = true
+		}
 	}
 	for _, c := range f.Children {
-		d, cp := filterNeeds(c)
+		d, cp := b.filterNeeds(c)
 		dn, computed = dn || d, computed || cp
 	}
 	return dn, computed
