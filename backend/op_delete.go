@@ -5,6 +5,7 @@ import (
 
 	"lightdir/engine"
 	"lightdir/ldapserver"
+	"lightdir/schema"
 )
 
 // Delete implements ldapserver.Backend: leaves only (notAllowedOnNonLeaf),
@@ -17,14 +18,7 @@ func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*l
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, matched, found, err := b.lookup(w.txn, ndn)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return noSuchObject(req.DN, matched)
-		}
-		e, err := w.getEntry(id, req.DN)
+		id, e, err := w.target(ndn, req.DN)
 		if err != nil {
 			return err
 		}
@@ -44,13 +38,14 @@ func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*l
 				return err
 			}
 		}
-		// Deepest first (subtreeIDs lists parents before children).
-		for i := len(ids) - 1; i >= 0; i-- {
-			if err := w.remove(ids[i]); err != nil {
+		// Deepest first (subtreeIDs lists parents before children); the
+		// target's copy is read already.
+		for i := len(ids) - 1; i > 0; i-- {
+			if err := w.remove(ids[i], nil); err != nil {
 				return err
 			}
 		}
-		return nil
+		return w.remove(id, e)
 	})
 	if err != nil {
 		return nil, err
@@ -69,11 +64,14 @@ func (b *Backend) subtreeIDs(t *engine.Txn, id uint64) ([]uint64, error) {
 	return out, nil
 }
 
-// remove deletes entry id: index keys, DN records and blob.
-func (w *writer) remove(id uint64) error {
-	e, err := w.getEntry(id, nil)
-	if err != nil {
-		return err
+// remove deletes entry id (e: its private copy, nil to read it): index
+// keys, DN records and blob.
+func (w *writer) remove(id uint64, e *schema.Entry) error {
+	if e == nil {
+		var err error
+		if e, err = w.getEntry(id, nil); err != nil {
+			return err
+		}
 	}
 	if err := w.b.updateIndexes(w.txn, id, e, nil, &w.s); err != nil {
 		return err

@@ -36,12 +36,9 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, matched, found, err := b.lookup(w.txn, ndn)
+		id, old, err := w.target(ndn, req.DN)
 		if err != nil {
 			return err
-		}
-		if !found {
-			return noSuchObject(req.DN, matched)
 		}
 		pid, err := b.newParent(w, id, nnew[1:], req.NewSuperior != nil)
 		if err != nil {
@@ -54,10 +51,6 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 			return err
 		} else if exists && other != id {
 			return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
-		}
-		old, err := w.getEntry(id, req.DN)
-		if err != nil {
-			return err
 		}
 		if err := b.beforeChange(w, id, old, req.DN, &req.Controls, who, &res); err != nil {
 			return err

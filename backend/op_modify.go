@@ -25,14 +25,7 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, matched, found, err := b.lookup(w.txn, ndn)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return noSuchObject(req.DN, matched)
-		}
-		old, err := w.getEntry(id, req.DN)
+		id, old, err := w.target(ndn, req.DN)
 		if err != nil {
 			return err
 		}

@@ -186,14 +186,7 @@ func (b *Backend) PasswordModify(ctx context.Context, req *ldapserver.PasswordMo
 		return nil, ldapErr(ldapserver.ConstraintViolation, "%v", err)
 	}
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, matched, found, err := b.lookup(w.txn, ndn)
-		if err != nil {
-			return err
-		}
-		if !found {
-			return noSuchObject(dn, matched)
-		}
-		old, err := w.getEntry(id, dn)
+		id, old, err := w.target(ndn, dn)
 		if err != nil {
 			return err
 		}

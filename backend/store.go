@@ -90,6 +90,25 @@ func (w *writer) getEntry(id uint64, dn schema.DN) (*schema.Entry, error) {
 	return c, nil
 }
 
+// target is the first step of a change to an existing entry: it resolves
+// the normalized ndn (dn as the client gave it) and returns the entry's ID
+// and a private copy (getEntry) with dn as its DN; noSuchObject with the
+// matched DN when it is missing.
+func (w *writer) target(ndn, dn schema.DN) (uint64, *schema.Entry, error) {
+	id, matched, found, err := w.b.lookup(w.txn, ndn)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !found {
+		return 0, nil, noSuchObject(dn, matched)
+	}
+	e, err := w.getEntry(id, dn)
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, e, nil
+}
+
 // readEntry decodes entry id into e; slices point into the transaction's
 // pages.
 func (b *Backend) readEntry(txn *engine.Txn, id uint64, e *schema.Entry, dec *decoder) error {
