@@ -26,36 +26,66 @@ func (b *benchBackend) Search(ctx context.Context, req *SearchRequest, w SearchW
 }
 
 // benchConn is an in-memory net.Conn: reads produce n search requests with distinct
-// message IDs, writes are parsed just enough to count SearchResultDone messages.
+// message IDs, at most benchWindow outstanding at a time (so none is answered busy);
+// writes are parsed just enough to count SearchResultDone messages and their
+// result codes.
 type benchConn struct {
-	req   []byte // request template; message ID is 4 bytes at idOff
-	idOff int
-	n     int
-	sent  int
-	pend  []byte
+	req    []byte // request template; message ID is 4 bytes at idOff
+	idOff  int
+	n      int
+	sent   int
+	pend   []byte
+	window chan struct{} // one token per request sent and not yet answered
 
 	mu     sync.Mutex
 	out    []byte
 	done   int
+	failed int // SearchResultDone messages with a code other than success
 	allIn  chan struct{}
 	closed chan struct{}
 	once   sync.Once
 }
+
+// benchWindow is how many requests the benchmark client keeps outstanding: well
+// below DefaultMaxOpsPerConn, so the server runs every one.
+const benchWindow = DefaultMaxOpsPerConn / 4
 
 func (c *benchConn) Read(p []byte) (int, error) {
 	if c.sent == c.n && len(c.pend) == 0 {
 		<-c.closed
 		return 0, io.EOF
 	}
-	for len(c.pend) < len(p) && c.sent < c.n {
+	for len(c.pend) < len(p) && c.sent < c.n && c.take(len(c.pend) == 0) {
 		c.sent++
 		id := c.sent
 		c.req[c.idOff], c.req[c.idOff+1], c.req[c.idOff+2], c.req[c.idOff+3] = byte(id>>24), byte(id>>16), byte(id>>8), byte(id)
 		c.pend = append(c.pend, c.req...)
 	}
+	if len(c.pend) == 0 {
+		return 0, io.EOF // closed while waiting for a slot
+	}
 	n := copy(p, c.pend)
 	c.pend = c.pend[:copy(c.pend, c.pend[n:])]
 	return n, nil
+}
+
+// take reserves a window slot for one more request. It waits for one only when
+// wait is set (the reader has nothing else to return) and fails once closed.
+func (c *benchConn) take(wait bool) bool {
+	if !wait {
+		select {
+		case c.window <- struct{}{}:
+			return true
+		default:
+			return false
+		}
+	}
+	select {
+	case c.window <- struct{}{}:
+		return true
+	case <-c.closed:
+		return false
+	}
 }
 
 func (c *benchConn) Write(p []byte) (int, error) {
@@ -67,9 +97,14 @@ func (c *benchConn) Write(p []byte) (int, error) {
 		if err != nil || len(c.out) < hlen+length {
 			break
 		}
-		// LDAPMessage: skip the message ID TLV, look at the protocolOp tag.
+		// LDAPMessage: skip the message ID TLV, look at the protocolOp tag and, in a
+		// SearchResultDone (short-form length), at its resultCode value.
 		idLen := int(c.out[hlen+1])
-		if c.out[hlen+2+idLen] == tagSearchDone {
+		if op := hlen + 2 + idLen; c.out[op] == tagSearchDone {
+			if c.out[op+2] != berEnumerated || c.out[op+4] != byte(Success) {
+				c.failed++
+			}
+			<-c.window
 			c.done++
 			if c.done == c.n {
 				close(c.allIn)
@@ -117,7 +152,8 @@ func benchProtocol(b *testing.B, log *zap.Logger) {
 	if w.b[1]&0x80 != 0 {
 		idOff += int(w.b[1] & 0x7f)
 	}
-	bc := &benchConn{req: w.b, idOff: idOff, n: b.N, allIn: make(chan struct{}), closed: make(chan struct{})}
+	bc := &benchConn{req: w.b, idOff: idOff, n: b.N, window: make(chan struct{}, benchWindow),
+		allIn: make(chan struct{}), closed: make(chan struct{})}
 	c := srv.newConn(bc, false)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -125,6 +161,11 @@ func benchProtocol(b *testing.B, log *zap.Logger) {
 	<-bc.allIn
 	b.StopTimer()
 	c.abort(errAbandoned)
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.failed > 0 {
+		b.Fatalf("%d of %d searches failed", bc.failed, b.N)
+	}
 }
 
 // BenchmarkDecodeFrame measures decoding one search request.
