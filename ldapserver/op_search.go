@@ -22,7 +22,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 		c.searchRootDSE(op, w, req.filter, req.attrs)
 		return
 	}
-	base, err := parseDN(op.dn)
+	base, err := c.srv.bases.parse(op.dn)
 	if err != nil {
 		op.replyErr(err)
 		return

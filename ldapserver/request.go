@@ -75,6 +75,8 @@ type BindRequest struct {
 // SearchRequest is a search (RFC 4511 §4.5.1).
 type SearchRequest struct {
 	Header
+	// Base is RawBase parsed. It is shared with other searches on the same base:
+	// read it, never modify it.
 	Base      schema.DN
 	RawBase   string
 	Scope     Scope

@@ -114,6 +114,7 @@ type Server struct {
 
 	closing  atomic.Bool
 	nextConn atomic.Uint64
+	bases    baseCache // parsed search bases
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
