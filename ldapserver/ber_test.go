@@ -148,11 +148,24 @@ func TestDecodeFilter_table(t *testing.T) {
 	bad.string(berClassContext|0, "a")
 	bad.end(q)
 	bad.end(s)
+	ava := func(tag byte, attr, val string) []byte {
+		var w berBuf
+		s := w.begin(tag)
+		w.string(berOctetString, attr)
+		w.string(berOctetString, val)
+		w.end(s)
+		return w.b
+	}
 	tests := []struct {
 		in   []byte
 		want string // "" means an error is expected
 	}{
 		{presentFilter("objectClass"), "(objectClass=*)"},
+		{ava(tagFilterEquality, "uid", "alice"), "(uid=alice)"},
+		{ava(tagFilterGE, "uidNumber", "10"), "(uidNumber>=10)"},
+		{ava(tagFilterLE, "uidNumber", "20"), "(uidNumber<=20)"},
+		{ava(tagFilterApprox, "cn", "bob"), "(cn~=bob)"},
+		{ava(tagFilterEquality, "", "x"), ""},
 		{ext.b, "(cn:=x)"},
 		{sub.b, "(cn=*b*c)"},
 		{[]byte{0xa0, 0x00}, "(&)"},

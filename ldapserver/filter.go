@@ -25,6 +25,13 @@ const (
 	tagFilterExtensible = berClassContext | berConstructed | 9
 )
 
+// avaFilterOps maps the tag number of an attribute value assertion filter to its
+// operator.
+var avaFilterOps = [...]schema.FilterOp{
+	tagFilterEquality & 0x1f: schema.FilterEquality, tagFilterGE & 0x1f: schema.FilterGreaterOrEqual,
+	tagFilterLE & 0x1f: schema.FilterLessOrEqual, tagFilterApprox & 0x1f: schema.FilterApprox,
+}
+
 // maxFilterDepth bounds the nesting of a decoded filter.
 const maxFilterDepth = 64
 
@@ -80,13 +87,11 @@ func decodeFilter(e berElem, depth int) (*schema.Filter, error) {
 		}
 		return &schema.Filter{Op: schema.FilterNot, Children: []*schema.Filter{c}}, nil
 	case tagFilterEquality, tagFilterGE, tagFilterLE, tagFilterApprox:
-		ops := map[byte]schema.FilterOp{tagFilterEquality: schema.FilterEquality, tagFilterGE: schema.FilterGreaterOrEqual,
-			tagFilterLE: schema.FilterLessOrEqual, tagFilterApprox: schema.FilterApprox}
 		attr, val, err := decodeAVA(e.Content)
 		if err != nil {
 			return nil, err
 		}
-		return &schema.Filter{Op: ops[e.Tag], Attr: attr, Value: val}, nil
+		return &schema.Filter{Op: avaFilterOps[e.Tag&0x1f], Attr: attr, Value: val}, nil
 	case tagFilterPresent:
 		if len(e.Content) == 0 {
 			return nil, fmt.Errorf("%w: empty attribute in present filter", errBER)
