@@ -120,21 +120,47 @@ func (b *Backend) readEntry(txn *engine.Txn, id uint64, e *schema.Entry, dec *de
 	return dec.decode(e, v, b.ads.snapshot())
 }
 
-// cloneEntry deep-copies e (values and normalized values).
+// cloneEntry deep-copies e (values and normalized values) into one byte
+// arena and one slice-header arena, so a write's copies of an entry cost a
+// few allocations, not one per value. Every copied slice is capped at its
+// length: appending to it (addValues) reallocates instead of running into
+// its neighbour.
 func cloneEntry(e *schema.Entry) *schema.Entry {
+	nvals, nbytes := 0, 0
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		nvals += len(a.Values) + len(a.Norm)
+		for _, v := range a.Values {
+			nbytes += len(v)
+		}
+		for _, v := range a.Norm {
+			nbytes += len(v)
+		}
+	}
+	buf := make([]byte, 0, nbytes)
+	vals := make([][]byte, 0, nvals)
+	dup := func(v []byte) []byte {
+		start := len(buf)
+		buf = append(buf, v...)
+		return buf[start:len(buf):len(buf)]
+	}
 	c := &schema.Entry{DN: e.DN, Attrs: make([]schema.Attribute, len(e.Attrs))}
 	for i, a := range e.Attrs {
-		na := schema.Attribute{Desc: a.Desc, Type: a.Type, Values: make([][]byte, len(a.Values))}
-		for j, v := range a.Values {
-			na.Values[j] = append([]byte{}, v...)
+		na := schema.Attribute{Desc: a.Desc, Type: a.Type}
+		k := len(vals)
+		for _, v := range a.Values {
+			vals = append(vals, dup(v))
 		}
+		na.Values = vals[k:len(vals):len(vals)]
 		if a.Norm != nil {
-			na.Norm = make([][]byte, len(a.Norm))
-			for j, v := range a.Norm {
+			k = len(vals)
+			for _, v := range a.Norm {
 				if v != nil {
-					na.Norm[j] = append([]byte{}, v...)
+					v = dup(v)
 				}
+				vals = append(vals, v)
 			}
+			na.Norm = vals[k:len(vals):len(vals)]
 		}
 		c.Attrs[i] = na
 	}
