@@ -1,12 +1,14 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sort"
 	"strings"
 	"testing"
 
+	"lightdir/engine"
 	"lightdir/ldapserver"
 	"lightdir/schema"
 )
@@ -39,11 +41,68 @@ func openTest(t testing.TB, opts Options) *Backend {
 		if err := Check(opts); err != nil {
 			t.Errorf("check after test: %v", err)
 		}
+		checkNorms(t, opts)
 	})
 	if _, err := b.EnsureSuffix(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// checkNorms fails t when a stored entry's normalized values differ from
+// what the schema makes of its values: writes must normalize every value
+// they store (and may keep the stored forms of values they leave alone).
+func checkNorms(t testing.TB, opts Options) {
+	t.Helper()
+	opts.ReadOnly, opts.BuildIndexesOnline = true, false
+	b, err := Open(opts)
+	if err != nil {
+		t.Errorf("check norms: %v", err)
+		return
+	}
+	defer b.Close()
+	err = b.view(func(txn *engine.Txn) error {
+		c, err := txn.OpenCursor(b.db.id2entry)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		var e schema.Entry
+		var dec decoder
+		k, v, err := c.Get(nil, nil, engine.First)
+		for ; err == nil; k, v, err = c.Get(nil, nil, engine.Next) {
+			if err := dec.decode(&e, v, b.ads.snapshot()); err != nil {
+				return err
+			}
+			fresh := cloneEntry(&e)
+			for i := range fresh.Attrs {
+				fresh.Attrs[i].Norm = nil
+			}
+			b.reg.PrepareEntry(fresh)
+			for i := range e.Attrs {
+				for j := range e.Attrs[i].Values {
+					got, want := normAt(&e.Attrs[i], j), normAt(&fresh.Attrs[i], j)
+					if !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+						t.Errorf("entry %d %s value %q: stored norm %q, want %q", idOf(k), e.Attrs[i].Desc, e.Attrs[i].Values[j], got, want)
+					}
+				}
+			}
+		}
+		if errors.Is(err, engine.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		t.Errorf("check norms: %v", err)
+	}
+}
+
+func normAt(a *schema.Attribute, j int) []byte {
+	if a.Norm == nil {
+		return nil
+	}
+	return a.Norm[j]
 }
 
 func rootHdr() ldapserver.Header {

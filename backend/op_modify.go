@@ -59,9 +59,17 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 	return &res, nil
 }
 
-// replace stores updated in place of old under id.
+// replace stores updated in place of old under id. updated is a changed
+// copy of the stored entry: INVARIANT: every change to an attribute's
+// values drops its Norm (nil), so the attributes left with a Norm still
+// hold the normalized values they were stored with, and only the others
+// are prepared again.
 func (w *writer) replace(id uint64, old, updated *schema.Entry) error {
-	w.b.reg.PrepareEntry(updated)
+	for i := range updated.Attrs {
+		if updated.Attrs[i].Norm == nil {
+			w.b.reg.PrepareEntry(&schema.Entry{Attrs: updated.Attrs[i : i+1 : i+1]})
+		}
+	}
 	if err := w.b.updateIndexes(w.txn, id, old, updated, &w.s); err != nil {
 		return err
 	}
