@@ -106,9 +106,10 @@ type Backend struct {
 	// candidate loop (tests set it before searching, to cover both paths).
 	noScopeWalk bool
 
-	wmu    sync.Mutex // serializes writers; guards nextID
+	wmu    sync.Mutex // serializes writers; guards nextID, closed and wr
 	nextID uint64
 	closed bool
+	wr     writer // the running write's state; its buffers outlive the write
 
 	buildDone   chan struct{}      // closed when the online index builder ends
 	buildCancel context.CancelFunc // stops the online index builder

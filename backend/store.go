@@ -41,19 +41,37 @@ func (b *Backend) write(ctx context.Context, noop bool, fn func(w *writer) error
 		return err
 	}
 	saved := b.nextID
-	w := &writer{b: b, txn: txn}
+	w := b.nextWriter(txn)
 	err = fn(w)
 	if err == nil && !noop {
 		err = txn.Commit()
 	} else {
 		txn.Abort()
 	}
+	w.txn = nil
 	committed := err == nil && !noop
 	if !committed {
 		b.nextID = saved
 	}
 	b.ads.settle(committed)
 	return err
+}
+
+// maxWriterBuf is the largest entry buffer a writer keeps for the next
+// write; a bigger one (a huge entry) is dropped.
+const maxWriterBuf = 1 << 20
+
+// nextWriter readies the backend's writer for a write in txn, keeping the
+// buffers earlier writes grew (index keys, decoder, entry blob), so a
+// write allocates none of them once warm. The caller holds wmu.
+func (b *Backend) nextWriter(txn *engine.Txn) *writer {
+	w := &b.wr
+	buf := w.buf[:0]
+	if cap(buf) > maxWriterBuf {
+		buf = nil
+	}
+	*w = writer{b: b, txn: txn, s: w.s, dec: w.dec, buf: buf}
+	return w
 }
 
 // allocID returns a new ID and persists the counter in the same transaction.
