@@ -115,7 +115,7 @@ func optionsFromConf(cfg *conf.Config, path, suffix string) (backend.Options, er
 	if err != nil {
 		return backend.Options{}, err
 	}
-	var pick *dbOptions
+	var pick *backend.Options
 	switch {
 	case suffix == "" && len(p.dbs) == 1:
 		pick = &p.dbs[0].opts
@@ -135,19 +135,7 @@ func optionsFromConf(cfg *conf.Config, path, suffix string) (backend.Options, er
 	if pick == nil {
 		return backend.Options{}, fmt.Errorf("%w: no database with suffix %q in %s", errNoDatabase, suffix, path)
 	}
-	return toBackendOptions(pick), nil
+	return *pick, nil
 }
 
 var errNoDatabase = errors.New("no such database")
-
-func toBackendOptions(d *dbOptions) backend.Options {
-	idx := make([]backend.IndexSpec, len(d.Indexes))
-	for i, x := range d.Indexes {
-		idx[i] = backend.IndexSpec{Attr: x.Attr, Kinds: x.Kinds}
-	}
-	return backend.Options{
-		Dir: d.Dir, Suffix: d.Suffix, MapSize: d.MapSize, Durability: d.Durability,
-		SyncInterval: d.SyncInterval, Indexes: idx, RootDN: d.RootDN, RootPW: d.RootPW,
-		Schema: d.Schema, ReadOnly: d.ReadOnly,
-	}
-}

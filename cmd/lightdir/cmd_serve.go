@@ -149,6 +149,9 @@ func (r *running) openDBs(p *plan, s stdio) error {
 			o.RootPW = pw
 		}
 		o.Logger = r.log.Named("backend").With(zap.String("suffix", o.Suffix))
+		// An index the configuration adds to a loaded database is built in the
+		// background; searches use it once it is complete.
+		o.BuildIndexesOnline = true
 		db, err := openDatabase(o)
 		if err != nil {
 			return fmt.Errorf("database[%d] %s: %w", i, o.Dir, err)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"lightdir/backend"
 	"lightdir/conf"
 	"lightdir/engine"
 	"lightdir/ldapserver"
@@ -27,8 +28,10 @@ type plan struct {
 }
 
 // dbPlan is one database: its backend options and where its root password is.
+// serve adds the logger and online index building when it opens it; the offline
+// commands use the options as they are.
 type dbPlan struct {
-	opts dbOptions
+	opts backend.Options
 	// pwFile holds the root password hash when the configuration gives none.
 	pwFile string
 }
@@ -125,7 +128,7 @@ type keyErr struct {
 	err error
 }
 
-// prepareDB maps database i onto dbOptions and returns its normalized suffix.
+// prepareDB maps database i onto backend.Options and returns its normalized suffix.
 func (p *plan) prepareDB(i int) (dbPlan, schema.DN, []keyErr) {
 	d := p.cfg.Database[i]
 	key := func(k string) string { return fmt.Sprintf("database[%d].%s", i, k) }
@@ -149,14 +152,14 @@ func (p *plan) prepareDB(i int) (dbPlan, schema.DN, []keyErr) {
 	if d.RootPassword != "" && !pwhash.IsHashed([]byte(d.RootPassword)) {
 		bad("root_password", "must be hashed (print a hash with `lightdir passwd`), not cleartext")
 	}
-	var idx []indexSpec
+	var idx []backend.IndexSpec
 	for _, attr := range sortedKeys(d.Indices) {
 		if p.reg.AttributeType(attr) == nil {
 			bad("indices."+attr, "undefined attribute type %q", attr)
 		}
-		idx = append(idx, indexSpec{Attr: attr, Kinds: d.Indices[attr]})
+		idx = append(idx, backend.IndexSpec{Attr: attr, Kinds: d.Indices[attr]})
 	}
-	o := dbOptions{
+	o := backend.Options{
 		Dir: d.Directory, Suffix: d.Suffix, MapSize: int64(d.MaxSize),
 		Durability: durabilities[d.Durability], SyncInterval: d.SyncInterval.D(),
 		Indexes: idx, RootDN: d.RootDN, SizeLimit: max(d.SizeLimit, 0), TimeLimit: max(d.TimeLimit.D(), time.Duration(0)),

@@ -15,6 +15,7 @@ import (
 	"github.com/go-ldap/ldap/v3"
 	"go.uber.org/zap"
 
+	"lightdir/backend"
 	"lightdir/conf"
 	"lightdir/ldapserver"
 	"lightdir/pwhash"
@@ -24,7 +25,7 @@ import (
 // fakeDB stands in for a backend database: it holds only its suffix entry,
 // checks the root DN's password and records how it was opened and closed.
 type fakeDB struct {
-	opts    dbOptions
+	opts    backend.Options
 	mu      sync.Mutex
 	closed  bool
 	ensured bool
@@ -82,7 +83,7 @@ func useFakeDBs(t *testing.T) *[]*fakeDB {
 	t.Helper()
 	var opened []*fakeDB
 	prev := openDatabase
-	openDatabase = func(o dbOptions) (database, error) {
+	openDatabase = func(o backend.Options) (database, error) {
 		f := &fakeDB{opts: o}
 		opened = append(opened, f)
 		return f, nil
@@ -337,7 +338,7 @@ nosuchattr = ["eq"]
 // refused with affectsMultipleDSAs.
 func TestRouter_modifyDNAcrossDatabases(t *testing.T) {
 	reg := schema.Default()
-	r, err := newRouter(reg, []database{&fakeDB{opts: dbOptions{Suffix: "o=a"}}, &fakeDB{opts: dbOptions{Suffix: "o=b"}}})
+	r, err := newRouter(reg, []database{&fakeDB{opts: backend.Options{Suffix: "o=a"}}, &fakeDB{opts: backend.Options{Suffix: "o=b"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,5 +352,57 @@ func TestRouter_modifyDNAcrossDatabases(t *testing.T) {
 	same, _ := schema.ParseDN("ou=y,o=A")
 	if _, err := r.ModifyDN(context.Background(), &ldapserver.ModifyDNRequest{DN: dn, NewSuperior: same}); err != nil {
 		t.Fatalf("move inside one database: %v", err)
+	}
+}
+
+// TestPlan_databaseOptions: the configuration maps onto backend.Options once;
+// serve opens the database with a logger and online index building added, and the
+// offline commands get the same options without them (an offline rebuild must not
+// race a background one).
+func TestPlan_databaseOptions(t *testing.T) {
+	opened := useFakeDBs(t)
+	dir := t.TempDir()
+	rootpw, _ := pwhash.Hash("", []byte("pw"))
+	cfg := parseConf(t, dir, `listen = ["ldap://127.0.0.1:0"]
+[access]
+read_requires_auth = true
+[[database]]
+suffix = "dc=example,dc=com"
+directory = "`+filepath.Join(dir, "db")+`"
+durability = "nosync"
+size_limit = 7
+root_dn = "cn=admin,dc=example,dc=com"
+root_password = "`+string(rootpw)+`"
+indices = { uid = ["eq"], cn = ["eq", "sub"] }
+`)
+	offline, err := optionsFromConf(cfg, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if offline.Dir != filepath.Join(dir, "db") || offline.Suffix != "dc=example,dc=com" || offline.SizeLimit != 7 ||
+		!offline.ReadRequiresAuth || string(offline.RootPW) != string(rootpw) || offline.Schema == nil ||
+		len(offline.Indexes) != 2 || offline.Indexes[0].Attr != "cn" || len(offline.Indexes[0].Kinds) != 2 {
+		t.Fatalf("offline options %+v", offline)
+	}
+	if offline.BuildIndexesOnline || offline.Logger != nil {
+		t.Fatalf("offline options build online (%v) or log (%v)", offline.BuildIndexesOnline, offline.Logger)
+	}
+	p, err := preparePlan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := start(p, zap.NewNop(), stdio{out: &bytes.Buffer{}, err: &bytes.Buffer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.stop()
+	o := (*opened)[0].opts
+	if !o.BuildIndexesOnline || o.Logger == nil {
+		t.Fatalf("serve opened without online index building (%v) or a logger (%v)", o.BuildIndexesOnline, o.Logger)
+	}
+	o.BuildIndexesOnline, o.Logger = false, nil
+	if o.Dir != offline.Dir || o.SizeLimit != offline.SizeLimit || o.Durability != offline.Durability ||
+		o.ReadRequiresAuth != offline.ReadRequiresAuth || len(o.Indexes) != len(offline.Indexes) {
+		t.Fatalf("serve options %+v differ from offline %+v beyond logger and online building", o, offline)
 	}
 }

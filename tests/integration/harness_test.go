@@ -65,11 +65,8 @@ func (l *lockedBuffer) String() string {
 
 var readyURLs = regexp.MustCompile(`ldaps?://[0-9.]+:\d+|ldapi://[^"\s,\]]+`)
 
-const backendMissing = "package backend is not available"
-
 // startServer runs `lightdir serve ARGS` in dir with env added, and waits for
-// the "ready" line. A server that exits first fails the test, except that a
-// binary built without package backend skips it.
+// the "ready" line. A server that exits first fails the test.
 func startServer(t *testing.T, dir string, env []string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
@@ -106,9 +103,6 @@ func startServer(t *testing.T, dir string, env []string, args ...string) *server
 	case line := <-ready:
 		s.urls = readyURLs.FindAllString(line, -1)
 	case <-s.done:
-		if strings.Contains(out.String(), backendMissing) {
-			t.Skip("needs package backend")
-		}
 		t.Fatalf("lightdir serve exited before ready:\n%s", out.String())
 	case <-time.After(60 * time.Second):
 		t.Fatalf("lightdir serve not ready after 60s:\n%s", out.String())
@@ -143,7 +137,7 @@ func (s *server) stop() {
 		s.t.Errorf("lightdir serve ignored SIGTERM:\n%s", s.out.String())
 		return
 	}
-	if code := s.cmd.ProcessState.ExitCode(); code != 0 && !s.t.Skipped() {
+	if code := s.cmd.ProcessState.ExitCode(); code != 0 {
 		s.t.Errorf("lightdir serve exited %d after SIGTERM:\n%s", code, s.out.String())
 	}
 }
