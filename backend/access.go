@@ -39,17 +39,23 @@ func (b *Backend) actorOf(h *ldapserver.Header) (actor, error) {
 	return actor{}, ldapErr(ldapserver.AuthorizationDenied, "unsupported authorization identity %q", id)
 }
 
-// identity classifies an RFC 4514 identity string.
+// identity classifies an RFC 4514 identity string. Every operation of a
+// bound session asks about the same string, so the answers are cached.
 func (b *Backend) identity(raw string) actor {
 	if raw == "" {
 		return actor{}
 	}
-	n, err := b.reg.NormalizeDNString(raw)
-	if err != nil {
-		return actor{raw: raw, dn: strings.ToLower(raw)}
+	if a, ok := b.idCache.load(raw); ok {
+		return a
 	}
-	root := (b.rootDN != "" && n == b.rootDN) || n == b.peercred
-	return actor{dn: n, raw: raw, root: root}
+	a := actor{raw: raw}
+	if n, err := b.reg.NormalizeDNString(raw); err != nil {
+		a.dn = strings.ToLower(raw)
+	} else {
+		a.dn, a.root = n, (b.rootDN != "" && n == b.rootDN) || n == b.peercred
+	}
+	b.idCache.store(raw, a)
+	return a
 }
 
 // mayRead checks the read policy for searches and compares.

@@ -99,8 +99,9 @@ type Backend struct {
 	computed   struct {              // the computed operational attributes' types
 		entryDN, hasSubs, numSubs, subschema *schema.AttributeType
 	}
-	baseCache normCache // normalized search bases
-	readTxns  sync.Pool // ended read transactions, renewed by beginRead
+	baseCache normCache[*normBase] // normalized search bases
+	idCache   normCache[actor]     // classified session and proxied identities
+	readTxns  sync.Pool            // ended read transactions, renewed by beginRead
 
 	// noScopeWalk makes every one-level and subtree search use the
 	// candidate loop (tests set it before searching, to cover both paths).

@@ -122,3 +122,16 @@ func BenchmarkSearch_telephoneNumberServer(b *testing.B) {
 			Filter: mustFilter(b, "(telephoneNumber="+msisdn(i)+")")}
 	}, 1)
 }
+
+// BenchmarkSearch_telephoneNumberBound is BenchmarkSearch_telephoneNumberServer
+// for a bound (not root) client, as an application server searches: the
+// session identity comes with every request.
+func BenchmarkSearch_telephoneNumberBound(b *testing.B) {
+	bk := benchBackend(b)
+	base := mustDN(b, testSuffix)
+	hdr := ldapserver.Header{Session: ldapserver.Session{Identity: "cn=provisioning,ou=apps," + testSuffix}}
+	benchSearch(b, bk, func(i int) *ldapserver.SearchRequest {
+		return &ldapserver.SearchRequest{Header: hdr, Base: base, RawBase: testSuffix, Scope: ldapserver.ScopeSubtree,
+			Filter: mustFilter(b, "(telephoneNumber="+msisdn(i)+")")}
+	}, 1)
+}

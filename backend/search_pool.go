@@ -54,23 +54,41 @@ type normBase struct {
 	rdns []string
 }
 
-// normCache maps search bases as clients send them to their normalized
-// form. Normalization depends only on the schema, which never changes
-// while the backend is open, so entries never go stale. At most
-// normCacheSize entries; then it starts over. Safe for concurrent use.
-type normCache struct {
-	m sync.Map // string -> *normBase
+// normCache maps strings as clients send them (search bases, session
+// identities) to what normalizing them gives. Normalization depends only
+// on the schema and the configuration, which never change while the
+// backend is open, so entries never go stale. At most normCacheSize
+// entries; then it starts over. Safe for concurrent use.
+type normCache[V any] struct {
+	m sync.Map // string -> V
 	n atomic.Int64
 }
 
 const normCacheSize = 4096
 
+func (c *normCache[V]) load(raw string) (V, bool) {
+	v, ok := c.m.Load(raw)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	return v.(V), true
+}
+
+func (c *normCache[V]) store(raw string, v V) {
+	if c.n.Add(1) > normCacheSize {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(raw, v)
+}
+
 // normalizeBase returns the normalized base of req, cached by its raw
 // form. Errors as normalizeDN.
 func (b *Backend) normalizeBase(req *ldapserver.SearchRequest) (*normBase, error) {
 	if req.RawBase != "" {
-		if v, ok := b.baseCache.m.Load(req.RawBase); ok {
-			return v.(*normBase), nil
+		if nb, ok := b.baseCache.load(req.RawBase); ok {
+			return nb, nil
 		}
 	}
 	ndn, err := b.normalizeDN(req.Base)
@@ -82,11 +100,7 @@ func (b *Backend) normalizeBase(req *ldapserver.SearchRequest) (*normBase, error
 		nb.rdns[i] = ndn[i].String()
 	}
 	if req.RawBase != "" {
-		if b.baseCache.n.Add(1) > normCacheSize {
-			b.baseCache.m.Clear()
-			b.baseCache.n.Store(1)
-		}
-		b.baseCache.m.Store(req.RawBase, nb)
+		b.baseCache.store(req.RawBase, nb)
 	}
 	return nb, nil
 }
