@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -49,5 +48,4 @@ func TestBackend_Add_search(t *testing.T) {
 	if le = err.(*ldapserver.Error); le.MatchedDN != "ou=people,dc=example,dc=com" {
 		t.Errorf("matchedDN %q", le.MatchedDN)
 	}
-	_ = context.Background
 }
