@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"os"
 
 	"lightdir/backend"
 )
@@ -40,20 +39,8 @@ func runExport(s stdio, args []string) (int, error) {
 		return exitError, err
 	}
 	defer b.Close()
-	var out io.Writer = s.out
-	if o.has('l') {
-		f, err := os.Create(o.value['l'])
-		if err != nil {
-			return exitError, err
-		}
-		defer f.Close()
-		out = f
-		if err := b.Export(context.Background(), out); err != nil {
-			return exitError, err
-		}
-		return exitOK, f.Close()
-	}
-	if err := b.Export(context.Background(), out); err != nil {
+	err = writeOutput(s.out, o, 'l', func(w io.Writer) error { return b.Export(context.Background(), w) })
+	if err != nil {
 		return exitError, err
 	}
 	return exitOK, nil

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,38 +27,41 @@ userPassword: {SSHA}abcdefghijklmnopqrstuvwxyz01
 
 `
 
-func runImportCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, stdio{strings.NewReader(stdin), &out, &errb})
-	return code, out.String(), errb.String()
-}
-
 // TestImportExportCheck_cli: import, check, index and export work on a -b/-d database, the export reloads with our import and with slapadd -q.
 func TestImportExportCheck_cli(t *testing.T) {
 	dir := t.TempDir()
 	db := []string{"-b", "dc=example,dc=com", "-d", filepath.Join(dir, "db"), "-i", "uid:eq;cn:eq,sub"}
-	if code, _, e := runImportCmd(t, importLDIF, append([]string{"import", "-q"}, db...)...); code != 0 {
+	if code, _, e := runCmd(importLDIF, append([]string{"import", "-q"}, db...)...); code != 0 {
 		t.Fatalf("import: %d %s", code, e)
 	}
-	if code, out, e := runImportCmd(t, "", append([]string{"check"}, db...)...); code != 0 || out != "ok\n" {
+	if code, out, e := runCmd("", append([]string{"check"}, db...)...); code != 0 || out != "ok\n" {
 		t.Fatalf("check: %d %q %s", code, out, e)
 	}
-	if code, _, e := runImportCmd(t, "", append([]string{"index"}, append(db, "cn")...)...); code != 0 {
+	if code, _, e := runCmd("", append([]string{"index"}, append(db, "cn")...)...); code != 0 {
 		t.Fatalf("index: %d %s", code, e)
 	}
-	code, ldif, e := runImportCmd(t, "", append([]string{"export"}, db...)...)
+	code, ldif, e := runCmd("", append([]string{"export"}, db...)...)
 	if code != 0 || !strings.Contains(ldif, "dn: uid=alice,ou=people,dc=example,dc=com") {
 		t.Fatalf("export: %d %s\n%s", code, e, ldif)
 	}
 	db2 := []string{"-b", "dc=example,dc=com", "-d", filepath.Join(dir, "db2")}
-	if code, _, e := runImportCmd(t, ldif, append([]string{"import", "-q"}, db2...)...); code != 0 {
+	if code, _, e := runCmd(ldif, append([]string{"import", "-q"}, db2...)...); code != 0 {
 		t.Fatalf("re-import: %d %s", code, e)
 	}
-	if _, again, _ := runImportCmd(t, "", append([]string{"export"}, db2...)...); again != ldif {
+	if _, again, _ := runCmd("", append([]string{"export"}, db2...)...); again != ldif {
 		t.Errorf("round trip differs:\n%s\n---\n%s", ldif, again)
 	}
-	if code, _, e := runImportCmd(t, "dn: dc=example,dc=com\nchangetype: delete\n", append([]string{"import", "-q"}, "-b", "dc=example,dc=com", "-d", filepath.Join(dir, "db3"))...); code != 1 || !strings.Contains(e, "line 1") {
+	file := filepath.Join(dir, "out.ldif")
+	if code, out, e := runCmd("", append([]string{"export", "-l", file}, db2...)...); code != 0 || out != "" {
+		t.Fatalf("export -l: %d %q %s", code, out, e)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != ldif {
+		t.Errorf("export -l wrote %q (%v), want what standard output got", b, err)
+	}
+	if code, _, e := runCmd("", append([]string{"export", "-l", filepath.Join(dir, "no", "such", "dir")}, db2...)...); code != exitError || e == "" {
+		t.Errorf("export -l into a missing directory: exit %d %q", code, e)
+	}
+	if code, _, e := runCmd("dn: dc=example,dc=com\nchangetype: delete\n", append([]string{"import", "-q"}, "-b", "dc=example,dc=com", "-d", filepath.Join(dir, "db3"))...); code != 1 || !strings.Contains(e, "line 1") {
 		t.Errorf("change record: %d %s", code, e)
 	}
 	slapadd(t, ldif)

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 
 	"lightdir/mdbtool"
 )
@@ -37,22 +37,15 @@ func runMdbDump(s stdio, args []string) (int, error) {
 	}
 	opts := mdbtool.DumpOptions{All: o.has('a'), List: o.has('l'), Name: o.value['s'], Print: o.has('p'),
 		NoSubdir: o.has('n')}
-	if !o.has('f') {
-		if err := mdbtool.Dump(s.out, o.operands[0], opts); err != nil {
-			return exitError, fmt.Errorf("%s: %w", o.operands[0], err)
+	dir := o.operands[0]
+	err = writeOutput(s.out, o, 'f', func(w io.Writer) error {
+		if err := mdbtool.Dump(w, dir, opts); err != nil {
+			return fmt.Errorf("%s: %w", dir, err)
 		}
-		return exitOK, nil
-	}
-	f, err := os.Create(o.value['f'])
+		return nil
+	})
 	if err != nil {
 		return exitError, err
-	}
-	err = mdbtool.Dump(f, o.operands[0], opts)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		return exitError, cerr
-	}
-	if err != nil {
-		return exitError, fmt.Errorf("%s: %w", o.operands[0], err)
 	}
 	return exitOK, nil
 }

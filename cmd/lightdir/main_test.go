@@ -94,6 +94,7 @@ func TestRun_exitCodes(t *testing.T) {
 		{[]string{"mdb-copy"}, exitUsage, "SRCDIR"},
 		{[]string{"mdb-dump", "-s", "nope", dir}, exitError, "not found"},
 		{[]string{"mdb-dump", filepath.Join(dir, "missing")}, exitError, "missing"},
+		{[]string{"mdb-dump", "-f", filepath.Join(dir, "no", "dump.txt"), dir}, exitError, "no such file"},
 		{[]string{"mdb-stat", "-s", "zz-plain-key", dir}, exitError, "incompatible"},
 		{[]string{"mdb-check", dir}, exitOK, ""},
 		{[]string{"version"}, exitOK, ""},
@@ -132,6 +133,13 @@ func TestRun_loadCopyCheck(t *testing.T) {
 		if _, out, _ := runCmd("", "mdb-dump", "-a", dir); out != dump {
 			t.Fatalf("dump of loaded %s differs", dir)
 		}
+	}
+	dumpFile := filepath.Join(t.TempDir(), "dump.txt")
+	if code, out, errs := runCmd("", "mdb-dump", "-a", "-f", dumpFile, loaded); code != exitOK || out != "" {
+		t.Fatalf("mdb-dump -f: %d %q %s", code, out, errs)
+	}
+	if b, err := os.ReadFile(dumpFile); err != nil || string(b) != dump {
+		t.Fatalf("mdb-dump -f wrote %q (%v), want what standard output gets", b, err)
 	}
 	compact := filepath.Join(t.TempDir(), "c")
 	if code, _, errs := runCmd("", "mdb-copy", "-c", src, compact); code != exitOK {

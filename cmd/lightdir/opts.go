@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"strings"
 )
 
@@ -65,4 +67,22 @@ func getopt(args []string, spec string) (*options, error) {
 		}
 	}
 	return o, nil
+}
+
+// writeOutput runs write on the file named by switch c when it was given, created
+// or truncated (its close error counts: the data may not have reached the disk),
+// and on out otherwise.
+func writeOutput(out io.Writer, o *options, c byte, write func(io.Writer) error) error {
+	if !o.has(c) {
+		return write(out)
+	}
+	f, err := os.Create(o.value[c])
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
