@@ -70,4 +70,15 @@ func TestConfigTest_exitCodes(t *testing.T) {
 	if code, _, _ := runCmd("", "test", "extra"); code != exitUsage {
 		t.Errorf("operand: exit %d", code)
 	}
+	// A suffix given twice is one problem, whether the text repeats (conf) or only
+	// the normalized DN does (serve's checks).
+	dup := filepath.Join(dir, "dup.toml")
+	os.WriteFile(dup, []byte("[[database]]\nsuffix = \"dc=a\"\ndirectory = \"a\"\n[[database]]\nsuffix = \"DC=A\"\n"+
+		"directory = \"b\"\n[[database]]\nsuffix = \"dc = a\"\ndirectory = \"c\"\n"), 0o644)
+	code, _, errs = runCmd("", "test", "-c", dup)
+	want := dup + ":5: database[1].suffix: conf: invalid value: \"DC=A\" is also the suffix of database[0]\n" +
+		dup + ":8: database[2].suffix: conf: invalid value: same suffix as database[0]\n"
+	if code != exitError || errs != want {
+		t.Errorf("duplicate suffixes: exit %d\n%s", code, errs)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"lightdir/backend"
@@ -65,10 +66,8 @@ func preparePlan(cfg *conf.Config) (*plan, error) {
 		for _, e := range errs {
 			bad(e.key, e.err)
 		}
-		for j, s := range suffixes {
-			if suffix != nil && s != nil && suffix.Equal(s) {
-				bad(fmt.Sprintf("database[%d].suffix", i), fmt.Errorf("%w: same suffix as database[%d]", conf.ErrInvalid, j))
-			}
+		if j := sameSuffix(cfg, i, suffix, suffixes); j >= 0 {
+			bad(fmt.Sprintf("database[%d].suffix", i), fmt.Errorf("%w: same suffix as database[%d]", conf.ErrInvalid, j))
 		}
 		suffixes = append(suffixes, suffix)
 		p.dbs = append(p.dbs, dp)
@@ -78,6 +77,26 @@ func preparePlan(cfg *conf.Config) (*plan, error) {
 		return nil, ps
 	}
 	return p, nil
+}
+
+// sameSuffix returns the first database before i whose normalized suffix is
+// suffix, or -1. conf.Validate reports suffixes that are the same text already, so
+// a database with such a twin is left to it: each duplicate is reported once.
+func sameSuffix(cfg *conf.Config, i int, suffix schema.DN, before []schema.DN) int {
+	if suffix == nil {
+		return -1
+	}
+	for j := range before {
+		if strings.EqualFold(cfg.Database[j].Suffix, cfg.Database[i].Suffix) {
+			return -1
+		}
+	}
+	for j, s := range before {
+		if s != nil && suffix.Equal(s) {
+			return j
+		}
+	}
+	return -1
 }
 
 func (p *plan) loadTLS() error {
