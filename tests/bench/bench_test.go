@@ -8,7 +8,7 @@ import (
 )
 
 // TestRun_small runs every workload on every engine at a tiny size and checks
-// that each cell holds a measurement (or, for lightdir, a "not yet supported").
+// that each cell holds a measurement.
 func TestRun_small(t *testing.T) {
 	c := &config{n: 3000, count: 1, batch: 100, readBatch: 10, syncN: 20, dup: true,
 		dupKeys: 50, dupVals: 40, dir: t.TempDir(), engines: "lightdir,lmdb,bbolt",

@@ -31,7 +31,6 @@
 // # Caveats
 //
 // Numbers from a shared machine are noisy; compare ratios from one run, not
-// absolute numbers across runs. If lightdir's engine refuses a workload with
-// engine.ErrIncompatible (duplicates before they are implemented), its column
-// says "not yet supported" instead of failing the run.
+// absolute numbers across runs. A workload an engine fails shows "error" in
+// its cell, with the error in a note below the table.
 package main

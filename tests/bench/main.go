@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,9 +25,8 @@ type config struct {
 
 // cell is one engine's measurements of one workload.
 type cell struct {
-	opsPerSec   []float64
-	unsupported string // why the engine cannot run it yet
-	err         error
+	opsPerSec []float64
+	err       error
 }
 
 func main() {
@@ -120,16 +118,13 @@ func run(c *config, out, progress io.Writer) error {
 func runPhase(c *config, d *dataset, ph phase, ws []workload, s store, results map[string]map[string]*cell, rep int, progress io.Writer) {
 	fail := func(err error) {
 		for _, w := range ws {
-			cl := results[w.name][s.name()]
-			if errors.Is(err, errUnsupported) {
-				cl.unsupported = err.Error()
-			} else if cl.err == nil {
+			if cl := results[w.name][s.name()]; cl.err == nil {
 				cl.err = err
 			}
 		}
 		fmt.Fprintf(progress, "%-13s %-8s rep %d: %v\n", ws[0].name, s.name(), rep+1, err)
 	}
-	if cl := results[ws[0].name][s.name()]; cl.unsupported != "" || cl.err != nil {
+	if results[ws[0].name][s.name()].err != nil {
 		return
 	}
 	dir, err := os.MkdirTemp(c.dir, "bench-"+s.name()+"-")
@@ -221,14 +216,10 @@ func printTable(c *config, out io.Writer, stores []store, order []string, units 
 		row := "| " + w + " |"
 		for _, s := range stores {
 			cl := results[w][s.name()]
-			switch {
-			case cl.unsupported != "":
-				row += " not yet supported |"
-				notes = appendOnce(notes, fmt.Sprintf("%s: %s", s.name(), cl.unsupported))
-			case cl.err != nil:
+			if cl.err != nil {
 				row += " error |"
 				notes = append(notes, fmt.Sprintf("%s %s: %v", s.name(), w, cl.err))
-			default:
+			} else {
 				row += " " + thousands(median(cl.opsPerSec)) + " |"
 			}
 		}
@@ -269,11 +260,4 @@ func ratioColumns(stores []store) []string {
 		return nil
 	}
 	return others
-}
-
-func appendOnce(xs []string, x string) []string {
-	if slices.Contains(xs, x) {
-		return xs
-	}
-	return append(xs, x)
 }

@@ -1,11 +1,5 @@
 package main
 
-import "errors"
-
-// errUnsupported marks a workload an engine cannot run yet; the table shows
-// "not yet supported" instead of a number.
-var errUnsupported = errors.New("bench: not yet supported")
-
 // dupDB selects one of the two duplicate databases.
 type dupDB int
 

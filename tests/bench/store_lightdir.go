@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"lightdir/engine"
 )
@@ -12,8 +11,6 @@ type lightdirStore struct {
 	env  *engine.Env
 	main engine.DBI
 	dups [2]engine.DBI
-	// dupErr is set when the dup databases could not be created.
-	dupErr error
 }
 
 func (s *lightdirStore) name() string { return "lightdir" }
@@ -28,8 +25,7 @@ func (s *lightdirStore) open(dir string, durable, dups bool, mapSize int64) erro
 		return err
 	}
 	s.env = env
-	s.dupErr = nil
-	return env.Update(func(t *engine.Txn) error {
+	err = env.Update(func(t *engine.Txn) error {
 		var err error
 		if s.main, err = t.OpenDB("", 0); err != nil {
 			return err
@@ -38,21 +34,13 @@ func (s *lightdirStore) open(dir string, durable, dups bool, mapSize int64) erro
 			return nil
 		}
 		if s.dups[dupSort], err = t.OpenDB("dupsort", engine.DupSort|engine.Create); err != nil {
-			s.dupErr = lightdirErr(err)
-			return nil
+			return err
 		}
-		if s.dups[dupFixed], err = t.OpenDB("dupfixed", engine.DupSort|engine.DupFixed|engine.Create); err != nil {
-			s.dupErr = lightdirErr(err)
-		}
-		return nil
+		s.dups[dupFixed], err = t.OpenDB("dupfixed", engine.DupSort|engine.DupFixed|engine.Create)
+		return err
 	})
-}
-
-// lightdirErr reports ErrIncompatible (duplicates not implemented yet) as
-// errUnsupported.
-func lightdirErr(err error) error {
-	if errors.Is(err, engine.ErrIncompatible) {
-		return fmt.Errorf("%w (%v)", errUnsupported, err)
+	if err != nil {
+		env.Close()
 	}
 	return err
 }
@@ -137,15 +125,12 @@ func (s *lightdirStore) del(keys keyList, batch int) error {
 }
 
 func (s *lightdirStore) dupPut(db dupDB, pairs keyList, batch int, appendDup bool) error {
-	if s.dupErr != nil {
-		return s.dupErr
-	}
 	var fl engine.PutFlags
 	if appendDup {
 		fl = engine.AppendDup
 	}
 	dbi := s.dups[db]
-	err := pairs.chunks(batch, func(chunk keyList) error {
+	return pairs.chunks(batch, func(chunk keyList) error {
 		return s.env.Update(func(t *engine.Txn) error {
 			for i := range chunk.len() {
 				p := chunk.at(i)
@@ -156,14 +141,10 @@ func (s *lightdirStore) dupPut(db dupDB, pairs keyList, batch int, appendDup boo
 			return nil
 		})
 	})
-	return lightdirErr(err)
 }
 
 func (s *lightdirStore) dupRead(db dupDB, keys keyList, batch int) (int, error) {
-	if s.dupErr != nil {
-		return 0, s.dupErr
-	}
-	n, err := s.dupReadWith(s.dups[db], keys, batch, func(c *engine.Cursor) (int, error) {
+	return s.dupReadWith(s.dups[db], keys, batch, func(c *engine.Cursor) (int, error) {
 		vals := 1 // Set returned the first value
 		for {
 			_, _, err := c.Get(nil, nil, engine.NextDup)
@@ -176,14 +157,10 @@ func (s *lightdirStore) dupRead(db dupDB, keys keyList, batch int) (int, error) 
 			vals++
 		}
 	})
-	return n, lightdirErr(err)
 }
 
 func (s *lightdirStore) dupReadMulti(keys keyList, batch int) (int, error) {
-	if s.dupErr != nil {
-		return 0, s.dupErr
-	}
-	n, err := s.dupReadWith(s.dups[dupFixed], keys, batch, func(c *engine.Cursor) (int, error) {
+	return s.dupReadWith(s.dups[dupFixed], keys, batch, func(c *engine.Cursor) (int, error) {
 		_, v, err := c.Get(nil, nil, engine.GetMultiple)
 		if err != nil {
 			return 0, err
@@ -200,7 +177,6 @@ func (s *lightdirStore) dupReadMulti(keys keyList, batch int) (int, error) {
 			vals += len(v) / idSize
 		}
 	})
-	return n, lightdirErr(err)
 }
 
 // dupReadWith positions a cursor on each key and lets each count its values.
