@@ -460,15 +460,23 @@ func (s *search) send(id uint64, dn string) error {
 	return s.w.SendEntry(out)
 }
 
+// stripPasswords drops userPassword (and subtypes) from the current
+// entry. Most entries have none: they are only scanned, not rewritten.
 func (s *search) stripPasswords() {
 	pw := s.b.pwAttr
 	if pw == nil {
 		return
 	}
-	kept := s.e.Attrs[:0]
-	for _, a := range s.e.Attrs {
-		if a.Type == nil || !a.Type.IsSubtypeOf(pw) {
-			kept = append(kept, a)
+	isPW := func(a *schema.Attribute) bool { return a.Type != nil && a.Type.IsSubtypeOf(pw) }
+	attrs := s.e.Attrs
+	first := slices.IndexFunc(attrs, func(a schema.Attribute) bool { return isPW(&a) })
+	if first < 0 {
+		return
+	}
+	kept := attrs[:first]
+	for i := first + 1; i < len(attrs); i++ {
+		if !isPW(&attrs[i]) {
+			kept = append(kept, attrs[i])
 		}
 	}
 	s.e.Attrs = kept
