@@ -133,6 +133,14 @@ func TestBackend_writes_apply(t *testing.T) {
 	if _, err := b.Search(ctx, &ldapserver.SearchRequest{Base: alice, Scope: ldapserver.ScopeBase, Filter: mustFilter(t, "(objectClass=*)")}, c); err != nil || c.attr(0, "userPassword") != nil {
 		t.Errorf("anonymous sees userPassword: %v", err)
 	}
+	// The attributes around it stay.
+	if got := c.attr(0, "uid"); len(got) != 1 || len(c.attr(0, "telephoneNumber")) != 1 || len(c.attr(0, "sn")) != 1 {
+		t.Errorf("anonymous read lost attributes next to userPassword: %+v", c.entries[0].Attributes)
+	}
+	c = &collector{}
+	if _, err := b.Search(ctx, &ldapserver.SearchRequest{Header: rootHdr(), Base: alice, Scope: ldapserver.ScopeBase, Filter: f}, c); err != nil || len(c.attr(0, "userPassword")) != 1 {
+		t.Errorf("root does not see userPassword: %v", err)
+	}
 	// Move and rename: the subtree follows, the old name is gone.
 	if _, err := b.ModifyDN(ctx, &ldapserver.ModifyDNRequest{Header: rootHdr(), DN: alice, NewRDN: mustDN(t, "uid=alicia")[0], DeleteOldRDN: true, NewSuperior: mustDN(t, "ou=groups,dc=example,dc=com")}); err != nil {
 		t.Fatal(err)
