@@ -3,6 +3,7 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"lightdir/engine"
@@ -151,22 +152,8 @@ func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
 	return false, err
 }
 
-// clearDB deletes every record of dbi.
+// clearDB deletes every record of dbi: clearSome without a bound.
 func clearDB(txn *engine.Txn, dbi engine.DBI) error {
-	c, err := txn.OpenCursor(dbi)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	for {
-		if _, _, err := c.Get(nil, nil, engine.First); err != nil {
-			if errors.Is(err, engine.ErrNotFound) {
-				return nil
-			}
-			return err
-		}
-		if err := c.Del(true); err != nil {
-			return err
-		}
-	}
+	_, err := clearSome(txn, dbi, math.MaxInt)
+	return err
 }
