@@ -202,6 +202,9 @@ func resolveIndexes(reg *schema.Registry, specs []IndexSpec) ([]*indexDef, error
 
 func (d *indexDef) dbName() string { return ixPrefix + strings.ToLower(d.typ.Name()) }
 
+// metaKey is the meta DB key of d's record of built kinds.
+func (d *indexDef) metaKey() []byte { return []byte(metaIndex + strings.ToLower(d.typ.Name())) }
+
 // Open opens or creates the database in opts.Dir for opts.Suffix.
 // Errors: ErrNoSuffix, ErrSuffixMismatch, ErrBadIndexSpec, ErrFormat,
 // engine errors (ErrEnvInUse when another process has it open).
@@ -459,7 +462,7 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 		return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
 	}
 	d.dbi = dbi
-	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
+	mkey := d.metaKey()
 	v, err := txn.Get(b.db.meta, mkey)
 	var have index.Kinds
 	switch {

@@ -3,7 +3,6 @@ package backend
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -81,7 +80,7 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 	if batch <= 0 {
 		batch = DefaultBuildBatch
 	}
-	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
+	mkey := d.metaKey()
 	if err := b.clearOnline(ctx, d); err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ const (
 	metaFormat    = "format" // formatVersion as text
 	metaSuffix    = "suffix" // the normalized suffix DN
 	metaNextID    = "nextid" // 8 bytes BE: the next ID to allocate (IDs are never reused)
-	metaIndex     = "index." // + attribute name: the kinds built, e.g. "eq,sub"
+	metaIndex     = "index." // + lower-case attribute name: the kinds built, one byte of index.Kinds bits
 	formatVersion = "1"
 )
 

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"lightdir/engine"
 	"lightdir/index"
@@ -47,7 +46,7 @@ func Reindex(opts Options, attrs []string) error {
 const reindexBatch = 20000
 
 func (b *Backend) rebuild(d *indexDef) error {
-	mkey := []byte(metaIndex + strings.ToLower(d.typ.Name()))
+	mkey := d.metaKey()
 	err := b.env.Update(func(txn *engine.Txn) error {
 		if err := txn.Put(b.db.meta, mkey, []byte{0}, 0); err != nil {
 			return err
