@@ -261,14 +261,7 @@ func (p *importPrep) typeOf(desc string) prepType {
 	if t, ok := p.types[desc]; ok {
 		return t
 	}
-	typ := desc
-	for i := 0; i < len(desc); i++ {
-		if desc[i] == ';' {
-			typ = desc[:i]
-			break
-		}
-	}
-	t := prepType{at: p.reg.AttributeType(typ), ad: p.im.ads.number(desc)}
+	t := prepType{at: p.reg.AttributeType(attrType(desc)), ad: p.im.ads.number(desc)}
 	for i, d := range p.b.ix {
 		if t.at != nil && t.at.IsSubtypeOf(d.typ) && i < 64 {
 			t.feeds |= 1 << i
