@@ -234,23 +234,28 @@ func TestImport_matchesAdd(t *testing.T) {
 }
 
 // TestImport_errorLineLaterJob: an entry that fails after many jobs is
-// reported with its own line, and nothing is left behind.
+// reported with its own line and the sentinel of its kind (a refused
+// entry, or LDIF that does not parse), and nothing is left behind.
 func TestImport_errorLineLaterJob(t *testing.T) {
 	text := importVariety(300)
 	dnLine := strings.Count(text, "\n") + 1
 	for _, c := range []struct {
 		bad  string
 		line int
+		want error
 	}{
-		{"dn: uid=x,ou=nowhere,dc=example,dc=com\nobjectClass: account\nuid: x\n", dnLine},
-		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\n", dnLine},
-		{"dn: uid=" + imsi(7) + ",ou=subscribers,dc=example,dc=com\nobjectClass: account\nuid: " + imsi(7) + "\n", dnLine},
-		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nbroken line\n", dnLine + 1},
+		{"dn: uid=x,ou=nowhere,dc=example,dc=com\nobjectClass: account\nuid: x\n", dnLine, ErrBadEntry},
+		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\n", dnLine, ErrBadEntry},
+		{"dn: uid=" + imsi(7) + ",ou=subscribers,dc=example,dc=com\nobjectClass: account\nuid: " + imsi(7) + "\n", dnLine, ErrBadEntry},
+		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nbroken line\n", dnLine + 1, ldif.ErrSyntax},
 	} {
 		opts := testOptions(t)
 		_, err := Import(opts, strings.NewReader(text+c.bad+"\n"+importVariety(0)[:40]), ImportOptions{Workers: 2})
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d:", c.line)) {
 			t.Errorf("error %v, want one naming line %d", err, c.line)
+		}
+		if !errors.Is(err, c.want) {
+			t.Errorf("error %v, want one wrapping %v", err, c.want)
 		}
 		if _, err := os.Stat(filepath.Join(opts.Dir, "data.mdb")); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("data file left behind: %v", err)
