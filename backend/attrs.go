@@ -80,17 +80,9 @@ func (a *adRegistry) load(txn *engine.Txn, d engine.DBI) error {
 	return nil
 }
 
-// get returns AD number n of the snapshot.
+// snapshot returns the descriptions by AD number, as readers see them
+// (shared, read-only).
 func (a *adRegistry) snapshot() []adInfo { return *a.list.Load() }
-
-// lookup returns the number of desc if registered.
-func (a *adRegistry) lookup(desc string) (uint32, bool) {
-	canon, _ := canonicalDesc(a.reg, desc)
-	a.mu.Lock()
-	n, ok := a.byKey[strings.ToLower(canon)]
-	a.mu.Unlock()
-	return n, ok
-}
 
 // intern returns the number of desc, registering it in txn when new. Only
 // the writer calls it.

@@ -149,13 +149,6 @@ func (b *Backend) hasChildren(txn *engine.Txn, id uint64) (bool, error) {
 	return cs.has(id)
 }
 
-// countChildren returns the number of children of id.
-func (b *Backend) countChildren(txn *engine.Txn, id uint64) (int, error) {
-	cs := childScan{b: b, txn: txn}
-	defer cs.close()
-	return cs.count(id)
-}
-
 // childScan reads children from dn2id through one cursor kept across
 // calls, so a search that asks about many entries opens (and allocates)
 // it once. Valid in txn only; close it before txn ends.

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"lightdir/engine"
+	"lightdir/index"
 )
 
 // keyBatches collects the (key, ID) pairs of every index during an import;
@@ -88,7 +90,7 @@ func (im *importer) flushKeys() error {
 		sorted[i] = nil
 		kb := &im.keys.ix[i]
 		for _, p := range kb.pairs {
-			putNative(idb[:], p.id)
+			index.NativeEndian.PutID(idb[:], p.id)
 			if err := txn.Put(d.dbi, kb.key(p), idb[:], flags); err != nil {
 				if !errors.Is(err, engine.ErrKeyExists) {
 					return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
@@ -127,16 +129,6 @@ func (kb *keyBatch) sort() {
 		if c := bytes.Compare(kb.key(x), kb.key(y)); c != 0 {
 			return c
 		}
-		return compareIDs(x.id, y.id)
+		return cmp.Compare(x.id, y.id)
 	})
-}
-
-func compareIDs(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

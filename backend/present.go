@@ -17,10 +17,6 @@ type selection struct {
 	types           []*schema.AttributeType
 }
 
-func (b *Backend) parseSelection(attrs []string) selection {
-	return b.parseSelectionInto(attrs, nil)
-}
-
 // parseSelectionInto parses attrs reusing types' memory.
 func (b *Backend) parseSelectionInto(attrs []string, types []*schema.AttributeType) selection {
 	s := selection{types: types[:0]}

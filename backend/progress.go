@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -9,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 )
-
-func putNative(b []byte, id uint64) { binary.NativeEndian.PutUint64(b, id) }
 
 // progress reports import progress: a redrawn bar on a terminal, sparse
 // lines otherwise.
