@@ -23,8 +23,9 @@
 // the candidates are few; GetBuffer/PutBuffer pool scratch buffers.
 //
 // Stored lists are sequences of 8-byte IDs; Encoding says which byte order
-// (BigEndian, which sorts bytewise and is what we assume, or NativeEndian
-// for LMDB's INTEGERDUP). Lists are always stored exactly: ranges exist
+// (BigEndian, which sorts bytewise, or NativeEndian for LMDB's INTEGERDUP,
+// which package backend's index databases use; Builder decodes either in
+// one tight loop per page). Lists are always stored exactly: ranges exist
 // only in memory (shared/docs/backend-design.md §10.2.4), unlike back-mdb.
 //
 // Keys are built by a Keyer, one per indexed attribute, from values that
