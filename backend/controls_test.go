@@ -67,4 +67,7 @@ func TestBackend_assertionAndPreRead_onEveryChange(t *testing.T) {
 	if res, err = b.Delete(ctx, del); err != nil || preSN(res) != "after" {
 		t.Fatalf("delete: %v, pre-read sn %q", err, preSN(res))
 	}
+	if _, err := doSearch(t, b, "uid=b,dc=example,dc=com", ldapserver.ScopeBase, "(objectClass=*)"); codeOf(err) != ldapserver.NoSuchObject {
+		t.Fatalf("entry still there after the delete: %v", err)
+	}
 }
