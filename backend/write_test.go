@@ -196,3 +196,39 @@ func TestBackend_Search_paged(t *testing.T) {
 		t.Errorf("paged results: %v", all)
 	}
 }
+
+// TestBackend_writes_missingTarget_matchedDN: every change to a missing
+// entry is noSuchObject with the deepest existing ancestor as the matched
+// DN, spelled as the client spelled it.
+func TestBackend_writes_missingTarget_matchedDN(t *testing.T) {
+	b := peopleFixture(t)
+	ctx := context.Background()
+	const missing = "uid=nobody,OU=People,dc=example,dc=com"
+	const want = "OU=People,dc=example,dc=com"
+	dn := mustDN(t, missing)
+	for name, op := range map[string]func() error{
+		"delete": func() error {
+			_, err := b.Delete(ctx, &ldapserver.DeleteRequest{Header: rootHdr(), DN: dn})
+			return err
+		},
+		"modify": func() error {
+			_, err := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: dn, Changes: []ldapserver.Change{
+				{Op: ldapserver.ModReplace, Attribute: ldapserver.Attribute{Type: "sn", Values: [][]byte{[]byte("x")}}}}})
+			return err
+		},
+		"modify DN": func() error {
+			_, err := b.ModifyDN(ctx, &ldapserver.ModifyDNRequest{Header: rootHdr(), DN: dn, NewRDN: mustDN(t, "uid=other")[0]})
+			return err
+		},
+		"password modify": func() error {
+			_, err := b.PasswordModify(ctx, &ldapserver.PasswordModifyRequest{Header: rootHdr(), UserIdentity: "dn:" + missing, NewPassword: []byte("pw")})
+			return err
+		},
+	} {
+		err := op()
+		le, ok := err.(*ldapserver.Error)
+		if !ok || le.Code != ldapserver.NoSuchObject || le.MatchedDN != want {
+			t.Errorf("%s: %v, want noSuchObject with matched DN %q", name, err, want)
+		}
+	}
+}
