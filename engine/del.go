@@ -231,3 +231,78 @@ func (c *Cursor) moveBranchNode(level, leftIdx int, left, right page) error {
 	_, _, err := c.insertAt(parentLevel, leftIdx+1, branchNode(newSep, child))
 	return err
 }
+
+// Empty deletes every key of dbi at once, releasing all its pages (LMDB's
+// mdb_drop that keeps the database): the cost is one visit per page, not
+// a delete and rebalance per key. Cursors on dbi end up unpositioned.
+// Errors: ErrBadTxn, ErrIncompatible (the main database, which holds the
+// named databases' records).
+func (t *Txn) Empty(dbi DBI) error {
+	if dbi == MainDB {
+		return fmt.Errorf("%w: the main database holds the named databases", ErrIncompatible)
+	}
+	c, err := t.writeCursor(dbi)
+	if err != nil {
+		return err
+	}
+	db := c.db()
+	if db.rec.root != invalidPgno {
+		if err := c.freeSubtree(db.rec.root, int(db.rec.depth), false); err != nil {
+			return t.fail(err)
+		}
+	}
+	db.rec = dbRecord{pad: db.rec.pad, flags: db.rec.flags, root: invalidPgno}
+	db.dirty = true
+	for _, o := range t.w.cursors {
+		if o.dbi == dbi {
+			o.top, o.eof, o.detached, o.deleted = -1, false, false, false
+			o.dup.reset()
+		}
+	}
+	return nil
+}
+
+// freeSubtree frees the page pgno at the given height and everything below
+// it: child pages, overflow runs and values trees. The leaves of a values
+// tree (values) hold nothing to follow and are freed unread.
+func (c *Cursor) freeSubtree(pgno uint64, depth int, values bool) error {
+	if values && depth <= 1 {
+		c.txn.w.freePages(pgno, 1)
+		return nil
+	}
+	p, err := c.txn.treePage(pgno)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < p.numKeys() && !p.isLeaf2(); i++ {
+		off, err := nodeOff(p, i)
+		if err != nil {
+			return err
+		}
+		if depth > 1 {
+			if err := c.freeSubtree(p.nodeChild(off), depth-1, values); err != nil {
+				return err
+			}
+			continue
+		}
+		fl := p.nodeFlags(off)
+		data := off + nodeHeaderSize + p.nodeKSize(off)
+		switch {
+		case fl&nodeBig != 0:
+			if data+8 > len(p) {
+				return fmt.Errorf("%w: page %d node %d overflow reference out of bounds", ErrCorrupted, pgno, i)
+			}
+			c.freeOverflow(le.Uint64(p[data:]))
+		case fl&nodeDupData != 0:
+			v, _, err := c.txn.leafData(p, i)
+			if err != nil {
+				return err
+			}
+			if _, err := c.freeDups(v, fl); err != nil {
+				return err
+			}
+		}
+	}
+	c.txn.w.freePages(pgno, 1)
+	return nil
+}

@@ -569,30 +569,9 @@ func (c *Cursor) freeDups(v []byte, fl uint16) (uint64, error) {
 	}
 	rec := decodeRecord(v)
 	if rec.root != invalidPgno {
-		if err := c.freeTree(rec.root, int(rec.depth)); err != nil {
+		if err := c.freeSubtree(rec.root, int(rec.depth), true); err != nil {
 			return 0, err
 		}
 	}
 	return rec.entries, nil
-}
-
-// freeTree frees every page of a values tree (no overflow pages there).
-func (c *Cursor) freeTree(pgno uint64, depth int) error {
-	if depth > 1 {
-		p, err := c.txn.treePage(pgno)
-		if err != nil {
-			return err
-		}
-		for i := 0; i < p.numKeys(); i++ {
-			child, err := childAt(p, i)
-			if err != nil {
-				return err
-			}
-			if err := c.freeTree(child, depth-1); err != nil {
-				return err
-			}
-		}
-	}
-	c.txn.w.freePages(pgno, 1)
-	return nil
 }
