@@ -3,7 +3,6 @@ package backend
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"lightdir/engine"
 	"lightdir/index"
@@ -51,7 +50,7 @@ func (b *Backend) rebuild(d *indexDef) error {
 		if err := txn.Put(b.db.meta, mkey, []byte{0}, 0); err != nil {
 			return err
 		}
-		return clearDB(txn, d.dbi)
+		return txn.Empty(d.dbi)
 	})
 	if err != nil {
 		return err
@@ -151,8 +150,3 @@ func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
 	return false, err
 }
 
-// clearDB deletes every record of dbi: clearSome without a bound.
-func clearDB(txn *engine.Txn, dbi engine.DBI) error {
-	_, err := clearSome(txn, dbi, math.MaxInt)
-	return err
-}

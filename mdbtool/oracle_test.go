@@ -107,7 +107,7 @@ func workloadStep(txn *engine.Txn, rng *rand.Rand, db workloadDB, i int) error {
 		return err
 	}
 	if db.name == "emptied" && i%25 == 24 {
-		return deleteAll(txn, dbi)
+		return txn.Empty(dbi)
 	}
 	for j := 0; j < 12; j++ {
 		key := workloadKey(rng, db)
@@ -152,24 +152,6 @@ func deleteRange(txn *engine.Txn, dbi engine.DBI, n int) error {
 	return err
 }
 
-func deleteAll(txn *engine.Txn, dbi engine.DBI) error {
-	c, err := txn.OpenCursor(dbi)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	for {
-		if _, _, err := c.Get(nil, nil, engine.First); err != nil {
-			if errors.Is(err, engine.ErrNotFound) {
-				return nil
-			}
-			return err
-		}
-		if err := c.Del(true); err != nil {
-			return err
-		}
-	}
-}
 
 func ourDump(t testing.TB, dir string, opts DumpOptions) []byte {
 	t.Helper()
