@@ -58,13 +58,17 @@ type normBase struct {
 // identities) to what normalizing them gives. Normalization depends only
 // on the schema and the configuration, which never change while the
 // backend is open, so entries never go stale. At most normCacheSize
-// entries; then it starts over. Safe for concurrent use.
+// entries of at most normCacheKeyMax bytes, so a client cannot grow it past
+// about a megabyte of keys; then it starts over. Safe for concurrent use.
 type normCache[V any] struct {
 	m sync.Map // string -> V
 	n atomic.Int64
 }
 
-const normCacheSize = 4096
+const (
+	normCacheSize   = 4096
+	normCacheKeyMax = 256 // longer strings are normalized each time
+)
 
 func (c *normCache[V]) load(raw string) (V, bool) {
 	v, ok := c.m.Load(raw)
@@ -76,6 +80,9 @@ func (c *normCache[V]) load(raw string) (V, bool) {
 }
 
 func (c *normCache[V]) store(raw string, v V) {
+	if len(raw) > normCacheKeyMax {
+		return
+	}
 	if c.n.Add(1) > normCacheSize {
 		c.m.Clear()
 		c.n.Store(1)

@@ -51,3 +51,28 @@ func TestSearch_pooledStateConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestNormCache_bounded: the cache never holds more than normCacheSize
+// entries, and keys longer than normCacheKeyMax are not kept at all, so
+// clients sending huge bases cannot make it large.
+func TestNormCache_bounded(t *testing.T) {
+	var c normCache[int]
+	long := strings.Repeat("x", normCacheKeyMax+1)
+	c.store(long, 1)
+	if _, ok := c.load(long); ok {
+		t.Errorf("a %d-byte key was cached", len(long))
+	}
+	short := strings.Repeat("y", normCacheKeyMax)
+	c.store(short, 2)
+	if v, ok := c.load(short); !ok || v != 2 {
+		t.Errorf("a %d-byte key: %v %v, want 2 true", len(short), v, ok)
+	}
+	for i := range 3 * normCacheSize {
+		c.store(strings.Repeat("z", i%200)+string(rune('a'+i%26))+string(rune(i)), i)
+	}
+	n := 0
+	c.m.Range(func(any, any) bool { n++; return true })
+	if n > normCacheSize {
+		t.Errorf("cache holds %d entries, bound %d", n, normCacheSize)
+	}
+}
