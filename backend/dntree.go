@@ -83,14 +83,7 @@ func (b *Backend) lookupWith(txn *engine.Txn, ndn schema.DN, rdns []string, kb *
 // (not of id itself), so siblings cost one record read each.
 func (b *Backend) dnOf(txn *engine.Txn, id uint64, cache map[uint64]string) (string, error) {
 	var kb [8]byte
-	return b.dnOfKey(txn, id, cache, &kb)
-}
-
-// dnOfKey is dnOf with a caller-owned key buffer: engine keys escape to
-// the heap, so a search passes one it keeps, and a DN whose parent is
-// cached then costs one allocation, the DN string.
-func (b *Backend) dnOfKey(txn *engine.Txn, id uint64, cache map[uint64]string, kb *[8]byte) (string, error) {
-	v, err := txn.Get(b.db.id2dn, idKey(kb, id))
+	v, err := txn.Get(b.db.id2dn, idKey(&kb, id))
 	if err != nil {
 		return "", fmt.Errorf("backend: DN of entry %d: %w", id, err)
 	}
@@ -103,7 +96,7 @@ func (b *Backend) dnOfKey(txn *engine.Txn, id uint64, cache map[uint64]string, k
 	}
 	pdn, ok := cache[rec.parent]
 	if !ok {
-		if pdn, err = b.dnOfKey(txn, rec.parent, cache, kb); err != nil {
+		if pdn, err = b.dnOf(txn, rec.parent, cache); err != nil {
 			return "", err
 		}
 		if cache != nil {
@@ -119,12 +112,7 @@ func (b *Backend) dnOfKey(txn *engine.Txn, id uint64, cache map[uint64]string, k
 // parentOf returns the parent ID of id.
 func (b *Backend) parentOf(txn *engine.Txn, id uint64) (uint64, error) {
 	var kb [8]byte
-	return b.parentOfKey(txn, id, &kb)
-}
-
-// parentOfKey is parentOf with a caller-owned key buffer (see dnOfKey).
-func (b *Backend) parentOfKey(txn *engine.Txn, id uint64, kb *[8]byte) (uint64, error) {
-	v, err := txn.Get(b.db.id2dn, idKey(kb, id))
+	v, err := txn.Get(b.db.id2dn, idKey(&kb, id))
 	if err != nil {
 		return 0, fmt.Errorf("backend: parent of entry %d: %w", id, err)
 	}
@@ -156,7 +144,7 @@ type childScan struct {
 	b   *Backend
 	txn *engine.Txn
 	c   *engine.Cursor
-	pfx [8]byte // engine keys escape to the heap: this one is allocated once
+	pfx [8]byte // the SetRange key
 }
 
 func (cs *childScan) close() {

@@ -33,7 +33,6 @@ type search struct {
 	inScope map[uint64]bool // candidate loop: ancestors known in (true) or out of scope
 	chain   []uint64        // scopeHas scratch
 	scan    childScan       // children of entries, one dn2id cursor
-	kb      [8]byte         // key scratch: engine keys escape, this one is allocated once
 	lk      [128]byte       // DN lookup key scratch, likewise
 
 	needDN       bool // the filter uses :dn, so candidates need a parsed DN
@@ -99,7 +98,7 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 		return nil, err
 	}
 	s.baseID = id
-	if s.baseDN, err = b.dnOfKey(txn, id, s.dnCache, &s.kb); err != nil {
+	if s.baseDN, err = b.dnOf(txn, id, s.dnCache); err != nil {
 		return nil, err
 	}
 	s.dnCache[id] = s.baseDN // children's DNs end with it
@@ -181,7 +180,7 @@ func (s *search) iterate() error {
 	if !all && cands.IsEmpty() {
 		return nil
 	}
-	parent, err := s.b.parentOfKey(s.txn, s.baseID, &s.kb)
+	parent, err := s.b.parentOf(s.txn, s.baseID)
 	if err != nil {
 		return err
 	}
@@ -344,7 +343,7 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 		if s.al != nil && s.al.isTarget(id) {
 			return true, nil
 		}
-		p, err := s.b.parentOfKey(s.txn, id, &s.kb)
+		p, err := s.b.parentOf(s.txn, id)
 		return p == s.baseID, err
 	}
 	if s.req.Scope == ldapserver.ScopeSubordinate && s.al != nil && s.al.isTarget(id) {
@@ -383,7 +382,7 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 			return v, nil
 		}
 		chain = append(chain, cur)
-		p, err := s.b.parentOfKey(s.txn, cur, &s.kb)
+		p, err := s.b.parentOf(s.txn, cur)
 		if err != nil {
 			return false, err
 		}
@@ -395,7 +394,8 @@ func (s *search) scopeHas(id uint64) (bool, error) {
 func (s *search) candidate(id uint64, blob []byte) error {
 	var err error
 	if blob == nil {
-		if blob, err = s.txn.Get(s.b.db.id2entry, idKey(&s.kb, id)); err != nil {
+		var kb [8]byte
+		if blob, err = s.txn.Get(s.b.db.id2entry, idKey(&kb, id)); err != nil {
 			if errors.Is(err, engine.ErrNotFound) {
 				return nil // a stale index entry; Check reports it
 			}
@@ -435,7 +435,7 @@ func (s *search) dnOf(id uint64) (string, error) {
 	if id == s.baseID {
 		return s.baseDN, nil
 	}
-	return s.b.dnOfKey(s.txn, id, s.dnCache, &s.kb)
+	return s.b.dnOf(s.txn, id, s.dnCache)
 }
 
 // send delivers a matching entry, applying paging and the size limit.

@@ -149,4 +149,3 @@ func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
 	}
 	return false, err
 }
-
