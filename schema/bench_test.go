@@ -109,3 +109,22 @@ func BenchmarkCheckEntry(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMatcher_Match_objectClassMiss evaluates (objectClass=X) on a
+// prepared entry of another class, the case where every value is tested.
+func BenchmarkMatcher_Match_objectClassMiss(b *testing.B) {
+	r := Default()
+	f, err := ParseFilter("(objectClass=organizationalUnit)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := r.Compile(f)
+	e := johnEntry(b)
+	r.PrepareEntry(e)
+	b.ReportAllocs()
+	for b.Loop() {
+		if m.Match(e) != False {
+			b.Fatal("match")
+		}
+	}
+}

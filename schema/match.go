@@ -136,13 +136,13 @@ func (ev *evaluator) node(n *matchNode) Truth {
 		return False
 	case n.undef:
 		return Undefined
-	case n.class != nil:
-		return ev.classLeaf(n.a, n.class)
 	}
-	return ev.leaf(n.a)
+	return ev.leaf(n.a, n.class)
 }
 
-func (ev *evaluator) leaf(a *Assertion) Truth {
+// leaf evaluates assertion a; class is the object class an objectClass
+// equality assertion names (nil otherwise), whose subclasses match too.
+func (ev *evaluator) leaf(a *Assertion, class *ObjectClass) Truth {
 	res := False
 	for i := range ev.e.Attrs {
 		attr := &ev.e.Attrs[i]
@@ -156,7 +156,7 @@ func (ev *evaluator) leaf(a *Assertion) Truth {
 			}
 			continue
 		}
-		switch ev.values(a, at, attr) {
+		switch ev.values(a, at, attr, class) {
 		case True:
 			return True
 		case Undefined:
@@ -182,10 +182,27 @@ func (ev *evaluator) selects(a *Assertion, at *AttributeType, attr *Attribute) b
 	return at.IsSubtypeOf(a.Type) && (len(a.Options) == 0 || hasOptions(attr.Desc, a.Options))
 }
 
-func (ev *evaluator) values(a *Assertion, at *AttributeType, attr *Attribute) Truth {
+// values tests the values of one attribute against a. With class set,
+// (objectClass=X), a value naming X or a subclass matches too; a
+// prepared value that does not needs no equality test, since the
+// class's OID names the class itself.
+func (ev *evaluator) values(a *Assertion, at *AttributeType, attr *Attribute, class *ObjectClass) Truth {
 	res := False
 	useNorm := len(attr.Norm) == len(attr.Values) && a.canUseNorm(at)
 	for i, v := range attr.Values {
+		if class != nil {
+			prepared := useNorm && attr.Norm[i] != nil
+			if prepared {
+				v = attr.Norm[i]
+			}
+			if ev.namesSubclass(v, class) {
+				return True
+			}
+			if prepared {
+				continue
+			}
+			v = attr.Values[i]
+		}
 		var nv []byte
 		if useNorm {
 			if nv = attr.Norm[i]; nv == nil {

@@ -27,26 +27,12 @@ func (r *Registry) assertedClass(f *Filter, a *Assertion) *ObjectClass {
 	return oc
 }
 
-// classLeaf evaluates the objectClass equality assertion a, which names
-// class oc: TRUE when a value of the entry names oc or a subclass, else
-// the plain equality result (FALSE, or Undefined for a value that cannot
-// be normalized).
-func (ev *evaluator) classLeaf(a *Assertion, oc *ObjectClass) Truth {
-	for i := range ev.e.Attrs {
-		attr := &ev.e.Attrs[i]
-		at := ev.r.attrType(attr)
-		if at == nil || !ev.selects(a, at, attr) {
-			continue
-		}
-		useNorm := len(attr.Norm) == len(attr.Values) && a.canUseNorm(at)
-		for j, v := range attr.Values {
-			if useNorm && attr.Norm[j] != nil {
-				v = attr.Norm[j] // the class's OID when the class is known
-			}
-			if c, ok := lookupFold(ev.r.classes, bytes.TrimSpace(v)); ok && c.IsSubclassOf(oc) {
-				return True
-			}
-		}
-	}
-	return ev.leaf(a)
+// namesSubclass reports whether the objectClass value v (prepared: the
+// class's OID; raw: a name or OID as stored) names oc or a subclass. The
+// evaluator tries it on every value of an (objectClass=X) leaf before the
+// plain equality test, so one pass over the entry decides TRUE, FALSE or
+// Undefined.
+func (ev *evaluator) namesSubclass(v []byte, oc *ObjectClass) bool {
+	c, ok := lookupFold(ev.r.classes, bytes.TrimSpace(v))
+	return ok && c.IsSubclassOf(oc)
 }

@@ -68,3 +68,35 @@ func TestMatcher_Match_objectClassSuperclassOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestMatcher_Match_objectClassUndefined: an objectClass value that does
+// not normalize makes (objectClass=X) Undefined unless another value names
+// X or a subclass, prepared or raw, as plain equality would.
+func TestMatcher_Match_objectClassUndefined(t *testing.T) {
+	r := Default()
+	for _, prepared := range []bool{false, true} {
+		e := testEntry(t, "cn=p,dc=example,dc=com", "objectClass", "person", "objectClass", "not a class!", "cn", "p", "sn", "p")
+		if prepared {
+			r.PrepareEntry(e)
+			if n := e.Get("objectClass").Norm; len(n) != 2 || n[0] == nil || n[1] != nil {
+				t.Fatalf("PrepareEntry: objectClass Norm = %q, want the bad value unnormalized", n)
+			}
+		}
+		for filter, want := range map[string]Truth{
+			"(objectClass=person)":             True,
+			"(objectClass=top)":                True,
+			"(objectClass=organizationalUnit)": Undefined,
+			"(objectClass=inetOrgPerson)":      Undefined,
+			"(!(objectClass=inetOrgPerson))":   Undefined,
+			"(objectClass:=inetOrgPerson)":     Undefined,
+		} {
+			f, err := ParseFilter(filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Match(f, e); got != want {
+				t.Errorf("prepared=%v %s: %v, want %v", prepared, filter, got, want)
+			}
+		}
+	}
+}
