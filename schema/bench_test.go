@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -125,6 +126,32 @@ func BenchmarkMatcher_Match_objectClassMiss(b *testing.B) {
 	for b.Loop() {
 		if m.Match(e) != False {
 			b.Fatal("match")
+		}
+	}
+}
+
+// BenchmarkCheckEntry_group checks a groupOfNames with 2000 prepared
+// members, as a modify that adds one member does.
+func BenchmarkCheckEntry_group(b *testing.B) {
+	r := Default()
+	dn, err := ParseDN("cn=staff,ou=groups,dc=example,dc=com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	members := make([][]byte, 2000)
+	for i := range members {
+		members[i] = fmt.Appendf(nil, "uid=user%d,ou=people,dc=example,dc=com", i)
+	}
+	e := &Entry{DN: dn, Attrs: []Attribute{
+		{Desc: "objectClass", Values: [][]byte{[]byte("groupOfNames")}},
+		{Desc: "cn", Values: [][]byte{[]byte("staff")}},
+		{Desc: "member", Values: members},
+	}}
+	r.PrepareEntry(e)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := r.CheckEntry(e, CheckOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -197,16 +197,28 @@ func syntaxName(at *AttributeType) string {
 	return "value"
 }
 
+// dupLinear is the number of values up to which checkDuplicates compares
+// every pair; above it a map finds repeats in linear time (a group with
+// thousands of members is checked on every modify).
+const dupLinear = 16
+
 // checkDuplicates rejects values that are equal under the equality rule
-// (byte-equal when the type has none).
+// (byte-equal when the type has none). Stored normalized values (Norm)
+// are used as they are; the others are normalized here. The error names
+// the first value that repeats an earlier one, and the earliest such one.
 func checkDuplicates(at *AttributeType, a *Attribute, buf []byte) ([]byte, error) {
 	if len(a.Values) < 2 {
 		return buf, nil
 	}
+	rule := at.Equality != nil && at.Equality.Implemented()
+	prepared := rule && len(a.Norm) == len(a.Values)
 	norms := make([][]byte, len(a.Values))
 	for j, v := range a.Values {
 		n := v
-		if at.Equality != nil && at.Equality.Implemented() {
+		switch {
+		case prepared && a.Norm[j] != nil:
+			n = a.Norm[j]
+		case rule:
 			start := len(buf)
 			var err error
 			if buf, err = at.Equality.Normalize(buf, v); err != nil {
@@ -216,14 +228,33 @@ func checkDuplicates(at *AttributeType, a *Attribute, buf []byte) ([]byte, error
 		}
 		norms[j] = n
 	}
-	for j := range norms {
-		for k := 0; k < j; k++ {
-			if bytes.Equal(norms[j], norms[k]) {
-				return buf, checkErr(AttributeOrValueExists, ErrValueExists, "%s: value #%d repeats value #%d", a.Desc, j, k)
-			}
-		}
+	if j, k := firstRepeat(norms); j >= 0 {
+		return buf, checkErr(AttributeOrValueExists, ErrValueExists, "%s: value #%d repeats value #%d", a.Desc, j, k)
 	}
 	return buf[:0], nil
+}
+
+// firstRepeat returns the smallest j such that vals[j] equals an earlier
+// value, and the first index k of that value; -1, -1 when all differ.
+func firstRepeat(vals [][]byte) (j, k int) {
+	if len(vals) <= dupLinear {
+		for j := range vals {
+			for k := 0; k < j; k++ {
+				if bytes.Equal(vals[j], vals[k]) {
+					return j, k
+				}
+			}
+		}
+		return -1, -1
+	}
+	first := make(map[string]int, len(vals))
+	for j, v := range vals {
+		if k, ok := first[string(v)]; ok {
+			return j, k
+		}
+		first[string(v)] = j
+	}
+	return -1, -1
 }
 
 // entryClasses resolves the objectClass values.

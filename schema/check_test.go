@@ -2,6 +2,7 @@ package schema
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -143,5 +144,41 @@ func TestRegistry_ObjectClassClosure(t *testing.T) {
 	oc, err := r.StructuralObjectClass(e)
 	if err != nil || oc.Name() != "inetOrgPerson" {
 		t.Fatalf("StructuralObjectClass = %v, %v", oc, err)
+	}
+}
+
+// TestRegistry_CheckEntry_repeatedValues: a value equal to an earlier one
+// under the equality rule is reported with both positions, the first
+// repeat and its first occurrence, for few and many values, raw and
+// prepared (stored Norm).
+func TestRegistry_CheckEntry_repeatedValues(t *testing.T) {
+	r := Default()
+	for _, n := range []int{4, 40} {
+		for _, prepared := range []bool{false, true} {
+			attrs := []string{"objectClass", "groupOfNames", "cn", "staff"}
+			for i := range n {
+				attrs = append(attrs, "member", fmt.Sprintf("uid=u%d,dc=example,dc=com", i))
+			}
+			e := testEntry(t, "cn=staff,dc=example,dc=com", attrs...)
+			if prepared {
+				r.PrepareEntry(e)
+			}
+			if err := r.CheckEntry(e, CheckOptions{}); err != nil {
+				t.Fatalf("n=%d prepared=%v: distinct members rejected: %v", n, prepared, err)
+			}
+			m := e.Get("member")
+			last := n - 1
+			m.Values[last] = []byte("UID=u1 , DC=Example,dc=COM") // repeats #1 (and the next line's #2)
+			m.Values[2] = []byte("uid=U1,dc=example,dc=com")      // repeats #1 first
+			if prepared {
+				m.Norm[2], m.Norm[last] = nil, nil // changed values lose their Norm
+			}
+			err := r.CheckEntry(e, CheckOptions{})
+			var se *Error
+			if !errors.As(err, &se) || se.Code != AttributeOrValueExists || !errors.Is(err, ErrValueExists) ||
+				!strings.Contains(err.Error(), "value #2 repeats value #1") {
+				t.Errorf("n=%d prepared=%v: %v, want value #2 repeats value #1", n, prepared, err)
+			}
+		}
 	}
 }
