@@ -31,26 +31,35 @@ func checkErr(code ResultCode, sentinel error, format string, args ...any) *Erro
 // ErrValueExists, ErrObjectClassViolation or ErrNamingViolation.
 // It does not modify e.
 func (r *Registry) CheckEntry(e *Entry, opts CheckOptions) error {
-	types, err := r.checkAttributes(e, opts)
-	if err != nil {
-		return err
-	}
-	classes, err := r.entryClasses(e)
-	if err != nil {
-		return err
-	}
-	structural, err := structuralOf(classes)
-	if err != nil {
-		return err
-	}
-	extra, err := r.checkContentRule(structural, classes, types)
-	if err != nil {
-		return err
-	}
-	if err := checkContent(classes, types, extra); err != nil {
+	if _, err := r.checkEntry(e, opts); err != nil {
 		return err
 	}
 	return r.checkRDN(e, NamingViolation, ErrNamingViolation)
+}
+
+// checkEntry is CheckEntry without the RDN check; it returns the
+// entry's structural object class.
+func (r *Registry) checkEntry(e *Entry, opts CheckOptions) (*ObjectClass, error) {
+	types, err := r.checkAttributes(e, opts)
+	if err != nil {
+		return nil, err
+	}
+	classes, err := r.entryClasses(e)
+	if err != nil {
+		return nil, err
+	}
+	structural, err := structuralOf(classes)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := r.checkContentRule(structural, classes, types)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkContent(classes, types, extra); err != nil {
+		return nil, err
+	}
+	return structural, nil
 }
 
 // CheckModify verifies the result of a modify: updated must pass
@@ -61,12 +70,11 @@ func (r *Registry) CheckModify(old, updated *Entry, opts CheckOptions) error {
 	if err := r.checkRDN(updated, NotAllowedOnRDN, ErrNamingViolation); err != nil {
 		return err
 	}
-	if err := r.CheckEntry(updated, opts); err != nil {
+	newSC, err := r.checkEntry(updated, opts)
+	if err != nil {
 		return err
 	}
-	oldSC, err1 := r.StructuralObjectClass(old)
-	newSC, err2 := r.StructuralObjectClass(updated)
-	if err1 == nil && err2 == nil && oldSC != newSC {
+	if oldSC, err := r.StructuralObjectClass(old); err == nil && oldSC != newSC {
 		return checkErr(ObjectClassModsProhibited, ErrObjectClassViolation,
 			"structural object class modification from %q to %q not allowed", oldSC.Name(), newSC.Name())
 	}
@@ -263,7 +271,7 @@ func (r *Registry) entryClasses(e *Entry) ([]*ObjectClass, error) {
 	found := false
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
-		if at := r.attrType(a); at == nil || at.OID != "2.5.4.0" {
+		if at := r.attrType(a); at == nil || at.OID != oidObjectClass {
 			continue
 		}
 		found = true

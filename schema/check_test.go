@@ -88,6 +88,21 @@ func TestRegistry_CheckModify(t *testing.T) {
 	if err := r.CheckModify(old, old, CheckOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The updated entry must pass CheckEntry; removing the RDN value is
+	// reported as such even when it also breaks a MUST.
+	noSN := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "cn", "John Smith")
+	if err := r.CheckModify(old, noSN, CheckOptions{}); !errors.As(err, &se) || se.Code != ObjectClassViolation ||
+		!errors.Is(err, ErrObjectClassViolation) || !strings.Contains(err.Error(), `requires attribute "sn"`) {
+		t.Fatalf("missing MUST: %v", err)
+	}
+	noCN := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "sn", "Smith")
+	if err := r.CheckModify(old, noCN, CheckOptions{}); !errors.As(err, &se) || se.Code != NotAllowedOnRDN || !errors.Is(err, ErrNamingViolation) {
+		t.Fatalf("rdn and MUST removal: %v", err)
+	}
+	if err := r.CheckModify(old, changed, CheckOptions{}); !errors.Is(err, ErrObjectClassViolation) ||
+		!strings.Contains(err.Error(), `from "person" to "device"`) {
+		t.Fatalf("structural change message: %v", err)
+	}
 	if err := r.CheckUserModifiable("modifyTimestamp"); !errors.As(err, &se) || se.Code != ConstraintViolation {
 		t.Fatalf("CheckUserModifiable: %v", err)
 	}
