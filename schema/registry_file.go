@@ -1,10 +1,10 @@
 package schema
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -42,15 +42,25 @@ type statement struct {
 	line int
 }
 
+// lines yields the lines of a schema or LDIF text with their 1-based
+// numbers, line endings (LF or CRLF) removed. Lines may be of any length:
+// only a whole description is bounded (maxDescLen).
+func lines(data []byte) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		n := 0
+		for l := range bytes.Lines(data) {
+			n++
+			if !yield(n, strings.TrimRight(string(l), "\r\n")) {
+				return
+			}
+		}
+	}
+}
+
 // splitStatements joins continuation lines and drops comments.
 func splitStatements(data []byte) []statement {
 	var out []statement
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, maxDescLen)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
+	for n, line := range lines(data) {
 		trimmed := strings.TrimSpace(line)
 		switch {
 		case trimmed == "" || trimmed[0] == '#':
@@ -231,25 +241,20 @@ type ldifAttr struct {
 // continuation lines (starting with one space) joined and comments dropped.
 // Base64 values that do not decode are kept as written.
 func unfoldLDIF(data []byte) []ldifAttr {
-	var lines []statement
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, maxDescLen)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
+	var logical []statement
+	for n, line := range lines(data) {
 		switch {
 		case line == "":
-			lines = append(lines, statement{line: n})
+			logical = append(logical, statement{line: n})
 		case line[0] == '#':
-		case line[0] == ' ' && len(lines) > 0:
-			lines[len(lines)-1].text += line[1:]
+		case line[0] == ' ' && len(logical) > 0:
+			logical[len(logical)-1].text += line[1:]
 		default:
-			lines = append(lines, statement{text: line, line: n})
+			logical = append(logical, statement{text: line, line: n})
 		}
 	}
 	var out []ldifAttr
-	for _, l := range lines {
+	for _, l := range logical {
 		attr, val, ok := strings.Cut(l.text, ":")
 		if !ok {
 			continue

@@ -186,3 +186,33 @@ olcObjectClasses: {0}( testOID:2 NAME 'testClass' SUP top AUXILIARY MAY ( folded
 		t.Fatal("X-SUBST syntax does not validate as INTEGER")
 	}
 }
+
+// TestRegistry_Load_lineForms: CRLF endings, continuation lines and
+// comment lines longer than any description (here 2 MiB) do not hide the
+// definitions that follow, in .schema and LDIF files alike.
+func TestRegistry_Load_lineForms(t *testing.T) {
+	long := "# " + strings.Repeat("x", 2<<20)
+	schemaText := long + "\r\nattributetype ( 1.3.6.1.4.1.99999.71 NAME 'afterLong'\r\n  SUP name )\r\n" +
+		long + "\nobjectclass ( 1.3.6.1.4.1.99999.72 NAME 'afterLongClass' SUP top AUXILIARY MAY afterLong )"
+	r := Default()
+	if err := r.LoadSchemaFile("long.schema", []byte(schemaText)); err != nil {
+		t.Fatal(err)
+	}
+	if at := r.AttributeType("afterLong"); at == nil || at.Sup != r.AttributeType("name") {
+		t.Fatalf("afterLong = %+v", at)
+	}
+	if oc := r.ObjectClass("afterLongClass"); oc == nil || !containsType(oc.May, r.AttributeType("afterLong")) {
+		t.Fatalf("afterLongClass = %+v", oc)
+	}
+	ldifText := "dn: cn=long,cn=schema,cn=config\r\n" + long + "\r\nolcAttributeTypes: {0}( 1.3.6.1.4.1.99999.73\r\n  NAME 'afterLongLDIF' SUP name )\r\n"
+	if err := r.LoadLDIF("long.ldif", []byte(ldifText)); err != nil {
+		t.Fatal(err)
+	}
+	if r.AttributeType("afterLongLDIF") == nil {
+		t.Fatal("afterLongLDIF not defined")
+	}
+	bad := "attributetype ( 1.3.6.1.4.1.99999.74 NAME 'tooLong' DESC '" + strings.Repeat("d", 2<<20) + "' SUP name )"
+	if err := r.LoadSchemaFile("bad.schema", []byte(bad)); !errors.Is(err, ErrInvalidDescription) || !strings.Contains(err.Error(), "bad.schema:1:") {
+		t.Fatalf("over-long description: %v", err)
+	}
+}
