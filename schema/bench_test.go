@@ -155,3 +155,37 @@ func BenchmarkCheckEntry_group(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNormalize_dn measures distinguishedNameMatch normalization of a
+// member value (groups, import and CheckEntry of new values).
+func BenchmarkNormalize_dn(b *testing.B) {
+	mr := Default().MatchingRule("distinguishedNameMatch")
+	v := []byte("uid=User12,OU=People, dc=example,dc=com")
+	buf := make([]byte, 0, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = mr.Normalize(buf[:0], v)
+	}
+}
+
+// BenchmarkParseDN parses a typical entry DN.
+func BenchmarkParseDN(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseDN("uid=User12,OU=People, dc=example,dc=com"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDN_String prints a typical entry DN.
+func BenchmarkDN_String(b *testing.B) {
+	dn, err := ParseDN("uid=User12,OU=People, dc=example,dc=com")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = dn.String()
+	}
+}

@@ -17,28 +17,51 @@ import (
 // and, for unknown types, ErrUndefinedAttributeType. The result shares no
 // memory with dn.
 func (r *Registry) NormalizeDN(dn DN) (DN, error) {
-	out := make(DN, len(dn))
+	n := 0
+	for _, rdn := range dn {
+		n += len(rdn)
+	}
+	avas := make([]AVA, n) // one array for all RDNs
+	// The normalized values go one after another into buf, which becomes
+	// one string; ends[k] is where the k-th value ends.
 	var buf []byte
-	for i, rdn := range dn {
-		nrdn := make(RDN, len(rdn))
-		for j, ava := range rdn {
+	var endsArr [16]int
+	ends := endsArr[:0]
+	k := 0
+	for _, rdn := range dn {
+		for _, ava := range rdn {
 			at := r.AttributeType(ava.Type)
 			if at == nil {
 				return nil, &Error{Code: InvalidDNSyntax, Err: ErrUndefinedAttributeType,
 					Msg: fmt.Sprintf("invalid DN: undefined attribute type %q", ava.Type)}
 			}
-			val := ava.Value
+			start := len(buf)
+			buf = append(buf, ava.Value...)
 			if at.Equality != nil && at.Equality.Implemented() {
+				in := len(buf) // the raw value is buf[start:in]; its normal form follows it, then moves over it
 				var err error
-				buf, err = at.Equality.Normalize(buf[:0], []byte(ava.Value))
+				buf, err = at.Equality.Normalize(buf, buf[start:in])
 				if err != nil {
 					return nil, &Error{Code: InvalidDNSyntax, Err: ErrInvalidDN,
 						Msg: fmt.Sprintf("invalid DN: value of %q is invalid", ava.Type)}
 				}
-				val = string(buf)
+				buf = append(buf[:start], buf[in:]...)
 			}
-			nrdn[j] = AVA{Type: at.lname, Value: val}
+			ends = append(ends, len(buf))
+			avas[k].Type = at.lname
+			k++
 		}
+	}
+	values := string(buf)
+	out := make(DN, len(dn))
+	k, prev := 0, 0
+	for i, rdn := range dn {
+		nrdn := avas[k : k+len(rdn) : k+len(rdn)]
+		for j := range nrdn {
+			nrdn[j].Value = values[prev:ends[k+j]]
+			prev = ends[k+j]
+		}
+		k += len(rdn)
 		if len(nrdn) > 1 {
 			sort.Slice(nrdn, func(a, b int) bool {
 				if nrdn[a].Type != nrdn[b].Type {

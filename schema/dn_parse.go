@@ -13,14 +13,19 @@ import (
 // numeric OID, "OID." prefix removed); values are unescaped. A '#'-hex value
 // whose BER encoding is a primitive string type is stored as the string's
 // content, otherwise as the raw BER bytes. The empty string is the empty DN.
-// Errors wrap ErrInvalidDN. The result shares no memory with s.
+// Errors wrap ErrInvalidDN. The result shares no memory with s: values and
+// types are cut from one copy of s, and all AVAs share one array, so a
+// typical DN costs three allocations.
 func ParseDN(s string) (DN, error) {
 	p := dnParser{s: s}
 	p.skipSpaces()
 	if p.i == len(s) {
 		return DN{}, nil
 	}
-	var dn DN
+	p.s = strings.Clone(s)
+	rdns, avas := countAVAs(s)
+	dn := make(DN, 0, rdns)
+	p.avas = make([]AVA, 0, avas)
 	for {
 		rdn, err := p.rdn()
 		if err != nil {
@@ -38,6 +43,24 @@ func ParseDN(s string) (DN, error) {
 	}
 }
 
+// countAVAs returns how many RDNs and AVAs the DN string s has at most:
+// one more than its unescaped separators.
+func countAVAs(s string) (rdns, avas int) {
+	rdns, avas = 1, 1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case ',', ';':
+			rdns++
+			avas++
+		case '+':
+			avas++
+		}
+	}
+	return rdns, avas
+}
+
 // ParseRDN parses a single relative distinguished name such as "cn=a+sn=b".
 // Errors wrap ErrInvalidDN.
 func ParseRDN(s string) (RDN, error) {
@@ -52,8 +75,9 @@ func ParseRDN(s string) (RDN, error) {
 }
 
 type dnParser struct {
-	s string
-	i int
+	s    string
+	i    int
+	avas []AVA // backing array of the RDNs
 }
 
 func (p *dnParser) skipSpaces() {
@@ -64,19 +88,19 @@ func (p *dnParser) skipSpaces() {
 
 // rdn parses AVAs joined by '+' and stops before ',' ';' or the end.
 func (p *dnParser) rdn() (RDN, error) {
-	var rdn RDN
+	start := len(p.avas)
 	for {
 		ava, err := p.ava()
 		if err != nil {
 			return nil, err
 		}
-		rdn = append(rdn, ava)
+		p.avas = append(p.avas, ava)
 		if p.i < len(p.s) && p.s[p.i] == '+' {
 			p.i++
 			p.skipSpaces()
 			continue
 		}
-		return rdn, nil
+		return p.avas[start:len(p.avas):len(p.avas)], nil
 	}
 }
 
@@ -177,33 +201,50 @@ func berStringContent(b []byte) []byte {
 }
 
 // stringValue reads an escaped string value up to an unescaped ',' ';' '+'
-// or the end; trailing unescaped spaces are dropped.
+// or the end; trailing unescaped spaces are dropped. A value without
+// escapes is a substring of p.s; the others are built in esc.
 func (p *dnParser) stringValue() (string, error) {
-	var b strings.Builder
-	keep := 0 // length of b up to the last escaped or non-space byte
+	start := p.i
+	var esc []byte // the value so far once it holds an escape; until then p.s[start:p.i]
+	keep := 0      // length of the value up to its last escaped or non-space byte
 	for p.i < len(p.s) {
 		c := p.s[p.i]
 		switch c {
 		case ',', ';', '+':
-			return b.String()[:keep], nil
+			return p.cut(start, esc, keep), nil
 		case '\\':
+			if esc == nil {
+				esc = append(make([]byte, 0, len(p.s)-start), p.s[start:p.i]...)
+			}
 			r, err := p.escape()
 			if err != nil {
 				return "", err
 			}
-			b.WriteByte(r)
-			keep = b.Len()
+			esc = append(esc, r)
+			keep = len(esc)
 			continue
 		case '"', '<', '>', 0:
 			return "", fmt.Errorf("unescaped %q at offset %d", c, p.i)
 		}
-		b.WriteByte(c)
-		if c != ' ' {
-			keep = b.Len()
-		}
 		p.i++
+		n := p.i - start
+		if esc != nil {
+			esc = append(esc, c)
+			n = len(esc)
+		}
+		if c != ' ' {
+			keep = n
+		}
 	}
-	return b.String()[:keep], nil
+	return p.cut(start, esc, keep), nil
+}
+
+// cut returns the first keep bytes of the value stringValue read.
+func (p *dnParser) cut(start int, esc []byte, keep int) string {
+	if esc == nil {
+		return p.s[start : start+keep]
+	}
+	return string(esc[:keep])
 }
 
 // escape decodes "\X" (X a special character) or "\HH" and advances past it.

@@ -12,6 +12,11 @@ import (
 // control characters (as \HH). ParseDN(dn.String()) yields dn again.
 func (dn DN) String() string {
 	var b strings.Builder
+	n := 0
+	for _, rdn := range dn {
+		n += rdn.size()
+	}
+	b.Grow(n)
 	for i, rdn := range dn {
 		if i > 0 {
 			b.WriteByte(',')
@@ -24,8 +29,19 @@ func (dn DN) String() string {
 // String returns the RFC 4514 form of one RDN, e.g. "cn=a+sn=b".
 func (rdn RDN) String() string {
 	var b strings.Builder
+	b.Grow(rdn.size())
 	rdn.appendTo(&b)
 	return b.String()
+}
+
+// size is the length of the RDN's string form, with a separator after
+// it, when no value needs escaping.
+func (rdn RDN) size() int {
+	n := 0
+	for _, ava := range rdn {
+		n += len(ava.Type) + 2 + len(ava.Value) // '=' and the '+' or ',' after
+	}
+	return n
 }
 
 func (rdn RDN) appendTo(b *strings.Builder) {
