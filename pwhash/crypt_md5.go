@@ -62,27 +62,5 @@ func md5CryptSum(password, salt []byte) []byte {
 			h.Write(password[:1])
 		}
 	}
-	sum := h.Sum(nil)
-
-	for i := range md5CryptRounds {
-		h.Reset()
-		if i&1 != 0 {
-			h.Write(password)
-		} else {
-			h.Write(sum)
-		}
-		if i%3 != 0 {
-			h.Write(salt)
-		}
-		if i%7 != 0 {
-			h.Write(password)
-		}
-		if i&1 != 0 {
-			h.Write(sum)
-		} else {
-			h.Write(password)
-		}
-		sum = h.Sum(sum[:0])
-	}
-	return sum
+	return cryptRounds(h, h.Sum(nil), password, salt, md5CryptRounds)
 }

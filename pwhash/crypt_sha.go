@@ -156,24 +156,31 @@ func (v *shaCryptVariant) sum(password, salt []byte, rounds int) []byte {
 	sSeq := repeatToLen(h.Sum(nil), len(salt))
 
 	// Step 21: the rounds.
-	c := a
+	return cryptRounds(h, a, pSeq, sSeq, rounds)
+}
+
+// cryptRounds is the loop MD5-crypt and SHA-crypt share: each round hashes
+// the previous digest c and p in an order alternating with the round's
+// parity, with s added unless the round is a multiple of 3 and p again
+// unless it is a multiple of 7. It returns the last digest, written over c.
+func cryptRounds(h hash.Hash, c, p, s []byte, rounds int) []byte {
 	for i := range rounds {
 		h.Reset()
 		if i&1 != 0 {
-			h.Write(pSeq)
+			h.Write(p)
 		} else {
 			h.Write(c)
 		}
 		if i%3 != 0 {
-			h.Write(sSeq)
+			h.Write(s)
 		}
 		if i%7 != 0 {
-			h.Write(pSeq)
+			h.Write(p)
 		}
 		if i&1 != 0 {
 			h.Write(c)
 		} else {
-			h.Write(pSeq)
+			h.Write(p)
 		}
 		c = h.Sum(c[:0])
 	}
