@@ -121,7 +121,7 @@ func (r *Reader) NextEntry() (*Entry, error) {
 func (r *Reader) takeVersion() (done bool, err error) {
 	first := r.lines[0]
 	l := r.rec[first.start:first.end]
-	if len(l) < 8 || !equalFoldBytes(l[:8], "version:") {
+	if len(l) < 8 || !equalFold(l[:8], "version:") {
 		return false, nil
 	}
 	v := bytes.Trim(l[8:], " ")

@@ -13,7 +13,7 @@ func (p *parser) controls() ([]Control, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !equalFoldBytes(l.desc, "control") {
+		if !equalFold(l.desc, "control") {
 			return cs, nil
 		}
 		p.i++
@@ -153,7 +153,7 @@ func (p *parser) modValues(m *Mod, num int) error {
 		if err != nil {
 			return err
 		}
-		if !equalFoldBytes(l.desc, m.Attr.Desc) {
+		if !equalFold(l.desc, m.Attr.Desc) {
 			return syntaxErr(l.num, `attribute %q inside the "%s: %s" group (missing "-" line?)`, clip(l.desc), m.Op, m.Attr.Desc)
 		}
 		v, err := p.value(l)
@@ -221,7 +221,7 @@ func (p *parser) expect(name string, prev int) (line, error) {
 	if err != nil {
 		return line{}, err
 	}
-	if !equalFoldBytes(l.desc, name) {
+	if !equalFold(l.desc, name) {
 		return line{}, syntaxErr(l.num, "expected %q in a modrdn record, got %q", name+":", fmt.Sprintf("%s:", clip(l.desc)))
 	}
 	return l, nil

@@ -42,7 +42,7 @@ func (r *Reader) parseRecord() (Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !equalFoldBytes(first.desc, "dn") {
+	if !equalFold(first.desc, "dn") {
 		return nil, syntaxErr(first.num, `missing "dn:" at the start of a record`)
 	}
 	dn, err := p.text(first, "DN")
@@ -58,7 +58,7 @@ func (r *Reader) parseRecord() (Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		if equalFoldBytes(l.desc, "changetype") {
+		if equalFold(l.desc, "changetype") {
 			p.i++
 			return p.change(dn, first.num, controls, l)
 		}
@@ -196,15 +196,15 @@ func (p *parser) attrs() ([]Attr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if equalFoldBytes(l.desc, "dn") {
+		if equalFold(l.desc, "dn") {
 			return nil, syntaxErr(l.num, `"dn:" line inside a record (missing blank line between records?)`)
 		}
 		g := -1
-		if n := len(split); n > 0 && sameDesc(split[n-1].desc, l.desc) { // the usual case
+		if n := len(split); n > 0 && equalFold(split[n-1].desc, l.desc) { // the usual case
 			g = group[n-1]
 		} else {
 			for k, first := range firsts {
-				if sameDesc(split[first].desc, l.desc) {
+				if equalFold(split[first].desc, l.desc) {
 					g = k
 					break
 				}
@@ -238,20 +238,6 @@ func (p *parser) attrs() ([]Attr, error) {
 		attrs[g].Values = append(attrs[g].Values, v)
 	}
 	return attrs, nil
-}
-
-// sameDesc compares attribute descriptions, which are ASCII by grammar,
-// ignoring case.
-func sameDesc(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if lower(a[i]) != lower(b[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // internDesc returns a shared string for an attribute description, so a

@@ -140,21 +140,9 @@ type ChangeRecord struct {
 // StartLine returns c.Line.
 func (c *ChangeRecord) StartLine() int { return c.Line }
 
-// equalFold compares ASCII case-insensitively; attribute descriptions are
-// ASCII by grammar.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if lower(a[i]) != lower(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func equalFoldBytes(a []byte, b string) bool {
+// equalFold compares ASCII case-insensitively; attribute descriptions and
+// keywords are ASCII by grammar.
+func equalFold[A, B string | []byte](a A, b B) bool {
 	if len(a) != len(b) {
 		return false
 	}
