@@ -285,15 +285,18 @@ func TestMatchingRule_NormalizeSubstring(t *testing.T) {
 // byte-identical to the normalized attribute value an index would store.
 func TestAssertion_matchesIndexForm(t *testing.T) {
 	r := Default()
-	pairs := []struct{ filter, attr, value string }{
-		{"(cn=  John   SMITH)", "cn", "john smith"},
-		{"(telephoneNumber=+49 151 2345)", "telephoneNumber", "+491512345"},
-		{"(mobile=+49-170-0004242)", "mobile", "+491700004242"},
-		{"(manager=UID=Boss , DC=Example)", "manager", "uid=boss,dc=example"},
-		{"(objectClass=Person)", "objectClass", "person"},
+	pairs := []struct{ filter, attr, value, key string }{
+		{"(cn=  John   SMITH)", "cn", "john smith", "john smith"},
+		{"(telephoneNumber=+49 151 2345)", "telephoneNumber", "+491512345", "+491512345"},
+		{"(mobile=+49-170-0004242)", "mobile", "+491700004242", "+491700004242"},
+		{"(manager=UID=Boss , DC=Example)", "manager", "uid=boss,dc=example", "uid=boss,dc=example"},
+		{"(objectClass=Person)", "objectClass", "person", "2.5.6.6"},
 	}
 	for _, p := range pairs {
-		f, _ := ParseFilter(p.filter)
+		f, err := ParseFilter(p.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
 		a, err := r.Assertion(f)
 		if err != nil {
 			t.Fatal(err)
@@ -302,8 +305,8 @@ func TestAssertion_matchesIndexForm(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(a.Value, stored) {
-			t.Errorf("%s: assertion key %q != stored key %q", p.filter, a.Value, stored)
+		if !bytes.Equal(a.Value, stored) || string(stored) != p.key {
+			t.Errorf("%s: assertion key %q, stored key %q, want both %q", p.filter, a.Value, stored, p.key)
 		}
 	}
 }
