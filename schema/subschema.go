@@ -1,6 +1,9 @@
 package schema
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // SubschemaDN is where lightdir publishes its schema.
 const SubschemaDN = "cn=Subschema"
@@ -31,33 +34,22 @@ func (r *Registry) SubschemaEntry(dn DN) *Entry {
 			add(ava.Type, []string{ava.Value})
 		}
 	}
-	var v []string
-	for _, s := range r.syntaxList {
-		v = append(v, s.String())
-	}
-	add("ldapSyntaxes", v)
-	v = nil
-	for _, mr := range r.ruleList {
-		v = append(v, mr.String())
-	}
-	add("matchingRules", v)
+	add("ldapSyntaxes", descriptions(r.syntaxList))
+	add("matchingRules", descriptions(r.ruleList))
 	add("matchingRuleUse", r.matchingRuleUses())
-	v = nil
-	for _, at := range r.attrList {
-		v = append(v, at.String())
-	}
-	add("attributeTypes", v)
-	v = nil
-	for _, oc := range r.classList {
-		v = append(v, oc.String())
-	}
-	add("objectClasses", v)
-	v = nil
-	for _, cr := range r.contentRules {
-		v = append(v, cr.String())
-	}
-	add("dITContentRules", v)
+	add("attributeTypes", descriptions(r.attrList))
+	add("objectClasses", descriptions(r.classList))
+	add("dITContentRules", descriptions(r.contentRules))
 	return e
+}
+
+// descriptions returns the RFC 4512 form of each definition, in order.
+func descriptions[T fmt.Stringer](defs []T) []string {
+	out := make([]string, len(defs))
+	for i, d := range defs {
+		out[i] = d.String()
+	}
+	return out
 }
 
 // matchingRuleUses lists, per matching rule, the attribute types it can
