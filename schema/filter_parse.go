@@ -100,7 +100,13 @@ func (p *filterParser) item() (*Filter, error) {
 	case ':':
 		return p.extensible(attr)
 	case '~', '<', '>':
-		op := map[byte]FilterOp{'~': FilterApprox, '<': FilterLessOrEqual, '>': FilterGreaterOrEqual}[p.s[p.i]]
+		op := FilterApprox
+		switch p.s[p.i] {
+		case '<':
+			op = FilterLessOrEqual
+		case '>':
+			op = FilterGreaterOrEqual
+		}
 		if p.i+1 >= len(p.s) || p.s[p.i+1] != '=' {
 			return nil, fmt.Errorf("expected '=' at offset %d", p.i+1)
 		}

@@ -32,7 +32,7 @@ func (f *Filter) appendTo(b *strings.Builder) {
 		writeFilterValue(b, f.Value)
 	case FilterApprox, FilterGreaterOrEqual, FilterLessOrEqual:
 		b.WriteString(f.Attr)
-		b.WriteString(map[FilterOp]string{FilterApprox: "~=", FilterGreaterOrEqual: ">=", FilterLessOrEqual: "<="}[f.Op])
+		b.WriteString(filterOpText[f.Op])
 		writeFilterValue(b, f.Value)
 	case FilterPresent:
 		b.WriteString(f.Attr)
@@ -61,6 +61,9 @@ func (f *Filter) appendTo(b *strings.Builder) {
 	}
 	b.WriteByte(')')
 }
+
+// filterOpText is the operator of the comparison filters in string form.
+var filterOpText = [...]string{FilterApprox: "~=", FilterGreaterOrEqual: ">=", FilterLessOrEqual: "<="}
 
 // EscapeFilterValue returns v escaped for use as an RFC 4515 assertion value.
 func EscapeFilterValue(v []byte) string {
