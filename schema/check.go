@@ -3,7 +3,6 @@ package schema
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -349,13 +348,7 @@ func checkContent(classes []*ObjectClass, types typeSet, extra map[*AttributeTyp
 // classesAllow reports whether at is a MUST or MAY type of one of classes.
 func classesAllow(classes []*ObjectClass, at *AttributeType) bool {
 	for _, oc := range classes {
-		if oc.allowed != nil {
-			if oc.allowed[at] {
-				return true
-			}
-			continue
-		}
-		if slices.Contains(oc.Must, at) || slices.Contains(oc.May, at) {
+		if oc.allowed[at] {
 			return true
 		}
 	}

@@ -128,8 +128,8 @@ type ObjectClass struct {
 	Must []*AttributeType
 	May  []*AttributeType
 
-	// allowed is Must and May as a set, built with them (nil for a class
-	// built by hand: checks then scan the lists).
+	// allowed is Must and May as a set, built with them when the class is
+	// resolved; every class a Registry returns has it.
 	allowed map[*AttributeType]bool
 }
 
