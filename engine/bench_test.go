@@ -32,7 +32,7 @@ func BenchmarkPut_append(b *testing.B) {
 
 // BenchmarkGet_random: random gets over 200,000 keys, 100 per read transaction.
 func BenchmarkGet_random(b *testing.B) {
-	for _, n := range []int{2000, 200000} {
+	for _, n := range []int{2000, 20000, 200000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) { benchGetRandom(b, n) })
 	}
 }

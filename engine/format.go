@@ -62,6 +62,7 @@ const (
 )
 
 var le = binary.LittleEndian
+var be = binary.BigEndian
 
 func even(x int) int { return (x + 1) &^ 1 }
 
