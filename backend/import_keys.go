@@ -21,6 +21,7 @@ type keyBatches struct {
 	ix      []keyBatch // parallel to Backend.ix
 	bytes   int        // memory the batches account for
 	flushes int        // batches written so far
+	idBuf   []byte     // one key's IDs, packed for PutMultiple
 }
 
 // keyBatch collects the (key, ID) pairs of one index.
@@ -84,25 +85,47 @@ func (im *importer) flushKeys() error {
 		flags |= engine.Append
 	}
 	im.keys.flushes++
-	var idb [8]byte
 	for i, d := range im.b.ix {
 		<-sorted[i]
 		sorted[i] = nil
 		kb := &im.keys.ix[i]
-		for _, p := range kb.pairs {
-			index.NativeEndian.PutID(idb[:], p.id)
-			if err := txn.Put(d.dbi, kb.key(p), idb[:], flags); err != nil {
-				if !errors.Is(err, engine.ErrKeyExists) {
-					return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
-				}
-				if err := txn.Put(d.dbi, kb.key(p), idb[:], 0); err != nil {
-					return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
-				}
-			}
+		if err := im.putKeyRuns(txn, d, kb, flags); err != nil {
+			return err
 		}
 		kb.arena, kb.pairs = kb.arena[:0], kb.pairs[:0]
 	}
 	im.keys.bytes = 0
+	return nil
+}
+
+// putKeyRuns writes a sorted batch: the IDs of each key, packed, with
+// one PutMultiple, which copies them into the key's values tree a page at
+// a time. A key whose IDs do not all follow those already stored (flags
+// refuse them) takes the rest one plain put at a time.
+func (im *importer) putKeyRuns(txn *engine.Txn, d *indexDef, kb *keyBatch, flags engine.PutFlags) error {
+	pairs := kb.pairs
+	for len(pairs) > 0 {
+		key := kb.key(pairs[0])
+		n := 1
+		for n < len(pairs) && bytes.Equal(kb.key(pairs[n]), key) {
+			n++
+		}
+		ids := im.keys.idBuf[:0]
+		for _, p := range pairs[:n] {
+			ids = index.NativeEndian.AppendID(ids, p.id)
+		}
+		im.keys.idBuf = ids
+		done, err := txn.PutMultiple(d.dbi, key, ids, 8, flags)
+		if err != nil && !errors.Is(err, engine.ErrKeyExists) {
+			return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+		}
+		for ; err != nil && done < n; done++ {
+			if err = txn.Put(d.dbi, key, ids[8*done:8*done+8], 0); err != nil {
+				return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+			}
+		}
+		pairs = pairs[n:]
+	}
 	return nil
 }
 

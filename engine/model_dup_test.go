@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -72,6 +73,33 @@ func dupValue(r *rand.Rand, d modelDB) []byte {
 	return b
 }
 
+// dupRun returns a run of DupFixed values for PutMultiple, packed: mostly
+// ascending from a random start (long runs for the big keys, which fill
+// and split values tree leaves), now and then with one value out of order.
+func dupRun(r *rand.Rand, d modelDB, big bool) ([]byte, int) {
+	n := 1 + r.IntN(6)
+	if big {
+		n = 1 + r.IntN(1500)
+	}
+	x := r.IntN(100000)
+	if big && r.IntN(2) == 0 {
+		x = 100000 + r.IntN(1000000) // after every value dupValue makes
+	}
+	var vals []byte
+	for i := 0; i < n; i++ {
+		x += 1 + r.IntN(20)
+		if r.IntN(200) == 0 {
+			x -= 40
+		}
+		if d.flags&IntegerDup != 0 {
+			vals = binary.LittleEndian.AppendUint64(vals, uint64(max(x, 0)))
+		} else {
+			vals = fmt.Appendf(vals, "%08d", max(x, 0)%100000000)
+		}
+	}
+	return vals, 8
+}
+
 func TestModelDup_randomOps_matchSortedSets(t *testing.T) {
 	for _, seed := range seedsToRun() {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { runDupModel(t, seed, *modelTxns) })
@@ -119,6 +147,22 @@ func runDupModel(t *testing.T, seed uint64, txns int) {
 				key = fmt.Appendf(nil, "big%03d", r.IntN(3)) // keys that collect many values
 			}
 			switch op := r.IntN(20); {
+			case op < 3 && d.flags&DupFixed != 0:
+				vals, size := dupRun(r, d, bytes.HasPrefix(key, []byte("big")))
+				flags := []PutFlags{0, 0, NoDupData, AppendDup}[r.IntN(4)]
+				n, err := txn.PutMultiple(dbi, key, vals, size, flags)
+				if err != nil && (err != ErrKeyExists && !errors.Is(err, ErrKeyExists) || flags == 0) {
+					t.Fatalf("%s: PutMultiple %q flags %#x: %v", where(j), key, flags, err)
+				}
+				if err == nil && n != len(vals)/size {
+					t.Fatalf("%s: PutMultiple stored %d of %d", where(j), n, len(vals)/size)
+				}
+				for i := 0; i < n; i++ {
+					if dm[string(key)] == nil {
+						dm[string(key)] = map[string]bool{}
+					}
+					dm[string(key)][string(vals[i*size:(i+1)*size])] = true
+				}
 			case op < 12:
 				v := dupValue(r, d)
 				n := 1 + r.IntN(3)

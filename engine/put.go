@@ -451,6 +451,9 @@ func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 	var s int
 	if tmp.isLeaf2() {
 		s = (n + 1) / 2
+		if idx == n {
+			s = n // an append starts the right page alone, as chooseSplit does
+		}
 	} else {
 		s = chooseSplit(n+1, idx, branch, len(p)-pageHeaderSize, func(i int) int { return len(nodeAt(i)) })
 	}

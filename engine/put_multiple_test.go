@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"testing"
+)
+
+// ids packs the IDs from..to-1 as native 8-byte integers.
+func ids(from, to uint64) []byte {
+	var b []byte
+	for id := from; id < to; id++ {
+		b = binary.NativeEndian.AppendUint64(b, id)
+	}
+	return b
+}
+
+// readAllMultiple reads every value of key with GetMultiple/NextMultiple.
+func readAllMultiple(t *testing.T, txn *Txn, dbi DBI, key []byte) []byte {
+	t.Helper()
+	c := mustCursor(t, txn, dbi)
+	defer c.Close()
+	if _, _, err := c.Get(key, nil, Set); err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	_, v, err := c.Get(nil, nil, GetMultiple)
+	for err == nil {
+		out = append(out, v...)
+		_, v, err = c.Get(nil, nil, NextMultiple)
+	}
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestPutMultiple_sortedRunLoadsPackedLeaves(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	const n = 100000
+	want := ids(1, n+1)
+	var dbi DBI
+	err = env.Update(func(txn *Txn) error {
+		if dbi, err = txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create); err != nil {
+			return err
+		}
+		// In three calls, as an import's batches would make them.
+		for _, part := range [][]byte{want[:8*10], want[8*10 : 8*60000], want[8*60000:]} {
+			k, err := txn.PutMultiple(dbi, []byte("objectclass=person"), part, 8, AppendDup)
+			if err != nil || k != len(part)/8 {
+				t.Fatalf("PutMultiple: %d of %d, %v", k, len(part)/8, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, env, "after PutMultiple")
+	txn, _ := env.BeginRead()
+	defer txn.Abort()
+	if got := readAllMultiple(t, txn, dbi, []byte("objectclass=person")); !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes, want %d", len(got), len(want))
+	}
+	st, _ := txn.Stat(dbi)
+	if st.Entries != n {
+		t.Fatalf("entries %d, want %d", st.Entries, n)
+	}
+	// Appends fill each LEAF2 leaf before starting the next: 509 IDs per
+	// leaf make 197 leaves, where half-full leaves would need about 393.
+	info := env.Info()
+	if info.LastPgno > 230 {
+		t.Fatalf("the values tree takes pages up to %d; appended leaves are not packed", info.LastPgno)
+	}
+}
+
+func TestPutMultiple_stopsAtTheFirstRefusedValue(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	txn, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Abort()
+	dbi, err := txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("k")
+	if _, err := txn.PutMultiple(dbi, key, ids(10, 2000), 8, 0); err != nil {
+		t.Fatal(err)
+	}
+	// AppendDup refuses a new value that is not after the last; the ones
+	// before it are stored, the ones after it are not.
+	run := append(ids(2000, 2500), ids(5, 6)...)
+	run = append(run, ids(3000, 3010)...)
+	k, err := txn.PutMultiple(dbi, key, run, 8, AppendDup)
+	if !errors.Is(err, ErrKeyExists) || k != 500 {
+		t.Fatalf("AppendDup out of order: stored %d, %v; want 500, ErrKeyExists", k, err)
+	}
+	// Without flags, values already there are skipped, as Put skips them.
+	if k, err := txn.PutMultiple(dbi, key, ids(1990, 2600), 8, 0); err != nil || k != 610 {
+		t.Fatalf("overlapping run: %d, %v", k, err)
+	}
+	if k, err := txn.PutMultiple(dbi, key, ids(2599, 2601), 8, NoDupData); !errors.Is(err, ErrKeyExists) || k != 0 {
+		t.Fatalf("NoDupData of a present value: %d, %v", k, err)
+	}
+	if got, want := readAllMultiple(t, txn, dbi, key), ids(10, 2600); !bytes.Equal(got, want) {
+		t.Fatalf("values: %d bytes, want %d", len(got), len(want))
+	}
+	if err := txn.Check(); err != nil {
+		t.Fatal(err)
+	}
+
+	plain, err := txn.OpenDB("plain", DupSort|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := txn.PutMultiple(plain, key, ids(0, 2), 8, 0); !errors.Is(err, ErrIncompatible) {
+		t.Fatalf("PutMultiple on a DupSort database without DupFixed: %v", err)
+	}
+	if _, err := txn.PutMultiple(dbi, key, make([]byte, 12), 8, 0); !errors.Is(err, ErrBadValSize) {
+		t.Fatalf("12 bytes of 8-byte values: %v", err)
+	}
+	if _, err := txn.PutMultiple(dbi, key, make([]byte, 8), 4, 0); !errors.Is(err, ErrBadValSize) {
+		t.Fatalf("4-byte values into a database of 8-byte values: %v", err)
+	}
+}
