@@ -41,8 +41,10 @@ type stampAttr struct {
 // importStamps describes the stamping of one import; read-only once
 // built, except for the CSN counter it reserves from.
 type importStamps struct {
-	attrs   []stampAttr // in stampCreate's order; attrs[0] is structuralObjectClass
-	csnTime string      // entryCSN timestamp part
+	attrs    []stampAttr // in stampCreate's order; attrs[0] is structuralObjectClass
+	csnTime  string      // entryCSN timestamp part
+	csnStart time.Time   // the time it shows
+	csnNext  uint64      // the next CSN counter (guarded by csnClock)
 	// classCache: no stamped attribute is an objectClass subtype, so an
 	// entry's object class values alone determine its objectClass index
 	// keys (the workers cache them).
@@ -90,12 +92,18 @@ func (st *importStamps) init(b *Backend, now time.Time, ads *importADs) error {
 		}
 		st.attrs = append(st.attrs, sa)
 	}
-	st.csnTime = now.UTC().Format("20060102150405.000000Z")
+	st.csnTime, st.csnStart = now.UTC().Format("20060102150405.000000Z"), now
 	return nil
 }
 
 // csnRange is a block of entryCSN counters reserved for one job.
 type csnRange struct{ first uint64 }
+
+// csnCountMax is the largest change count a CSN holds (six hex digits).
+// An import stamps every entry with its start time; counter c is the
+// count c mod 2^24 at c / 2^24 µs after it, so an import of more than
+// 16,777,216 entries still makes well-formed CSNs, each after the last.
+const csnCountMax = 1<<24 - 1
 
 // reserveCSNs takes n consecutive counters from the process-wide CSN
 // clock, exactly as n calls of newCSN at the import's time would.
@@ -105,22 +113,30 @@ func (st *importStamps) reserveCSNs(n int) csnRange {
 	}
 	csnClock.Lock()
 	defer csnClock.Unlock()
-	var first int
-	if csnClock.last == st.csnTime {
-		first = csnClock.count + 1
-		csnClock.count += n
-	} else {
-		csnClock.last, csnClock.count = st.csnTime, n-1
+	if st.csnNext == 0 && csnClock.last == st.csnTime {
+		st.csnNext = uint64(csnClock.count) + 1
 	}
-	return csnRange{first: uint64(first)}
+	first := st.csnNext
+	st.csnNext += uint64(n)
+	last := st.csnNext - 1
+	csnClock.last, csnClock.count = st.csnTimeAt(last>>24), int(last&csnCountMax)
+	return csnRange{first: first}
+}
+
+// csnTimeAt is the timestamp part of the CSNs off µs after the import's.
+func (st *importStamps) csnTimeAt(off uint64) string {
+	if off == 0 {
+		return st.csnTime
+	}
+	return st.csnStart.Add(time.Duration(off) * time.Microsecond).UTC().Format("20060102150405.000000Z")
 }
 
 // appendCSN appends the entryCSN with counter c (newCSN's format).
 func (st *importStamps) appendCSN(dst []byte, c uint64) []byte {
-	dst = append(dst, st.csnTime...)
+	dst = append(dst, st.csnTimeAt(c>>24)...)
 	dst = append(dst, '#')
 	var hx [16]byte
-	h := strconv.AppendUint(hx[:0], c, 16)
+	h := strconv.AppendUint(hx[:0], c&csnCountMax, 16)
 	for i := len(h); i < 6; i++ {
 		dst = append(dst, '0')
 	}
