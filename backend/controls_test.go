@@ -71,3 +71,34 @@ func TestBackend_assertionAndPreRead_onEveryChange(t *testing.T) {
 		t.Fatalf("entry still there after the delete: %v", err)
 	}
 }
+
+// The assertion control on a change sees the target's computed attributes
+// and its DN, as the same filter in a search or compare would.
+func TestBackend_assertionOnChange_seesComputedAttributes(t *testing.T) {
+	ctx := context.Background()
+	b := openTest(t, testOptions(t))
+	const dn = "uid=a,dc=example,dc=com"
+	mustAdd(t, b, dn, "objectClass: inetOrgPerson", "uid: a", "cn: a", "sn: before")
+	modify := func(assert string) error {
+		h := rootHdr()
+		h.Controls.Assertion = mustFilter(t, assert)
+		_, err := b.Modify(ctx, &ldapserver.ModifyRequest{Header: h, DN: mustDN(t, dn),
+			Changes: []ldapserver.Change{{Op: ldapserver.ModReplace, Attribute: ldapserver.Attribute{Type: "description", Values: [][]byte{[]byte(assert)}}}}})
+		return err
+	}
+	for _, tc := range []struct {
+		assert string
+		want   ldapserver.ResultCode
+	}{
+		{"(entryDN=UID=A,DC=Example,DC=com)", ldapserver.Success},
+		{"(hasSubordinates=FALSE)", ldapserver.Success},
+		{"(&(sn=before)(subschemaSubentry=cn=subschema))", ldapserver.Success},
+		{"(dc:dn:=example)", ldapserver.Success},
+		{"(hasSubordinates=TRUE)", ldapserver.AssertionFailed},
+		{"(entryDN=uid=b,dc=example,dc=com)", ldapserver.AssertionFailed},
+	} {
+		if got := codeOf(modify(tc.assert)); got != tc.want {
+			t.Errorf("modify asserting %s: result %v, want %v", tc.assert, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -214,8 +215,21 @@ func (b *Backend) checkAssertion(a *schema.Filter, e *schema.Entry) error {
 // the assertion control, then the pre-read control's copy of the entry.
 func (b *Backend) beforeChange(w *writer, id uint64, e *schema.Entry, dn schema.DN, cs *ldapserver.Controls,
 	who actor, res *ldapserver.WriteResult) error {
-	if err := b.checkAssertion(cs.Assertion, e); err != nil {
-		return err
+	if a := cs.Assertion; a != nil {
+		target := e
+		// As for compare and search, the assertion sees the entry's DN and
+		// its computed attributes (entryDN, hasSubordinates, ...).
+		if dnNeed, computed := b.filterNeeds(a); dnNeed || computed {
+			has, err := b.hasChildren(w.txn, id)
+			if err != nil {
+				return err
+			}
+			target = &schema.Entry{DN: dn, Attrs: slices.Clone(e.Attrs)}
+			b.appendComputed(target, dn.String(), has)
+		}
+		if err := b.checkAssertion(a, target); err != nil {
+			return err
+		}
 	}
 	if cs.PreRead == nil {
 		return nil
