@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"lightdir/ldapserver"
+	"lightdir/schema"
 )
 
 // outcomeOf is an operation's result code and matched DN.
@@ -157,4 +158,40 @@ func change(op ldapserver.ModOp, attr string, vals ...string) ldapserver.Change 
 		c.Attribute.Values = append(c.Attribute.Values, []byte(v))
 	}
 	return c
+}
+
+// An entry of a subclass of alias is an alias for dereferencing and for
+// the write checks alike, whether its class is looked up in the
+// objectClass index or read from the entry.
+func TestAlias_subclassOfAlias_isAnAlias(t *testing.T) {
+	for _, indexed := range []bool{true, false} {
+		t.Run(fmt.Sprint("objectClass index ", indexed), func(t *testing.T) {
+			reg := schema.Default()
+			if err := reg.LoadSchemaFile("test.schema", []byte(
+				"objectclass ( 1.3.6.1.4.1.4203.666.99.1 NAME 'lightdirTestAlias' SUP alias STRUCTURAL MAY cn )\n")); err != nil {
+				t.Fatal(err)
+			}
+			opts := testOptions(t, IndexSpec{Attr: "objectClass", Kinds: []string{"eq"}})
+			opts.Schema = reg
+			b := openTest(t, opts)
+			if b.aliasKey == nil {
+				t.Fatal("no objectClass index key for alias")
+			}
+			if !indexed {
+				b.aliasKey = nil
+			}
+			mustAdd(t, b, "ou=people,"+testSuffix, "objectClass: organizationalUnit", "ou: people")
+			mustAdd(t, b, "uid=alice,ou=people,"+testSuffix, "objectClass: inetOrgPerson", "uid: alice", "cn: alice", "sn: a")
+			mustAdd(t, b, "cn=toalice,"+testSuffix, "objectClass: lightdirTestAlias", "cn: toalice",
+				"aliasedObjectName: uid=alice,ou=people,"+testSuffix)
+			got, err := aliasSearch(t, b, ldapserver.DerefAlways, "cn=toalice", ldapserver.ScopeBase, "(objectClass=*)")
+			if err != nil || len(got) != 1 || got[0] != "uid=alice,ou=people" {
+				t.Fatalf("base search through the alias: %v, %v", got, err)
+			}
+			_, err = b.Add(context.Background(), addReq(t, "ou=x,cn=toalice,"+testSuffix, "objectClass: organizationalUnit", "ou: x"))
+			if code, _ := outcomeOf(err); code != ldapserver.AliasProblem {
+				t.Fatalf("add below the alias: %v, want aliasProblem", err)
+			}
+		})
+	}
 }

@@ -127,7 +127,9 @@ func (s *search) readAlias(id uint64) (bool, [][]byte, error) {
 	return true, vals, nil
 }
 
-// isAliasEntry reports whether e has the alias object class.
+// isAliasEntry reports whether e has the alias object class or a subclass
+// of it, as the objectClass index (which keys superclasses too) and the
+// write checks decide.
 func (b *Backend) isAliasEntry(e *schema.Entry) bool {
 	if b.aliasClass == nil {
 		return false
@@ -138,7 +140,7 @@ func (b *Backend) isAliasEntry(e *schema.Entry) bool {
 			continue
 		}
 		for _, v := range a.Values {
-			if b.reg.ObjectClass(string(v)) == b.aliasClass {
+			if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
 				return true
 			}
 		}
