@@ -435,6 +435,9 @@ func branchNode(key []byte, child uint64) []byte {
 func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 	w := c.txn.w
 	p := c.stack[level].p
+	if idx == p.numKeys() && !p.isBranch() {
+		return c.splitAppend(level, raw)
+	}
 	tmp := w.scratchPage()
 	copy(tmp, p)
 	n := tmp.numKeys()
@@ -496,21 +499,57 @@ func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 	if idx >= s {
 		landed, at = rp, idx-s
 	}
-	if level == 0 {
-		rootPg, root, err := w.allocPages(1)
-		if err != nil {
-			return nil, 0, err
-		}
-		root.init(rootPg, pageBranch)
-		root.appendRawNode(branchNode(nil, p.pgno()))
-		root.appendRawNode(branchNode(sep, rpgno))
-		rec.root = rootPg
-		rec.depth++
-		rec.branch++
-	} else if _, _, err := c.insertAt(level-1, c.stack[level-1].idx+1, branchNode(sep, rpgno)); err != nil {
+	if err := c.linkSibling(level, p.pgno(), sep, rpgno); err != nil {
 		return nil, 0, err
 	}
 	return landed, at, nil
+}
+
+// splitAppend splits the leaf at level for a node added after its last
+// one: the leaf keeps its nodes where they are and a new right sibling
+// starts with the node alone, which is where split would put them.
+func (c *Cursor) splitAppend(level int, raw []byte) (page, int, error) {
+	p := c.stack[level].p
+	rpgno, rp, err := c.txn.w.allocPages(1)
+	if err != nil {
+		return nil, 0, err
+	}
+	var sep []byte
+	if p.isLeaf2() {
+		rp.initLeaf2(rpgno, 0, int(p.pad()))
+		sep = bytes.Clone(raw)
+	} else {
+		rp.init(rpgno, p.flags())
+		sep = bytes.Clone(page(raw).nodeKey(0))
+	}
+	rp.appendRawNode(raw)
+	c.db().rec.leaf++
+	if err := c.linkSibling(level, p.pgno(), sep, rpgno); err != nil {
+		return nil, 0, err
+	}
+	return rp, 0, nil
+}
+
+// linkSibling enters the new right sibling rpgno of page pgno at level,
+// whose first key is sep, in the parent level, or in a new root above
+// the old one.
+func (c *Cursor) linkSibling(level int, pgno uint64, sep []byte, rpgno uint64) error {
+	if level > 0 {
+		_, _, err := c.insertAt(level-1, c.stack[level-1].idx+1, branchNode(sep, rpgno))
+		return err
+	}
+	rootPg, root, err := c.txn.w.allocPages(1)
+	if err != nil {
+		return err
+	}
+	rec := &c.db().rec
+	root.init(rootPg, pageBranch)
+	root.appendRawNode(branchNode(nil, pgno))
+	root.appendRawNode(branchNode(sep, rpgno))
+	rec.root = rootPg
+	rec.depth++
+	rec.branch++
+	return nil
 }
 
 // chooseSplit picks the index of the first of n nodes that moves to the new
