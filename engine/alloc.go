@@ -259,7 +259,7 @@ func (w *writeState) touch(p page) (page, error) {
 		// The parent's page: copy it under the same number, so an abort of
 		// this child leaves the parent's copy untouched.
 		np := w.t.env.getBuf(1)
-		copy(np, p)
+		copyPage(np, p)
 		w.dirty[old] = np
 		return np, nil
 	}
@@ -267,10 +267,27 @@ func (w *writeState) touch(p page) (page, error) {
 	if err != nil {
 		return nil, err
 	}
-	copy(np, p)
+	copyPage(np, p)
 	np.setPgno(pgno)
 	w.freePages(old, 1)
 	return np, nil
+}
+
+// copyPage copies tree page src into dst, skipping the free gap between
+// the pointer array and the nodes (LEAF2: the gap after the items): a
+// leaf filled by random inserts is about a third free, and the bytes
+// not read are memory traffic saved. The gap keeps whatever dst held.
+func copyPage(dst, src page) {
+	lo, up := src.lower(), src.upper()
+	switch {
+	case src.flags()&(pageBranch|pageLeaf) == 0 || lo > up || up > len(src) || lo < pageHeaderSize:
+		copy(dst, src) // not a tree page, or bounds a check will refuse
+	case src.isLeaf2():
+		copy(dst, src[:len(src)-(up-lo)])
+	default:
+		copy(dst[:lo], src[:lo])
+		copy(dst[up:], src[up:])
+	}
 }
 
 // scratchPage returns a page-sized buffer private to this transaction.
