@@ -152,7 +152,6 @@ func deleteRange(txn *engine.Txn, dbi engine.DBI, n int) error {
 	return err
 }
 
-
 func ourDump(t testing.TB, dir string, opts DumpOptions) []byte {
 	t.Helper()
 	var buf bytes.Buffer
