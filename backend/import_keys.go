@@ -100,8 +100,8 @@ func (im *importer) flushKeys() error {
 
 // putKeyRuns writes a sorted batch: the IDs of each key, packed, with
 // one PutMultiple, which copies them into the key's values tree a page at
-// a time. A key whose IDs do not all follow those already stored (flags
-// refuse them) takes the rest one plain put at a time.
+// a time. When flags refuse an ID (it does not follow those already
+// stored), that ID and the rest go in with plain puts.
 func (im *importer) putKeyRuns(txn *engine.Txn, d *indexDef, kb *keyBatch, flags engine.PutFlags) error {
 	pairs := kb.pairs
 	for len(pairs) > 0 {
@@ -116,13 +116,11 @@ func (im *importer) putKeyRuns(txn *engine.Txn, d *indexDef, kb *keyBatch, flags
 		}
 		im.keys.idBuf = ids
 		done, err := txn.PutMultiple(d.dbi, key, ids, 8, flags)
-		if err != nil && !errors.Is(err, engine.ErrKeyExists) {
-			return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+		if errors.Is(err, engine.ErrKeyExists) {
+			_, err = txn.PutMultiple(d.dbi, key, ids[8*done:], 8, 0)
 		}
-		for ; err != nil && done < n; done++ {
-			if err = txn.Put(d.dbi, key, ids[8*done:8*done+8], 0); err != nil {
-				return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
-			}
+		if err != nil {
+			return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
 		}
 		pairs = pairs[n:]
 	}
