@@ -314,16 +314,12 @@ func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
 // descent.
 func (c *Cursor) subPut(key, val []byte, flags PutFlags, resume bool) (bool, error) {
 	d := &c.dup
-	resumed := resume && d.sub != nil && d.sub.top >= 0
-	if resumed {
-		// Another cursor may have changed the tree's counts since: take the
-		// record from the node; the path holds while the root is the same.
-		rec, err := c.subRecordAtCursor()
-		if err != nil {
+	resumed := false
+	if resume {
+		var err error
+		if resumed, err = c.resumeSub(); err != nil {
 			return false, err
 		}
-		resumed = rec.root == d.subDB.rec.root
-		d.subDB.rec = rec
 	}
 	if !resumed {
 		if err := c.openSubAtCursor(); err != nil {
@@ -362,6 +358,24 @@ func (c *Cursor) subPut(key, val []byte, flags PutFlags, resume bool) (bool, err
 	s.db().rec.entries++
 	c.storeSubRecord()
 	return true, nil
+}
+
+// resumeSub reports whether the sub cursor still holds the path of the
+// values tree of the key at the cursor, as the last put into it left it.
+// Another cursor may have changed the tree's counts since: the record is
+// taken from the node again; the path holds while the root is the same.
+func (c *Cursor) resumeSub() (bool, error) {
+	d := &c.dup
+	if d.sub == nil || d.sub.top < 0 {
+		return false, nil
+	}
+	rec, err := c.subRecordAtCursor()
+	if err != nil {
+		return false, err
+	}
+	same := rec.root == d.subDB.rec.root
+	d.subDB.rec = rec
+	return same, nil
 }
 
 // seekInLeaf positions at val's place in the cursor's current leaf when that
@@ -620,16 +634,11 @@ func (c *Cursor) appendValues(key, vals []byte, size int) int {
 	if !c.txn.w.append.sub || !c.resumeKey(key) {
 		return 0
 	}
+	if ok, err := c.resumeSub(); !ok || err != nil {
+		return 0 // the usual put reports the error
+	}
 	d := &c.dup
 	s := d.sub
-	if s == nil || s.top < 0 {
-		return 0
-	}
-	rec, err := c.subRecordAtCursor()
-	if err != nil || rec.root != d.subDB.rec.root {
-		return 0
-	}
-	d.subDB.rec = rec
 	l := &s.stack[s.top]
 	p := l.p
 	nk := p.numKeys()
@@ -650,11 +659,7 @@ func (c *Cursor) appendValues(key, vals []byte, size int) int {
 	if k == 0 {
 		return 0
 	}
-	// LEAF2 items follow the header back to back; each takes a pointer's
-	// worth of lower and the rest of its size from upper (format spec 6.3).
-	copy(p[pageHeaderSize+nk*size:], vals[:k*size])
-	p.setLower(p.lower() + 2*k)
-	p.setUpper(p.upper() + (2-size)*k)
+	p.leaf2Append(vals[:k*size])
 	l.idx = nk + k - 1
 	s.db().rec.entries += uint64(k)
 	c.db().rec.entries += uint64(k)

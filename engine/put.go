@@ -453,10 +453,7 @@ func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 	}
 	var s int
 	if tmp.isLeaf2() {
-		s = (n + 1) / 2
-		if idx == n {
-			s = n // an append starts the right page alone, as chooseSplit does
-		}
+		s = (n + 1) / 2 // appends at the end went to splitAppend
 	} else {
 		s = chooseSplit(n+1, idx, branch, len(p)-pageHeaderSize, func(i int) int { return len(nodeAt(i)) })
 	}

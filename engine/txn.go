@@ -281,9 +281,7 @@ func searchPage(p page, key []byte, cmp keyOrder) (idx int, exact bool, err erro
 	if p.isBranch() {
 		lo = 1
 	}
-	if !p.isLeaf2() {
-		prefetchLeafKeys(p, hi)
-	}
+	prefetchLeafKeys(p, hi)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		k, err := keyChecked(p, mid)
@@ -308,9 +306,10 @@ func searchPage(p page, key []byte, cmp keyOrder) (idx int, exact bool, err erro
 // a large database is rarely in the CPU cache, and each probe would
 // otherwise wait for its own memory load: in a tree larger than the cache
 // this makes random gets 10-20% faster. Branch pages are left alone (the
-// upper levels stay cached) and so are small leaves.
+// upper levels stay cached), and so are small leaves and LEAF2 pages
+// (they have no pointers).
 func prefetchLeafKeys(p page, n int) {
-	if n > 8 && p.flags()&pageLeaf != 0 && pageHeaderSize+2*n <= len(p) {
+	if n > 8 && p.flags()&(pageLeaf|pageLeaf2) == pageLeaf && pageHeaderSize+2*n <= len(p) {
 		prefetchKeys(&p[0], &p[pageHeaderSize], n)
 	}
 }
