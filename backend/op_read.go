@@ -131,13 +131,22 @@ func (b *Backend) fullEntry(txn *engine.Txn, id uint64, dn schema.DN) (*schema.E
 	if err := b.readEntry(txn, id, e, &dec); err != nil {
 		return nil, err
 	}
-	e.DN = dn
-	has, err := b.hasChildren(txn, id)
-	if err != nil {
+	if err := b.addComputed(txn, id, e, dn); err != nil {
 		return nil, err
 	}
-	b.appendComputed(e, dn.String(), has)
 	return e, nil
+}
+
+// addComputed gives e, entry id, its DN and computed operational
+// attributes (entryDN, hasSubordinates, subschemaSubentry).
+func (b *Backend) addComputed(txn *engine.Txn, id uint64, e *schema.Entry, dn schema.DN) error {
+	has, err := b.hasChildren(txn, id)
+	if err != nil {
+		return err
+	}
+	e.DN = dn
+	b.appendComputed(e, dn.String(), has)
+	return nil
 }
 
 // PasswordModify implements ldapserver.Backend (RFC 3062). The root

@@ -220,12 +220,10 @@ func (b *Backend) beforeChange(w *writer, id uint64, e *schema.Entry, dn schema.
 		// As for compare and search, the assertion sees the entry's DN and
 		// its computed attributes (entryDN, hasSubordinates, ...).
 		if dnNeed, computed := b.filterNeeds(a); dnNeed || computed {
-			has, err := b.hasChildren(w.txn, id)
-			if err != nil {
+			target = &schema.Entry{Attrs: slices.Clone(e.Attrs)}
+			if err := b.addComputed(w.txn, id, target, dn); err != nil {
 				return err
 			}
-			target = &schema.Entry{DN: dn, Attrs: slices.Clone(e.Attrs)}
-			b.appendComputed(target, dn.String(), has)
 		}
 		if err := b.checkAssertion(a, target); err != nil {
 			return err
