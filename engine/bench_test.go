@@ -71,3 +71,47 @@ func benchGetRandom(b *testing.B, n int) {
 		txn.Abort()
 	}
 }
+
+// BenchmarkCursor_next: forward scans of 20,000 (cached) and 1,000,000 keys
+// (16-byte keys, 100-byte values, appended), one Next per op.
+func BenchmarkCursor_next(b *testing.B) {
+	for _, n := range []int{20000, 1000000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchCursorNext(b, n) })
+	}
+}
+
+func benchCursorNext(b *testing.B, n int) {
+	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	key := make([]byte, 16)
+	val := make([]byte, 100)
+	if err := env.Update(func(txn *Txn) error {
+		for i := 0; i < n; i++ {
+			binary.BigEndian.PutUint64(key[8:], uint64(i))
+			if err := txn.Put(MainDB, key, val, Append); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		txn, _ := env.BeginRead()
+		c, _ := txn.OpenCursor(MainDB)
+		for ; i < b.N; i++ {
+			if _, _, err := c.Get(nil, nil, Next); err != nil {
+				if err == ErrNotFound {
+					break
+				}
+				b.Fatal(err)
+			}
+		}
+		txn.Abort()
+	}
+}

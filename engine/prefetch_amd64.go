@@ -7,3 +7,8 @@ package engine
 //
 //go:noescape
 func prefetchKeys(p *byte, ptrs *byte, n int)
+
+// prefetchRange asks the CPU to load the n bytes at p, a cache line at a time.
+//
+//go:noescape
+func prefetchRange(p *byte, n int)

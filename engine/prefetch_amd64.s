@@ -15,3 +15,17 @@ loop:
 	JNZ loop
 done:
 	RET
+
+// func prefetchRange(p *byte, n int)
+TEXT ·prefetchRange(SB), NOSPLIT|NOFRAME, $0-16
+	MOVQ p+0(FP), AX
+	MOVQ n+8(FP), CX
+	TESTQ CX, CX
+	JLE rdone
+rloop:
+	PREFETCHT0 (AX)
+	ADDQ $64, AX
+	SUBQ $64, CX
+	JG rloop
+rdone:
+	RET

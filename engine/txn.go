@@ -265,6 +265,29 @@ func keyChecked(p page, i int) ([]byte, error) {
 	return p.nodeKey(off), nil
 }
 
+// plainLeafNode returns the key and value of node i of a leaf page when the
+// value is stored in the node itself (no overflow run, no duplicates) and the
+// node lies inside the page; ok is false otherwise, for the checked path to
+// handle. It is the scan's fast path: one bounds check for the whole header.
+func plainLeafNode(p page, i int) (k, v []byte, ok bool) {
+	pi := pageHeaderSize + 2*i
+	if i < 0 || pi+2 > len(p) {
+		return nil, nil, false
+	}
+	off := int(le.Uint16(p[pi:]))
+	if off < p.upper() || off+nodeHeaderSize > len(p) {
+		return nil, nil, false
+	}
+	h := p[off : off+nodeHeaderSize : off+nodeHeaderSize]
+	ds := int(le.Uint16(h[0:])) | int(le.Uint16(h[2:]))<<16
+	ke := off + nodeHeaderSize + int(le.Uint16(h[6:]))
+	ve := ke + ds
+	if le.Uint16(h[4:]) != 0 || ve > len(p) {
+		return nil, nil, false
+	}
+	return p[off+nodeHeaderSize : ke : ke], p[ke:ve:ve], true
+}
+
 // childAt returns the child page number of branch node i.
 func childAt(p page, i int) (uint64, error) {
 	off, err := nodeOff(p, i)
