@@ -211,8 +211,16 @@ func (t *Txn) freeValue(key []byte) ([]byte, error) {
 	return v, err
 }
 
+// maxWriteIOV caps the pages (iovecs) of one vectored write. The kernel gives
+// a page-cache folio the size of the write that creates it, and ext4 walks
+// every block of a folio on each later write into it: once a long run has
+// made 2 MiB folios, each 4 KiB page rewrite there costs hundreds of block
+// visits. Short writes keep the folios small. At 1M keys, 4 (against 1,024):
+// random fills and deletes 13-21% faster, sequential fills ~15% slower.
+const maxWriteIOV = 4
+
 // writePages writes every dirty page to its place, coalescing runs of
-// consecutive pages into one vectored write, then flushes per the durability mode.
+// consecutive pages into vectored writes, then flushes per the durability mode.
 func (t *Txn) writePages() error {
 	w := t.w
 	pgnos := make([]uint64, 0, len(w.dirty))
@@ -226,7 +234,7 @@ func (t *Txn) writePages() error {
 	var start, next uint64
 	flush := func() error {
 		for len(iov) > 0 {
-			n := min(len(iov), 1024)
+			n := min(len(iov), maxWriteIOV)
 			off := int64(start * ps)
 			if err := pwritevAll(fd, iov[:n], off); err != nil {
 				return fmt.Errorf("engine: write pages: %w", err)

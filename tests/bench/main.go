@@ -161,8 +161,20 @@ func runPhase(c *config, d *dataset, ph phase, ws []workload, s store, results m
 		}
 		rate := float64(ops) / dt.Seconds()
 		results[w.name][s.name()].opsPerSec = append(results[w.name][s.name()].opsPerSec, rate)
-		fmt.Fprintf(progress, "%-13s %-8s rep %d: %12.0f ops/s (%d ops in %v)\n", w.name, s.name(), rep+1, rate, ops, dt.Round(time.Millisecond))
+		fmt.Fprintf(progress, "%-13s %-8s rep %d: %12.0f ops/s (%d ops in %v), files %d MB\n", w.name, s.name(), rep+1, rate, ops, dt.Round(time.Millisecond), dirSize(dir)>>20)
 	}
+}
+
+// dirSize is the total size of the files in dir (the database files).
+func dirSize(dir string) int64 {
+	var n int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 func median(xs []float64) float64 {
