@@ -66,18 +66,35 @@ func (w *writeState) release() {
 	w.cursors = nil
 }
 
+// Page buffers for dirty pages come from the environment's spare list, filled
+// by the transactions before: a transaction of random puts copies a thousand
+// pages, and fresh buffers would cost the allocator, the GC and the kernel's
+// page zeroing each time (a sync.Pool is emptied by every GC cycle). New
+// buffers are cut from slabs of spareSlab pages. Only the writer (holding
+// writeMu) gets and puts buffers.
+const (
+	spareSlab = 64
+	spareMax  = 16384 // pages kept (64 MiB at 4 KiB): a huge transaction does not pin its peak
+)
+
 func (e *Env) getBuf(n int) page {
-	if n == 1 {
-		b := e.pool.Get().(*[]byte)
-		return page(*b)
+	if n != 1 {
+		return make(page, n*e.psize)
 	}
-	return make(page, n*e.psize)
+	if len(e.spare) == 0 {
+		slab := make([]byte, spareSlab*e.psize)
+		for i := 0; i < spareSlab; i++ {
+			e.spare = append(e.spare, page(slab[i*e.psize:(i+1)*e.psize:(i+1)*e.psize]))
+		}
+	}
+	p := e.spare[len(e.spare)-1]
+	e.spare = e.spare[:len(e.spare)-1]
+	return p
 }
 
 func (e *Env) putBuf(p page) {
-	if len(p) == e.psize {
-		b := []byte(p)
-		e.pool.Put(&b)
+	if len(p) == e.psize && len(e.spare) < spareMax {
+		e.spare = append(e.spare, p)
 	}
 }
 

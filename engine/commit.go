@@ -275,9 +275,18 @@ func (t *Txn) writePages() error {
 	return nil
 }
 
+// pwritevAll writes iov at off, retrying short writes. A single buffer goes
+// through pwrite: the kernel's vectored path costs more per call (importing
+// and freeing the vector), and most runs of a random update are one page.
 func pwritevAll(fd int, iov [][]byte, off int64) error {
 	for len(iov) > 0 {
-		n, err := unix.Pwritev(fd, iov, off)
+		var n int
+		var err error
+		if len(iov) == 1 {
+			n, err = unix.Pwrite(fd, iov[0], off)
+		} else {
+			n, err = unix.Pwritev(fd, iov, off)
+		}
 		if err == unix.EINTR {
 			continue
 		}

@@ -123,7 +123,7 @@ type Env struct {
 	dbs   atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
 	dbsMu sync.Mutex               // serializes additions to dbs
 
-	pool   sync.Pool // spare dirty-page buffers of psize bytes
+	spare  []page // dirty-page buffers of psize bytes for reuse; guarded by writeMu
 	closed atomic.Bool
 }
 
@@ -159,7 +159,6 @@ func Open(path string, opts *Options) (*Env, error) {
 	infos := []dbInfo{{name: "", flags: dbIntegerKey, cmp: orderInteger, dcmp: orderInteger}, {name: "", flags: e.snap.Load().meta.main.flags}}
 	infos[mainDBI].setOrder(infos[mainDBI].flags)
 	e.dbs.Store(&infos)
-	e.pool.New = func() any { b := make([]byte, e.psize); return &b }
 	if e.opts.Durability == SyncInterval && !e.opts.ReadOnly {
 		e.syncStop, e.syncDone = make(chan struct{}), make(chan struct{})
 		go e.syncLoop()

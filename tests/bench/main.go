@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -150,19 +151,37 @@ func runPhase(c *config, d *dataset, ph phase, ws []workload, s store, results m
 		var err error
 		var dt time.Duration
 		labels := pprof.Labels("run", s.name()+"/"+w.name)
+		written := writtenBytes()
 		pprof.Do(context.Background(), labels, func(context.Context) {
 			start := time.Now()
 			ops, err = w.run(s, d, c)
 			dt = time.Since(start)
 		})
+		written = writtenBytes() - written
 		if err != nil {
 			fail(fmt.Errorf("%s: %w", w.name, err))
 			return
 		}
 		rate := float64(ops) / dt.Seconds()
 		results[w.name][s.name()].opsPerSec = append(results[w.name][s.name()].opsPerSec, rate)
-		fmt.Fprintf(progress, "%-13s %-8s rep %d: %12.0f ops/s (%d ops in %v), files %d MB\n", w.name, s.name(), rep+1, rate, ops, dt.Round(time.Millisecond), dirSize(dir)>>20)
+		fmt.Fprintf(progress, "%-13s %-8s rep %d: %12.0f ops/s (%d ops in %v), files %d MB, written %d MB\n", w.name, s.name(), rep+1, rate, ops, dt.Round(time.Millisecond), dirSize(dir)>>20, written>>20)
 	}
+}
+
+// writtenBytes is what this process has passed to write system calls so far
+// (wchar in /proc/self/io), 0 where that is not available.
+func writtenBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "wchar: "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // dirSize is the total size of the files in dir (the database files).
