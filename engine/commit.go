@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"slices"
@@ -223,47 +224,48 @@ const maxWriteIOV = 4
 // consecutive pages into vectored writes, then flushes per the durability mode.
 func (t *Txn) writePages() error {
 	w := t.w
-	pgnos := make([]uint64, 0, len(w.dirty))
-	for pg := range w.dirty {
-		pgnos = append(pgnos, pg)
+	type dirtyPage struct {
+		pgno uint64
+		p    page
 	}
-	slices.Sort(pgnos)
+	pages := make([]dirtyPage, 0, len(w.dirty))
+	for pg, p := range w.dirty {
+		pages = append(pages, dirtyPage{pg, p})
+	}
+	slices.SortFunc(pages, func(a, b dirtyPage) int { return cmp.Compare(a.pgno, b.pgno) })
 	ps := uint64(t.env.psize)
 	fd := int(t.env.file.Fd())
-	var iov [][]byte
+	var iov [maxWriteIOV][]byte
+	n := 0
 	var start, next uint64
 	flush := func() error {
-		for len(iov) > 0 {
-			n := min(len(iov), maxWriteIOV)
-			off := int64(start * ps)
-			if err := pwritevAll(fd, iov[:n], off); err != nil {
-				return fmt.Errorf("engine: write pages: %w", err)
-			}
-			for _, b := range iov[:n] {
-				start += uint64(len(b)) / ps
-			}
-			iov = iov[n:]
+		if n == 0 {
+			return nil
 		}
+		if err := pwritevAll(fd, iov[:n], int64(start*ps)); err != nil {
+			return fmt.Errorf("engine: write pages: %w", err)
+		}
+		n = 0
 		return nil
 	}
-	for _, pg := range pgnos {
-		p := w.dirty[pg]
-		if len(iov) > 0 && pg != next {
+	for _, d := range pages {
+		if n > 0 && (d.pgno != next || n == maxWriteIOV) {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
-		if len(iov) == 0 {
-			start = pg
+		if n == 0 {
+			start = d.pgno
 		}
-		iov = append(iov, p)
-		next = pg + uint64(len(p))/ps
+		iov[n] = d.p
+		n++
+		next = d.pgno + uint64(len(d.p))/ps
 	}
 	if err := flush(); err != nil {
 		return err
 	}
 	// next is now the end of the highest run written.
-	if end := int64(next * ps); len(pgnos) > 0 && end > t.env.fileSize {
+	if end := int64(next * ps); len(pages) > 0 && end > t.env.fileSize {
 		t.env.fileSize = end
 	}
 	switch t.env.opts.Durability {
