@@ -224,15 +224,7 @@ const maxWriteIOV = 4
 // consecutive pages into vectored writes, then flushes per the durability mode.
 func (t *Txn) writePages() error {
 	w := t.w
-	type dirtyPage struct {
-		pgno uint64
-		p    page
-	}
-	pages := make([]dirtyPage, 0, len(w.dirty))
-	for pg, p := range w.dirty {
-		pages = append(pages, dirtyPage{pg, p})
-	}
-	slices.SortFunc(pages, func(a, b dirtyPage) int { return cmp.Compare(a.pgno, b.pgno) })
+	pages := sortedDirty(w.dirty)
 	ps := uint64(t.env.psize)
 	fd := int(t.env.file.Fd())
 	var iov [maxWriteIOV][]byte
@@ -275,6 +267,38 @@ func (t *Txn) writePages() error {
 		}
 	}
 	return nil
+}
+
+type dirtyPage struct {
+	pgno uint64
+	p    page
+}
+
+// sortedDirty returns the dirty pages in page-number order, taken in one pass
+// over the map. Up to 65,536 pages it sorts plain integers, page number <<
+// 16 | position (page numbers fit in 48 bits), which is several times faster
+// than sorting the pairs.
+func sortedDirty(dirty map[uint64]page) []dirtyPage {
+	pages := make([]dirtyPage, 0, len(dirty))
+	var top uint64
+	for pg, p := range dirty {
+		pages = append(pages, dirtyPage{pg, p})
+		top = max(top, pg)
+	}
+	if len(pages) > 1<<16 || top >= 1<<48 {
+		slices.SortFunc(pages, func(a, b dirtyPage) int { return cmp.Compare(a.pgno, b.pgno) })
+		return pages
+	}
+	keys := make([]uint64, len(pages))
+	for i, d := range pages {
+		keys[i] = d.pgno<<16 | uint64(i)
+	}
+	slices.Sort(keys)
+	sorted := make([]dirtyPage, len(pages))
+	for i, k := range keys {
+		sorted[i] = pages[k&0xffff]
+	}
+	return sorted
 }
 
 // pwritevAll writes iov at off, retrying short writes. A single buffer goes

@@ -123,8 +123,9 @@ type Env struct {
 	dbs   atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
 	dbsMu sync.Mutex               // serializes additions to dbs
 
-	spare  []page // dirty-page buffers of psize bytes for reuse; guarded by writeMu
-	closed atomic.Bool
+	spare     []page // dirty-page buffers of psize bytes for reuse; guarded by writeMu
+	dirtyHint int    // dirty pages of the last write transaction; guarded by writeMu
+	closed    atomic.Bool
 }
 
 // dbInfo describes an open database handle.
