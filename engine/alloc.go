@@ -17,8 +17,9 @@ type writeState struct {
 	// dropped lists pages dirty in an ancestor that this transaction freed;
 	// they leave the ancestor's dirty set only when this transaction commits.
 	dropped []uint64
-	dirty   map[uint64]page // pages (or overflow runs) this transaction wrote
-	nextPg  uint64          // first never-allocated page number (last_pg+1)
+	dirty   map[uint64]page     // pages (or overflow runs) this transaction wrote
+	spilled map[uint64]struct{} // first pages of runs written to the file early (spill.go)
+	nextPg  uint64              // first never-allocated page number (last_pg+1)
 
 	freed     []uint64 // pages of older snapshots this transaction stopped using
 	loose     []uint64 // pages this transaction allocated and freed again
@@ -252,6 +253,9 @@ func (w *writeState) freePages(pgno uint64, n int) {
 	if own {
 		delete(w.dirty, pgno)
 		w.t.env.putBuf(p)
+	} else if _, spilled := w.spilled[pgno]; spilled {
+		own = true
+		delete(w.spilled, pgno)
 	} else if w.ancestorDirty(pgno) != nil {
 		own = true
 		w.dropped = append(w.dropped, pgno)
@@ -276,6 +280,9 @@ func (w *writeState) touch(p page) (page, error) {
 	old := p.pgno()
 	if d, ok := w.dirty[old]; ok {
 		return d, nil
+	}
+	if np := w.unspill(p); np != nil {
+		return np, nil
 	}
 	if w.ancestorDirty(old) != nil {
 		// The parent's page: copy it under the same number, so an abort of

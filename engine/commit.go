@@ -220,11 +220,24 @@ func (t *Txn) freeValue(key []byte) ([]byte, error) {
 // random fills and deletes 13-21% faster, sequential fills ~15% slower.
 const maxWriteIOV = 4
 
-// writePages writes every dirty page to its place, coalescing runs of
-// consecutive pages into vectored writes, then flushes per the durability mode.
+// writePages writes every dirty page to its place, then flushes per the
+// durability mode.
 func (t *Txn) writePages() error {
-	w := t.w
-	pages := sortedDirty(w.dirty)
+	if err := t.writeDirty(sortedDirty(t.w.dirty)); err != nil {
+		return err
+	}
+	switch t.env.opts.Durability {
+	case SyncFull, NoMetaSync:
+		if err := fdatasync(t.env.file); err != nil {
+			return fmt.Errorf("engine: flush data pages: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeDirty writes pages (sorted by page number) to their places in the
+// file, coalescing runs of consecutive pages into vectored writes.
+func (t *Txn) writeDirty(pages []dirtyPage) error {
 	ps := uint64(t.env.psize)
 	fd := int(t.env.file.Fd())
 	var iov [maxWriteIOV][]byte
@@ -259,12 +272,6 @@ func (t *Txn) writePages() error {
 	// next is now the end of the highest run written.
 	if end := int64(next * ps); len(pages) > 0 && end > t.env.fileSize {
 		t.env.fileSize = end
-	}
-	switch t.env.opts.Durability {
-	case SyncFull, NoMetaSync:
-		if err := fdatasync(t.env.file); err != nil {
-			return fmt.Errorf("engine: flush data pages: %w", err)
-		}
 	}
 	return nil
 }

@@ -306,8 +306,10 @@ func crashCounter(s wlState) uint64 {
 	return le.Uint64(v)
 }
 
+// crashOptions: the small DirtyLimit makes the child's larger transactions
+// spill, so kills also land between a spill and its commit.
 func crashOptions(mode Durability) *Options {
-	return &Options{MapSize: 512 << 20, Durability: mode, SyncInterval: 40 * time.Millisecond}
+	return &Options{MapSize: 512 << 20, Durability: mode, SyncInterval: 40 * time.Millisecond, DirtyLimit: 16}
 }
 
 // TestCrashHelperProcess is the child process of the crash tests; it does

@@ -611,6 +611,9 @@ func (t *Txn) PutMultiple(dbi DBI, key, vals []byte, size int, flags PutFlags) (
 	}
 	n := len(vals) / size
 	for i := 0; i < n; {
+		if err := t.w.maybeSpill(); err != nil {
+			return i, err
+		}
 		if k := c.appendValues(key, vals[i*size:], size); k > 0 {
 			i += k
 			continue

@@ -59,6 +59,11 @@ type Options struct {
 	// and must be quick. Zero or nil: no reports (Env.Readers lists them).
 	LongReaderAfter time.Duration
 	OnLongReader    func(ReaderInfo)
+	// DirtyLimit is how many modified pages a write transaction keeps in
+	// memory: past it, the next write writes them to the file early (they
+	// are read back through the map), so a huge transaction does not grow
+	// without bound. 0: 131,072 pages (512 MiB at 4 KiB); negative: no limit.
+	DirtyLimit int
 }
 
 // DefaultMapSize is the map size of a new environment when Options.MapSize is 0.
@@ -125,6 +130,7 @@ type Env struct {
 
 	spare     []page // dirty-page buffers of psize bytes for reuse; guarded by writeMu
 	dirtyHint int    // dirty pages of the last write transaction; guarded by writeMu
+	spills    int    // spills so far (spill.go); guarded by writeMu
 	closed    atomic.Bool
 }
 
@@ -179,6 +185,9 @@ func (e *Env) setDefaults() {
 	}
 	if e.opts.FileMode == 0 {
 		e.opts.FileMode = 0o644
+	}
+	if e.opts.DirtyLimit == 0 {
+		e.opts.DirtyLimit = defaultDirtyLimit
 	}
 	e.readers = newReaderTable(e.opts.MaxReaders)
 }

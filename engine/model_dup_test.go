@@ -109,7 +109,7 @@ func TestModelDup_randomOps_matchSortedSets(t *testing.T) {
 func runDupModel(t *testing.T, seed uint64, txns int) {
 	r := rand.New(rand.NewPCG(seed, seed*31+7))
 	dir := t.TempDir()
-	opts := &Options{MapSize: 256 << 20, Durability: NoSync}
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
 	env, err := Open(dir, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -104,7 +104,7 @@ func TestModel_randomOps_matchSortedMap(t *testing.T) {
 func runModel(t *testing.T, seed uint64, txns int) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	dir := t.TempDir()
-	opts := &Options{MapSize: 256 << 20, Durability: NoSync}
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
 	env, err := Open(dir, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -77,6 +77,9 @@ func (t *Txn) writeCursor(dbi DBI) (*Cursor, error) {
 	if _, err := t.db(dbi); err != nil {
 		return nil, err
 	}
+	if err := t.w.maybeSpill(); err != nil {
+		return nil, err
+	}
 	// One cursor serves every Txn.Put and Txn.Del: each call positions it anew.
 	c := t.w.opCursor
 	if c == nil {
@@ -129,7 +132,7 @@ func (c *Cursor) writable() error {
 	if c.dbi == FreeDB {
 		return fmt.Errorf("%w: the free DB is read-only", ErrBadTxn)
 	}
-	return nil
+	return c.txn.w.maybeSpill()
 }
 
 // checkSizes validates a key and value length for the database.

@@ -1,0 +1,152 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// modelDirtyLimit is Options.DirtyLimit in the model tests (0: the default).
+var modelDirtyLimit int
+
+// The model tests again with a dirty limit of a few pages, so that nearly
+// every write operation of a larger transaction spills first: everything the
+// model checks (contents after each transaction, after aborts, after reopening,
+// Check, cursors kept across writes) must hold the same.
+func TestModel_spilling_matchSortedMap(t *testing.T) {
+	runWithDirtyLimit(t, 4, func(seed uint64) { runModel(t, seed, 30) })
+}
+
+func TestModelDup_spilling_matchSortedSets(t *testing.T) {
+	runWithDirtyLimit(t, 4, func(seed uint64) { runDupModel(t, seed, 30) })
+}
+
+func runWithDirtyLimit(t *testing.T, limit int, run func(seed uint64)) {
+	old := modelDirtyLimit
+	modelDirtyLimit = limit
+	defer func() { modelDirtyLimit = old }()
+	for _, seed := range seedsToRun()[:2] {
+		run(seed)
+	}
+}
+
+// One transaction far larger than its dirty limit: its memory stays bounded,
+// it reads its own spilled writes (values, overflow runs, a cursor walk across
+// spills), and after commit and reopen everything is there and Check passes.
+// An abort after spills leaves the database as it was.
+func TestSpill_largeTransaction_boundedAndComplete(t *testing.T) {
+	dir := t.TempDir()
+	const limit = 32
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: limit}
+	env, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(i int) []byte { return fmt.Appendf(nil, "key-%07d", (i*7919)%20000) }
+	val := func(i int) []byte {
+		if i%500 == 0 {
+			return bytes.Repeat([]byte{byte(i)}, 9000) // an overflow run
+		}
+		return fmt.Appendf(nil, "value-%d-%s", i, bytes.Repeat([]byte{'v'}, i%90))
+	}
+	txn, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	walker, err := txn.OpenCursor(MainDB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxDirty := 0
+	for i := 0; i < 20000; i++ {
+		if err := txn.Put(MainDB, key(i), val(i), 0); err != nil {
+			t.Fatalf("put %d: %v", i, err)
+		}
+		maxDirty = max(maxDirty, len(txn.w.dirty))
+		if i == 10000 {
+			if _, _, err := walker.Get(nil, nil, First); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i > 10000 && i%1000 == 0 {
+			// The walker keeps its place across the spills of the puts.
+			if _, _, err := walker.Get(nil, nil, Next); err != nil {
+				t.Fatalf("walker at put %d: %v", i, err)
+			}
+		}
+	}
+	spills := env.spills
+	if spills == 0 {
+		t.Fatal("no spill in a transaction of 20,000 puts with a limit of 32 pages")
+	}
+	// A put dirties at most a path and a split's new pages past the check.
+	if maxDirty > limit+16 {
+		t.Fatalf("%d dirty pages held, limit %d", maxDirty, limit)
+	}
+	for i := 0; i < 20000; i += 7 {
+		v, err := txn.Get(MainDB, key(i))
+		if err != nil || !bytes.Equal(v, val(i)) {
+			t.Fatalf("own write %d before commit: %v", i, err)
+		}
+	}
+	n := 0
+	c, _ := txn.OpenCursor(MainDB)
+	for _, _, err := c.Get(nil, nil, First); err == nil; _, _, err = c.Get(nil, nil, Next) {
+		n++
+	}
+	if n != 20000 {
+		t.Fatalf("cursor walk in the transaction saw %d keys, want 20000", n)
+	}
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d spills, at most %d dirty pages", spills, maxDirty)
+
+	// A second large transaction spills, then aborts: nothing of it remains.
+	txn, err = env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5000; i++ {
+		if err := txn.Put(MainDB, fmt.Appendf(nil, "aborted-%05d", i), val(i), 0); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if err := txn.Del(MainDB, key(i), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if env.spills == spills {
+		t.Fatal("the aborted transaction did not spill")
+	}
+	txn.Abort()
+	if err := env.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	env, err = Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+	err = env.View(func(txn *Txn) error {
+		for i := 0; i < 20000; i++ {
+			v, err := txn.Get(MainDB, key(i))
+			if err != nil || !bytes.Equal(v, val(i)) {
+				return fmt.Errorf("key %d after reopen: %v", i, err)
+			}
+		}
+		if _, err := txn.Get(MainDB, []byte("aborted-00001")); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("a key of the aborted transaction: %v", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
