@@ -30,19 +30,14 @@ func BenchmarkPut_append(b *testing.B) {
 	}
 }
 
-// BenchmarkGet_random: random gets over 200,000 keys, 100 per read transaction.
-func BenchmarkGet_random(b *testing.B) {
-	for _, n := range []int{2000, 20000, 200000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) { benchGetRandom(b, n) })
-	}
-}
-
-func benchGetRandom(b *testing.B, n int) {
+// benchEnv opens an environment (closed with the benchmark) holding n keys
+// (8 zero bytes, then i big-endian) with 100-byte values, appended.
+func benchEnv(b *testing.B, n int) *Env {
 	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer env.Close()
+	b.Cleanup(func() { env.Close() })
 	key := make([]byte, 16)
 	val := make([]byte, 100)
 	if err := env.Update(func(txn *Txn) error {
@@ -56,6 +51,19 @@ func benchGetRandom(b *testing.B, n int) {
 	}); err != nil {
 		b.Fatal(err)
 	}
+	return env
+}
+
+// BenchmarkGet_random: random gets over 200,000 keys, 100 per read transaction.
+func BenchmarkGet_random(b *testing.B) {
+	for _, n := range []int{2000, 20000, 200000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchGetRandom(b, n) })
+	}
+}
+
+func benchGetRandom(b *testing.B, n int) {
+	env := benchEnv(b, n)
+	key := make([]byte, 16)
 	b.ReportAllocs()
 	b.ResetTimer()
 	x := uint64(12345)
@@ -81,24 +89,7 @@ func BenchmarkCursor_next(b *testing.B) {
 }
 
 func benchCursorNext(b *testing.B, n int) {
-	env, err := Open(b.TempDir(), &Options{MapSize: 4 << 30, Durability: NoSync})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer env.Close()
-	key := make([]byte, 16)
-	val := make([]byte, 100)
-	if err := env.Update(func(txn *Txn) error {
-		for i := 0; i < n; i++ {
-			binary.BigEndian.PutUint64(key[8:], uint64(i))
-			if err := txn.Put(MainDB, key, val, Append); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		b.Fatal(err)
-	}
+	env := benchEnv(b, n)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; {
