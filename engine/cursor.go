@@ -506,16 +506,13 @@ func (c *Cursor) prefetchSibling(back bool) {
 	if i < 0 || i >= parent.p.numKeys() {
 		return
 	}
-	off, err := nodeOff(parent.p, i)
+	pgno, err := childAt(parent.p, i)
 	if err != nil {
 		return
 	}
-	pgno := parent.p.nodeChild(off)
-	if pgno < 2 || pgno >= t.maxPg {
-		return
+	if p, err := t.page(pgno); err == nil {
+		prefetchRange(&p[0], len(p))
 	}
-	ps := uint64(t.env.psize)
-	prefetchRange(&t.env.mapData[pgno*ps], int(ps))
 }
 
 // prev moves to the previous key.

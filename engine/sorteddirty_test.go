@@ -13,7 +13,7 @@ func TestSortedDirty_orderAndCompleteness(t *testing.T) {
 		dirty := make(map[uint64]page, n)
 		for len(dirty) < n {
 			pg := 2 + rng.Uint64N(1<<40)
-			dirty[pg] = page{byte(pg)}
+			dirty[pg] = make(page, 1)
 		}
 		got := sortedDirty(dirty)
 		if len(got) != n {
@@ -23,7 +23,7 @@ func TestSortedDirty_orderAndCompleteness(t *testing.T) {
 			if i > 0 && got[i-1].pgno >= d.pgno {
 				t.Fatalf("n=%d: page %d after %d", n, d.pgno, got[i-1].pgno)
 			}
-			if p, ok := dirty[d.pgno]; !ok || len(d.p) != 1 || d.p[0] != p[0] {
+			if p, ok := dirty[d.pgno]; !ok || len(d.p) != 1 || &d.p[0] != &p[0] {
 				t.Fatalf("n=%d: page %d paired with the wrong buffer", n, d.pgno)
 			}
 		}
