@@ -106,7 +106,8 @@ func TestModelDup_randomOps_matchSortedSets(t *testing.T) {
 	}
 }
 
-func runDupModel(t *testing.T, seed uint64, txns int) {
+// runDupModel returns how many times its write transactions spilled.
+func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 	r := rand.New(rand.NewPCG(seed, seed*31+7))
 	dir := t.TempDir()
 	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
@@ -114,7 +115,10 @@ func runDupModel(t *testing.T, seed uint64, txns int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { env.Close() }()
+	defer func() {
+		spills += env.spills
+		env.Close()
+	}()
 	committed := map[string]dupModel{}
 	for _, d := range dupModelDBs {
 		committed[d.name] = dupModel{}
@@ -243,12 +247,14 @@ func runDupModel(t *testing.T, seed uint64, txns int) {
 		}
 		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
 		if r.IntN(10) == 0 {
+			spills += env.spills
 			env.Close()
 			if env, err = Open(dir, opts); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	return spills // the deferred close adds the open environment's spills
 }
 
 func verifyDupModel(t *testing.T, txn *Txn, m map[string]dupModel, dbis map[string]DBI, where string) {

@@ -101,7 +101,8 @@ func TestModel_randomOps_matchSortedMap(t *testing.T) {
 	}
 }
 
-func runModel(t *testing.T, seed uint64, txns int) {
+// runModel returns how many times its write transactions spilled.
+func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	dir := t.TempDir()
 	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
@@ -109,7 +110,10 @@ func runModel(t *testing.T, seed uint64, txns int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { env.Close() }()
+	defer func() {
+		spills += env.spills
+		env.Close()
+	}()
 	committed := model{}
 	for _, d := range modelDBs {
 		committed[d.name] = map[string][]byte{}
@@ -229,6 +233,7 @@ func runModel(t *testing.T, seed uint64, txns int) {
 		}
 		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
 		if r.IntN(15) == 0 {
+			spills += env.spills
 			if err := env.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -251,6 +256,7 @@ func runModel(t *testing.T, seed uint64, txns int) {
 		verifyModel(t, rt, committed, rdbis, fmt.Sprintf("seed %d txn %d (committed)", seed, i))
 		rt.Abort()
 	}
+	return spills // the deferred close adds the open environment's spills
 }
 
 func verifyModel(t *testing.T, txn *Txn, m model, dbis map[string]DBI, where string) {

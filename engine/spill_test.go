@@ -15,19 +15,23 @@ var modelDirtyLimit int
 // model checks (contents after each transaction, after aborts, after reopening,
 // Check, cursors kept across writes) must hold the same.
 func TestModel_spilling_matchSortedMap(t *testing.T) {
-	runWithDirtyLimit(t, 4, func(seed uint64) { runModel(t, seed, 30) })
+	runWithDirtyLimit(t, 4, func(seed uint64) int { return runModel(t, seed, 30) })
 }
 
 func TestModelDup_spilling_matchSortedSets(t *testing.T) {
-	runWithDirtyLimit(t, 4, func(seed uint64) { runDupModel(t, seed, 30) })
+	runWithDirtyLimit(t, 4, func(seed uint64) int { return runDupModel(t, seed, 30) })
 }
 
-func runWithDirtyLimit(t *testing.T, limit int, run func(seed uint64)) {
+func runWithDirtyLimit(t *testing.T, limit int, run func(seed uint64) (spills int)) {
 	old := modelDirtyLimit
 	modelDirtyLimit = limit
 	defer func() { modelDirtyLimit = old }()
 	for _, seed := range seedsToRun()[:2] {
-		run(seed)
+		if n := run(seed); n == 0 {
+			t.Fatalf("seed %d: no transaction spilled with a limit of %d pages", seed, limit)
+		} else {
+			t.Logf("seed %d: %d spills", seed, n)
+		}
 	}
 }
 
@@ -59,21 +63,35 @@ func TestSpill_largeTransaction_boundedAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	maxDirty := 0
+	stored := map[string]bool{}
+	var at []byte // the walker's key
 	for i := 0; i < 20000; i++ {
 		if err := txn.Put(MainDB, key(i), val(i), 0); err != nil {
 			t.Fatalf("put %d: %v", i, err)
 		}
+		stored[string(key(i))] = true
 		maxDirty = max(maxDirty, len(txn.w.dirty))
 		if i == 10000 {
-			if _, _, err := walker.Get(nil, nil, First); err != nil {
+			k, _, err := walker.Get(nil, nil, First)
+			if err != nil {
 				t.Fatal(err)
 			}
+			at = bytes.Clone(k)
 		}
 		if i > 10000 && i%1000 == 0 {
-			// The walker keeps its place across the spills of the puts.
-			if _, _, err := walker.Get(nil, nil, Next); err != nil {
-				t.Fatalf("walker at put %d: %v", i, err)
+			// The walker keeps its place across the spills of the puts:
+			// Next gives the smallest stored key after its own.
+			var want string
+			for s := range stored {
+				if s > string(at) && (want == "" || s < want) {
+					want = s
+				}
 			}
+			k, _, err := walker.Get(nil, nil, Next)
+			if err != nil || string(k) != want {
+				t.Fatalf("walker at put %d: got %q, %v; want %q", i, k, err, want)
+			}
+			at = bytes.Clone(k)
 		}
 	}
 	spills := env.spills
