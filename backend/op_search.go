@@ -37,6 +37,7 @@ type search struct {
 
 	needDN       bool // the filter uses :dn, so candidates need a parsed DN
 	needComputed bool // the filter names computed attributes
+	stored       int  // s.e's attributes before prepareForFilter's computed ones
 
 	// alias dereferencing (search_alias.go)
 	derefFind   bool        // dereference the base
@@ -451,7 +452,10 @@ func (s *search) send(id uint64, dn string) error {
 	if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
 		return ldapErr(ldapserver.SizeLimitExceeded, "")
 	}
-	out, err := s.pres.present(s.txn, id, dn, &s.e)
+	// The presenter adds the computed attributes wanted itself: show it the
+	// stored ones only, not those appended for the filter.
+	view := schema.Entry{DN: s.e.DN, Attrs: s.e.Attrs[:s.stored]}
+	out, err := s.pres.present(s.txn, id, dn, &view)
 	if err != nil {
 		return err
 	}
@@ -485,6 +489,7 @@ func (s *search) stripPasswords() {
 // prepareForFilter adds what the filter needs beyond the stored attributes.
 func (s *search) prepareForFilter(id uint64, dn string) error {
 	s.e.DN = nil
+	s.stored = len(s.e.Attrs)
 	if s.needDN {
 		s.e.DN, _ = schema.ParseDN(dn)
 	}

@@ -41,3 +41,27 @@ func TestSearch_computedFilter_anySpelling(t *testing.T) {
 		}
 	}
 }
+
+// A filter on a computed attribute must not make that attribute appear twice
+// in the entries returned (once from the filter's view, once as computed).
+func TestSearch_computedFilter_attributesOnce(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	mustAdd(t, b, "ou=people,"+testSuffix, "objectClass: organizationalUnit", "ou: people")
+	mustAdd(t, b, "uid=alice,ou=people,"+testSuffix, person("alice")...)
+	for _, filter := range []string{"(hasSubordinates=TRUE)", "(entryDN=ou=people," + testSuffix + ")", "(subschemaSubentry=cn=Subschema)"} {
+		got, err := doSearch(t, b, testSuffix, ldapserver.ScopeSubtree, filter, "+")
+		if err != nil {
+			t.Fatalf("%s: %v", filter, err)
+		}
+		if len(got.entries) == 0 {
+			t.Fatalf("%s: no entry", filter)
+		}
+		for i := range got.entries {
+			for _, name := range []string{"entryDN", "hasSubordinates", "subschemaSubentry"} {
+				if vals := got.attr(i, name); len(vals) != 1 {
+					t.Errorf("%s: entry %s has %s %q, want one value", filter, got.entries[i].DN, name, vals)
+				}
+			}
+		}
+	}
+}
