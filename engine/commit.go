@@ -90,7 +90,7 @@ func (c *Cursor) putNamedRecord(name, rec []byte) error {
 		copy(l.p[off+nodeHeaderSize+len(name):], rec)
 		return nil
 	}
-	if _, err := c.insertLeaf(name, rec, len(rec), nodeSubData, false); err != nil {
+	if _, err := c.insertLeaf(name, rec, len(rec), nodeSubData, false, false); err != nil {
 		return err
 	}
 	c.db().rec.entries++

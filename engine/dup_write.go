@@ -29,7 +29,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		return nil, t.fail(err)
 	}
 	if !exact {
-		if _, err := c.insertLeaf(key, val, len(val), 0, false); err != nil {
+		if _, err := c.insertLeaf(key, val, len(val), 0, false, false); err != nil {
 			return nil, t.fail(err)
 		}
 		db.rec.entries++
@@ -268,10 +268,7 @@ func (w *writeState) subBuf(n int) []byte {
 // replaceNodeData replaces the data of the leaf node at the cursor, which may
 // move the node (and split the leaf when it grows).
 func (c *Cursor) replaceNodeData(key, data []byte, fl uint16) error {
-	l := &c.stack[c.top]
-	k := bytes.Clone(key)
-	l.p.removeNode(l.idx)
-	_, err := c.insertLeaf(k, data, len(data), fl, false)
+	_, err := c.insertLeaf(key, data, len(data), fl, false, true)
 	return err
 }
 

@@ -187,7 +187,7 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	if flags&Append != 0 {
 		return c.appendAtEnd(key, val, n, reserve)
 	}
-	out, err := c.insertLeaf(key, val, n, 0, reserve)
+	out, err := c.insertLeaf(key, val, n, 0, reserve, false)
 	if err != nil {
 		return nil, t.fail(err)
 	}
@@ -220,7 +220,7 @@ func (c *Cursor) appendAtEnd(key, val []byte, n int, reserve bool) ([]byte, erro
 		return nil, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
 	}
 	gen := w.gen
-	out, err := c.insertLeaf(key, val, n, 0, reserve)
+	out, err := c.insertLeaf(key, val, n, 0, reserve, false)
 	if err != nil {
 		return nil, t.fail(err)
 	}
@@ -346,8 +346,7 @@ func (c *Cursor) replace(key, val []byte, n int, reserve bool) ([]byte, error) {
 		}
 		return out, nil
 	}
-	p.removeNode(l.idx)
-	return c.insertLeaf(key, val, n, 0, reserve)
+	return c.insertLeaf(key, val, n, 0, reserve, true)
 }
 
 // freeOverflow releases the overflow run at pgno.
@@ -368,8 +367,10 @@ func (c *Cursor) freeOverflow(pgno uint64) {
 
 // insertLeaf inserts a new leaf node at the cursor's leaf index, spilling the
 // value to an overflow run when the node would exceed the inline limit.
-// It returns the value's bytes in their final place.
-func (c *Cursor) insertLeaf(key, val []byte, n int, nflags uint16, reserve bool) ([]byte, error) {
+// It returns the value's bytes in their final place. With replace, the new
+// node takes the place of the one at that index, removed only once the new
+// node is built: key or val may point into it (a key a cursor returned).
+func (c *Cursor) insertLeaf(key, val []byte, n int, nflags uint16, reserve, replace bool) ([]byte, error) {
 	w := c.txn.w
 	raw := w.nodeBuf(leafNodeSize(len(key), min(n, c.txn.env.nodeMax), false) + 8)
 	var out []byte
@@ -389,6 +390,9 @@ func (c *Cursor) insertLeaf(key, val []byte, n int, nflags uint16, reserve bool)
 		raw = raw[:nodeHeaderSize+len(key)+8]
 		page(raw).putLeafHeader(0, key, n, nflags|nodeBig)
 		le.PutUint64(raw[nodeHeaderSize+len(key):], pgno)
+		if replace {
+			c.stack[c.top].p.removeNode(c.stack[c.top].idx)
+		}
 		_, _, err = c.insertAt(c.top, c.stack[c.top].idx, raw)
 		return out, err
 	}
@@ -396,6 +400,9 @@ func (c *Cursor) insertLeaf(key, val []byte, n int, nflags uint16, reserve bool)
 	page(raw).putLeafHeader(0, key, n, nflags)
 	if !reserve {
 		copy(raw[nodeHeaderSize+len(key):], val)
+	}
+	if replace {
+		c.stack[c.top].p.removeNode(c.stack[c.top].idx)
 	}
 	p, idx, err := c.insertAt(c.top, c.stack[c.top].idx, raw)
 	if err != nil {

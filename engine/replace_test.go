@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+// Replacing a value with one of another size, passing the key slice a cursor
+// returned (it points into the page being changed), must store that key, not
+// the bytes that moved under it.
+func TestPut_replaceWithKeyFromCursor_keepsKey(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	err = env.Update(func(txn *Txn) error {
+		for _, k := range []string{"aaaa", "bbbb", "cccc", "dddd"} {
+			if err := txn.Put(MainDB, []byte(k), []byte("v-"+k), 0); err != nil {
+				return err
+			}
+		}
+		c, err := txn.OpenCursor(MainDB)
+		if err != nil {
+			return err
+		}
+		for i, k := range []string{"bbbb", "cccc"} {
+			key, _, err := c.Get([]byte(k), nil, Set)
+			if err != nil {
+				return err
+			}
+			longer := bytes.Repeat([]byte{'x'}, 50+i)
+			if i == 0 {
+				err = c.Put(key, longer, Current)
+			} else {
+				err = txn.Put(MainDB, key, longer, 0)
+			}
+			if err != nil {
+				return fmt.Errorf("put %s: %w", k, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+	err = env.View(func(txn *Txn) error {
+		for i, k := range []string{"aaaa", "bbbb", "cccc", "dddd"} {
+			v, err := txn.Get(MainDB, []byte(k))
+			if err != nil {
+				return fmt.Errorf("get %s: %w", k, err)
+			}
+			want := []byte("v-" + k)
+			if i == 1 || i == 2 {
+				want = bytes.Repeat([]byte{'x'}, 50+i-1)
+			}
+			if !bytes.Equal(v, want) {
+				return fmt.Errorf("%s = %q, want %q", k, v, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
