@@ -24,6 +24,9 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if exact && flags&NoOverwrite != 0 {
+		return nil, ErrKeyExists // however the cursor got to the key
+	}
 	gen := t.w.gen
 	if err := c.touchPath(); err != nil {
 		return nil, t.fail(err)
@@ -79,11 +82,12 @@ func (c *Cursor) resumeKey(key []byte) bool {
 	return true
 }
 
-// positionDup puts the cursor on key's node (or where it belongs).
+// positionDup puts the cursor on key's node (or where it belongs) and
+// reports whether key is there; putDup applies NoOverwrite.
 func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
 	db := c.db()
 	if flags&Append == 0 || db.rec.root == invalidPgno {
-		return c.position(key, flags&NoOverwrite)
+		return c.position(key, 0)
 	}
 	if err := c.last(); err != nil {
 		return false, err
@@ -94,9 +98,6 @@ func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
 	case r < 0:
 		return false, fmt.Errorf("%w: Append of a key before the last", ErrKeyExists)
 	case r == 0:
-		if flags&NoOverwrite != 0 {
-			return true, ErrKeyExists
-		}
 		return true, nil
 	}
 	l.idx++

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"testing"
 )
@@ -61,6 +62,44 @@ func TestPut_replaceWithKeyFromCursor_keepsKey(t *testing.T) {
 			if !bytes.Equal(v, want) {
 				return fmt.Errorf("%s = %q, want %q", k, v, want)
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// NoOverwrite refuses a key that exists, in a DupSort database too, whether
+// or not the previous put left the Txn.Put cursor on that key.
+func TestPut_dupSortNoOverwrite_refusesExistingKey(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	err = env.Update(func(txn *Txn) error {
+		dbi, err := txn.OpenDB("dups", Create|DupSort)
+		if err != nil {
+			return err
+		}
+		if err := txn.Put(dbi, []byte("k"), []byte("v1"), 0); err != nil {
+			return err
+		}
+		for i, v := range []string{"v2", "v3"} {
+			if err := txn.Put(dbi, []byte("k"), []byte(v), NoOverwrite); !errors.Is(err, ErrKeyExists) {
+				return fmt.Errorf("NoOverwrite put %d of an existing key: %v, want ErrKeyExists", i, err)
+			}
+		}
+		c, err := txn.OpenCursor(dbi)
+		if err != nil {
+			return err
+		}
+		if _, _, err := c.Get([]byte("k"), nil, Set); err != nil {
+			return err
+		}
+		if n, err := c.Count(); err != nil || n != 1 {
+			return fmt.Errorf("k has %d values (%v), want 1", n, err)
 		}
 		return nil
 	})
