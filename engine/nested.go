@@ -36,6 +36,8 @@ func (t *Txn) commitChild() error {
 		if buf, ok := pw.dirty[pg]; ok {
 			delete(pw.dirty, pg)
 			t.env.putBuf(buf)
+		} else {
+			pw.dropped = append(pw.dropped, pg) // dirty further up
 		}
 	}
 	for pg, buf := range w.dirty {

@@ -222,3 +222,56 @@ func TestNested_parentPathsAfterChild(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Pages dirty in a grandparent that a grandchild frees leave the
+// grandparent's dirty set when the chain commits (they are free, not to be
+// written).
+func TestNested_grandchildFreesGrandparentPages_dropsThem(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	top, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer top.Abort()
+	dbi, err := top.OpenDB("d", Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2000; i++ {
+		if err := top.Put(dbi, fmt.Appendf(nil, "key-%05d", i), make([]byte, 100), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := len(top.w.dirty)
+	child, err := top.BeginChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	grandchild, err := child.BeginChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := grandchild.Empty(dbi); err != nil {
+		t.Fatal(err)
+	}
+	if err := grandchild.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Left dirty: at most the main DB's path (the named DB's record).
+	if after := len(top.w.dirty); after > 4 {
+		t.Fatalf("%d of %d dirty pages still held after the grandchild emptied their database", after, before)
+	}
+	if err := top.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+}
