@@ -298,7 +298,9 @@ func (w *writeState) touch(p page) (page, error) {
 	}
 	copyPage(np, p)
 	np.setPgno(pgno)
-	w.freePages(old, 1)
+	// A page of a committed snapshot (the lookups above all missed): it
+	// goes to freed, as freePages would send it after the same lookups.
+	w.freed = append(w.freed, old)
 	return np, nil
 }
 

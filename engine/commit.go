@@ -194,8 +194,7 @@ func (t *Txn) fillFreeRecord(key []byte, pages []uint64, reserved int) error {
 	if err != nil {
 		return err
 	}
-	pages = slices.Clone(pages)
-	slices.SortFunc(pages, func(a, b uint64) int { return cmpU64(b, a) })
+	slices.SortFunc(pages, func(a, b uint64) int { return cmpU64(b, a) }) // callers own pages
 	clear(v)
 	le.PutUint64(v, uint64(len(pages)))
 	for i, pg := range pages {

@@ -351,18 +351,15 @@ func (c *Cursor) replace(key, val []byte, n int, reserve bool) ([]byte, error) {
 
 // freeOverflow releases the overflow run at pgno.
 func (c *Cursor) freeOverflow(pgno uint64) {
-	w := c.txn.w
 	var count int
-	if buf, ok := w.dirty[pgno]; ok {
-		count = page(buf).overflowCount()
-	} else if p, err := c.txn.page(pgno); err == nil {
+	if p, err := c.txn.page(pgno); err == nil { // dirty copies first, then the map
 		count = p.overflowCount()
 	}
 	if count <= 0 {
 		return
 	}
 	c.db().rec.overflow -= uint64(count)
-	w.freePages(pgno, count)
+	c.txn.w.freePages(pgno, count)
 }
 
 // insertLeaf inserts a new leaf node at the cursor's leaf index, spilling the
