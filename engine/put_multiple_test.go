@@ -43,18 +43,22 @@ func TestPutMultiple_sortedRunLoadsPackedLeaves(t *testing.T) {
 	}
 	defer env.Close()
 	const n = 100000
-	want := ids(1, n+1)
+	want := ids(1, n+11) // n by PutMultiple, then 10 by its fast path directly
 	var dbi DBI
 	err = env.Update(func(txn *Txn) error {
 		if dbi, err = txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create); err != nil {
 			return err
 		}
 		// In three calls, as an import's batches would make them.
-		for _, part := range [][]byte{want[:8*10], want[8*10 : 8*60000], want[8*60000:]} {
+		for _, part := range [][]byte{want[:8*10], want[8*10 : 8*60000], want[8*60000 : 8*n]} {
 			k, err := txn.PutMultiple(dbi, []byte("objectclass=person"), part, 8, AppendDup)
 			if err != nil || k != len(part)/8 {
 				t.Fatalf("PutMultiple: %d of %d, %v", k, len(part)/8, err)
 			}
+		}
+		// PutMultiple left the state its leaf-at-a-time copy resumes from.
+		if k := txn.w.opCursor.appendValues([]byte("objectclass=person"), want[8*n:], 8); k != 10 {
+			t.Fatalf("the bulk copy took %d of 10 further values; PutMultiple does not reach it", k)
 		}
 		return nil
 	})
@@ -68,8 +72,8 @@ func TestPutMultiple_sortedRunLoadsPackedLeaves(t *testing.T) {
 		t.Fatalf("read back %d bytes, want %d", len(got), len(want))
 	}
 	st, _ := txn.Stat(dbi)
-	if st.Entries != n {
-		t.Fatalf("entries %d, want %d", st.Entries, n)
+	if st.Entries != n+10 {
+		t.Fatalf("entries %d, want %d", st.Entries, n+10)
 	}
 	// Appends fill each LEAF2 leaf before starting the next: 509 IDs per
 	// leaf make 197 leaves, where half-full leaves would need about 393.
