@@ -446,7 +446,7 @@ func (c *Cursor) split(level, idx int, raw []byte) (page, int, error) {
 		return c.splitAppend(level, raw)
 	}
 	tmp := w.scratchPage()
-	copy(tmp, p)
+	copyPage(tmp, p)
 	n := tmp.numKeys()
 	branch := tmp.isBranch()
 	nodeAt := func(i int) []byte {

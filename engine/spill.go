@@ -52,8 +52,7 @@ func (w *writeState) spill() error {
 	}
 	clear(w.dirty)
 	t.env.spills++
-	w.gen++ // every remembered path held the buffers just released
-	w.append.valid = false
+	w.gen++ // every remembered path (appendState) held the buffers just released
 	return nil
 }
 
