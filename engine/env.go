@@ -62,7 +62,10 @@ type Options struct {
 	// DirtyLimit is how many modified pages a write transaction keeps in
 	// memory: past it, the next write writes them to the file early (they
 	// are read back through the map), so a huge transaction does not grow
-	// without bound. 0: 131,072 pages (512 MiB at 4 KiB); negative: no limit.
+	// without bound. A nested transaction cannot spill: past the limit its
+	// next write operation fails with ErrTxnFull, having changed nothing
+	// (commit or abort the child). 0: 131,072 pages (512 MiB at 4 KiB);
+	// negative: no limit.
 	DirtyLimit int
 }
 

@@ -18,7 +18,8 @@ var (
 	ErrMapFull = errors.New("engine: map full")
 	// ErrBadValSize: empty or too long key, or a value of the wrong size.
 	ErrBadValSize = errors.New("engine: bad key or value size")
-	// ErrTxnFull: the transaction has too many dirty pages.
+	// ErrTxnFull: a nested transaction holds more modified pages than
+	// Options.DirtyLimit (top-level transactions spill them instead).
 	ErrTxnFull = errors.New("engine: transaction full")
 	// ErrDBsFull: more named databases opened than Options.MaxDBs allows.
 	ErrDBsFull = errors.New("engine: too many named databases")

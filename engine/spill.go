@@ -1,5 +1,7 @@
 package engine
 
+import "fmt"
+
 // Spilling bounds the memory of a large write transaction. Its dirty pages
 // are private copies held in memory until commit; when there are more than
 // Options.DirtyLimit of them, the next write operation first writes them all
@@ -9,8 +11,10 @@ package engine
 // commit. A spilled page is read back through the map; the first change to it
 // copies it into a buffer again under the same number.
 //
-// Only a top-level transaction without an active child spills (a nested
-// transaction's pages must stay private until it commits into its parent).
+// Only a top-level transaction spills: a nested transaction's pages must stay
+// private until it commits into its parent (and a page it copied from its
+// parent keeps the parent's number), so past the limit its next write
+// operation fails with ErrTxnFull instead, before changing anything.
 
 // defaultDirtyLimit is Options.DirtyLimit when 0: 512 MiB of 4 KiB pages.
 const defaultDirtyLimit = 1 << 17
@@ -21,8 +25,11 @@ const defaultDirtyLimit = 1 << 17
 // by key, as after any change made through another cursor).
 func (w *writeState) maybeSpill() error {
 	limit := w.t.env.opts.DirtyLimit
-	if limit < 0 || len(w.dirty) <= limit || w.t.parent != nil || w.t.child != nil {
+	switch {
+	case limit < 0 || len(w.dirty) <= limit || w.t.child != nil:
 		return nil
+	case w.t.parent != nil:
+		return fmt.Errorf("%w: the nested transaction holds %d modified pages (Options.DirtyLimit %d)", ErrTxnFull, len(w.dirty), limit)
 	}
 	return w.spill()
 }

@@ -168,3 +168,102 @@ func TestSpill_largeTransaction_boundedAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A nested transaction cannot spill: past the dirty limit its next write
+// fails with ErrTxnFull, having changed nothing, and the child stays usable.
+// What it stored before commits into its parent; the parent, no longer with
+// a child, spills as usual.
+func TestSpill_nestedPastLimit_txnFullChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	const limit = 8
+	env, err := Open(dir, &Options{MapSize: 64 << 20, Durability: NoSync, DirtyLimit: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(i int) []byte { return fmt.Appendf(nil, "key-%05d", (i*7919)%10000) }
+	val := bytes.Repeat([]byte{'v'}, 200)
+	top, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := top.BeginChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for ; ; stored++ {
+		err := child.Put(MainDB, key(stored), val, 0)
+		if errors.Is(err, ErrTxnFull) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("put %d: %v", stored, err)
+		}
+		if stored > 10000 {
+			t.Fatal("no ErrTxnFull from a nested transaction far past its dirty limit")
+		}
+	}
+	if stored == 0 || len(child.w.dirty) <= limit {
+		t.Fatalf("ErrTxnFull after %d puts with %d dirty pages (limit %d)", stored, len(child.w.dirty), limit)
+	}
+	// Nothing of the failed put, nor of a failed delete, is there.
+	if _, err := child.Get(MainDB, key(stored)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the refused put's key: %v, want ErrNotFound", err)
+	}
+	if err := child.Del(MainDB, key(0), nil); !errors.Is(err, ErrTxnFull) {
+		t.Fatalf("delete past the limit: %v, want ErrTxnFull", err)
+	}
+	if spills := env.spills; spills != 0 {
+		t.Fatalf("%d spills while a child was active", spills)
+	}
+	// Still usable: reads work and the child commits into the parent.
+	for i := 0; i < stored; i++ {
+		if v, err := child.Get(MainDB, key(i)); err != nil || !bytes.Equal(v, val) {
+			t.Fatalf("child's own write %d: %v", i, err)
+		}
+	}
+	if err := child.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// The parent holds more than the limit now, and spills on its next put.
+	if err := top.Put(MainDB, []byte("after"), val, 0); err != nil {
+		t.Fatal(err)
+	}
+	if env.spills == 0 {
+		t.Fatal("the parent did not spill past its limit")
+	}
+	if err := top.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Close(); err != nil {
+		t.Fatal(err)
+	}
+	env, err = Open(dir, &Options{MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := env.View(func(txn *Txn) error {
+		for i := 0; i < stored; i++ {
+			if _, err := txn.Get(MainDB, key(i)); err != nil {
+				return fmt.Errorf("key %d after reopen: %w", i, err)
+			}
+		}
+		if _, err := txn.Get(MainDB, key(stored)); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("refused key after reopen: %v", err)
+		}
+		st, err := txn.Stat(MainDB)
+		if err != nil {
+			return err
+		}
+		if st.Entries != uint64(stored)+1 {
+			return fmt.Errorf("%d entries, want %d", st.Entries, stored+1)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(env); err != nil {
+		t.Fatal(err)
+	}
+}
