@@ -56,6 +56,64 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	return nil, nil
 }
 
+// putCurrentDup is a Current put in a DupSort database: it replaces the value
+// at the cursor with val, which must sort into the same place among the key's
+// values. A mismatched key or a value that sorts elsewhere changes nothing.
+func (c *Cursor) putCurrentDup(key, val []byte) error {
+	k, v, _, err := c.get(nil, nil, GetCurrent)
+	if err != nil {
+		return err
+	}
+	info := c.db().info
+	if info.cmp.compare(k, key) != 0 {
+		return fmt.Errorf("%w: Current put with a key other than the cursor's", ErrBadValSize)
+	}
+	if bytes.Equal(v, val) {
+		return nil
+	}
+	ok, err := c.sortsInPlace(k, v, val)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: Current put of a value that sorts elsewhere among the key's values", ErrBadValSize)
+	}
+	// Delete then add: the value lands where the old one was. A failure in
+	// between fails the transaction, as any write failing half-way does.
+	if err := c.del(false); err != nil {
+		return err
+	}
+	_, err = c.putDup(key, val, 0)
+	return err
+}
+
+// sortsInPlace reports whether val sorts strictly between the neighbours of
+// value v of key (and not equal to either), read with a cursor of its own.
+func (c *Cursor) sortsInPlace(key, v, val []byte) (bool, error) {
+	dcmp := c.db().info.dcmp
+	o, err := c.txn.OpenCursor(c.dbi)
+	if err != nil {
+		return false, err
+	}
+	defer o.Close()
+	for _, op := range []CursorOp{PrevDup, NextDup} {
+		if _, _, err := o.Get(key, v, GetBoth); err != nil {
+			return false, err
+		}
+		_, nv, err := o.Get(nil, nil, op)
+		if errors.Is(err, ErrNotFound) {
+			continue // no neighbour on this side
+		}
+		if err != nil {
+			return false, err
+		}
+		if r := dcmp.compare(val, nv); r == 0 || (r > 0) != (op == PrevDup) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // rememberKey keeps the Txn.Put cursor's path for resumeKey when the put
 // allocated and freed nothing since gen.
 func (c *Cursor) rememberKey(gen uint64, inSub bool) {

@@ -13,7 +13,9 @@ const (
 	NoOverwrite PutFlags = 0x10
 	// NoDupData (DupSort) fails with ErrKeyExists if the key/value pair is present.
 	NoDupData PutFlags = 0x20
-	// Current replaces the value at the cursor; the key must equal the cursor's.
+	// Current replaces the value at the cursor; the key must equal the
+	// cursor's. In a DupSort database the new value must sort into the same
+	// place among the key's values (between the values before and after it).
 	Current PutFlags = 0x40
 	// Append adds the key at the end of the database: the fast path for sorted
 	// bulk loads. Fails with ErrKeyExists if the key is not greater than the last.
@@ -164,6 +166,12 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 		return c.appendAtEnd(key, val, n, reserve)
 	}
 	if c.db().rec.flags&dbDupSort != 0 {
+		switch {
+		case reserve:
+			return nil, fmt.Errorf("%w: PutReserve on a DupSort database", ErrIncompatible)
+		case flags&Current != 0:
+			return nil, c.putCurrentDup(key, val)
+		}
 		return c.putDup(key, val, flags)
 	}
 	if c == t.w.opCursor {

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// dupValues lists key's values in order.
+func dupValues(t *testing.T, txn *Txn, dbi DBI, key []byte) [][]byte {
+	t.Helper()
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var out [][]byte
+	_, v, err := c.Get(key, nil, Set)
+	for err == nil {
+		out = append(out, bytes.Clone(v))
+		_, v, err = c.Get(nil, nil, NextDup)
+	}
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func id(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+// A Current put in a DupSort database replaces the value at the cursor when
+// the new value sorts into the same place, and changes nothing otherwise:
+// with a few values (a sub-page) and with many (a values sub-database), for
+// DupSort and DupFixed.
+func TestPut_currentDupSort_replacesInPlaceOnly(t *testing.T) {
+	for _, tc := range []struct {
+		flags DBFlags
+		n     uint64
+	}{{DupSort, 5}, {DupSort, 2000}, {DupSort | DupFixed, 5}, {DupSort | DupFixed, 2000}} {
+		t.Run(fmt.Sprintf("flags%#x/%d", tc.flags, tc.n), func(t *testing.T) {
+			env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.Close()
+			txn, err := env.BeginWrite()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer txn.Abort()
+			dbi, err := txn.OpenDB("ids", tc.flags|Create)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, other := []byte("k"), []byte("z")
+			var want [][]byte
+			for i := uint64(0); i < tc.n; i++ {
+				want = append(want, id(10*i)) // 0, 10, 20, ...
+				if err := txn.Put(dbi, key, id(10*i), 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := txn.Put(dbi, other, id(1), 0); err != nil {
+				t.Fatal(err)
+			}
+			c, err := txn.OpenCursor(dbi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mid := tc.n / 2
+			if _, _, err := c.Get(key, id(10*mid), GetBoth); err != nil {
+				t.Fatal(err)
+			}
+			refused := []struct {
+				name     string
+				key, val []byte
+			}{
+				{"another key", other, id(10*mid + 1)},
+				{"below the previous value", key, id(10*mid - 11)},
+				{"equal to the previous value", key, id(10*mid - 10)},
+				{"equal to the next value", key, id(10*mid + 10)},
+				{"past the next value", key, id(10*mid + 15)},
+			}
+			for _, r := range refused {
+				if err := c.Put(r.key, r.val, Current); !errors.Is(err, ErrBadValSize) {
+					t.Fatalf("%s: %v, want ErrBadValSize", r.name, err)
+				}
+			}
+			if got := dupValues(t, txn, dbi, key); !slices.EqualFunc(got, want, bytes.Equal) {
+				t.Fatal("a refused Current put changed the values")
+			}
+			// The same value: nothing to do. One that sorts in place: replaced.
+			if err := c.Put(key, id(10*mid), Current); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Put(key, id(10*mid+7), Current); err != nil {
+				t.Fatal(err)
+			}
+			want[mid] = id(10*mid + 7)
+			if got := dupValues(t, txn, dbi, key); !slices.EqualFunc(got, want, bytes.Equal) {
+				t.Fatalf("after the Current put: %d values, want %d with value %d replaced", len(got), len(want), mid)
+			}
+			k, v, err := c.Get(nil, nil, GetCurrent)
+			if err != nil || !bytes.Equal(k, key) || !bytes.Equal(v, id(10*mid+7)) {
+				t.Fatalf("cursor after the Current put: %q %x %v", k, v, err)
+			}
+			if _, v, err := c.Get(nil, nil, NextDup); err != nil || !bytes.Equal(v, id(10*mid+10)) {
+				t.Fatalf("NextDup after the Current put: %x %v", v, err)
+			}
+			// The first and last values have a neighbour on one side only.
+			if _, _, err := c.Get(key, nil, Set); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Put(key, id(3), Current); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := c.Get(nil, nil, LastDup); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Put(key, id(1<<40), Current); err != nil {
+				t.Fatal(err)
+			}
+			want[0], want[len(want)-1] = id(3), id(1<<40)
+			if got := dupValues(t, txn, dbi, key); !slices.EqualFunc(got, want, bytes.Equal) {
+				t.Fatal("after replacing the first and last values")
+			}
+			// A key with one value takes any value.
+			if _, _, err := c.Get(other, nil, Set); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Put(other, id(99), Current); err != nil {
+				t.Fatal(err)
+			}
+			if got := dupValues(t, txn, dbi, other); len(got) != 1 || !bytes.Equal(got[0], id(99)) {
+				t.Fatalf("single value after Current: %x", got)
+			}
+			st, err := txn.Stat(dbi)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Entries != tc.n+1 {
+				t.Fatalf("%d entries, want %d", st.Entries, tc.n+1)
+			}
+			if err := txn.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := Check(env); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// PutReserve cannot hand out a value's bytes in a DupSort database (values
+// are sorted by content): it is refused and stores nothing.
+func TestPutReserve_dupSort_refused(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := env.Update(func(txn *Txn) error {
+		dbi, err := txn.OpenDB("ids", DupSort|Create)
+		if err != nil {
+			return err
+		}
+		if _, err := txn.PutReserve(dbi, []byte("k"), 8, 0); !errors.Is(err, ErrIncompatible) {
+			return fmt.Errorf("PutReserve: %v, want ErrIncompatible", err)
+		}
+		if _, err := txn.Get(dbi, []byte("k")); !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("after the refused PutReserve: %v, want ErrNotFound", err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
