@@ -649,7 +649,8 @@ func (c *Cursor) freeDups(v []byte, fl uint16) (uint64, error) {
 // PutMultiple stores under key the DupFixed values packed in vals, size
 // bytes each, as Put with flags would one after another (LMDB's
 // MDB_MULTIPLE). It returns how many values it went through: on an error,
-// the values before it are stored. Values that sort after the key's last
+// the values before it are stored. NoOverwrite refuses the whole call with
+// ErrKeyExists when key already has values. Values that sort after the key's last
 // one are copied into the end of its values tree a leaf at a time, so a
 // sorted ID list loads at the speed of a memory copy.
 func (t *Txn) PutMultiple(dbi DBI, key, vals []byte, size int, flags PutFlags) (int, error) {
@@ -664,6 +665,16 @@ func (t *Txn) PutMultiple(dbi DBI, key, vals []byte, size int, flags PutFlags) (
 		return 0, fmt.Errorf("%w: PutMultiple with Current", ErrIncompatible)
 	case size <= 0 || len(vals)%size != 0:
 		return 0, fmt.Errorf("%w: %d bytes of values are not a whole number of %d-byte values", ErrBadValSize, len(vals), size)
+	}
+	if flags&NoOverwrite != 0 {
+		// Checked once: the puts below add to the key they create.
+		switch _, err := t.Get(dbi, key); {
+		case err == nil:
+			return 0, ErrKeyExists
+		case !errors.Is(err, ErrNotFound):
+			return 0, err
+		}
+		flags &^= NoOverwrite
 	}
 	n := len(vals) / size
 	for i := 0; i < n; {

@@ -138,3 +138,37 @@ func TestPutMultiple_stopsAtTheFirstRefusedValue(t *testing.T) {
 		t.Fatalf("4-byte values into a database of 8-byte values: %v", err)
 	}
 }
+
+// NoOverwrite is about the key: PutMultiple stores every value of a new key
+// (the fast packed path included), and refuses a key that has values without
+// storing any.
+func TestPutMultiple_noOverwrite_wholeCall(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	txn, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Abort()
+	dbi, err := txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range [][]byte{[]byte("a"), []byte("b")} {
+		if k, err := txn.PutMultiple(dbi, key, ids(1, 3000), 8, NoOverwrite); err != nil || k != 2999 {
+			t.Fatalf("new key %s: stored %d, %v", key, k, err)
+		}
+		if k, err := txn.PutMultiple(dbi, key, ids(5000, 5100), 8, NoOverwrite); !errors.Is(err, ErrKeyExists) || k != 0 {
+			t.Fatalf("key %s with values: stored %d, %v; want 0, ErrKeyExists", key, k, err)
+		}
+		if got, want := readAllMultiple(t, txn, dbi, key), ids(1, 3000); !bytes.Equal(got, want) {
+			t.Fatalf("key %s: %d bytes of values, want %d", key, len(got), len(want))
+		}
+	}
+	if err := txn.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
