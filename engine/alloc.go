@@ -304,6 +304,13 @@ func (w *writeState) touch(p page) (page, error) {
 	return np, nil
 }
 
+// ownsDirty reports whether p is this transaction's own writable copy of
+// its page (not the map's, nor a parent transaction's).
+func (w *writeState) ownsDirty(p page) bool {
+	d, ok := w.dirty[p.pgno()]
+	return ok && len(d) > 0 && len(p) > 0 && &d[0] == &p[0]
+}
+
 // copyPage copies tree page src into dst, skipping the free gap between
 // the pointer array and the nodes (LEAF2: the gap after the items): a
 // leaf filled by random inserts is about a third free, and the bytes

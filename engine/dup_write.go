@@ -50,7 +50,9 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	if added {
 		db.rec.entries++
 	}
-	inSub := c.dup.kind == dupSubDB && c.dup.sub.top >= 0
+	// The values tree's path is writable only when the put went into it
+	// (a value already there leaves it as read).
+	inSub := added && c.dup.kind == dupSubDB && c.dup.sub.top >= 0
 	c.settleDup(key, val)
 	c.rememberKey(gen, inSub)
 	return nil, nil
@@ -712,7 +714,7 @@ func (c *Cursor) appendValues(key, vals []byte, size int) int {
 	l := &s.stack[s.top]
 	p := l.p
 	nk := p.numKeys()
-	if !p.isLeaf2() || int(p.pad()) != size || nk == 0 || s.hasNextLeaf() {
+	if !p.isLeaf2() || int(p.pad()) != size || nk == 0 || s.hasNextLeaf() || !c.txn.w.ownsDirty(p) {
 		return 0
 	}
 	c.txn.w.detachOthers(c, c.dbi)

@@ -2,40 +2,44 @@ package engine
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // TestNested_randomChildren_matchModelStack: changes made in a child are
 // visible to it, become the parent's on commit and vanish on abort, at any
 // depth; what the outermost transaction commits is exactly the model's state.
+// A plain database (overflow values included) and two DupSort databases
+// (plain and DupFixed, whose keys grow past sub-pages into values trees and
+// shrink again) change side by side.
 func TestNested_randomChildren_matchModelStack(t *testing.T) {
 	for _, seed := range seedsToRun() {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
-			env, err := Open(t.TempDir(), &Options{MapSize: 128 << 20, Durability: NoSync})
+			env, err := Open(t.TempDir(), &Options{MapSize: 128 << 20, Durability: NoSync, MaxDBs: 8})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer env.Close()
-			committed := map[string][]byte{}
+			committed := newNestModel()
 			for round := 0; round < 20; round++ {
 				top, err := env.BeginWrite()
 				if err != nil {
 					t.Fatal(err)
 				}
-				dbi, err := top.OpenDB("nest", Create|DupSort)
-				if err != nil {
-					t.Fatal(err)
-				}
-				plain, err := top.OpenDB("plain", Create)
-				if err != nil {
-					t.Fatal(err)
+				dbis := nestDBIs{}
+				for i, name := range nestDBNames {
+					if dbis[i], err = top.OpenDB(name, Create|nestDBFlags[i]); err != nil {
+						t.Fatal(err)
+					}
 				}
 				txns := []*Txn{top}
-				models := []map[string][]byte{clonePlain(committed)}
-				_ = dbi
+				models := []nestModel{committed.clone()}
 				for op := 0; op < 400; op++ {
 					cur := txns[len(txns)-1]
 					m := models[len(models)-1]
@@ -46,41 +50,45 @@ func TestNested_randomChildren_matchModelStack(t *testing.T) {
 						if err != nil {
 							t.Fatalf("%s: begin child: %v", where, err)
 						}
-						if err := cur.Put(plain, []byte("x"), []byte("y"), 0); err == nil {
+						if err := cur.Put(dbis[0], []byte("x"), []byte("y"), 0); err == nil {
 							t.Fatalf("%s: parent usable while its child is active", where)
 						}
 						txns = append(txns, child)
-						models = append(models, clonePlain(m))
+						models = append(models, m.clone())
 					case x == 1 && len(txns) > 1:
 						if err := cur.Commit(); err != nil {
 							t.Fatalf("%s: child commit: %v", where, err)
 						}
 						txns = txns[:len(txns)-1]
 						models = append(models[:len(models)-2], m)
+						checkNest(t, txns[len(txns)-1], dbis, m, where+" after child commit")
 					case x == 2 && len(txns) > 1:
 						cur.Abort()
 						txns = txns[:len(txns)-1]
 						models = models[:len(models)-1]
-					case x < 14:
+						checkNest(t, txns[len(txns)-1], dbis, models[len(models)-1], where+" after child abort")
+					case x < 9:
 						k := fmt.Appendf(nil, "k%04d", r.IntN(800))
 						v := bytes.Repeat([]byte{byte(r.Uint32())}, 1+r.IntN(300))
 						if r.IntN(30) == 0 {
 							v = bytes.Repeat([]byte{7}, 5000) // overflow pages
 						}
-						if err := cur.Put(plain, k, v, 0); err != nil {
+						if err := cur.Put(dbis[0], k, v, 0); err != nil {
 							t.Fatalf("%s: put: %v", where, err)
 						}
-						m[string(k)] = v
-					default:
+						m.plain[string(k)] = v
+					case x < 11:
 						k := fmt.Appendf(nil, "k%04d", r.IntN(800))
-						err := cur.Del(plain, k, nil)
-						if _, had := m[string(k)]; had != (err == nil) {
+						err := cur.Del(dbis[0], k, nil)
+						if _, had := m.plain[string(k)]; had != (err == nil) {
 							t.Fatalf("%s: del had=%v: %v", where, had, err)
 						}
-						delete(m, string(k))
+						delete(m.plain, string(k))
+					default:
+						nestDupOp(t, r, cur, dbis, m, where)
 					}
 					if op%50 == 0 {
-						checkPlain(t, txns[len(txns)-1], plain, models[len(models)-1], where)
+						checkNest(t, txns[len(txns)-1], dbis, models[len(models)-1], where)
 					}
 				}
 				for len(txns) > 1 { // commit what is still open
@@ -100,14 +108,148 @@ func TestNested_randomChildren_matchModelStack(t *testing.T) {
 				}
 				checkEnv(t, env, fmt.Sprintf("seed %d round %d", seed, round))
 				rt, _ := env.BeginRead()
-				if p, err := rt.OpenDB("plain", 0); err == nil {
-					checkPlain(t, rt, p, committed, fmt.Sprintf("seed %d round %d committed", seed, round))
-				} else if len(committed) != 0 {
-					t.Fatal(err)
+				var rdbis nestDBIs
+				for i, name := range nestDBNames {
+					rdbis[i], err = rt.OpenDB(name, 0)
+					if errors.Is(err, ErrNotFound) && committed.empty() {
+						break // every commit so far was aborted: none was created
+					}
+					if err != nil {
+						t.Fatalf("seed %d round %d: open %s: %v", seed, round, name, err)
+					}
+					if i == len(nestDBNames)-1 {
+						checkNest(t, rt, rdbis, committed, fmt.Sprintf("seed %d round %d committed", seed, round))
+					}
 				}
 				rt.Abort()
 			}
 		})
+	}
+}
+
+var (
+	nestDBNames = [3]string{"plain", "nest", "nestfix"}
+	nestDBFlags = [3]DBFlags{0, DupSort, DupSort | DupFixed}
+)
+
+type nestDBIs [3]DBI
+
+// nestModel: the plain database's pairs, and each DupSort database's keys
+// with their sets of 8-byte big-endian IDs.
+type nestModel struct {
+	plain map[string][]byte
+	dups  [2]map[string]map[uint64]bool
+}
+
+func newNestModel() nestModel {
+	return nestModel{plain: map[string][]byte{}, dups: [2]map[string]map[uint64]bool{{}, {}}}
+}
+
+func (m nestModel) empty() bool {
+	return len(m.plain) == 0 && len(m.dups[0]) == 0 && len(m.dups[1]) == 0
+}
+
+func (m nestModel) clone() nestModel {
+	c := nestModel{plain: clonePlain(m.plain)}
+	for i, d := range m.dups {
+		c.dups[i] = make(map[string]map[uint64]bool, len(d))
+		for k, set := range d {
+			c.dups[i][k] = maps.Clone(set)
+		}
+	}
+	return c
+}
+
+// nestDupOp changes one of the DupSort databases: adds a value (a run of
+// them with PutMultiple in the DupFixed one), deletes one value, or deletes
+// a key with all its values. 40 keys and up to 1,500 IDs each: keys cross
+// the sub-page limit both ways.
+func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel, where string) {
+	t.Helper()
+	which := r.IntN(2)
+	dbi, set := dbis[1+which], m.dups[which]
+	key := fmt.Sprintf("d%02d", r.IntN(40))
+	id := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+	switch x := r.IntN(20); {
+	case x < 11:
+		n := r.Uint64N(1500)
+		if err := txn.Put(dbi, []byte(key), id(n), 0); err != nil {
+			t.Fatalf("%s: dup put: %v", where, err)
+		}
+		if set[key] == nil {
+			set[key] = map[uint64]bool{}
+		}
+		set[key][n] = true
+	case x < 13 && which == 1:
+		from, cnt := r.Uint64N(1500), 1+r.Uint64N(300)
+		var vals []byte
+		for n := from; n < from+cnt; n++ {
+			vals = append(vals, id(n)...)
+		}
+		if k, err := txn.PutMultiple(dbi, []byte(key), vals, 8, 0); err != nil || k != int(cnt) {
+			t.Fatalf("%s: PutMultiple: %d of %d, %v", where, k, cnt, err)
+		}
+		if set[key] == nil {
+			set[key] = map[uint64]bool{}
+		}
+		for n := from; n < from+cnt; n++ {
+			set[key][n] = true
+		}
+	case x < 19:
+		n := r.Uint64N(1500)
+		if vals := set[key]; len(vals) > 0 && r.IntN(2) == 0 {
+			for v := range vals { // one that is there
+				n = v
+				break
+			}
+		}
+		err := txn.Del(dbi, []byte(key), id(n))
+		if had := set[key][n]; had != (err == nil) {
+			t.Fatalf("%s: dup del of %s/%d had=%v: %v", where, key, n, had, err)
+		}
+		delete(set[key], n)
+		if len(set[key]) == 0 {
+			delete(set, key)
+		}
+	default:
+		err := txn.Del(dbi, []byte(key), nil)
+		if _, had := set[key]; had != (err == nil) {
+			t.Fatalf("%s: del of key %s had=%v: %v", where, key, had, err)
+		}
+		delete(set, key)
+	}
+}
+
+// checkNest compares the three databases with the model and checks the tree.
+func checkNest(t *testing.T, txn *Txn, dbis nestDBIs, m nestModel, where string) {
+	t.Helper()
+	checkPlain(t, txn, dbis[0], m.plain, where)
+	for i, set := range m.dups {
+		var want []kv
+		for k, vals := range set {
+			for n := range vals {
+				want = append(want, kv{[]byte(k), binary.BigEndian.AppendUint64(nil, n)})
+			}
+		}
+		slices.SortFunc(want, func(a, b kv) int {
+			if c := bytes.Compare(a.k, b.k); c != 0 {
+				return c
+			}
+			return bytes.Compare(a.v, b.v)
+		})
+		got := scanAll(t, txn, dbis[1+i])
+		if len(got) != len(want) {
+			t.Fatalf("%s: %s has %d pairs, model %d", where, nestDBNames[1+i], len(got), len(want))
+		}
+		for j := range got {
+			if !bytes.Equal(got[j].k, want[j].k) || !bytes.Equal(got[j].v, want[j].v) {
+				t.Fatalf("%s: %s pair %d: %s/%x, model %s/%x", where, nestDBNames[1+i], j, got[j].k, got[j].v, want[j].k, want[j].v)
+			}
+		}
+		st, err := txn.Stat(dbis[1+i])
+		if err != nil || st.Entries != uint64(len(want)) {
+			t.Fatalf("%s: %s entries %d (%v), model %d", where, nestDBNames[1+i], st.Entries, err, len(want))
+		}
 	}
 }
 

@@ -172,3 +172,53 @@ func TestPutMultiple_noOverwrite_wholeCall(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A put of a value the key already has changes nothing, so it must not leave
+// the values tree's path to be resumed as if it had been made writable: the
+// packed PutMultiple path writes into that leaf.
+func TestPutMultiple_afterPutOfPresentValue(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	var dbi DBI
+	key := []byte("k")
+	if err := env.Update(func(txn *Txn) error {
+		if dbi, err = txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create); err != nil {
+			return err
+		}
+		_, err := txn.PutMultiple(dbi, key, ids(0, 3000), 8, 0)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Update(func(txn *Txn) error {
+		// Make the key's leaf writable first, so the put below allocates
+		// nothing and the Txn.Put cursor remembers its path.
+		if err := txn.Put(dbi, []byte("j"), ids(1, 2), 0); err != nil {
+			return err
+		}
+		if err := txn.Put(dbi, key, ids(2999, 3000), 0); err != nil {
+			return err
+		}
+		if _, err := txn.PutMultiple(dbi, key, ids(3000, 3100), 8, 0); err != nil {
+			return err
+		}
+		if got, want := readAllMultiple(t, txn, dbi, key), ids(0, 3100); !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes of values, want %d", len(got), len(want))
+		}
+		return txn.Check()
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The committed snapshot before that transaction was never written over.
+	if err := env.View(func(txn *Txn) error {
+		if got, want := readAllMultiple(t, txn, dbi, key), ids(0, 3100); !bytes.Equal(got, want) {
+			t.Fatalf("after commit: %d bytes of values, want %d", len(got), len(want))
+		}
+		return txn.Check()
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
