@@ -150,7 +150,9 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 			if r.IntN(8) == 0 {
 				key = fmt.Appendf(nil, "big%03d", r.IntN(3)) // keys that collect many values
 			}
-			switch op := r.IntN(20); {
+			switch op := r.IntN(24); {
+			case op >= 20:
+				dupModelExtraOp(t, r, txn, d, dbi, dm, key, op-20, where(j))
 			case op < 3 && d.flags&DupFixed != 0:
 				vals, size := dupRun(r, d, bytes.HasPrefix(key, []byte("big")))
 				flags := []PutFlags{0, 0, NoDupData, AppendDup}[r.IntN(4)]
@@ -255,6 +257,121 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 		}
 	}
 	return spills // the deferred close adds the open environment's spills
+}
+
+// dupModelExtraOp runs one of the rarer operations of the dup model test:
+// 0: a put of a value the key already has (a no-op), then for DupFixed a
+// PutMultiple into the same key; 1: a Current put through a cursor (it
+// replaces the value when the new one sorts into its place, else changes
+// nothing); 2: PutMultiple with NoOverwrite; 3: a put through a cursor,
+// which then stands on the pair.
+func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, dm dupModel, key []byte, op int, where string) {
+	t.Helper()
+	_, vcmp := comparators(uint16(d.flags))
+	add := func(v []byte) {
+		if dm[string(key)] == nil {
+			dm[string(key)] = map[string]bool{}
+		}
+		dm[string(key)][string(v)] = true
+	}
+	var some []byte // one of the key's values, if it has any
+	for v := range dm[string(key)] {
+		some = []byte(v)
+		break
+	}
+	switch op {
+	case 0:
+		if some == nil {
+			return
+		}
+		if err := txn.Put(dbi, key, some, 0); err != nil {
+			t.Fatalf("%s: put of a present value: %v", where, err)
+		}
+		if d.flags&DupFixed == 0 {
+			return
+		}
+		vals, size := dupRun(r, d, true)
+		n, err := txn.PutMultiple(dbi, key, vals, size, 0)
+		if err != nil || n != len(vals)/size {
+			t.Fatalf("%s: PutMultiple after a present value: %d, %v", where, n, err)
+		}
+		for i := 0; i < n; i++ {
+			add(vals[i*size : (i+1)*size])
+		}
+	case 1:
+		if some == nil {
+			return
+		}
+		c := mustCursor(t, txn, dbi)
+		defer c.Close()
+		if _, _, err := c.Get(key, some, GetBoth); err != nil {
+			t.Fatalf("%s: GetBoth of a present value: %v", where, err)
+		}
+		nv := bytes.Clone(some)
+		switch r.IntN(3) {
+		case 0:
+			nv = dupValue(r, d) // mostly sorts elsewhere
+		case 1:
+			nv[len(nv)-1]++ // often just after
+		case 2:
+			nv[0]-- // often before, maybe far
+		}
+		if d.flags&IntegerDup == 0 && d.flags&DupFixed != 0 && r.IntN(2) == 0 {
+			nv = []byte(string(some[:7]) + string(rune('0'+r.IntN(10))))
+		}
+		var prev, next []byte
+		for v := range dm[string(key)] {
+			switch c := vcmp.compare([]byte(v), some); {
+			case c < 0 && (prev == nil || vcmp.compare([]byte(v), prev) > 0):
+				prev = []byte(v)
+			case c > 0 && (next == nil || vcmp.compare([]byte(v), next) < 0):
+				next = []byte(v)
+			}
+		}
+		inPlace := bytes.Equal(nv, some) || (prev == nil || vcmp.compare(nv, prev) > 0) && (next == nil || vcmp.compare(nv, next) < 0)
+		err := c.Put(key, nv, Current)
+		switch {
+		case inPlace && err != nil:
+			t.Fatalf("%s: Current put of %x in place of %x: %v", where, nv, some, err)
+		case !inPlace && !errors.Is(err, ErrBadValSize):
+			t.Fatalf("%s: Current put of %x (sorts elsewhere than %x): %v", where, nv, some, err)
+		case inPlace:
+			delete(dm[string(key)], string(some))
+			add(nv)
+			if k, v, err := c.Get(nil, nil, GetCurrent); err != nil || !bytes.Equal(k, key) || !bytes.Equal(v, nv) {
+				t.Fatalf("%s: cursor after a Current put: %q %x %v", where, k, v, err)
+			}
+		}
+	case 2:
+		if d.flags&DupFixed == 0 {
+			return
+		}
+		vals, size := dupRun(r, d, false)
+		n, err := txn.PutMultiple(dbi, key, vals, size, NoOverwrite)
+		if some != nil {
+			if !errors.Is(err, ErrKeyExists) || n != 0 {
+				t.Fatalf("%s: PutMultiple NoOverwrite of a present key: %d, %v", where, n, err)
+			}
+			return
+		}
+		if err != nil || n != len(vals)/size {
+			t.Fatalf("%s: PutMultiple NoOverwrite of a new key: %d, %v", where, n, err)
+		}
+		for i := 0; i < n; i++ {
+			add(vals[i*size : (i+1)*size])
+		}
+	case 3:
+		c := mustCursor(t, txn, dbi)
+		defer c.Close()
+		v := dupValue(r, d)
+		if err := c.Put(key, v, 0); err != nil {
+			t.Fatalf("%s: cursor put: %v", where, err)
+		}
+		add(v)
+		if k, got, err := c.Get(nil, nil, GetCurrent); err != nil || !bytes.Equal(k, key) || !bytes.Equal(got, v) {
+			t.Fatalf("%s: cursor after its put: %q %x %v", where, k, got, err)
+		}
+	}
 }
 
 func verifyDupModel(t *testing.T, txn *Txn, m map[string]dupModel, dbis map[string]DBI, where string) {
