@@ -136,10 +136,55 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 		if r.IntN(10) == 0 {
 			nops = 3000
 		}
+		// A cursor kept across the whole transaction walks one database
+		// while every operation changes the trees under it.
+		w := newModelWalker(t, txn, modelDBs[1+r.IntN(len(modelDBs)-1)], dbis)
 		for j := 0; j < nops; j++ {
+			if r.IntN(8) == 0 {
+				w.step(m, fmt.Sprintf("seed %d txn %d op %d", seed, i, j))
+			}
 			d := modelDBs[r.IntN(len(modelDBs))]
 			dbi := dbis[d.name]
-			switch op := r.IntN(11); {
+			switch op := r.IntN(13); {
+			case op == 11:
+				// NoOverwrite stores a new key and refuses a present one.
+				k, v := randKey(r, d), randValue(r)
+				if ks := m.sorted(d.name, orderBytes); len(ks) > 0 && r.IntN(2) == 0 {
+					k = ks[r.IntN(len(ks))].k
+				}
+				err := txn.Put(dbi, k, v, NoOverwrite)
+				if _, had := m[d.name][string(k)]; had {
+					if !errors.Is(err, ErrKeyExists) {
+						t.Fatalf("seed %d txn %d op %d: NoOverwrite of a present key: %v", seed, i, j, err)
+					}
+					break
+				}
+				if err != nil {
+					t.Fatalf("seed %d txn %d op %d: NoOverwrite of a new key: %v", seed, i, j, err)
+				}
+				m[d.name][string(k)] = v
+			case op == 12:
+				// PutReserve, filled afterwards; then a Current put of
+				// another size through a cursor on the same key.
+				k, v := randKey(r, d), randValue(r)
+				buf, err := txn.PutReserve(dbi, k, len(v), 0)
+				if err != nil || len(buf) != len(v) {
+					t.Fatalf("seed %d txn %d op %d: PutReserve: %d bytes, %v", seed, i, j, len(buf), err)
+				}
+				copy(buf, v)
+				m[d.name][string(k)] = v
+				if r.IntN(2) == 0 {
+					c := mustCursor(t, txn, dbi)
+					if _, _, err := c.Get(k, nil, Set); err != nil {
+						t.Fatal(err)
+					}
+					v2 := randValue(r)
+					if err := c.Put(k, v2, Current); err != nil {
+						t.Fatalf("seed %d txn %d op %d: Current put: %v", seed, i, j, err)
+					}
+					m[d.name][string(k)] = v2
+					c.Close()
+				}
 			case op == 10 && d.flags&ReverseKey == 0 && d.name != "": // the main DB also holds the DB records
 				// A run of Appends after the current last key (sorted bulk load).
 				cmp, _ := comparators(uint16(d.flags))
@@ -257,6 +302,48 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 		rt.Abort()
 	}
 	return spills // the deferred close adds the open environment's spills
+}
+
+// modelWalker is a cursor stepping forward through one database of a write
+// transaction while other operations change it: each step must give the
+// smallest key after the last one it gave, as the model holds it now.
+type modelWalker struct {
+	t  *testing.T
+	d  modelDB
+	c  *Cursor
+	at []byte // the key it stands on; nil: not positioned
+}
+
+func newModelWalker(t *testing.T, txn *Txn, d modelDB, dbis map[string]DBI) *modelWalker {
+	return &modelWalker{t: t, d: d, c: mustCursor(t, txn, dbis[d.name])}
+}
+
+func (w *modelWalker) step(m model, where string) {
+	w.t.Helper()
+	cmp, _ := comparators(uint16(w.d.flags))
+	var want []byte
+	for k := range m[w.d.name] {
+		kb := []byte(k)
+		if (w.at == nil || cmp.compare(kb, w.at) > 0) && (want == nil || cmp.compare(kb, want) < 0) {
+			want = kb
+		}
+	}
+	op := Next
+	if w.at == nil {
+		op = First
+	}
+	k, v, err := w.c.Get(nil, nil, op)
+	if want == nil {
+		if !errors.Is(err, ErrNotFound) {
+			w.t.Fatalf("%s: walker on %q past %x: %x %v, want the end", where, w.d.name, w.at, k, err)
+		}
+		w.at = nil
+		return
+	}
+	if err != nil || !bytes.Equal(k, want) || !bytes.Equal(v, m[w.d.name][string(want)]) {
+		w.t.Fatalf("%s: walker on %q past %x: %x %v, want %x", where, w.d.name, w.at, k, err, want)
+	}
+	w.at = bytes.Clone(k)
 }
 
 func verifyModel(t *testing.T, txn *Txn, m model, dbis map[string]DBI, where string) {
