@@ -138,7 +138,14 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 			}
 		}
 		nops := 1 + r.IntN(500)
+		// A cursor kept across the transaction walks the pairs of one
+		// database while the operations change it.
+		wd := dupModelDBs[r.IntN(len(dupModelDBs))]
+		walker := dupWalker{d: wd, c: mustCursor(t, txn, dbis[wd.name])}
 		for j := 0; j < nops; j++ {
+			if r.IntN(10) == 0 {
+				walker.step(t, m[wd.name], where(j))
+			}
 			if *dupCheckEach {
 				if err := txn.Check(); err != nil {
 					t.Fatalf("%s: %v", where(j), err)
@@ -257,6 +264,58 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 		}
 	}
 	return spills // the deferred close adds the open environment's spills
+}
+
+// dupWalker steps a cursor through the (key, value) pairs of a DupSort
+// database with Next: each step must give the smallest pair after the last
+// one it gave, as the model holds them now.
+type dupWalker struct {
+	d      modelDB
+	c      *Cursor
+	k, v   []byte
+	placed bool
+}
+
+func (w *dupWalker) step(t *testing.T, dm dupModel, where string) {
+	t.Helper()
+	kcmp, vcmp := comparators(uint16(w.d.flags))
+	after := func(k, v []byte) bool { // (k, v) sorts after the walker's pair
+		if !w.placed {
+			return true
+		}
+		if c := kcmp.compare(k, w.k); c != 0 {
+			return c > 0
+		}
+		return vcmp.compare(v, w.v) > 0
+	}
+	var wk, wv []byte
+	for k, vals := range dm {
+		for v := range vals {
+			kb, vb := []byte(k), []byte(v)
+			if !after(kb, vb) {
+				continue
+			}
+			if wk == nil || kcmp.compare(kb, wk) < 0 || kcmp.compare(kb, wk) == 0 && vcmp.compare(vb, wv) < 0 {
+				wk, wv = kb, vb
+			}
+		}
+	}
+	op := Next
+	if !w.placed {
+		op = First
+	}
+	k, v, err := w.c.Get(nil, nil, op)
+	if wk == nil {
+		if !errors.Is(err, ErrNotFound) {
+			t.Fatalf("%s: walker on %q past %q/%x: %q/%x %v, want the end", where, w.d.name, w.k, w.v, k, v, err)
+		}
+		w.placed = false
+		return
+	}
+	if err != nil || !bytes.Equal(k, wk) || !bytes.Equal(v, wv) {
+		t.Fatalf("%s: walker on %q past %q/%x: %q/%x %v, want %q/%x", where, w.d.name, w.k, w.v, k, v, err, wk, wv)
+	}
+	w.k, w.v, w.placed = bytes.Clone(k), bytes.Clone(v), true
 }
 
 // dupModelExtraOp runs one of the rarer operations of the dup model test:
