@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -85,5 +86,102 @@ func readEverything(txn *Txn, dbi DBI) {
 		_, _, _ = c.Get(k, []byte("x"), GetBothRange)
 		_, _, _ = c.Get(nil, nil, NextNoDup)
 		_, _, _ = c.Get(nil, nil, PrevNoDup)
+	}
+}
+
+// FuzzOpenWrite opens damaged data files for writing and changes every
+// database: puts (values of the database's kind), deletes of keys a cursor
+// finds, then a commit. Each step must return an error or succeed, never
+// panic or write outside the transaction's own pages.
+func FuzzOpenWrite(f *testing.F) {
+	for _, name := range []string{"plain", "subdbs", "overflow", "dupsort", "dupfixed", "integerkey"} {
+		b, err := os.ReadFile(filepath.Join(fixtureDir, name, "data.mdb"))
+		if err != nil {
+			continue
+		}
+		f.Add(b, uint32(0), byte(0), uint8(0))
+		f.Add(b, uint32(len(b)/2), byte(0xff), uint8(1))
+		f.Add(b, uint32(2*4096+14), byte(0x01), uint8(2))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, at uint32, x byte, seed uint8) {
+		if len(data) > 1<<20 {
+			return
+		}
+		data = append([]byte(nil), data...)
+		if len(data) > 0 {
+			data[int(at)%len(data)] ^= x
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "data.mdb"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env, err := Open(dir, &Options{MapSize: 16 << 20, MaxDBs: 8, Durability: NoSync})
+		if err != nil {
+			return
+		}
+		defer env.Close()
+		txn, err := env.BeginWrite()
+		if err != nil {
+			return
+		}
+		defer txn.Abort()
+		dbis := []DBI{MainDB}
+		if names, err := txn.DBNames(); err == nil {
+			for _, n := range names {
+				if dbi, err := txn.OpenDB(n, 0); err == nil {
+					dbis = append(dbis, dbi)
+				}
+			}
+		}
+		for _, dbi := range dbis {
+			writeEverything(txn, dbi, int(seed))
+		}
+		_ = txn.Commit()
+	})
+}
+
+// writeEverything puts and deletes in dbi; errors end it.
+func writeEverything(txn *Txn, dbi DBI, seed int) {
+	flags, err := txn.Flags(dbi)
+	if err != nil {
+		return
+	}
+	key := func(i int) []byte {
+		if flags&IntegerKey != 0 {
+			return le.AppendUint64(nil, uint64(i*7+seed))
+		}
+		return []byte(fmt.Sprintf("fz%05d", i*7+seed))
+	}
+	val := func(i int) []byte {
+		switch {
+		case flags&DupFixed != 0:
+			return le.AppendUint64(nil, uint64(i+seed))
+		case i%17 == 0:
+			return make([]byte, 5000+i) // overflow
+		}
+		return []byte(fmt.Sprintf("value-%d", i))
+	}
+	for i := 0; i < 200; i++ {
+		if txn.Put(dbi, key(i%40), val(i), 0) != nil {
+			return
+		}
+	}
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	k, _, err := c.Get(nil, nil, First)
+	for i := 0; err == nil && i < 2000; i++ {
+		if i%3 == 0 {
+			if c.Del(i%2 == 0) != nil {
+				return
+			}
+		}
+		k, _, err = c.Get(nil, nil, Next)
+	}
+	_ = k
+	if flags&DupFixed != 0 {
+		_, _ = txn.PutMultiple(dbi, key(1), le.AppendUint64(le.AppendUint64(nil, 1), 2), 8, 0)
 	}
 }
