@@ -42,6 +42,10 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	}
 	added, err := c.addDup(key, val, flags, resumeSub)
 	if err != nil {
+		if c == t.w.opCursor {
+			// The values tree's path may have moved to pages only read.
+			t.w.append.valid = false
+		}
 		if errors.Is(err, ErrKeyExists) || errors.Is(err, ErrBadValSize) {
 			return nil, err // checked before anything changed
 		}
@@ -73,6 +77,9 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	if bytes.Equal(v, val) {
 		return nil
 	}
+	if c.db().rec.flags&dbDupFixed != 0 && len(val) != len(v) {
+		return fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(v))
+	}
 	ok, err := c.sortsInPlace(k, v, val)
 	if err != nil {
 		return err
@@ -80,13 +87,16 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	if !ok {
 		return fmt.Errorf("%w: Current put of a value that sorts elsewhere among the key's values", ErrBadValSize)
 	}
-	// Delete then add: the value lands where the old one was. A failure in
-	// between fails the transaction, as any write failing half-way does.
+	// Delete then add: the value lands where the old one was. Everything
+	// the add could refuse was checked above; any failure after the delete
+	// fails the transaction, as a write failing half-way does.
 	if err := c.del(false); err != nil {
 		return err
 	}
-	_, err = c.putDup(key, val, 0)
-	return err
+	if _, err := c.putDup(key, val, 0); err != nil {
+		return c.txn.fail(err)
+	}
+	return nil
 }
 
 // sortsInPlace reports whether val sorts strictly between the neighbours of

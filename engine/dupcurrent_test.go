@@ -92,6 +92,16 @@ func TestPut_currentDupSort_replacesInPlaceOnly(t *testing.T) {
 			if got := dupValues(t, txn, dbi, key); !slices.EqualFunc(got, want, bytes.Equal) {
 				t.Fatal("a refused Current put changed the values")
 			}
+			// A value of another size in a DupFixed database is refused
+			// before anything changes (it would sort in place).
+			if tc.flags&DupFixed != 0 {
+				if err := c.Put(key, append(id(10*mid), 1), Current); !errors.Is(err, ErrBadValSize) {
+					t.Fatalf("Current put of a 9-byte value into 8-byte values: %v, want ErrBadValSize", err)
+				}
+				if got := dupValues(t, txn, dbi, key); !slices.EqualFunc(got, want, bytes.Equal) {
+					t.Fatal("a refused Current put of another size changed the values")
+				}
+			}
 			// The same value: nothing to do. One that sorts in place: replaced.
 			if err := c.Put(key, id(10*mid), Current); err != nil {
 				t.Fatal(err)

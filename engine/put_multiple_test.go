@@ -222,3 +222,105 @@ func TestPutMultiple_afterPutOfPresentValue(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A put refused with NoDupData has walked the values tree to a leaf it only
+// read: a following PutMultiple must not resume that path as writable.
+func TestPutMultiple_afterRefusedPut(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	var dbi DBI
+	key := []byte("k")
+	evens := func(from, to uint64) []byte {
+		var b []byte
+		for n := from; n < to; n += 2 {
+			b = append(b, ids(n, n+1)...)
+		}
+		return b
+	}
+	if err := env.Update(func(txn *Txn) error {
+		if dbi, err = txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create); err != nil {
+			return err
+		}
+		_, err := txn.PutMultiple(dbi, key, evens(0, 6000), 8, 0)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Update(func(txn *Txn) error {
+		// Two values into the first leaf of the values tree: the second
+		// allocates nothing, so its path is remembered.
+		for _, n := range []uint64{1, 3} {
+			if err := txn.Put(dbi, key, ids(n, n+1), 0); err != nil {
+				return err
+			}
+		}
+		// Refused, after walking to the last leaf, which it only read.
+		if err := txn.Put(dbi, key, ids(5998, 5999), NoDupData); !errors.Is(err, ErrKeyExists) {
+			t.Fatalf("NoDupData of a present value: %v", err)
+		}
+		// Values after the last: the packed path must not take that leaf
+		// as writable.
+		if _, err := txn.PutMultiple(dbi, key, ids(6000, 6100), 8, 0); err != nil {
+			return err
+		}
+		want := append(append(append(ids(0, 1), ids(1, 2)...), ids(2, 3)...), ids(3, 4)...)
+		want = append(append(want, evens(4, 6000)...), ids(6000, 6100)...)
+		if got := readAllMultiple(t, txn, dbi, key); !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes of values, want %d", len(got), len(want))
+		}
+		return txn.Check()
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ownsDirty, which guards PutMultiple's packed copy, accepts only the
+// transaction's own copy of a page: not the map's page, not a copy held by
+// a parent transaction.
+func TestOwnsDirty(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := env.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte("a"), []byte("1"), 0) }); err != nil {
+		t.Fatal(err)
+	}
+	top, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer top.Abort()
+	root := top.dbs[MainDB].rec.root
+	mapPage, err := top.page(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top.w.ownsDirty(mapPage) {
+		t.Fatal("the map's page counted as the transaction's own")
+	}
+	if err := top.Put(MainDB, []byte("b"), []byte("2"), 0); err != nil {
+		t.Fatal(err)
+	}
+	own, err := top.page(top.dbs[MainDB].rec.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !top.w.ownsDirty(own) {
+		t.Fatal("the transaction's own copy not recognised")
+	}
+	if top.w.ownsDirty(append(page(nil), own...)) {
+		t.Fatal("a copy of the bytes elsewhere counted as the transaction's own")
+	}
+	child, err := top.BeginChild()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer child.Abort()
+	if child.w.ownsDirty(own) {
+		t.Fatal("the parent's copy counted as the child's own")
+	}
+}
