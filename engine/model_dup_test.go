@@ -367,13 +367,15 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 			t.Fatalf("%s: GetBoth of a present value: %v", where, err)
 		}
 		nv := bytes.Clone(some)
-		switch r.IntN(3) {
+		switch r.IntN(4) {
 		case 0:
 			nv = dupValue(r, d) // mostly sorts elsewhere
 		case 1:
 			nv[len(nv)-1]++ // often just after
 		case 2:
 			nv[0]-- // often before, maybe far
+		case 3:
+			nv = append(nv, 'x') // another size: refused by DupFixed
 		}
 		if d.flags&IntegerDup == 0 && d.flags&DupFixed != 0 && r.IntN(2) == 0 {
 			nv = []byte(string(some[:7]) + string(rune('0'+r.IntN(10))))
@@ -388,6 +390,9 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 			}
 		}
 		inPlace := bytes.Equal(nv, some) || (prev == nil || vcmp.compare(nv, prev) > 0) && (next == nil || vcmp.compare(nv, next) < 0)
+		if d.flags&DupFixed != 0 && len(nv) != len(some) || len(nv) > MaxKeySize {
+			inPlace = false
+		}
 		err := c.Put(key, nv, Current)
 		switch {
 		case inPlace && err != nil:
