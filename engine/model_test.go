@@ -138,7 +138,7 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 		}
 		// A cursor kept across the whole transaction walks one database
 		// while every operation changes the trees under it.
-		w := newModelWalker(t, txn, modelDBs[1+r.IntN(len(modelDBs)-1)], dbis)
+		w := newModelWalker(t, txn, modelDBs[1+r.IntN(len(modelDBs)-1)], dbis, r.IntN(2) == 0)
 		for j := 0; j < nops; j++ {
 			if r.IntN(8) == 0 {
 				w.step(m, fmt.Sprintf("seed %d txn %d op %d", seed, i, j))
@@ -304,33 +304,39 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 	return spills // the deferred close adds the open environment's spills
 }
 
-// modelWalker is a cursor stepping forward through one database of a write
+// modelWalker is a cursor stepping through one database of a write
 // transaction while other operations change it: each step must give the
-// smallest key after the last one it gave, as the model holds it now.
+// smallest key after the last one it gave (backwards: the largest before
+// it), as the model holds them now.
 type modelWalker struct {
-	t  *testing.T
-	d  modelDB
-	c  *Cursor
-	at []byte // the key it stands on; nil: not positioned
+	t    *testing.T
+	d    modelDB
+	c    *Cursor
+	back bool   // walks with Last and Prev
+	at   []byte // the key it stands on; nil: not positioned
 }
 
-func newModelWalker(t *testing.T, txn *Txn, d modelDB, dbis map[string]DBI) *modelWalker {
-	return &modelWalker{t: t, d: d, c: mustCursor(t, txn, dbis[d.name])}
+func newModelWalker(t *testing.T, txn *Txn, d modelDB, dbis map[string]DBI, back bool) *modelWalker {
+	return &modelWalker{t: t, d: d, c: mustCursor(t, txn, dbis[d.name]), back: back}
 }
 
 func (w *modelWalker) step(m model, where string) {
 	w.t.Helper()
 	cmp, _ := comparators(uint16(w.d.flags))
+	dir := 1 // the next key is the smallest after at; backwards the largest before
+	if w.back {
+		dir = -1
+	}
 	var want []byte
 	for k := range m[w.d.name] {
 		kb := []byte(k)
-		if (w.at == nil || cmp.compare(kb, w.at) > 0) && (want == nil || cmp.compare(kb, want) < 0) {
+		if (w.at == nil || dir*cmp.compare(kb, w.at) > 0) && (want == nil || dir*cmp.compare(kb, want) < 0) {
 			want = kb
 		}
 	}
-	op := Next
+	op := map[bool]CursorOp{false: Next, true: Prev}[w.back]
 	if w.at == nil {
-		op = First
+		op = map[bool]CursorOp{false: First, true: Last}[w.back]
 	}
 	k, v, err := w.c.Get(nil, nil, op)
 	if want == nil {
