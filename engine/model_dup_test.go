@@ -141,7 +141,7 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 		// A cursor kept across the transaction walks the pairs of one
 		// database while the operations change it.
 		wd := dupModelDBs[r.IntN(len(dupModelDBs))]
-		walker := dupWalker{d: wd, c: mustCursor(t, txn, dbis[wd.name])}
+		walker := dupWalker{d: wd, c: mustCursor(t, txn, dbis[wd.name]), back: r.IntN(2) == 0}
 		for j := 0; j < nops; j++ {
 			if r.IntN(10) == 0 {
 				walker.step(t, m[wd.name], where(j))
@@ -267,11 +267,12 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 }
 
 // dupWalker steps a cursor through the (key, value) pairs of a DupSort
-// database with Next: each step must give the smallest pair after the last
-// one it gave, as the model holds them now.
+// database with Next (or Prev): each step must give the first pair after
+// the last one it gave, in walking order, as the model holds them now.
 type dupWalker struct {
 	d      modelDB
 	c      *Cursor
+	back   bool // walks with Last and Prev
 	k, v   []byte
 	placed bool
 }
@@ -279,14 +280,18 @@ type dupWalker struct {
 func (w *dupWalker) step(t *testing.T, dm dupModel, where string) {
 	t.Helper()
 	kcmp, vcmp := comparators(uint16(w.d.flags))
-	after := func(k, v []byte) bool { // (k, v) sorts after the walker's pair
-		if !w.placed {
-			return true
+	dir := 1 // pairs in walking order: backwards, reversed
+	if w.back {
+		dir = -1
+	}
+	order := func(k1, v1, k2, v2 []byte) int {
+		if c := kcmp.compare(k1, k2); c != 0 {
+			return dir * c
 		}
-		if c := kcmp.compare(k, w.k); c != 0 {
-			return c > 0
-		}
-		return vcmp.compare(v, w.v) > 0
+		return dir * vcmp.compare(v1, v2)
+	}
+	after := func(k, v []byte) bool { // (k, v) comes after the walker's pair
+		return !w.placed || order(k, v, w.k, w.v) > 0
 	}
 	var wk, wv []byte
 	for k, vals := range dm {
@@ -295,14 +300,14 @@ func (w *dupWalker) step(t *testing.T, dm dupModel, where string) {
 			if !after(kb, vb) {
 				continue
 			}
-			if wk == nil || kcmp.compare(kb, wk) < 0 || kcmp.compare(kb, wk) == 0 && vcmp.compare(vb, wv) < 0 {
+			if wk == nil || order(kb, vb, wk, wv) < 0 {
 				wk, wv = kb, vb
 			}
 		}
 	}
-	op := Next
+	op := map[bool]CursorOp{false: Next, true: Prev}[w.back]
 	if !w.placed {
-		op = First
+		op = map[bool]CursorOp{false: First, true: Last}[w.back]
 	}
 	k, v, err := w.c.Get(nil, nil, op)
 	if wk == nil {
