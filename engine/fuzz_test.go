@@ -7,29 +7,46 @@ import (
 	"testing"
 )
 
+// fuzzFixtures returns the data files the fuzz targets start from.
+func fuzzFixtures() [][]byte {
+	var out [][]byte
+	for _, name := range []string{"plain", "subdbs", "overflow", "dupsort", "dupfixed", "integerkey"} {
+		if b, err := os.ReadFile(filepath.Join(fixtureDir, name, "data.mdb")); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// damagedEnvDir writes data, with byte at flipped by x, as the data file of
+// a new environment directory; ok is false for inputs over 1 MiB.
+func damagedEnvDir(t *testing.T, data []byte, at uint32, x byte) (dir string, ok bool) {
+	if len(data) > 1<<20 {
+		return "", false
+	}
+	data = append([]byte(nil), data...)
+	if len(data) > 0 {
+		data[int(at)%len(data)] ^= x
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "data.mdb"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, true
+}
+
 // FuzzOpenRead feeds damaged data files to Open, every read path and Check:
 // each must return an error or succeed, never panic or read outside the map.
 func FuzzOpenRead(f *testing.F) {
-	for _, name := range []string{"plain", "subdbs", "overflow", "dupsort", "dupfixed", "integerkey"} {
-		b, err := os.ReadFile(filepath.Join(fixtureDir, name, "data.mdb"))
-		if err != nil {
-			continue
-		}
+	for _, b := range fuzzFixtures() {
 		f.Add(b, uint32(0), byte(0))
 		f.Add(b, uint32(len(b)/2), byte(0xff))
 		f.Add(b, uint32(2*4096+14), byte(0x01))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, at uint32, x byte) {
-		if len(data) > 1<<20 {
+		dir, ok := damagedEnvDir(t, data, at, x)
+		if !ok {
 			return
-		}
-		data = append([]byte(nil), data...)
-		if len(data) > 0 {
-			data[int(at)%len(data)] ^= x
-		}
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "data.mdb"), data, 0o644); err != nil {
-			t.Fatal(err)
 		}
 		env, err := Open(dir, &Options{ReadOnly: true})
 		if err != nil {
@@ -94,26 +111,15 @@ func readEverything(txn *Txn, dbi DBI) {
 // finds, then a commit. Each step must return an error or succeed, never
 // panic or write outside the transaction's own pages.
 func FuzzOpenWrite(f *testing.F) {
-	for _, name := range []string{"plain", "subdbs", "overflow", "dupsort", "dupfixed", "integerkey"} {
-		b, err := os.ReadFile(filepath.Join(fixtureDir, name, "data.mdb"))
-		if err != nil {
-			continue
-		}
+	for _, b := range fuzzFixtures() {
 		f.Add(b, uint32(0), byte(0), uint8(0))
 		f.Add(b, uint32(len(b)/2), byte(0xff), uint8(1))
 		f.Add(b, uint32(2*4096+14), byte(0x01), uint8(2))
 	}
 	f.Fuzz(func(t *testing.T, data []byte, at uint32, x byte, seed uint8) {
-		if len(data) > 1<<20 {
+		dir, ok := damagedEnvDir(t, data, at, x)
+		if !ok {
 			return
-		}
-		data = append([]byte(nil), data...)
-		if len(data) > 0 {
-			data[int(at)%len(data)] ^= x
-		}
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "data.mdb"), data, 0o644); err != nil {
-			t.Fatal(err)
 		}
 		env, err := Open(dir, &Options{MapSize: 16 << 20, MaxDBs: 8, Durability: NoSync})
 		if err != nil {
@@ -171,16 +177,13 @@ func writeEverything(txn *Txn, dbi DBI, seed int) {
 		return
 	}
 	defer c.Close()
-	k, _, err := c.Get(nil, nil, First)
+	_, _, err = c.Get(nil, nil, First)
 	for i := 0; err == nil && i < 2000; i++ {
-		if i%3 == 0 {
-			if c.Del(i%2 == 0) != nil {
-				return
-			}
+		if i%3 == 0 && c.Del(i%2 == 0) != nil {
+			return
 		}
-		k, _, err = c.Get(nil, nil, Next)
+		_, _, err = c.Get(nil, nil, Next)
 	}
-	_ = k
 	if flags&DupFixed != 0 {
 		_, _ = txn.PutMultiple(dbi, key(1), le.AppendUint64(le.AppendUint64(nil, 1), 2), 8, 0)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"slices"
 	"testing"
 )
 
@@ -135,14 +134,14 @@ var (
 type nestDBIs [3]DBI
 
 // nestModel: the plain database's pairs, and each DupSort database's keys
-// with their sets of 8-byte big-endian IDs.
+// with their sets of values (8-byte big-endian IDs).
 type nestModel struct {
 	plain map[string][]byte
-	dups  [2]map[string]map[uint64]bool
+	dups  [2]dupModel
 }
 
 func newNestModel() nestModel {
-	return nestModel{plain: map[string][]byte{}, dups: [2]map[string]map[uint64]bool{{}, {}}}
+	return nestModel{plain: map[string][]byte{}, dups: [2]dupModel{{}, {}}}
 }
 
 func (m nestModel) empty() bool {
@@ -150,14 +149,7 @@ func (m nestModel) empty() bool {
 }
 
 func (m nestModel) clone() nestModel {
-	c := nestModel{plain: clonePlain(m.plain)}
-	for i, d := range m.dups {
-		c.dups[i] = make(map[string]map[uint64]bool, len(d))
-		for k, set := range d {
-			c.dups[i][k] = maps.Clone(set)
-		}
-	}
-	return c
+	return nestModel{plain: maps.Clone(m.plain), dups: [2]dupModel{m.dups[0].clone(), m.dups[1].clone()}}
 }
 
 // nestDupOp changes one of the DupSort databases: adds a value (a run of
@@ -170,16 +162,19 @@ func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel,
 	dbi, set := dbis[1+which], m.dups[which]
 	key := fmt.Sprintf("d%02d", r.IntN(40))
 	id := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+	add := func(v []byte) {
+		if set[key] == nil {
+			set[key] = map[string]bool{}
+		}
+		set[key][string(v)] = true
+	}
 	switch x := r.IntN(20); {
 	case x < 11:
-		n := r.Uint64N(1500)
-		if err := txn.Put(dbi, []byte(key), id(n), 0); err != nil {
+		v := id(r.Uint64N(1500))
+		if err := txn.Put(dbi, []byte(key), v, 0); err != nil {
 			t.Fatalf("%s: dup put: %v", where, err)
 		}
-		if set[key] == nil {
-			set[key] = map[uint64]bool{}
-		}
-		set[key][n] = true
+		add(v)
 	case x < 13 && which == 1:
 		from, cnt := r.Uint64N(1500), 1+r.Uint64N(300)
 		var vals []byte
@@ -189,25 +184,22 @@ func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel,
 		if k, err := txn.PutMultiple(dbi, []byte(key), vals, 8, 0); err != nil || k != int(cnt) {
 			t.Fatalf("%s: PutMultiple: %d of %d, %v", where, k, cnt, err)
 		}
-		if set[key] == nil {
-			set[key] = map[uint64]bool{}
-		}
-		for n := from; n < from+cnt; n++ {
-			set[key][n] = true
+		for i := 0; i < len(vals); i += 8 {
+			add(vals[i : i+8])
 		}
 	case x < 19:
-		n := r.Uint64N(1500)
+		v := string(id(r.Uint64N(1500)))
 		if vals := set[key]; len(vals) > 0 && r.IntN(2) == 0 {
-			for v := range vals { // one that is there
-				n = v
+			for s := range vals { // one that is there
+				v = s
 				break
 			}
 		}
-		err := txn.Del(dbi, []byte(key), id(n))
-		if had := set[key][n]; had != (err == nil) {
-			t.Fatalf("%s: dup del of %s/%d had=%v: %v", where, key, n, had, err)
+		err := txn.Del(dbi, []byte(key), []byte(v))
+		if had := set[key][v]; had != (err == nil) {
+			t.Fatalf("%s: dup del of %s/%x had=%v: %v", where, key, v, had, err)
 		}
-		delete(set[key], n)
+		delete(set[key], v)
 		if len(set[key]) == 0 {
 			delete(set, key)
 		}
@@ -225,18 +217,7 @@ func checkNest(t *testing.T, txn *Txn, dbis nestDBIs, m nestModel, where string)
 	t.Helper()
 	checkPlain(t, txn, dbis[0], m.plain, where)
 	for i, set := range m.dups {
-		var want []kv
-		for k, vals := range set {
-			for n := range vals {
-				want = append(want, kv{[]byte(k), binary.BigEndian.AppendUint64(nil, n)})
-			}
-		}
-		slices.SortFunc(want, func(a, b kv) int {
-			if c := bytes.Compare(a.k, b.k); c != 0 {
-				return c
-			}
-			return bytes.Compare(a.v, b.v)
-		})
+		want := set.pairs(orderBytes, orderBytes)
 		got := scanAll(t, txn, dbis[1+i])
 		if len(got) != len(want) {
 			t.Fatalf("%s: %s has %d pairs, model %d", where, nestDBNames[1+i], len(got), len(want))
@@ -251,14 +232,6 @@ func checkNest(t *testing.T, txn *Txn, dbis nestDBIs, m nestModel, where string)
 			t.Fatalf("%s: %s entries %d (%v), model %d", where, nestDBNames[1+i], st.Entries, err, len(want))
 		}
 	}
-}
-
-func clonePlain(m map[string][]byte) map[string][]byte {
-	c := make(map[string][]byte, len(m))
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
 }
 
 func checkPlain(t *testing.T, txn *Txn, dbi DBI, m map[string][]byte, where string) {
