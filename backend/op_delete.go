@@ -55,9 +55,11 @@ func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*l
 
 // subtreeIDs lists id and all its descendants, parents before children.
 func (b *Backend) subtreeIDs(t *engine.Txn, id uint64) ([]uint64, error) {
+	cs := childScan{b: b, txn: t} // one cursor for the whole walk
+	defer cs.close()
 	out := []uint64{id}
 	for i := 0; i < len(out); i++ {
-		if err := b.children(t, out[i], func(c uint64) bool { out = append(out, c); return true }); err != nil {
+		if err := cs.each(out[i], func(c uint64) bool { out = append(out, c); return true }); err != nil {
 			return nil, err
 		}
 	}

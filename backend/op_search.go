@@ -449,18 +449,31 @@ func (s *search) send(id uint64, dn string) error {
 		s.more = true
 		return errStop
 	}
-	if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
-		return ldapErr(ldapserver.SizeLimitExceeded, "")
+	if err := s.checkSizeLimit(); err != nil {
+		return err
 	}
 	// The presenter adds the computed attributes wanted itself: show it the
 	// stored ones only, not those appended for the filter.
 	view := schema.Entry{DN: s.e.DN, Attrs: s.e.Attrs[:s.stored]}
-	out, err := s.pres.present(s.txn, id, dn, &view)
+	s.lastSent = id
+	return s.emit(id, dn, &view)
+}
+
+// checkSizeLimit refuses another entry once the size limit is reached.
+func (s *search) checkSizeLimit() error {
+	if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
+		return ldapErr(ldapserver.SizeLimitExceeded, "")
+	}
+	return nil
+}
+
+// emit presents entry e (id, DN dn) to the client and counts it.
+func (s *search) emit(id uint64, dn string, e *schema.Entry) error {
+	out, err := s.pres.present(s.txn, id, dn, e)
 	if err != nil {
 		return err
 	}
 	s.sent++
-	s.lastSent = id
 	return s.w.SendEntry(out)
 }
 

@@ -306,27 +306,20 @@ func (s *search) sendSorted(res *ldapserver.SearchResult) error {
 		s.more = true
 	}
 	for i, it := range items[:n] {
-		if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
-			return ldapErr(ldapserver.SizeLimitExceeded, "")
-		}
-		if err := s.b.readEntry(s.txn, it.id, &s.e, &s.dec); err != nil {
+		if err := s.checkSizeLimit(); err != nil {
 			return err
 		}
-		if !s.who.root {
-			s.stripPasswords()
+		// The presenter hides passwords from non-root readers.
+		if err := s.b.readEntry(s.txn, it.id, &s.e, &s.dec); err != nil {
+			return err
 		}
 		dn, err := s.dnOf(it.id)
 		if err != nil {
 			return err
 		}
-		out, err := s.pres.present(s.txn, it.id, dn, &s.e)
-		if err != nil {
+		if err := s.emit(it.id, dn, &s.e); err != nil {
 			return err
 		}
-		if err := s.w.SendEntry(out); err != nil {
-			return err
-		}
-		s.sent++
 		if res.Paged != nil && i == n-1 && s.more {
 			res.Paged.Cookie = s.sorter.cookie(it, s.cookieTag)
 		}

@@ -214,3 +214,38 @@ func TestSearch_sort_keysAndErrors(t *testing.T) {
 		t.Errorf("size limit 2 on -uidNumber: %d entries, %v", len(c.entries), err)
 	}
 }
+
+// Sorted results are presented like unsorted ones: userPassword is hidden
+// from anyone but the root, and the attributes next to it stay.
+func TestSearch_sorted_hidesPasswords(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	mustAdd(t, b, "ou=people,"+testSuffix, "objectClass: organizationalUnit", "ou: people")
+	for _, uid := range []string{"b", "a", "c"} {
+		mustAdd(t, b, "uid="+uid+",ou=people,"+testSuffix, person(uid, "userPassword: secret-"+uid)...)
+	}
+	for _, tc := range []struct {
+		hdr     ldapserver.Header
+		wantPWs int
+	}{{ldapserver.Header{}, 0}, {rootHdr(), 1}} {
+		req := &ldapserver.SearchRequest{Header: tc.hdr, Base: mustDN(t, "ou=people,"+testSuffix), Scope: ldapserver.ScopeOne,
+			Filter: mustFilter(t, "(objectClass=person)")}
+		req.Controls.Sort = &ldapserver.SortRequest{Keys: []ldapserver.SortKey{{Attr: "uid"}}}
+		c := &collector{}
+		if _, err := b.Search(context.Background(), req, c); err != nil {
+			t.Fatal(err)
+		}
+		var uids []string
+		for i := range c.entries {
+			uids = append(uids, c.attr(i, "uid")...)
+			if got := len(c.attr(i, "userPassword")); got != tc.wantPWs {
+				t.Errorf("root=%v: entry %d shows %d userPassword values, want %d", tc.hdr.Session.Identity != "", i, got, tc.wantPWs)
+			}
+			if len(c.attr(i, "sn")) != 1 {
+				t.Errorf("entry %d lost sn: %+v", i, c.entries[i].Attributes)
+			}
+		}
+		if !slices.Equal(uids, []string{"a", "b", "c"}) {
+			t.Errorf("sorted uids %v", uids)
+		}
+	}
+}
