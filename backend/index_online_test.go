@@ -22,7 +22,8 @@ func plannedByIndex(t *testing.T, b *Backend, filter string) (bool, []uint64) {
 	defer txn.Abort()
 	p := &planner{b: b, txn: txn, root: true}
 	defer p.close()
-	l, all, err := p.candidates(mustFilter(t, filter))
+	f := mustFilter(t, filter)
+	l, all, err := p.candidates(f, b.reg.Compile(f).Root())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,8 @@ func TestBackend_onlineIndexBuild(t *testing.T) {
 		t.Fatalf("WaitIndexes: %v %v", ok, err)
 	}
 	p := &planner{b: b, txn: old, root: true}
-	if _, all, err := p.candidates(mustFilter(t, "(uid=u07)")); err != nil || !all {
+	f := mustFilter(t, "(uid=u07)")
+	if _, all, err := p.candidates(f, b.reg.Compile(f).Root()); err != nil || !all {
 		t.Errorf("a snapshot from before the build's end uses the index (all=%v, %v)", all, err)
 	}
 	p.close()

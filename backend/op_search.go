@@ -174,7 +174,7 @@ func (s *search) iterate() error {
 			return err
 		}
 	}
-	cands, all, err := p.candidates(s.req.Filter)
+	cands, all, err := p.candidates(s.req.Filter, s.match.Root())
 	if err != nil {
 		return err
 	}

@@ -315,7 +315,7 @@ func (s *search) underRoot(id uint64) (bool, error) {
 // objectClass index when it can answer, else by reading every entry.
 func (s *search) aliasIDs(p *planner) ([]uint64, error) {
 	f := &schema.Filter{Op: schema.FilterEquality, Attr: "objectClass", Value: []byte("alias")}
-	cands, all, err := p.candidates(f)
+	cands, all, err := p.candidates(f, s.b.reg.Compile(f).Root())
 	if err != nil {
 		return nil, err
 	}

@@ -47,13 +47,14 @@ func (p *planner) buffer() []uint64 {
 }
 
 // candidates returns the candidate list of f, or all=true when the
-// indices cannot narrow it down.
-func (p *planner) candidates(f *schema.Filter) (l index.List, all bool, err error) {
+// indices cannot narrow it down. n is f compiled (the search's Matcher):
+// its leaves hold the assertions already resolved and normalized.
+func (p *planner) candidates(f *schema.Filter, n *schema.MatchNode) (l index.List, all bool, err error) {
 	switch f.Op {
 	case schema.FilterAnd:
 		var lists []index.List
-		for _, c := range f.Children {
-			cl, call, err := p.candidates(c)
+		for i, c := range f.Children {
+			cl, call, err := p.candidates(c, n.Child(i))
 			if err != nil {
 				return index.List{}, false, err
 			}
@@ -71,8 +72,8 @@ func (p *planner) candidates(f *schema.Filter) (l index.List, all bool, err erro
 		return index.IntersectAll(p.buffer(), lists, 8), false, nil
 	case schema.FilterOr:
 		acc := index.FromSorted(nil)
-		for _, c := range f.Children {
-			cl, call, err := p.candidates(c)
+		for i, c := range f.Children {
+			cl, call, err := p.candidates(c, n.Child(i))
 			if err != nil || call {
 				return index.List{}, call, err
 			}
@@ -82,13 +83,12 @@ func (p *planner) candidates(f *schema.Filter) (l index.List, all bool, err erro
 	case schema.FilterNot:
 		return index.List{}, true, nil
 	}
-	return p.leaf(f)
+	return p.leaf(f, n.Assertion())
 }
 
-// leaf plans one assertion.
-func (p *planner) leaf(f *schema.Filter) (index.List, bool, error) {
-	a, err := p.b.reg.Assertion(f)
-	if err != nil {
+// leaf plans one assertion (a: f resolved, nil when it cannot be).
+func (p *planner) leaf(f *schema.Filter, a *schema.Assertion) (index.List, bool, error) {
+	if a == nil {
 		// Undefined (or FALSE for presence of an unknown type): no entry
 		// can make this term TRUE.
 		return index.FromSorted(nil), false, nil

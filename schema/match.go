@@ -26,17 +26,31 @@ func (t Truth) String() string {
 // for concurrent use.
 type Matcher struct {
 	r    *Registry
-	root *matchNode
+	root *MatchNode
 }
 
-type matchNode struct {
+// MatchNode is one compiled term of a filter.
+type MatchNode struct {
 	op       FilterOp
-	children []*matchNode
+	children []*MatchNode
 	a        *Assertion   // leaf; nil with undef/absent set
 	class    *ObjectClass // (objectClass=X) for a known X: subclasses match (match_class.go)
 	undef    bool         // the leaf is Undefined for every entry
 	absent   bool         // Present on an unknown type: FALSE for every entry
 }
+
+// Root returns the compiled form of the filter's top term.
+func (m *Matcher) Root() *MatchNode { return m.root }
+
+// Child returns the compiled form of child i of an AND, OR or NOT term:
+// children keep the filter's order, so a caller such as an index planner
+// walks a filter and its compiled form together.
+func (n *MatchNode) Child(i int) *MatchNode { return n.children[i] }
+
+// Assertion returns a leaf's resolved and normalized assertion (what
+// Registry.Assertion gives); nil when the leaf matches no entry (an unknown
+// attribute type, or a value its syntax refuses).
+func (n *MatchNode) Assertion() *Assertion { return n.a }
 
 // Compile resolves and normalizes f for repeated evaluation. It never
 // fails: leaves that cannot be resolved evaluate to Undefined (or FALSE
@@ -45,19 +59,19 @@ func (r *Registry) Compile(f *Filter) *Matcher {
 	return &Matcher{r: r, root: r.compile(f)}
 }
 
-func (r *Registry) compile(f *Filter) *matchNode {
-	n := &matchNode{op: f.Op}
+func (r *Registry) compile(f *Filter) *MatchNode {
+	n := &MatchNode{op: f.Op}
 	switch f.Op {
 	case FilterNot:
 		if len(f.Children) != 1 || f.Children[0] == nil {
-			return &matchNode{op: FilterPresent, undef: true} // malformed: Undefined
+			return &MatchNode{op: FilterPresent, undef: true} // malformed: Undefined
 		}
-		n.children = []*matchNode{r.compile(f.Children[0])}
+		n.children = []*MatchNode{r.compile(f.Children[0])}
 		return n
 	case FilterAnd, FilterOr:
 		for _, c := range f.Children {
 			if c == nil {
-				n.children = append(n.children, &matchNode{op: FilterPresent, undef: true})
+				n.children = append(n.children, &MatchNode{op: FilterPresent, undef: true})
 				continue
 			}
 			n.children = append(n.children, r.compile(c))
@@ -98,7 +112,7 @@ type evaluator struct {
 	buf []byte
 }
 
-func (ev *evaluator) node(n *matchNode) Truth {
+func (ev *evaluator) node(n *MatchNode) Truth {
 	switch n.op {
 	case FilterAnd:
 		res := True
