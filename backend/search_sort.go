@@ -164,9 +164,15 @@ func (so *sorter) keyOf(k sortKey, e *schema.Entry, dst []byte) []byte {
 		if a.Type == nil || !a.Type.IsSubtypeOf(k.at) {
 			continue
 		}
-		for _, v := range a.Values {
-			n, ok := so.normalize(k, v)
-			if !ok {
+		// Without an ordering rule the key is the equality-normalized
+		// value, which the decoder has already put in Norm.
+		norm := a.Norm != nil && k.rule == nil && a.Type.Equality == k.at.Equality
+		for j, v := range a.Values {
+			var n []byte
+			ok := norm && a.Norm[j] != nil
+			if ok {
+				n = a.Norm[j]
+			} else if n, ok = so.normalize(k, v); !ok {
 				continue
 			}
 			if !found || so.less(k, n, dst) {
