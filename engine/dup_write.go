@@ -80,7 +80,7 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	if c.db().rec.flags&dbDupFixed != 0 && len(val) != len(v) {
 		return fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(v))
 	}
-	ok, err := c.sortsInPlace(k, v, val)
+	ok, err := c.sortsInPlace(val)
 	if err != nil {
 		return err
 	}
@@ -100,26 +100,28 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 }
 
 // sortsInPlace reports whether val sorts strictly between the neighbours of
-// value v of key (and not equal to either), read with a cursor of its own.
-func (c *Cursor) sortsInPlace(key, v, val []byte) (bool, error) {
+// the cursor's current value (and equals neither): it steps the cursor's own
+// values position to each side and back.
+func (c *Cursor) sortsInPlace(val []byte) (bool, error) {
 	dcmp := c.db().info.dcmp
-	o, err := c.txn.OpenCursor(c.dbi)
-	if err != nil {
-		return false, err
-	}
-	defer o.Close()
-	for _, op := range []CursorOp{PrevDup, NextDup} {
-		if _, _, err := o.Get(key, v, GetBoth); err != nil {
-			return false, err
-		}
-		_, nv, err := o.Get(nil, nil, op)
+	d := &c.dup
+	for _, back := range []bool{true, false} {
+		err := d.step(back)
 		if errors.Is(err, ErrNotFound) {
-			continue // no neighbour on this side
+			continue // no neighbour on this side; the position is unchanged
 		}
 		if err != nil {
 			return false, err
 		}
-		if r := dcmp.compare(val, nv); r == 0 || (r > 0) != (op == PrevDup) {
+		nv, err := d.value()
+		if err != nil {
+			return false, err
+		}
+		r := dcmp.compare(val, nv)
+		if err := d.step(!back); err != nil {
+			return false, err
+		}
+		if r == 0 || (r > 0) != back {
 			return false, nil
 		}
 	}
@@ -746,7 +748,6 @@ func (c *Cursor) appendValues(key, vals []byte, size int) int {
 	s.db().rec.entries += uint64(k)
 	c.db().rec.entries += uint64(k)
 	c.storeSubRecord()
-	d.kind = dupSubDB
 	c.settleDup(key, prev)
 	return k
 }

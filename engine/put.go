@@ -163,6 +163,9 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	t := c.txn
 	t.w.detachOthers(c, c.dbi)
 	if flags&Append != 0 && c.db().rec.flags&dbDupSort == 0 && c.resumeAppend() {
+		if err := c.checkAfterLast(key); err != nil {
+			return nil, err
+		}
 		return c.appendAtEnd(key, val, n, reserve)
 	}
 	if c.db().rec.flags&dbDupSort != 0 {
@@ -220,20 +223,26 @@ func (c *Cursor) resumeAppend() bool {
 	return true
 }
 
-// appendAtEnd inserts key after the last key of the (touched) last leaf.
+// checkAfterLast refuses an Append of a key not after the last key of the
+// cursor's (last) leaf.
+func (c *Cursor) checkAfterLast(key []byte) error {
+	p := c.stack[c.top].p
+	if last := p.numKeys() - 1; last >= 0 && c.db().info.cmp.compare(key, p.keyAt(last)) <= 0 {
+		return fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
+	}
+	return nil
+}
+
+// appendAtEnd inserts key after the last key of the (touched) last leaf;
+// the caller has checked that it sorts after it.
 func (c *Cursor) appendAtEnd(key, val []byte, n int, reserve bool) ([]byte, error) {
 	t, w := c.txn, c.txn.w
-	l := &c.stack[c.top]
-	if last := l.p.numKeys() - 1; last >= 0 && c.db().info.cmp.compare(key, l.p.keyAt(last)) <= 0 {
-		return nil, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
-	}
 	gen := w.gen
 	out, err := c.insertLeaf(key, val, n, 0, reserve, false)
 	if err != nil {
 		return nil, t.fail(err)
 	}
 	c.db().rec.entries++
-	c.db().dirty = true
 	w.append = appendState{valid: w.gen == gen && c == w.opCursor, dbi: c.dbi, top: c.top, gen: w.gen}
 	c.settle(key)
 	return out, nil
@@ -280,11 +289,10 @@ func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
 		if err := c.last(); err != nil {
 			return false, err
 		}
-		l := &c.stack[c.top]
-		if cmp.compare(key, l.p.keyAt(l.idx)) <= 0 {
-			return false, fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
+		if err := c.checkAfterLast(key); err != nil {
+			return false, err
 		}
-		l.idx++
+		c.stack[c.top].idx++
 		return false, nil
 	}
 	exact, err := c.seekLeaf(key)

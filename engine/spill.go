@@ -39,11 +39,6 @@ func (w *writeState) spill() error {
 	for _, c := range w.cursors {
 		c.detach()
 	}
-	if w.opCursor != nil {
-		// Positioned anew by each operation; PutMultiple's next value
-		// descends again.
-		w.opCursor.top = -1
-	}
 	pages := sortedDirty(w.dirty)
 	if err := t.writeDirty(pages); err != nil {
 		return t.fail(err)
@@ -59,7 +54,9 @@ func (w *writeState) spill() error {
 	}
 	clear(w.dirty)
 	t.env.spills++
-	w.gen++ // every remembered path (appendState) held the buffers just released
+	// Every remembered path (appendState) held the buffers just released;
+	// the Txn.Put cursor is positioned anew by each operation.
+	w.gen++
 	return nil
 }
 
