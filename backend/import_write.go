@@ -81,8 +81,7 @@ func (im *importer) linkAll(bt *prepBatch) error {
 		id := b.nextID
 		b.nextID++
 		nrdn := r.nrdn.of(bt.arena)
-		buf := binary.BigEndian.AppendUint64(im.path.buf[:0], r.parentID)
-		buf = append(buf, nrdn...)
+		buf := dnKey(im.path.buf[:0], r.parentID, nrdn)
 		im.path.buf = buf
 		binary.BigEndian.PutUint64(kb[:], id)
 		if err := txn.Put(b.db.dn2id, buf, kb[:], engine.NoOverwrite); err != nil {
@@ -104,9 +103,7 @@ func (im *importer) appendAll(bt *prepBatch, first uint64) error {
 	for i := range bt.recs {
 		r := &bt.recs[i]
 		rdn, nrdn := r.rdn.of(bt.arena), r.nrdn.of(bt.arena)
-		buf := binary.BigEndian.AppendUint64(im.path.buf[:0], r.parentID)
-		buf = binary.AppendUvarint(buf, uint64(len(rdn)))
-		buf = append(append(buf, rdn...), nrdn...)
+		buf := encodeID2DN(im.path.buf[:0], r.parentID, rdn, nrdn)
 		im.path.buf = buf
 		if err := txn.Put(b.db.id2dn, idKey(&kb, first+uint64(i)), buf, engine.Append); err != nil {
 			return err

@@ -57,7 +57,7 @@ func idKey(buf *[8]byte, id uint64) []byte {
 func idOf(k []byte) uint64 { return binary.NativeEndian.Uint64(k) }
 
 // dnKey appends parent(8 BE) | nrdn.
-func dnKey(dst []byte, parent uint64, nrdn string) []byte {
+func dnKey[S string | []byte](dst []byte, parent uint64, nrdn S) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, parent)
 	return append(dst, nrdn...)
 }
@@ -70,7 +70,7 @@ type id2dnRecord struct {
 	nrdn   []byte
 }
 
-func encodeID2DN(dst []byte, parent uint64, rdn, nrdn string) []byte {
+func encodeID2DN[S string | []byte](dst []byte, parent uint64, rdn, nrdn S) []byte {
 	dst = binary.BigEndian.AppendUint64(dst, parent)
 	dst = binary.AppendUvarint(dst, uint64(len(rdn)))
 	dst = append(dst, rdn...)
