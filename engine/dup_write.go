@@ -11,7 +11,8 @@ import (
 func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	t := c.txn
 	db := c.db()
-	exact := c.resumeKey(key)
+	// An Append may resume only onto the database's last key.
+	exact := c.resumeKey(key) && (flags&Append == 0 || c.onLastKey())
 	// The values tree's path is still the sub cursor's too when the last
 	// put went into that tree.
 	resumeSub := exact && t.w.append.sub
@@ -151,6 +152,16 @@ func (c *Cursor) resumeKey(key []byte) bool {
 	}
 	c.top, c.eof, c.detached, c.deleted = a.top, false, false, false
 	c.dup.reset()
+	return true
+}
+
+// onLastKey reports whether the cursor's path ends at the database's last key.
+func (c *Cursor) onLastKey() bool {
+	for i := 0; i <= c.top; i++ {
+		if c.stack[i].idx != c.stack[i].p.numKeys()-1 {
+			return false
+		}
+	}
 	return true
 }
 

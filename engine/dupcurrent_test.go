@@ -188,3 +188,49 @@ func TestPutReserve_dupSort_refused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An Append put in a DupSort database adds to the last key or after it, and
+// is refused for any earlier key, even when the previous put left the Txn.Put
+// cursor on that key (the path it resumes from).
+func TestPut_appendDupSort_refusedBeforeTheLastKey(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	txn, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer txn.Abort()
+	dbi, err := txn.OpenDB("ids", DupSort|DupFixed|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"a", "b", "a"} { // the last put rests on "a"
+		if err := txn.Put(dbi, []byte(k), id(1), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, flags := range []PutFlags{Append, Append | AppendDup} {
+		if err := txn.Put(dbi, []byte("a"), id(2), flags); !errors.Is(err, ErrKeyExists) {
+			t.Fatalf("Append (flags %#x) onto a key before the last: %v", flags, err)
+		}
+	}
+	if got := dupValues(t, txn, dbi, []byte("a")); len(got) != 1 {
+		t.Fatalf("refused Appends changed key a: %x", got)
+	}
+	// Onto the last key, then onto a new one after it.
+	if err := txn.Put(dbi, []byte("b"), id(2), Append|AppendDup); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.Put(dbi, []byte("b"), id(0), Append|AppendDup); !errors.Is(err, ErrKeyExists) {
+		t.Fatalf("AppendDup of a value before the key's last: %v", err)
+	}
+	if err := txn.Put(dbi, []byte("c"), id(5), Append); err != nil {
+		t.Fatal(err)
+	}
+	if got := dupValues(t, txn, dbi, []byte("b")); !slices.EqualFunc(got, [][]byte{id(1), id(2)}, bytes.Equal) {
+		t.Fatalf("key b: %x", got)
+	}
+}

@@ -157,7 +157,7 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 			if r.IntN(8) == 0 {
 				key = fmt.Appendf(nil, "big%03d", r.IntN(3)) // keys that collect many values
 			}
-			switch op := r.IntN(24); {
+			switch op := r.IntN(25); {
 			case op >= 20:
 				dupModelExtraOp(t, r, txn, d, dbi, dm, key, op-20, where(j))
 			case op < 3 && d.flags&DupFixed != 0:
@@ -328,7 +328,7 @@ func (w *dupWalker) step(t *testing.T, dm dupModel, where string) {
 // PutMultiple into the same key; 1: a Current put through a cursor (it
 // replaces the value when the new one sorts into its place, else changes
 // nothing); 2: PutMultiple with NoOverwrite; 3: a put through a cursor,
-// which then stands on the pair.
+// which then stands on the pair; 4: an Append put (dupModelAppend).
 func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, dm dupModel, key []byte, op int, where string) {
 	t.Helper()
 	_, vcmp := comparators(uint16(d.flags))
@@ -440,6 +440,69 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 		if k, got, err := c.Get(nil, nil, GetCurrent); err != nil || !bytes.Equal(k, key) || !bytes.Equal(got, v) {
 			t.Fatalf("%s: cursor after its put: %q %x %v", where, k, got, err)
 		}
+	case 4:
+		dupModelAppend(t, r, txn, d, dbi, dm, key, where)
+	}
+}
+
+// dupModelAppend puts with Append (and half the time AppendDup) at the end of
+// the database: onto the last key, onto a new key after it, or onto key,
+// which is usually before the last and must be refused.
+func dupModelAppend(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, dm dupModel, key []byte, where string) {
+	t.Helper()
+	_, vcmp := comparators(uint16(d.flags))
+	var last []byte
+	for k := range dm {
+		if last == nil || k > string(last) {
+			last = []byte(k)
+		}
+	}
+	switch {
+	case last == nil || r.IntN(3) == 0:
+	case r.IntN(2) == 0:
+		key = last
+	default:
+		key = bytes.Clone(last) // a new key just after the last
+		if key[len(key)-1] < 0xff {
+			key[len(key)-1]++
+		} else {
+			key = append(key, 0)
+		}
+	}
+	flags := Append
+	if r.IntN(2) == 0 {
+		flags |= AppendDup
+	}
+	v := dupValue(r, d)
+	var ok bool // whether the put must succeed; it adds v if so
+	switch c := bytes.Compare(key, last); {
+	case last == nil || c > 0:
+		ok = true
+	case c < 0:
+		ok = false
+	case dm[string(key)][string(v)]:
+		ok = true // already there: nothing to add, nothing refused
+	default:
+		ok = true
+		if flags&AppendDup != 0 {
+			for have := range dm[string(key)] {
+				if vcmp.compare(v, []byte(have)) < 0 {
+					ok = false
+				}
+			}
+		}
+	}
+	err := txn.Put(dbi, key, v, flags)
+	switch {
+	case ok && err != nil:
+		t.Fatalf("%s: Append put %q=%x (flags %#x, last key %q): %v", where, key, v, flags, last, err)
+	case !ok && !errors.Is(err, ErrKeyExists):
+		t.Fatalf("%s: Append put %q=%x (flags %#x, last key %q) must be refused: %v", where, key, v, flags, last, err)
+	case ok:
+		if dm[string(key)] == nil {
+			dm[string(key)] = map[string]bool{}
+		}
+		dm[string(key)][string(v)] = true
 	}
 }
 

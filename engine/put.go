@@ -18,7 +18,9 @@ const (
 	// place among the key's values (between the values before and after it).
 	Current PutFlags = 0x40
 	// Append adds the key at the end of the database: the fast path for sorted
-	// bulk loads. Fails with ErrKeyExists if the key is not greater than the last.
+	// bulk loads. Fails with ErrKeyExists if the key is not greater than the
+	// last; in a DupSort database it may also equal the last key, which gets
+	// the value as one more of its values.
 	Append PutFlags = 0x20000
 	// AppendDup (DupSort) adds the value at the end of the key's values.
 	AppendDup PutFlags = 0x40000
