@@ -28,8 +28,9 @@ const (
 
 func (e *Env) syncPath() string { return e.dataPath + "-sync" }
 
-// bootID identifies this boot of the machine ("" when unknown).
-func bootID() string {
+// bootID identifies this boot of the machine ("" when unknown). Tests replace
+// it to simulate a reboot.
+var bootID = func() string {
 	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
 	if err != nil {
 		return ""
