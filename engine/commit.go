@@ -12,7 +12,9 @@ import (
 // Commit makes the transaction's changes durable (per Options.Durability) and
 // visible to new read transactions. A read transaction just ends. After a
 // failed commit nothing of the transaction is visible, and the database is as
-// it was before it. Errors: ErrMapFull, ErrBadTxn, or an I/O error.
+// it was before it. An active child transaction commits first, into t (as
+// in LMDB); if it fails, t is aborted. Errors: ErrMapFull, ErrBadTxn, or an
+// I/O error.
 func (t *Txn) Commit() error {
 	if t.done {
 		return fmt.Errorf("%w: transaction already ended", ErrBadTxn)
@@ -20,6 +22,12 @@ func (t *Txn) Commit() error {
 	if !t.write {
 		t.Abort()
 		return nil
+	}
+	if t.child != nil {
+		if err := t.child.Commit(); err != nil {
+			t.Abort()
+			return fmt.Errorf("child transaction: %w", err)
+		}
 	}
 	if t.parent != nil {
 		return t.nestedCommit()

@@ -65,8 +65,5 @@ func (t *Txn) nestedCommit() error {
 		t.Abort()
 		return fmt.Errorf("%w: an earlier write failed: %v", ErrBadTxn, err)
 	}
-	if t.child != nil {
-		t.child.Abort()
-	}
 	return t.commitChild()
 }

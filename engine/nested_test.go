@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -389,4 +390,85 @@ func TestNested_grandchildFreesGrandparentPages_dropsThem(t *testing.T) {
 	if err := Check(env); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Committing a transaction whose child is still active commits the child
+// first, at every depth, as LMDB does; a child that cannot commit takes its
+// ancestors down with it, and the database stays as it was.
+func TestNested_commitWithActiveChild_commitsTheChain(t *testing.T) {
+	env, err := Open(t.TempDir(), &Options{MapSize: 1 << 20, Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	put := func(txn *Txn, k string, size int) error { return txn.Put(MainDB, []byte(k), make([]byte, size), 0) }
+	top, _ := env.BeginWrite()
+	if err := put(top, "a", 10); err != nil {
+		t.Fatal(err)
+	}
+	child, _ := top.BeginChild()
+	if err := put(child, "b", 10); err != nil {
+		t.Fatal(err)
+	}
+	grandchild, _ := child.BeginChild()
+	if err := put(grandchild, "c", 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := top.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, txn := range []*Txn{child, grandchild} {
+		if err := txn.Commit(); !errors.Is(err, ErrBadTxn) {
+			t.Fatalf("commit of a child its ancestor committed: %v", err)
+		}
+	}
+	got := map[string]bool{}
+	env.View(func(txn *Txn) error {
+		for _, item := range scanAll(t, txn, MainDB) {
+			got[string(item.k)] = true
+		}
+		return nil
+	})
+	if len(got) != 3 || !got["a"] || !got["b"] || !got["c"] {
+		t.Fatalf("after the top commit the database holds %v, want a, b and c", got)
+	}
+
+	// A child whose write failed (the map is full) fails the whole chain.
+	top, _ = env.BeginWrite()
+	if err := put(top, "d", 10); err != nil {
+		t.Fatal(err)
+	}
+	child, _ = top.BeginChild()
+	for i := 0; ; i++ {
+		err := put(child, fmt.Sprint("big", i), 100<<10)
+		if errors.Is(err, ErrMapFull) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := top.Commit(); !errors.Is(err, ErrBadTxn) || !strings.Contains(err.Error(), "child") {
+		t.Fatalf("commit over a child whose write failed: %v", err)
+	}
+	if err := top.Commit(); !errors.Is(err, ErrBadTxn) {
+		t.Fatalf("the failed commit left the transaction open: %v", err)
+	}
+	err = env.View(func(txn *Txn) error {
+		items := scanAll(t, txn, MainDB)
+		if len(items) != 3 {
+			t.Errorf("after the failed commit the database holds %d items", len(items))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, env, "after the failed chain")
+	// The writer lock was released: a new transaction begins.
+	txn, err := env.BeginWrite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn.Abort()
 }
