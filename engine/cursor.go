@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 )
 
@@ -69,6 +70,7 @@ type Cursor struct {
 	savedEOF bool
 	deleted  bool // the item at saved was deleted (Next returns the one after it)
 	closed   bool
+	renewals uint32 // the transaction's renewals when the cursor was opened
 
 	dup dupCursor // position among the values of a DupSort key
 	own *txnDB    // values-tree cursors: the tree's record (else the txn's view of dbi)
@@ -89,7 +91,21 @@ func (t *Txn) OpenCursor(dbi DBI) (*Cursor, error) {
 	return c, nil
 }
 
-func (t *Txn) newCursor(dbi DBI) *Cursor { return &Cursor{txn: t, dbi: dbi, top: -1} }
+func (t *Txn) newCursor(dbi DBI) *Cursor {
+	return &Cursor{txn: t, dbi: dbi, top: -1, renewals: t.renewals}
+}
+
+// usable checks that the cursor may move: open, and opened in its
+// transaction's current life (not before a Renew).
+func (c *Cursor) usable() error {
+	switch {
+	case c.closed:
+		return fmt.Errorf("%w: cursor closed", ErrBadTxn)
+	case c.renewals != c.txn.renewals:
+		return fmt.Errorf("%w: cursor opened before its transaction was renewed", ErrBadTxn)
+	}
+	return nil
+}
 
 // Close releases the cursor. It is optional: cursors end with their transaction.
 func (c *Cursor) Close() {
@@ -126,8 +142,8 @@ func (c *Cursor) DBI() DBI { return c.dbi }
 // place for Next/Prev past the ends), ErrBadTxn, ErrIncompatible (a dup op on
 // a database without DupSort), ErrCorrupted.
 func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
-	if c.closed {
-		return nil, nil, fmt.Errorf("%w: cursor closed", ErrBadTxn)
+	if err := c.usable(); err != nil {
+		return nil, nil, err
 	}
 	if (op == Next || op == Prev) && !c.detached && c.top >= 0 && !c.eof && c.dup.kind == dupNone && c.own == nil {
 		// Fast path for scans: the next (previous) node of the same leaf.
@@ -168,12 +184,13 @@ func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
 // get is Get without argument checks; it also returns the leaf node flags.
 func (c *Cursor) get(key, val []byte, op CursorOp) ([]byte, []byte, uint16, error) {
 	if c.detached {
+		dupValid := c.dup.valid
 		if err := c.reattach(op); err != nil {
 			return nil, nil, 0, err
 		}
 		if c.deleted {
 			c.deleted = false
-			if k, v, fl, err, done := c.afterDelete(op); done {
+			if k, v, fl, err, done := c.afterDelete(op, dupValid); done {
 				return k, v, fl, err
 			}
 		}
@@ -198,11 +215,13 @@ func (c *Cursor) get(key, val []byte, op CursorOp) ([]byte, []byte, uint16, erro
 	return nil, nil, 0, fmt.Errorf("%w: cursor op %d needs a DupSort database", ErrIncompatible, op)
 }
 
-// afterDelete answers a move made right after the item at the saved position
-// was deleted: the cursor already stands on the item that followed it, which
-// is what Next (and GetCurrent) return. done is false when the move must still
-// be made from there (Prev, and moves that leave the deleted item's key).
-func (c *Cursor) afterDelete(op CursorOp) (k, v []byte, fl uint16, err error, done bool) {
+// afterDelete answers a move made from the place of an item that is gone
+// (deleted, or the end of the data when more was added after it): the cursor
+// already stands on the item that followed it, which is what Next (and
+// GetCurrent) return. done is false when the move must still be made from
+// there. A dup move that finds nothing leaves the cursor at the gone item's
+// place, so that the next move starts from there again.
+func (c *Cursor) afterDelete(op CursorOp, dupValid bool) (k, v []byte, fl uint16, err error, done bool) {
 	dups := c.db().rec.flags&dbDupSort != 0
 	current := func() ([]byte, []byte, uint16, error) {
 		if c.eof || c.top < 0 {
@@ -213,28 +232,70 @@ func (c *Cursor) afterDelete(op CursorOp) (k, v []byte, fl uint16, err error, do
 		}
 		return c.current()
 	}
-	sameKey := func() bool {
+	onKey := func() bool { // the cursor is on the gone item's key
 		if c.eof || c.top < 0 {
 			return false
 		}
 		l := &c.stack[c.top]
 		return c.db().info.cmp.compare(l.p.keyAt(l.idx), c.saved) == 0
 	}
+	stay := func() ([]byte, []byte, uint16, error, bool) {
+		c.detached, c.deleted = true, true
+		c.dup.valid = dupValid
+		return nil, nil, 0, ErrNotFound, true
+	}
 	switch op {
 	case Next, GetCurrent:
 		k, v, fl, err = current()
 		return k, v, fl, err, true
-	case NextDup:
-		if !sameKey() {
-			return nil, nil, 0, ErrNotFound, true
+	case NextDup, NextMultiple:
+		if !onKey() {
+			return stay()
 		}
-		k, v, fl, err = current()
+		if op == NextMultiple {
+			k, v, fl, err = c.getMultiple(GetMultiple, true)
+		} else {
+			k, v, fl, err = current()
+		}
 		return k, v, fl, err, true
 	case NextNoDup:
-		if dups && sameKey() {
+		if dups && onKey() {
 			return nil, nil, 0, nil, false
 		}
 		k, v, fl, err = current()
+		return k, v, fl, err, true
+	case PrevDup, PrevNoDup:
+		if !dups {
+			return nil, nil, 0, nil, false
+		}
+		// The item before the gone one.
+		if k, v, fl, err = c.getDup(nil, nil, Prev); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return stay()
+			}
+			return nil, nil, 0, err, true
+		}
+		switch {
+		case op == PrevDup && !onKey():
+			return stay()
+		case op == PrevNoDup && onKey():
+			return nil, nil, 0, nil, false // on to the key before
+		}
+		return k, v, fl, nil, true
+	case FirstDup, LastDup:
+		if !dups {
+			return nil, nil, 0, nil, false
+		}
+		if _, _, _, err := c.move(Set, c.saved); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return stay()
+			}
+			return nil, nil, 0, err, true
+		}
+		if err := c.dupEnter(op == LastDup); err != nil {
+			return nil, nil, 0, err, true
+		}
+		k, v, fl, err = c.dupCurrent()
 		return k, v, fl, err, true
 	}
 	return nil, nil, 0, nil, false
@@ -579,11 +640,24 @@ func (c *Cursor) reattach(op CursorOp) error {
 			}
 		}
 	case wasEOF:
-		c.eof = true
+		// The cursor was past the last item: it now stands at the place
+		// after that item, on whatever was added after it since.
+		deleted = true
 		if dups {
-			if err := c.dupEnter(true); err != nil {
+			var err error
+			if c.dup.valid {
+				err = c.dup.restore(c)
+			} else {
+				err = c.dupEnter(true) // the end was found by key: past its last value
+			}
+			if err == nil {
+				err = c.stepDup()
+			}
+			if err != nil && err != ErrNotFound {
 				return err
 			}
+		} else if err := c.next(); err != nil && err != ErrNotFound {
+			return err
 		}
 	case dups:
 		if err := c.dup.restore(c); err == ErrNotFound {

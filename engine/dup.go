@@ -101,8 +101,7 @@ func (c *Cursor) dupEnter(last bool) error {
 	default:
 		sp := page(v)
 		if len(sp) < pageHeaderSize || sp.flags()&(pageLeaf|pageSubP) != pageLeaf|pageSubP ||
-			sp.lower() <= pageHeaderSize || sp.lower() > sp.upper() || sp.upper() > len(sp) ||
-			sp.isLeaf2() && pageHeaderSize+sp.numKeys()*int(sp.pad()) > len(sp) {
+			sp.numKeys() == 0 || !sp.boundsOK() {
 			return fmt.Errorf("%w: bad duplicate sub-page in page %d", ErrCorrupted, l.p.pgno())
 		}
 		d.kind, d.sp, d.idx = dupSubPage, sp, 0
@@ -184,6 +183,18 @@ func (d *dupCursor) step(back bool) error {
 	return ErrNotFound
 }
 
+// stepDup moves to the next (key, value) pair: the key's next value, or the
+// next key's first. At the end: ErrNotFound, with eof set.
+func (c *Cursor) stepDup() error {
+	if err := c.dup.step(false); err != ErrNotFound {
+		return err
+	}
+	if err := c.next(); err != nil {
+		return err
+	}
+	return c.dupEnter(false)
+}
+
 // edge moves to the first or last value of the current key.
 func (d *dupCursor) edge(last bool) error {
 	switch d.kind {
@@ -251,7 +262,22 @@ func (c *Cursor) dupCurrent() ([]byte, []byte, uint16, error) {
 // getDup implements Cursor.Get for DupSort databases.
 func (c *Cursor) getDup(key, val []byte, op CursorOp) ([]byte, []byte, uint16, error) {
 	d := &c.dup
-	positioned := c.top >= 0 && !c.eof && d.kind != dupNone
+	switch op {
+	case First, Last, Set, SetKey, SetRange, GetBoth, GetBothRange:
+		d.reset() // a failed positioning leaves no values position behind
+	default:
+		if c.top >= 0 && !c.eof && d.kind == dupNone {
+			// On a key without a values position (after a failed Set or
+			// a refused put): its first value.
+			if err := c.dupEnter(false); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+	}
+	positioned := c.top >= 0 && !c.eof
+	if c.eof && (op == Next || op == NextNoDup || op == NextMultiple) {
+		return nil, nil, 0, ErrNotFound // past the end it stays there
+	}
 	var err error
 	switch op {
 	case First, Last:
@@ -262,11 +288,7 @@ func (c *Cursor) getDup(key, val []byte, op CursorOp) ([]byte, []byte, uint16, e
 		if !positioned {
 			return c.getDup(key, val, First)
 		}
-		if err = d.step(false); err == ErrNotFound {
-			if err = c.next(); err == nil {
-				err = c.dupEnter(false)
-			}
-		}
+		err = c.stepDup()
 	case Prev:
 		if !positioned {
 			return c.getDup(key, val, Last)
@@ -375,6 +397,9 @@ func (c *Cursor) getMultiple(op CursorOp, positioned bool) ([]byte, []byte, uint
 // Count returns the number of values of the cursor's current key (1 for
 // databases without DupSort). Errors: ErrNotFound when unpositioned.
 func (c *Cursor) Count() (uint64, error) {
+	if err := c.usable(); err != nil {
+		return 0, err
+	}
 	if _, _, _, err := c.get(nil, nil, GetCurrent); err != nil {
 		return 0, err
 	}
@@ -400,7 +425,7 @@ func (t *Txn) firstDup(db *txnDB, v []byte, fl uint16) ([]byte, error) {
 		return c.dup.value()
 	}
 	sp := page(v)
-	if len(sp) < pageHeaderSize || sp.lower() <= pageHeaderSize || sp.upper() > len(sp) || sp.lower() > sp.upper() {
+	if len(sp) < pageHeaderSize || sp.numKeys() == 0 || !sp.boundsOK() {
 		return nil, fmt.Errorf("%w: bad duplicate sub-page", ErrCorrupted)
 	}
 	return keyChecked(sp, 0)

@@ -26,7 +26,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		}
 	}
 	if exact && flags&NoOverwrite != 0 {
-		return nil, ErrKeyExists // however the cursor got to the key
+		return nil, c.refusedAt(nil) // however the cursor got to the key
 	}
 	gen := t.w.gen
 	if err := c.touchPath(); err != nil {
@@ -47,7 +47,10 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 			// The values tree's path may have moved to pages only read.
 			t.w.append.valid = false
 		}
-		if errors.Is(err, ErrKeyExists) || errors.Is(err, ErrBadValSize) {
+		if errors.Is(err, ErrKeyExists) {
+			return nil, c.refusedAt(val) // checked before anything changed
+		}
+		if errors.Is(err, ErrBadValSize) {
 			return nil, err // checked before anything changed
 		}
 		return nil, t.fail(err)
@@ -155,6 +158,25 @@ func (c *Cursor) resumeKey(key []byte) bool {
 	return true
 }
 
+// refusedAt returns ErrKeyExists for a put refused on the key at the
+// cursor, and leaves the cursor on the key's first value (val nil) or on
+// the first value not before val: the pair that exists, for NoDupData.
+func (c *Cursor) refusedAt(val []byte) error {
+	if err := c.dupEnter(false); err != nil {
+		return err
+	}
+	if val != nil {
+		_, err := c.dup.seek(c, val)
+		if err == ErrNotFound { // val sorts after every value
+			err = c.dup.edge(true)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return ErrKeyExists
+}
+
 // onLastKey reports whether the cursor's path ends at the database's last key.
 func (c *Cursor) onLastKey() bool {
 	for i := 0; i <= c.top; i++ {
@@ -179,6 +201,9 @@ func (c *Cursor) positionDup(key []byte, flags PutFlags) (bool, error) {
 	r := db.info.cmp.compare(key, l.p.keyAt(l.idx))
 	switch {
 	case r < 0:
+		if err := c.dupEnter(true); err != nil {
+			return false, err
+		}
 		return false, fmt.Errorf("%w: Append of a key before the last", ErrKeyExists)
 	case r == 0:
 		return true, nil

@@ -144,7 +144,7 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 		walker := dupWalker{d: wd, c: mustCursor(t, txn, dbis[wd.name]), back: r.IntN(2) == 0}
 		for j := 0; j < nops; j++ {
 			if r.IntN(10) == 0 {
-				walker.step(t, m[wd.name], where(j))
+				walker.step(t, r, m[wd.name], where(j))
 			}
 			if *dupCheckEach {
 				if err := txn.Check(); err != nil {
@@ -266,59 +266,89 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 	return spills // the deferred close adds the open environment's spills
 }
 
-// dupWalker steps a cursor through the (key, value) pairs of a DupSort
-// database with Next (or Prev): each step must give the first pair after
-// the last one it gave, in walking order, as the model holds them now.
+// dupWalker moves a cursor through the (key, value) pairs of a DupSort
+// database while other operations change it: each move must give the pair
+// the model holds at that moment relative to the last pair the cursor gave
+// (which may since have been deleted). Moves go mostly one way (back: Last,
+// Prev), with every relative move mixed in: Next, Prev, NextDup, PrevDup,
+// NextNoDup, PrevNoDup.
 type dupWalker struct {
 	d      modelDB
 	c      *Cursor
-	back   bool // walks with Last and Prev
-	k, v   []byte
-	placed bool
+	back   bool
+	k, v   []byte // the last pair given
+	placed bool   // false: the walk starts again with First (Last)
 }
 
-func (w *dupWalker) step(t *testing.T, dm dupModel, where string) {
+func (w *dupWalker) step(t *testing.T, r *rand.Rand, dm dupModel, where string) {
 	t.Helper()
 	kcmp, vcmp := comparators(uint16(w.d.flags))
-	dir := 1 // pairs in walking order: backwards, reversed
-	if w.back {
-		dir = -1
-	}
-	order := func(k1, v1, k2, v2 []byte) int {
+	cmpPair := func(k1, v1, k2, v2 []byte) int {
 		if c := kcmp.compare(k1, k2); c != 0 {
-			return dir * c
+			return c
 		}
-		return dir * vcmp.compare(v1, v2)
+		return vcmp.compare(v1, v2)
 	}
-	after := func(k, v []byte) bool { // (k, v) comes after the walker's pair
-		return !w.placed || order(k, v, w.k, w.v) > 0
+	ops := []CursorOp{Next, NextDup, NextNoDup, Prev, PrevDup, PrevNoDup}
+	op := ops[r.IntN(len(ops))]
+	if r.IntN(3) != 0 { // mostly the walk's own direction
+		op = map[bool]CursorOp{false: Next, true: Prev}[w.back]
+	}
+	if !w.placed {
+		op = map[bool]CursorOp{false: First, true: Last}[w.back]
+	}
+	// The expected pair: the least (greatest, for backward moves) pair
+	// satisfying the move's condition.
+	backward := op == Last || op == Prev || op == PrevDup || op == PrevNoDup
+	wants := func(k, v []byte) bool {
+		c, ck := cmpPair(k, v, w.k, w.v), kcmp.compare(k, w.k)
+		switch op {
+		case Next:
+			return c > 0
+		case Prev:
+			return c < 0
+		case NextDup:
+			return c > 0 && ck == 0
+		case PrevDup:
+			return c < 0 && ck == 0
+		case NextNoDup:
+			return ck > 0
+		case PrevNoDup:
+			return ck < 0
+		}
+		return true // First, Last
 	}
 	var wk, wv []byte
 	for k, vals := range dm {
 		for v := range vals {
 			kb, vb := []byte(k), []byte(v)
-			if !after(kb, vb) {
+			if !wants(kb, vb) {
 				continue
 			}
-			if wk == nil || order(kb, vb, wk, wv) < 0 {
+			if c := cmpPair(kb, vb, wk, wv); wk == nil || (c < 0) != backward {
 				wk, wv = kb, vb
 			}
 		}
 	}
-	op := map[bool]CursorOp{false: Next, true: Prev}[w.back]
-	if !w.placed {
-		op = map[bool]CursorOp{false: First, true: Last}[w.back]
-	}
 	k, v, err := w.c.Get(nil, nil, op)
 	if wk == nil {
 		if !errors.Is(err, ErrNotFound) {
-			t.Fatalf("%s: walker on %q past %q/%x: %q/%x %v, want the end", where, w.d.name, w.k, w.v, k, v, err)
+			t.Fatalf("%s: walker on %q, op %d from %q/%x: %q/%x %v, want ErrNotFound", where, w.d.name, op, w.k, w.v, k, v, err)
 		}
-		w.placed = false
+		switch op {
+		case NextDup, PrevDup: // the cursor stays where it was
+		default:
+			// Past an end the cursor stays there: the same move finds
+			// nothing again.
+			if k, v, err := w.c.Get(nil, nil, op); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("%s: walker on %q, op %d again past the end: %q/%x %v", where, w.d.name, op, k, v, err)
+			}
+			w.placed = false
+		}
 		return
 	}
 	if err != nil || !bytes.Equal(k, wk) || !bytes.Equal(v, wv) {
-		t.Fatalf("%s: walker on %q past %q/%x: %q/%x %v, want %q/%x", where, w.d.name, w.k, w.v, k, v, err, wk, wv)
+		t.Fatalf("%s: walker on %q, op %d from %q/%x: %q/%x %v, want %q/%x", where, w.d.name, op, w.k, w.v, k, v, err, wk, wv)
 	}
 	w.k, w.v, w.placed = bytes.Clone(k), bytes.Clone(v), true
 }

@@ -141,7 +141,7 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 		w := newModelWalker(t, txn, modelDBs[1+r.IntN(len(modelDBs)-1)], dbis, r.IntN(2) == 0)
 		for j := 0; j < nops; j++ {
 			if r.IntN(8) == 0 {
-				w.step(m, fmt.Sprintf("seed %d txn %d op %d", seed, i, j))
+				w.step(r, m, fmt.Sprintf("seed %d txn %d op %d", seed, i, j))
 			}
 			d := modelDBs[r.IntN(len(modelDBs))]
 			dbi := dbis[d.name]
@@ -304,10 +304,11 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 	return spills // the deferred close adds the open environment's spills
 }
 
-// modelWalker is a cursor stepping through one database of a write
-// transaction while other operations change it: each step must give the
+// modelWalker is a cursor moving through one database of a write
+// transaction while other operations change it: each move must give the
 // smallest key after the last one it gave (backwards: the largest before
-// it), as the model holds them now.
+// it), as the model holds them now. It moves mostly one way, with moves the
+// other way mixed in; past an end the same move must find nothing again.
 type modelWalker struct {
 	t    *testing.T
 	d    modelDB
@@ -320,11 +321,20 @@ func newModelWalker(t *testing.T, txn *Txn, d modelDB, dbis map[string]DBI, back
 	return &modelWalker{t: t, d: d, c: mustCursor(t, txn, dbis[d.name]), back: back}
 }
 
-func (w *modelWalker) step(m model, where string) {
+func (w *modelWalker) step(r *rand.Rand, m model, where string) {
 	w.t.Helper()
 	cmp, _ := comparators(uint16(w.d.flags))
+	back := w.back != (r.IntN(4) == 0)
+	op := map[bool]CursorOp{false: Next, true: Prev}[back]
+	if r.IntN(4) == 0 { // the same moves, for a database without duplicates
+		op = map[bool]CursorOp{false: NextNoDup, true: PrevNoDup}[back]
+	}
+	if w.at == nil {
+		back = w.back
+		op = map[bool]CursorOp{false: First, true: Last}[back]
+	}
 	dir := 1 // the next key is the smallest after at; backwards the largest before
-	if w.back {
+	if back {
 		dir = -1
 	}
 	var want []byte
@@ -334,20 +344,19 @@ func (w *modelWalker) step(m model, where string) {
 			want = kb
 		}
 	}
-	op := map[bool]CursorOp{false: Next, true: Prev}[w.back]
-	if w.at == nil {
-		op = map[bool]CursorOp{false: First, true: Last}[w.back]
-	}
 	k, v, err := w.c.Get(nil, nil, op)
 	if want == nil {
 		if !errors.Is(err, ErrNotFound) {
-			w.t.Fatalf("%s: walker on %q past %x: %x %v, want the end", where, w.d.name, w.at, k, err)
+			w.t.Fatalf("%s: walker on %q, op %d from %x: %x %v, want the end", where, w.d.name, op, w.at, k, err)
+		}
+		if k, _, err := w.c.Get(nil, nil, op); !errors.Is(err, ErrNotFound) {
+			w.t.Fatalf("%s: walker on %q, op %d again past the end: %x %v", where, w.d.name, op, k, err)
 		}
 		w.at = nil
 		return
 	}
 	if err != nil || !bytes.Equal(k, want) || !bytes.Equal(v, m[w.d.name][string(want)]) {
-		w.t.Fatalf("%s: walker on %q past %x: %x %v, want %x", where, w.d.name, w.at, k, err, want)
+		w.t.Fatalf("%s: walker on %q, op %d from %x: %x %v, want %x", where, w.d.name, op, w.at, k, err, want)
 	}
 	w.at = bytes.Clone(k)
 }

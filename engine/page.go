@@ -85,6 +85,20 @@ func (p page) nodeSize(i int) int {
 }
 
 // usedSpace is the number of bytes in use after the header (pointers + nodes).
+// boundsOK checks lower and upper against the page's size. On LEAF2 pages
+// they only count (format spec 8.5): each item moves upper by 2 - its size,
+// so with 1-byte items upper passes the end of the page.
+func (p page) boundsOK() bool {
+	lo, up := p.lower(), p.upper()
+	if lo < pageHeaderSize || lo > up || lo&1 != 0 {
+		return false
+	}
+	if p.isLeaf2() {
+		return p.pad() > 0 && pageHeaderSize+p.numKeys()*int(p.pad()) <= len(p)
+	}
+	return up <= len(p)
+}
+
 func (p page) usedSpace() int { return len(p) - pageHeaderSize - p.freeSpace() }
 
 // fill is the page's fill in per mille, as the rebalancing rule measures it.

@@ -127,8 +127,8 @@ func (c *Cursor) Del(allDups bool) error {
 }
 
 func (c *Cursor) writable() error {
-	if c.closed {
-		return fmt.Errorf("%w: cursor closed", ErrBadTxn)
+	if err := c.usable(); err != nil {
+		return err
 	}
 	if err := c.txn.usable(true); err != nil {
 		return err

@@ -28,6 +28,7 @@ type Txn struct {
 	parent     *Txn      // nested write transactions: the transaction this one commits into
 	child      *Txn      // the active child; t is unusable until it ends
 	dbsBuf     [16]txnDB // dbs for up to 16 databases, without another allocation
+	renewals   uint32    // how many times Renew reused t (cursors from before refuse to move)
 }
 
 // txnDB is a transaction's view of one database.
@@ -51,14 +52,16 @@ func (e *Env) BeginRead() (*Txn, error) {
 // Renew starts a read transaction on the newest committed snapshot in t, a
 // read transaction that has ended (Abort): a server answering many short
 // reads reuses one Txn instead of allocating one per read. Whoever still
-// holds t from before sees the new snapshot. Errors: ErrBadTxn (a write
+// holds t from before sees the new snapshot; cursors opened before Renew
+// return ErrBadTxn (their positions belong to the old snapshot, whose pages
+// may have been reused): open new ones. Errors: ErrBadTxn (a write
 // transaction, or one still running), ErrReadersFull, ErrClosed.
 func (t *Txn) Renew() error {
 	if t.write || !t.done {
 		return fmt.Errorf("%w: Renew of a write or running transaction", ErrBadTxn)
 	}
-	e := t.env
-	*t = Txn{env: e}
+	e, renewals := t.env, t.renewals+1
+	*t = Txn{env: e, renewals: renewals}
 	return t.beginRead()
 }
 
@@ -224,15 +227,14 @@ func (t *Txn) treePage(pgno uint64) (page, error) {
 // number and the pointer-array bounds. Node bounds are checked where nodes are read.
 func checkTreePage(p page, pgno uint64) error {
 	f := p.flags() &^ pageDirty
-	lo, up := p.lower(), p.upper()
 	switch {
 	case f != pageBranch && f != pageLeaf && f != pageLeaf|pageLeaf2:
 		return fmt.Errorf("%w: page %d has flags %#x", ErrCorrupted, pgno, p.flags())
 	case p.pgno() != pgno:
 		return fmt.Errorf("%w: page %d claims to be page %d", ErrCorrupted, pgno, p.pgno())
-	case lo < pageHeaderSize || lo > up || up > len(p) || lo&1 != 0:
-		return fmt.Errorf("%w: page %d has bounds lower=%d upper=%d", ErrCorrupted, pgno, lo, up)
-	case f == pageBranch && lo == pageHeaderSize:
+	case !p.boundsOK():
+		return fmt.Errorf("%w: page %d has bounds lower=%d upper=%d", ErrCorrupted, pgno, p.lower(), p.upper())
+	case f == pageBranch && p.lower() == pageHeaderSize:
 		return fmt.Errorf("%w: branch page %d is empty", ErrCorrupted, pgno)
 	}
 	return nil
