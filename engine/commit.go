@@ -365,6 +365,9 @@ func (t *Txn) writeMeta() error {
 	if e.opts.Durability != SyncInterval {
 		e.durableTxnid.Store(m.txnid)
 	}
+	if m.main.flags != t.snap.meta.main.flags {
+		e.setMainFlags(m.main.flags) // before readers can see the meta
+	}
 	e.prevMeta = t.snap.meta
 	e.publish(m, e.fileSize)
 	if e.shared != nil {

@@ -95,8 +95,12 @@ func (t *Txn) openMain(want uint16) (DBI, error) {
 		db.rec.flags = want
 		db.dirty = true
 		t.w.dbsTouched = true
-		t.env.setMainFlags(want)
-		t.dbs[mainDBI].info = &(*t.env.dbs.Load())[mainDBI]
+		// The transaction's own view: the environment takes the new order
+		// when the transaction commits (writeMeta), not if it aborts.
+		info := (*t.env.dbs.Load())[mainDBI]
+		info.flags = want
+		info.setOrder(want)
+		db.info = &info
 	}
 	return MainDB, nil
 }
