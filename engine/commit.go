@@ -3,7 +3,6 @@ package engine
 import (
 	"cmp"
 	"fmt"
-	"os"
 	"slices"
 
 	"golang.org/x/sys/unix"
@@ -388,13 +387,6 @@ func (e *Env) writeMetaPage(m *meta, sync bool) ([]byte, error) {
 	m.encode(buf, slot)
 	f := e.file
 	if sync {
-		if e.metaFile == nil {
-			mf, err := os.OpenFile(e.dataPath, os.O_WRONLY|unix.O_DSYNC, 0)
-			if err != nil {
-				return nil, fmt.Errorf("engine: open data file for meta writes: %w", err)
-			}
-			e.metaFile = mf
-		}
 		f = e.metaFile
 	}
 	if _, err := f.WriteAt(buf, int64(slot)*int64(e.psize)); err != nil {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Durability says when a commit reaches stable storage.
@@ -105,6 +107,7 @@ type Env struct {
 
 	file     *os.File // data file: pwrite, fdatasync
 	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
+	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
 	// shared is the reader table for other processes: this process hosts it
@@ -195,7 +198,14 @@ func (e *Env) setDefaults() {
 	e.readers = newReaderTable(e.opts.MaxReaders)
 }
 
+// resolvePaths makes the paths absolute: side files (-sync, -readers) are
+// opened by name later, and a change of working directory must not send
+// them elsewhere.
 func (e *Env) resolvePaths(path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
 	if e.opts.NoSubdir {
 		e.dataPath, e.lockPath = path, path+"-lock"
 		return nil
@@ -252,6 +262,21 @@ func (e *Env) openFiles() error {
 		return fmt.Errorf("engine: open data file: %w", err)
 	}
 	e.file = f
+	if e.opts.ReadOnly {
+		return nil
+	}
+	// Durable meta writes go through a second descriptor opened O_DSYNC,
+	// opened now so that it is the same file whatever happens to the path.
+	mf, err := os.OpenFile(e.dataPath, os.O_WRONLY|unix.O_DSYNC, 0)
+	if err != nil {
+		return fmt.Errorf("engine: open data file for meta writes: %w", err)
+	}
+	e.metaFile = mf
+	id1, err1 := fdID(f)
+	id2, err2 := fdID(mf)
+	if err1 != nil || err2 != nil || id1 != id2 {
+		return fmt.Errorf("engine: %s was replaced while opening", e.dataPath)
+	}
 	return nil
 }
 
@@ -272,6 +297,9 @@ func (e *Env) closeFiles() {
 	}
 	if e.metaFile != nil {
 		_ = e.metaFile.Close()
+	}
+	if e.syncFile != nil {
+		_ = e.syncFile.Close()
 	}
 	if e.lockFile != nil {
 		openEnvs.Lock()

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // Durability SyncInterval writes each commit's pages and meta page without
@@ -47,15 +48,32 @@ func (e *Env) writeSyncRecord(m *meta) error {
 	m.encode(page, m.txnid%2)
 	copy(buf[len(syncMagic)+bootIDSize:], page[:metaBodyEnd])
 	le.PutUint32(buf[syncSize-4:], crc32.ChecksumIEEE(buf[:syncSize-4]))
-	f, err := os.OpenFile(e.syncPath(), os.O_WRONLY|os.O_CREATE, e.opts.FileMode)
+	if e.syncFile == nil {
+		f, err := os.OpenFile(e.syncPath(), os.O_WRONLY|os.O_CREATE, e.opts.FileMode)
+		if err != nil {
+			return fmt.Errorf("engine: sync record: %w", err)
+		}
+		// The record's name must survive a crash as well as its bytes.
+		if err := syncDir(filepath.Dir(e.syncPath())); err != nil {
+			f.Close()
+			return fmt.Errorf("engine: sync record: %w", err)
+		}
+		e.syncFile = f
+	}
+	if _, err := e.syncFile.WriteAt(buf, 0); err != nil {
+		return fmt.Errorf("engine: sync record: %w", err)
+	}
+	return fdatasync(e.syncFile)
+}
+
+// syncDir flushes a directory, making the names created in it durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("engine: sync record: %w", err)
+		return err
 	}
-	defer f.Close()
-	if _, err := f.WriteAt(buf, 0); err != nil {
-		return fmt.Errorf("engine: sync record: %w", err)
-	}
-	return fdatasync(f)
+	defer d.Close()
+	return d.Sync()
 }
 
 // readSyncRecord returns the recorded meta and boot ID; ok is false when there
@@ -108,6 +126,13 @@ func (e *Env) startSyncInterval(cur *meta) error {
 		return nil
 	}
 	if e.opts.Durability != SyncInterval {
+		if _, err := os.Stat(e.syncPath()); err == nil {
+			// A SyncInterval run ended without Close: what it wrote must be
+			// durable before its record goes.
+			if err := fdatasync(e.file); err != nil {
+				return fmt.Errorf("engine: flush data file: %w", err)
+			}
+		}
 		return removeIfExists(e.syncPath())
 	}
 	if err := fdatasync(e.file); err != nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -148,4 +149,58 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// An environment opened by a relative path keeps writing to its own files
+// after the working directory changes: its durable meta writes and its
+// SyncInterval record used to be reopened by name, into another
+// environment's files.
+func TestEnv_relativePath_survivesChdir(t *testing.T) {
+	for _, mode := range []Durability{SyncFull, SyncInterval} {
+		t.Run(fmt.Sprint(mode), func(t *testing.T) {
+			a, b := t.TempDir(), t.TempDir()
+			t.Chdir(b)
+			other, err := Open("db", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte("other"), []byte("x"), 0) }); err != nil {
+				t.Fatal(err)
+			}
+			other.Close()
+			t.Chdir(a)
+			env, err := Open("db", &Options{Durability: mode, SyncInterval: time.Hour})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(b)
+			for i := range 3 {
+				if err := env.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte{'k', byte(i)}, []byte("v"), 0) }); err != nil {
+					t.Fatal(err)
+				}
+				if err := env.Sync(false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := env.Close(); err != nil {
+				t.Fatal(err)
+			}
+			for dir, want := range map[string]int{a: 3, b: 1} {
+				e, err := Open(filepath.Join(dir, "db"), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkEnv(t, e, dir)
+				var n int
+				e.View(func(txn *Txn) error { n = len(scanAll(t, txn, MainDB)); return nil })
+				e.Close()
+				if n != want {
+					t.Fatalf("%s holds %d keys, want %d", dir, n, want)
+				}
+				if _, err := os.Stat(filepath.Join(dir, "db", "data.mdb-sync")); err == nil {
+					t.Fatalf("%s: a SyncInterval record after Close", dir)
+				}
+			}
+		})
+	}
 }
