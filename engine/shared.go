@@ -170,8 +170,7 @@ func (s *sharedTable) oldest(limit uint64) uint64 {
 		if v == 0 {
 			continue
 		}
-		if s.stale(i) {
-			slot.CompareAndSwap(v, 0) // its process died while reading
+		if s.clearIfStale(i) { // its process died while reading
 			continue
 		}
 		if v-1 < limit {
@@ -179,6 +178,27 @@ func (s *sharedTable) oldest(limit uint64) uint64 {
 		}
 	}
 	return limit
+}
+
+// clearIfStale frees slot i if its process is gone. It holds the slot's
+// lock while it clears it: a reader that takes the slot in the meantime
+// (and may pin the very value a liveness check saw) waits for no one and
+// takes another slot instead.
+func (s *sharedTable) clearIfStale(i int) bool {
+	if !s.owned[i].CompareAndSwap(false, true) {
+		return false // one of this process's readers holds it
+	}
+	defer s.owned[i].Store(false)
+	if !s.lockSlot(i, unix.F_WRLCK) {
+		return false // a live reader in another process
+	}
+	defer s.lockSlot(i, unix.F_UNLCK)
+	slot := s.u64(s.slotOff(i))
+	if slot.Load() == 0 {
+		return false
+	}
+	slot.Store(0)
+	return true
 }
 
 // stale reports whether slot i belongs to a process that is gone: no process
@@ -211,8 +231,7 @@ func (e *Env) ClearStaleReaders() int {
 	}
 	n := 0
 	for i := 0; i < sharedSlotCount; i++ {
-		slot := e.shared.u64(e.shared.slotOff(i))
-		if v := slot.Load(); v != 0 && e.shared.stale(i) && slot.CompareAndSwap(v, 0) {
+		if e.shared.u64(e.shared.slotOff(i)).Load() != 0 && e.shared.clearIfStale(i) {
 			n++
 		}
 	}

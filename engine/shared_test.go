@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -81,6 +82,27 @@ func attachChild(role, dir string) error {
 			return 0, fmt.Errorf("snapshot %d: %d keys, %v", txn.ID(), n, err)
 		}
 		return want, nil
+	}
+	if role == "churn" {
+		// Short read transactions, each checking that its pin stays in its
+		// slot while the host clears the slots of dead readers.
+		lost, n := 0, 0
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); n++ {
+			txn, err := env.BeginRead()
+			if err != nil {
+				return err
+			}
+			slot := env.shared.u64(env.shared.slotOff(txn.sharedSlot - 1))
+			for range 50 {
+				if slot.Load() != txn.ID()+1 {
+					lost++
+					break
+				}
+			}
+			txn.Abort()
+		}
+		fmt.Println("done", n, lost)
+		return nil
 	}
 	if role == "pin" {
 		txn, err := env.BeginRead()
@@ -241,5 +263,57 @@ func TestAttach_writeRefused(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok") {
 		t.Fatalf("writer process: %v\n%s", err, out)
+	}
+}
+
+// The host frees the slot of a dead reader only while holding the slot's
+// lock: a new reader that takes the slot and pins the same snapshot between
+// the host's liveness check and its clearing used to lose its pin, and the
+// host could then reuse pages that reader was reading.
+func TestAttach_clearingDeadSlots_sparesLiveReaders(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	if err := env.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte("k"), []byte("v"), 0) }); err != nil {
+		t.Fatal(err)
+	}
+	pin := env.Info().LastTxnID + 1 // what a reader of the newest snapshot stores
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
+	cmd.Env = append(os.Environ(), attachRole+"=churn", "ENGINE_ATTACH_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(out)
+		done <- string(b)
+	}()
+	for {
+		select {
+		case res := <-done:
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("reader process: %v: %s", err, res)
+			}
+			var n, lost int
+			if _, err := fmt.Sscanf(res, "done %d %d", &n, &lost); err != nil {
+				t.Fatalf("reader process: %q", res)
+			}
+			if lost > 0 {
+				t.Fatalf("live readers lost their pins %d times in %d reads", lost, n)
+			}
+			return
+		default:
+		}
+		// A reader process died pinning the newest snapshot in the first
+		// slot; the host clears it as every write transaction does.
+		env.shared.u64(env.shared.slotOff(0)).CompareAndSwap(0, pin)
+		env.shared.oldest(^uint64(0))
 	}
 }
