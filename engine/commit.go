@@ -385,6 +385,9 @@ func (e *Env) writeMetaPage(m *meta, sync bool) ([]byte, error) {
 	buf := make([]byte, e.psize)
 	slot := m.txnid % 2
 	m.encode(buf, slot)
+	if e.opts.Durability == SyncInterval {
+		stampMeta(buf)
+	}
 	f := e.file
 	if sync {
 		f = e.metaFile

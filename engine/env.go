@@ -108,6 +108,7 @@ type Env struct {
 	file     *os.File // data file: pwrite, fdatasync
 	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
 	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
+	flushErr error    // SyncInterval: a flush failed; no write may follow (under writeMu)
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
 	// shared is the reader table for other processes: this process hosts it

@@ -89,12 +89,53 @@ func (e *Env) readSyncRecord() (m meta, boot string, ok bool) {
 	return m, boot, err == nil
 }
 
+// A meta page written in SyncInterval mode carries a stamp after the meta
+// (bytes LMDB neither reads nor writes): a magic and a checksum of the meta.
+// An LMDB program that commits later rewrites the meta but not the stamp, so
+// a meta without a valid stamp was written by someone else.
+const (
+	metaStampMagic = "LDSI"
+	metaStampEnd   = metaBodyEnd + len(metaStampMagic) + 4
+)
+
+func stampMeta(pg []byte) {
+	copy(pg[metaBodyEnd:], metaStampMagic)
+	le.PutUint32(pg[metaBodyEnd+len(metaStampMagic):], crc32.ChecksumIEEE(pg[:metaBodyEnd]))
+}
+
+func metaStamped(pg []byte) bool {
+	return len(pg) >= metaStampEnd && string(pg[metaBodyEnd:metaBodyEnd+len(metaStampMagic)]) == metaStampMagic &&
+		le.Uint32(pg[metaBodyEnd+len(metaStampMagic):]) == crc32.ChecksumIEEE(pg[:metaBodyEnd])
+}
+
+// foreignCommits reports whether a meta newer than the recorded txnid was
+// written by another program (its stamp is missing or does not match).
+func (e *Env) foreignCommits(recorded uint64) (bool, error) {
+	pg := make([]byte, metaStampEnd)
+	for slot := range int64(2) {
+		if err := e.readAt(pg, slot*int64(e.psize)); err != nil {
+			return false, err
+		}
+		m, err := decodeMeta(pg, uint64(slot))
+		if err == nil && m.txnid > recorded && !metaStamped(pg) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // recoverSyncInterval runs at open: after a reboot it rolls back commits that
 // were never flushed. It returns the meta to use.
 func (e *Env) recoverSyncInterval(cur meta) (meta, error) {
 	rec, boot, ok := e.readSyncRecord()
 	if !ok || rec.txnid >= cur.txnid || (boot != "" && boot == bootID()) {
 		return cur, nil
+	}
+	// An LMDB program wrote the file after the SyncInterval run that left
+	// the record: its commits are durable and may have reused the recorded
+	// snapshot's pages, so the record no longer describes anything.
+	if foreign, err := e.foreignCommits(rec.txnid); err != nil || foreign {
+		return cur, err
 	}
 	if rec.pageSize() != e.psize {
 		return cur, fmt.Errorf("%w: sync record page size %d", ErrCorrupted, rec.pageSize())
@@ -154,12 +195,18 @@ func removeIfExists(path string) error {
 func (e *Env) flushDeferredMeta() error {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
+	if e.flushErr != nil {
+		return e.flushErr
+	}
 	cur := e.snap.Load().meta
 	if cur.txnid == e.durableTxnid.Load() {
 		return nil
 	}
 	if err := fdatasync(e.file); err != nil {
-		return fmt.Errorf("engine: flush data pages: %w", err)
+		// The kernel may have dropped pages it failed to write, and a later
+		// flush would not say so: no later commit may be recorded durable.
+		e.flushErr = fmt.Errorf("engine: flush data pages failed, the environment takes no more writes: %w", err)
+		return e.flushErr
 	}
 	if err := e.writeSyncRecord(&cur); err != nil {
 		return err

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -202,5 +204,114 @@ func TestEnv_relativePath_survivesChdir(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A SyncInterval record left by a killed process is not trusted once an
+// LMDB program has committed to the file: those commits are durable and may
+// have reused the recorded snapshot's pages, so after a reboot the open keeps
+// the LMDB program's state instead of rolling back to the record.
+func TestSyncInterval_recordAfterForeignCommits_ignored(t *testing.T) {
+	mdbLoad := needTool(t, "mdb_load")
+	src := t.TempDir()
+	env, err := Open(src, &Options{Durability: SyncInterval, SyncInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	put := func(round int) {
+		err := env.Update(func(txn *Txn) error {
+			for i := range 400 {
+				if err := txn.Put(MainDB, fmt.Appendf(nil, "k%04d", i), bytes.Repeat([]byte{byte('a' + round)}, 50+round), 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(0)
+	if err := env.Sync(false); err != nil {
+		t.Fatal(err)
+	}
+	put(1)
+	dir := t.TempDir() // the process is killed: its files as the page cache holds them
+	for _, f := range []string{"data.mdb", "data.mdb-sync"} {
+		if err := os.WriteFile(filepath.Join(dir, f), readFile(t, filepath.Join(src, f)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var in bytes.Buffer // then an LMDB program rewrites every key four times
+	for round := 2; round < 6; round++ {
+		for i := range 400 {
+			fmt.Fprintf(&in, "k%04d\n%s\n", i, bytes.Repeat([]byte{byte('a' + round)}, 50+round))
+		}
+	}
+	cmd := exec.Command(mdbLoad, "-T", dir)
+	cmd.Stdin = &in
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("mdb_load: %v\n%s", err, out)
+	}
+
+	realBoot := bootID
+	defer func() { bootID = realBoot }()
+	bootID = func() string { return "00000000-0000-0000-0000-00000000beef" } // and the machine reboots
+
+	e2, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	checkEnv(t, e2, "after the reboot")
+	e2.View(func(txn *Txn) error {
+		items := scanAll(t, txn, MainDB)
+		if len(items) != 400 || !bytes.Equal(items[0].v, bytes.Repeat([]byte{'f'}, 55)) {
+			t.Fatalf("after the reboot: %d keys, first value %q; want mdb_load's last round", len(items), items[0].v)
+		}
+		return nil
+	})
+}
+
+// After a failed interval flush the environment takes no more writes: the
+// kernel may have dropped the pages it could not write, and a later flush
+// would succeed without saying so. What was recorded durable before stays.
+func TestSyncInterval_failedFlush_refusesWrites(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: SyncInterval, SyncInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(k string) error {
+		return env.Update(func(txn *Txn) error { return txn.Put(MainDB, []byte(k), []byte("v"), 0) })
+	}
+	if err := put("a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Sync(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("b"); err != nil {
+		t.Fatal(err)
+	}
+	ioErr := errors.New("input/output error")
+	defer func() { fdatasync = fdatasyncRetry }()
+	fdatasync = func(*os.File) error { return ioErr }
+	if err := env.Sync(false); !errors.Is(err, ioErr) {
+		t.Fatalf("failed flush: %v", err)
+	}
+	fdatasync = fdatasyncRetry
+	if err := env.Sync(false); !errors.Is(err, ioErr) {
+		t.Fatalf("flush after a failed one: %v", err)
+	}
+	if err := put("c"); !errors.Is(err, ioErr) {
+		t.Fatalf("write after a failed flush: %v", err)
+	}
+	if err := env.Close(); !errors.Is(err, ioErr) {
+		t.Fatalf("close after a failed flush: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data.mdb-sync")); err != nil {
+		t.Fatalf("the record of the last durable commit is gone: %v", err)
 	}
 }

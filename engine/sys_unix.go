@@ -24,7 +24,10 @@ func mmapFile(f *os.File, size int) ([]byte, error) {
 
 func munmap(b []byte) error { return unix.Munmap(b) }
 
-func fdatasync(f *os.File) error {
+// fdatasync flushes f's data; tests replace it to make flushes fail.
+var fdatasync = fdatasyncRetry
+
+func fdatasyncRetry(f *os.File) error {
 	for {
 		err := unix.Fdatasync(int(f.Fd()))
 		if !errors.Is(err, unix.EINTR) {

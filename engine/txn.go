@@ -95,6 +95,10 @@ func (e *Env) BeginWrite() (*Txn, error) {
 		return nil, ErrClosed
 	}
 	e.writeMu.Lock()
+	if e.flushErr != nil {
+		e.writeMu.Unlock()
+		return nil, e.flushErr
+	}
 	e.warnLongReaders()
 	snap := e.snap.Load()
 	t := &Txn{env: e, snap: snap, write: true, txnid: snap.meta.txnid + 1, maxPg: snap.maxPg}
