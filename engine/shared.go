@@ -3,7 +3,9 @@ package engine
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -105,11 +107,22 @@ func (s *sharedTable) publish(body []byte, txnid uint64) {
 }
 
 // readMeta copies the newest meta consistently (seqlock) and returns its seq.
+// An update takes microseconds; one that never ends means the host died in
+// the middle of it, which is reported rather than waited for.
 func (s *sharedTable) readMeta() (meta, uint64, error) {
 	var buf [metaBodyEnd]byte
-	for {
+	var since time.Time
+	for spins := 0; ; spins++ {
 		s1 := s.u64(sharedSeqOff).Load()
 		if s1&1 != 0 {
+			if spins%1024 == 1023 {
+				if since.IsZero() {
+					since = time.Now()
+				} else if time.Since(since) > time.Second {
+					return meta{}, 0, fmt.Errorf("%w: the reader table's meta stays half-updated (its host stopped mid-commit)", ErrCorrupted)
+				}
+				runtime.Gosched()
+			}
 			continue
 		}
 		copy(buf[:], s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd])

@@ -317,3 +317,21 @@ func TestAttach_clearingDeadSlots_sparesLiveReaders(t *testing.T) {
 		env.shared.oldest(^uint64(0))
 	}
 }
+
+// A reader table left half-updated (its host died while publishing a
+// commit) makes an attached reader fail after a while instead of spinning
+// forever.
+func TestAttach_halfUpdatedTable_reported(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	seq := env.shared.u64(sharedSeqOff)
+	seq.Add(1) // odd: an update that never ends
+	defer seq.Add(1)
+	if _, _, err := env.shared.readMeta(); !errors.Is(err, ErrCorrupted) {
+		t.Fatalf("reading a half-updated table: %v", err)
+	}
+}
