@@ -431,12 +431,14 @@ func (t *Txn) firstDup(db *txnDB, v []byte, fl uint16) ([]byte, error) {
 	return keyChecked(sp, 0)
 }
 
-// checkDupSize validates a DupSort value size: 1..MaxKeySize bytes (empty
-// values are refused: LMDB 0.9 loses them), 4 or 8 for IntegerDup.
+// checkDupSize validates a DupSort value size: up to MaxKeySize bytes, 4 or
+// 8 for IntegerDup. An empty value may only be its key's only value (a plain
+// node, as LMDB stores it): putDup refuses it beside others, since LMDB 0.9
+// loses an empty value that shares a key.
 func (c *Cursor) checkDupSize(n int) error {
 	flags := c.db().rec.flags
 	switch {
-	case n == 0 || n > MaxKeySize:
+	case n > MaxKeySize:
 		return fmt.Errorf("%w: DupSort value of %d bytes", ErrBadValSize, n)
 	case flags&dbIntegerDup != 0 && n != 4 && n != 8:
 		return fmt.Errorf("%w: integer value of %d bytes", ErrBadValSize, n)

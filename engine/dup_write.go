@@ -28,6 +28,9 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 	if exact && flags&NoOverwrite != 0 {
 		return nil, c.refusedAt(nil) // however the cursor got to the key
 	}
+	if exact && len(val) == 0 {
+		return nil, c.putEmptyOnKey(key)
+	}
 	gen := t.w.gen
 	if err := c.touchPath(); err != nil {
 		return nil, t.fail(err)
@@ -83,6 +86,9 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	}
 	if c.db().rec.flags&dbDupFixed != 0 && len(val) != len(v) {
 		return fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(v))
+	}
+	if len(val) == 0 && c.dup.count() > 1 {
+		return errEmptyDupShared
 	}
 	ok, err := c.sortsInPlace(val)
 	if err != nil {
@@ -158,6 +164,20 @@ func (c *Cursor) resumeKey(key []byte) bool {
 	return true
 }
 
+var errEmptyDupShared = fmt.Errorf("%w: an empty DupSort value can only be its key's only value", ErrBadValSize)
+
+// putEmptyOnKey handles a put of an empty value onto an existing key at the
+// cursor: a no-op when that is already the key's only value, else refused.
+func (c *Cursor) putEmptyOnKey(key []byte) error {
+	l := &c.stack[c.top]
+	off := l.p.ptr(l.idx)
+	if l.p.nodeFlags(off)&nodeDupData != 0 || l.p.nodeDataSize(off) != 0 {
+		return errEmptyDupShared
+	}
+	c.settleDup(key, nil)
+	return nil
+}
+
 // refusedAt returns ErrKeyExists for a put refused on the key at the
 // cursor, and leaves the cursor on the key's first value (val nil) or on
 // the first value not before val: the pair that exists, for NoDupData.
@@ -227,6 +247,9 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 	fixed := db.rec.flags&dbDupFixed != 0
 	switch {
 	case fl&nodeDupData == 0: // one value: becomes a sub-page of two
+		if size == 0 {
+			return false, errEmptyDupShared
+		}
 		old := bytes.Clone(p[data : data+size])
 		r := dcmp.compare(val, old)
 		if err := dupAddCheck(r == 0, r < 0, flags); err != nil || r == 0 {

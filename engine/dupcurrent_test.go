@@ -234,3 +234,77 @@ func TestPut_appendDupSort_refusedBeforeTheLastKey(t *testing.T) {
 		t.Fatalf("key b: %x", got)
 	}
 }
+
+// An empty DupSort value is stored when it is its key's only value, as LMDB
+// stores it (a plain node), so dumps of LMDB databases load. Beside other
+// values it is refused, before anything changes: LMDB 0.9 loses it there.
+func TestPut_emptyDupSortValue_onlyAlone(t *testing.T) {
+	for _, flags := range []DBFlags{DupSort, DupSort | DupFixed} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			txn := edgeTxn(t)
+			dbi, err := txn.OpenDB("d", flags|Create)
+			if err != nil {
+				t.Fatal(err)
+			}
+			empty, full := []byte("empty"), []byte("full")
+			mustPut := func(k, v []byte) {
+				t.Helper()
+				if err := txn.Put(dbi, k, v, 0); err != nil {
+					t.Fatalf("put %s=%q: %v", k, v, err)
+				}
+			}
+			mustPut(empty, nil)
+			mustPut(empty, nil) // the same pair again: nothing to add
+			mustPut(full, []byte("v001"))
+			mustPut(full, []byte("v002"))
+			for _, p := range []struct{ k, v []byte }{{empty, []byte("v003")}, {full, nil}} {
+				if err := txn.Put(dbi, p.k, p.v, 0); !errors.Is(err, ErrBadValSize) {
+					t.Fatalf("put %s=%q beside other values: %v", p.k, p.v, err)
+				}
+			}
+			if _, err := txn.PutMultiple(dbi, empty, []byte("v004v005"), 4, 0); flags&DupFixed != 0 && !errors.Is(err, ErrBadValSize) {
+				t.Fatalf("PutMultiple onto the key holding an empty value: %v", err)
+			}
+			c := mustCursor(t, txn, dbi)
+			if _, _, err := c.Get(full, []byte("v001"), GetBoth); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Put(full, nil, Current); !errors.Is(err, ErrBadValSize) {
+				t.Fatalf("Current put of an empty value beside others: %v", err)
+			}
+			if err := txn.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if got := dupValues(t, txn, dbi, empty); len(got) != 1 || len(got[0]) != 0 {
+				t.Fatalf("key %s: %q", empty, got)
+			}
+			if got := dupValues(t, txn, dbi, full); len(got) != 2 {
+				t.Fatalf("key %s: %q", full, got)
+			}
+			if n, err := c.Count(); err != nil || n != 2 {
+				t.Fatalf("count of %s: %d %v", full, n, err)
+			}
+			// The key's only value may be replaced by an empty one and back
+			// (DupFixed: not by one of another size).
+			if _, _, err := c.Get(empty, nil, GetBoth); err != nil {
+				t.Fatalf("GetBoth of the empty value: %v", err)
+			}
+			err = c.Put(empty, []byte("v006"), Current)
+			if flags&DupFixed != 0 {
+				if !errors.Is(err, ErrBadValSize) {
+					t.Fatalf("DupFixed Current put of another size: %v", err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			} else if err := c.Put(empty, nil, Current); err != nil {
+				t.Fatal(err)
+			}
+			if got := dupValues(t, txn, dbi, empty); len(got) != 1 || len(got[0]) != 0 {
+				t.Fatalf("key %s after Current puts: %q", empty, got)
+			}
+			if err := txn.Check(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
