@@ -129,6 +129,13 @@ func (t *Txn) copyPlain(w io.Writer, older meta) error {
 	if _, err := w.Write(metas); err != nil {
 		return fmt.Errorf("engine: copy: %w", err)
 	}
+	// The file may end before last_pg, but never before a tree's root: a
+	// shorter file was truncated, and a copy of it would be no backup.
+	for _, root := range []uint64{cur.main.root, cur.free.root} {
+		if root != invalidPgno && root >= t.maxPg {
+			return fmt.Errorf("%w: root page %d is past the end of the data file (%d pages)", ErrCorrupted, root, t.maxPg)
+		}
+	}
 	for pg := uint64(2); pg < t.maxPg; pg += copyChunkPages {
 		end := min(pg+copyChunkPages, t.maxPg)
 		if _, err := w.Write(t.env.mapData[pg*uint64(ps) : end*uint64(ps)]); err != nil {

@@ -2,7 +2,9 @@ package engine
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -441,4 +443,23 @@ func TestEnv_CopyTo_compactNoSubdir_equalsMdbCopyN(t *testing.T) {
 		t.Fatalf("free DB flags %#x, want 0x4008", m0.free.flags)
 	}
 	compareCompacted(t, buf.Bytes(), want)
+}
+
+// TestEnv_CopyTo_truncatedFile_refused: a plain copy of a data file cut short
+// before its trees' roots fails instead of writing a "backup" that cannot be
+// read.
+func TestEnv_CopyTo_truncatedFile_refused(t *testing.T) {
+	dir := copyFixture(t, "deep")
+	data := filepath.Join(dir, "data.mdb")
+	if err := os.Truncate(data, 12000); err != nil {
+		t.Fatal(err)
+	}
+	env, err := Open(dir, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err) // it opens: the file may end before last_pg
+	}
+	defer env.Close()
+	if err := env.CopyTo(io.Discard, false); !errors.Is(err, ErrCorrupted) {
+		t.Fatalf("plain copy of a truncated file: %v", err)
+	}
 }
