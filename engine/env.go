@@ -358,9 +358,11 @@ func (e *Env) loadMetas() error {
 	if e.opts.MapSize == 0 && cur.mapSize == 0 {
 		mapSize = max(mapSize, DefaultMapSize)
 	}
-	mapSize = (mapSize + int64(e.psize) - 1) / int64(e.psize) * int64(e.psize)
+	// The map size is kept as given (LMDB records 1000000000 as such); the
+	// mapping covers it in whole pages.
 	e.opts.MapSize = mapSize
-	if e.mapData, err = mmapFile(e.file, int(mapSize)); err != nil {
+	mapLen := (mapSize + int64(e.psize) - 1) / int64(e.psize) * int64(e.psize)
+	if e.mapData, err = mmapFile(e.file, int(mapLen)); err != nil {
 		return err
 	}
 	if e.attached {

@@ -132,3 +132,22 @@ func TestLoad_noOverwriteAndAppend(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestLoad_mapSizeNotPageMultiple_keptAsGiven: a map size that is not a
+// multiple of the page size (slapd's "maxsize 1000000000") is recorded as
+// given, as LMDB does, so dumps and stats of either tool agree.
+func TestLoad_mapSizeNotPageMultiple_keptAsGiven(t *testing.T) {
+	in := "VERSION=3\nformat=bytevalue\ntype=btree\nmapsize=1000000000\nHEADER=END\n 6b\n 76\nDATA=END\n"
+	dir := t.TempDir()
+	if err := Load(strings.NewReader(in), dir, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dump := range [][]byte{ourDump(t, dir, DumpOptions{}), runTool(t, "mdb_dump", dir)} {
+		if !bytes.Contains(dump, []byte("\nmapsize=1000000000\n")) {
+			t.Fatalf("dump header:\n%s", dump)
+		}
+	}
+	if st := runTool(t, "mdb_stat", "-e", dir); !bytes.Contains(st, []byte("Map size: 1000000000\n")) {
+		t.Fatalf("mdb_stat -e:\n%s", st)
+	}
+}
