@@ -156,6 +156,9 @@ func (l *loader) readHeader() (header, bool, error) {
 }
 
 func (l *loader) headerLine(h *header, line string) error {
+	if strings.HasSuffix(line, "\r") {
+		return l.errorf("line ends with CR (CRLF line endings): convert the input to LF line endings")
+	}
 	key, val, found := strings.Cut(line, "=")
 	if !found {
 		return l.errorf("unexpected format: %q", line)
@@ -163,7 +166,7 @@ func (l *loader) headerLine(h *header, line string) error {
 	switch key {
 	case "VERSION":
 		if v, err := strconv.Atoi(val); err != nil || v > 3 {
-			return l.errorf("unsupported VERSION %s", val)
+			return l.errorf("unsupported VERSION %q", val)
 		}
 	case "format":
 		switch val {
@@ -172,22 +175,31 @@ func (l *loader) headerLine(h *header, line string) error {
 		case "bytevalue":
 			h.print = false
 		default:
-			return l.errorf("unsupported format %s", val)
+			return l.errorf("unsupported format %q", val)
 		}
 	case "database":
 		l.name = val
 	case "type":
 		if val != "btree" {
-			return l.errorf("unsupported type %s", val)
+			return l.errorf("unsupported type %q", val)
 		}
 	case "mapsize":
 		n, err := strconv.ParseInt(val, 10, 64)
 		if err != nil || n < 0 {
-			return l.errorf("invalid mapsize %s", val)
+			return l.errorf("invalid mapsize %q", val)
 		}
 		h.mapSize = n
-	case "maxreaders", "mapaddr", "db_pagesize", "duplicates":
-		// Properties of the dumping environment, not of the data.
+	case "maxreaders", "db_pagesize":
+		// Properties of the dumping environment, not of the data; still
+		// numbers, as mdb_load checks.
+		if n, err := strconv.ParseUint(val, 10, 32); err != nil || n == 0 {
+			return l.errorf("invalid %s %q", key, val)
+		}
+	case "mapaddr":
+		if _, err := strconv.ParseUint(strings.TrimPrefix(val, "0x"), 16, 64); err != nil && val != "(nil)" {
+			return l.errorf("invalid mapaddr %q", val)
+		}
+	case "duplicates":
 	default:
 		for _, f := range dbFlagNames {
 			if key == f.name {
@@ -196,7 +208,7 @@ func (l *loader) headerLine(h *header, line string) error {
 			}
 		}
 		if l.opts.Warnings != nil {
-			fmt.Fprintf(l.opts.Warnings, "line %d: ignoring key %s\n", l.line, key)
+			fmt.Fprintf(l.opts.Warnings, "line %d: unrecognized keyword ignored: %s\n", l.line, key)
 		}
 	}
 	return nil

@@ -96,6 +96,9 @@ func TestLoad_badInput_namesLine(t *testing.T) {
 		{"header line", "VERSION=3\nnonsense\n", "line 2:"},
 		{"header cut", "VERSION=3\n", "line 1:"},
 		{"print escape", strings.Replace(hdr, "bytevalue", "print", 1) + " a\\4\n b\nDATA=END\n", "line 5:"},
+		{"CRLF", strings.ReplaceAll(hdr, "\n", "\r\n"), "line 1: line ends with CR"},
+		{"maxreaders", "VERSION=3\nmaxreaders=abc\n" + hdr, "line 2: invalid maxreaders"},
+		{"mapaddr", "VERSION=3\nmapaddr=zz\n" + hdr, "line 2: invalid mapaddr"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
