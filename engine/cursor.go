@@ -142,8 +142,8 @@ func (c *Cursor) DBI() DBI { return c.dbi }
 // place for Next/Prev past the ends), ErrBadTxn, ErrIncompatible (a dup op on
 // a database without DupSort), ErrCorrupted.
 func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
-	if err := c.usable(); err != nil {
-		return nil, nil, err
+	if c.closed || c.renewals != c.txn.renewals { // usable, inline: scans pass here per item
+		return nil, nil, c.usable()
 	}
 	if (op == Next || op == Prev) && !c.detached && c.top >= 0 && !c.eof && c.dup.kind == dupNone && c.own == nil {
 		// Fast path for scans: the next (previous) node of the same leaf.
