@@ -41,19 +41,23 @@ type LoadOptions struct {
 func Load(r io.Reader, path string, opts LoadOptions) error {
 	l := newLoader(r, opts)
 	var hdr header
+	empty := false // no input at all: the environment is still created, as mdb_load does
 	if !opts.Text {
 		var ok bool
 		var err error
-		if hdr, ok, err = l.readHeader(); err != nil || !ok {
+		if hdr, ok, err = l.readHeader(); err != nil {
 			return err
 		}
+		empty = !ok
 	}
 	env, err := engine.Open(path, &engine.Options{MapSize: hdr.mapSize, NoSubdir: opts.NoSubdir, MaxDBs: maxDBs,
 		Durability: engine.NoMetaSync})
 	if err != nil {
 		return err
 	}
-	err = l.run(env, &hdr)
+	if !empty {
+		err = l.run(env, &hdr)
+	}
 	if cerr := env.Close(); err == nil {
 		err = cerr
 	}

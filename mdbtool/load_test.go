@@ -154,3 +154,13 @@ func TestLoad_mapSizeNotPageMultiple_keptAsGiven(t *testing.T) {
 		t.Fatalf("mdb_stat -e:\n%s", st)
 	}
 }
+
+// TestLoad_emptyInput_createsEnvironment: like mdb_load, an empty input still
+// leaves an (empty) environment that the dump tools open.
+func TestLoad_emptyInput_createsEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	if err := Load(strings.NewReader(""), dir, LoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	equalText(t, ourDump(t, dir, DumpOptions{}), runTool(t, "mdb_dump", dir))
+}
