@@ -41,6 +41,7 @@ type writeState struct {
 	scratch     page   // a spare page for splits
 	nodeScratch []byte // where a new leaf node is built
 	subScratch  []byte // where a sub-page is built
+	keyCopy     []byte // the key of the put in progress (Cursor.put)
 }
 
 func newWriteState(t *Txn) *writeState {

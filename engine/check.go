@@ -290,7 +290,12 @@ func (w *treeWalk) leafNode(p page, i int, key []byte) {
 		ck.named = append(ck.named, namedRec{string(key), decodeRecord(p[data:])})
 		w.cnt.entries++
 	case fl&nodeDupData != 0 && w.info.flags&dbDupSort != 0:
-		w.cnt.entries += ck.checkDups(w, p[data:data+size], fl, key)
+		v, err := inlineData(p, off)
+		if err != nil {
+			ck.fail("%s: %v", w.name, err)
+			return
+		}
+		w.cnt.entries += ck.checkDups(w, v, fl, key)
 	default:
 		ck.fail("%s: page %d node %d has flags %#x", w.name, p.pgno(), i, fl)
 	}

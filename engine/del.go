@@ -40,7 +40,11 @@ func (c *Cursor) delNode() error {
 		c.freeOverflow(le.Uint64(p[data:]))
 		rec.entries--
 	case fl&nodeDupData != 0:
-		n, err := c.freeDups(p[data:data+p.nodeDataSize(off)], fl)
+		v, err := inlineData(p, off)
+		if err != nil {
+			return err
+		}
+		n, err := c.freeDups(v, fl)
 		if err != nil {
 			return err
 		}

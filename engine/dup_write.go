@@ -29,7 +29,7 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		return nil, c.refusedAt(nil) // however the cursor got to the key
 	}
 	if exact && len(val) == 0 {
-		return nil, c.putEmptyOnKey(key)
+		return nil, c.putEmptyOnKey(key, flags)
 	}
 	gen := t.w.gen
 	if err := c.touchPath(); err != nil {
@@ -99,7 +99,9 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	}
 	// Delete then add: the value lands where the old one was. Everything
 	// the add could refuse was checked above; any failure after the delete
-	// fails the transaction, as a write failing half-way does.
+	// fails the transaction, as a write failing half-way does. The delete
+	// moves nodes, so val must not point into the page.
+	val = bytes.Clone(val)
 	if err := c.del(false); err != nil {
 		return err
 	}
@@ -164,15 +166,30 @@ func (c *Cursor) resumeKey(key []byte) bool {
 	return true
 }
 
+// inlineData returns the data of the leaf node at off of a DupSort database,
+// which is always inline: an overflow reference or a size past the page is
+// damage.
+func inlineData(p page, off int) ([]byte, error) {
+	data := off + nodeHeaderSize + p.nodeKSize(off)
+	if p.nodeFlags(off)&nodeBig != 0 || data+p.nodeDataSize(off) > len(p) {
+		return nil, fmt.Errorf("%w: page %d: DupSort node data out of place", ErrCorrupted, p.pgno())
+	}
+	return p[data : data+p.nodeDataSize(off)], nil
+}
+
 var errEmptyDupShared = fmt.Errorf("%w: an empty DupSort value can only be its key's only value", ErrBadValSize)
 
 // putEmptyOnKey handles a put of an empty value onto an existing key at the
-// cursor: a no-op when that is already the key's only value, else refused.
-func (c *Cursor) putEmptyOnKey(key []byte) error {
+// cursor: a no-op when that is already the key's only value (ErrKeyExists
+// with NoDupData), else refused.
+func (c *Cursor) putEmptyOnKey(key []byte, flags PutFlags) error {
 	l := &c.stack[c.top]
 	off := l.p.ptr(l.idx)
 	if l.p.nodeFlags(off)&nodeDupData != 0 || l.p.nodeDataSize(off) != 0 {
 		return errEmptyDupShared
+	}
+	if flags&NoDupData != 0 {
+		return c.refusedAt(nil) // the pair is there
 	}
 	c.settleDup(key, nil)
 	return nil
@@ -242,15 +259,18 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 	p := l.p
 	off := p.ptr(l.idx)
 	fl := p.nodeFlags(off)
-	data := off + nodeHeaderSize + p.nodeKSize(off)
-	size := p.nodeDataSize(off)
+	nodeData, err := inlineData(p, off)
+	if err != nil {
+		return false, err
+	}
+	size := len(nodeData)
 	fixed := db.rec.flags&dbDupFixed != 0
 	switch {
 	case fl&nodeDupData == 0: // one value: becomes a sub-page of two
 		if size == 0 {
 			return false, errEmptyDupShared
 		}
-		old := bytes.Clone(p[data : data+size])
+		old := bytes.Clone(nodeData)
 		r := dcmp.compare(val, old)
 		if err := dupAddCheck(r == 0, r < 0, flags); err != nil || r == 0 {
 			return false, err
@@ -263,11 +283,16 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 			vals[0], vals[1] = val, old
 		}
 		sp := c.buildSubPage(vals, fixed)
+		if nodeHeaderSize+len(key)+len(sp) > c.txn.env.nodeMax {
+			// DupFixed values of about 380 bytes and more: two, with room
+			// for two more, exceed a sub-page (the format's rule).
+			return true, c.toSubDB(key, vals)
+		}
 		return true, c.replaceNodeData(key, sp, nodeDupData)
 	case fl&nodeSubData != 0:
 		return c.subPut(key, val, flags, resumeSub)
 	}
-	sp := page(p[data : data+size])
+	sp := page(nodeData)
 	idx, exact, err := searchPage(sp, val, dcmp)
 	if err != nil {
 		return false, err
@@ -623,8 +648,10 @@ func (c *Cursor) delDupTouched(val []byte) error {
 	p := l.p
 	off := p.ptr(l.idx)
 	fl := p.nodeFlags(off)
-	data := off + nodeHeaderSize + p.nodeKSize(off)
-	size := p.nodeDataSize(off)
+	nodeData, err := inlineData(p, off)
+	if err != nil {
+		return err
+	}
 	switch {
 	case fl&nodeDupData == 0:
 		return c.delNode()
@@ -654,7 +681,7 @@ func (c *Cursor) delDupTouched(val []byte) error {
 		c.storeSubRecord()
 		return nil
 	}
-	sp := page(p[data : data+size])
+	sp := page(nodeData)
 	n := sp.numKeys()
 	if n <= 1 {
 		return c.delNode()
@@ -749,6 +776,7 @@ func (t *Txn) PutMultiple(dbi DBI, key, vals []byte, size int, flags PutFlags) (
 		}
 		flags &^= NoOverwrite
 	}
+	key = bytes.Clone(key) // it may point into a page the first put moves
 	n := len(vals) / size
 	for i := 0; i < n; {
 		if err := t.w.maybeSpill(); err != nil {

@@ -163,6 +163,10 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 		return nil, err
 	}
 	t := c.txn
+	// key may point into a page this put moves nodes of (a key a cursor
+	// returned): everything below uses a copy.
+	t.w.keyCopy = append(t.w.keyCopy[:0], key...)
+	key = t.w.keyCopy
 	t.w.detachOthers(c, c.dbi)
 	if flags&Append != 0 && c.db().rec.flags&dbDupSort == 0 && c.resumeAppend() {
 		if err := c.checkAfterLast(key); err != nil {
@@ -265,6 +269,9 @@ func (c *Cursor) settle(key []byte) {
 func (c *Cursor) position(key []byte, flags PutFlags) (bool, error) {
 	db := c.db()
 	if db.rec.root == invalidPgno {
+		if flags&Current != 0 {
+			return false, ErrNotFound // no item to replace
+		}
 		pgno, p, err := c.txn.w.allocPages(1)
 		if err != nil {
 			return false, c.txn.fail(err)
