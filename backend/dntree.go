@@ -122,14 +122,6 @@ func (b *Backend) parentOf(txn *engine.Txn, id uint64) (uint64, error) {
 	return binary.BigEndian.Uint64(v), nil
 }
 
-// children calls fn for each child ID of parent, in normalized-RDN order,
-// until fn returns false.
-func (b *Backend) children(txn *engine.Txn, parent uint64, fn func(id uint64) bool) error {
-	cs := childScan{b: b, txn: txn}
-	defer cs.close()
-	return cs.each(parent, fn)
-}
-
 // hasChildren reports whether id has at least one child.
 func (b *Backend) hasChildren(txn *engine.Txn, id uint64) (bool, error) {
 	cs := childScan{b: b, txn: txn}

@@ -193,16 +193,7 @@ func TestPutReserve_dupSort_refused(t *testing.T) {
 // is refused for any earlier key, even when the previous put left the Txn.Put
 // cursor on that key (the path it resumes from).
 func TestPut_appendDupSort_refusedBeforeTheLastKey(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	txn, err := env.BeginWrite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer txn.Abort()
+	txn := edgeTxn(t)
 	dbi, err := txn.OpenDB("ids", DupSort|DupFixed|Create)
 	if err != nil {
 		t.Fatal(err)

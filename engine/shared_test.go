@@ -164,15 +164,7 @@ func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
 		}
 	}
 	commit(1)
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
-	cmd.Env = append(os.Environ(), attachRole+"=read", "ENGINE_ATTACH_DIR="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startAttachChild(t, "read", dir)
 	done := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -281,15 +273,7 @@ func TestAttach_clearingDeadSlots_sparesLiveReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	pin := env.Info().LastTxnID + 1 // what a reader of the newest snapshot stores
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
-	cmd.Env = append(os.Environ(), attachRole+"=churn", "ENGINE_ATTACH_DIR="+dir)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startAttachChild(t, "churn", dir)
 	done := make(chan string, 1)
 	go func() {
 		b, _ := io.ReadAll(out)
@@ -334,4 +318,20 @@ func TestAttach_halfUpdatedTable_reported(t *testing.T) {
 	if _, _, err := env.shared.readMeta(); !errors.Is(err, ErrCorrupted) {
 		t.Fatalf("reading a half-updated table: %v", err)
 	}
+}
+
+// startAttachChild starts this test binary as a reader process with role,
+// on the environment at dir; its standard output is returned.
+func startAttachChild(t *testing.T, role, dir string) (*exec.Cmd, io.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
+	cmd.Env = append(os.Environ(), attachRole+"="+role, "ENGINE_ATTACH_DIR="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, out
 }
