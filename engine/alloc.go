@@ -41,7 +41,7 @@ type writeState struct {
 	scratch     page   // a spare page for splits
 	nodeScratch []byte // where a new leaf node is built
 	subScratch  []byte // where a sub-page is built
-	keyCopy     []byte // the key of the put in progress (Cursor.put)
+	keyCopy     []byte // the key of the put in progress (copyKey)
 }
 
 func newWriteState(t *Txn) *writeState {
@@ -305,6 +305,14 @@ func (w *writeState) touch(p page) (page, error) {
 	return np, nil
 }
 
+// copyKey returns key copied into the transaction's key buffer: a key a
+// cursor returned points into a page that a put may move nodes of. A key
+// already in the buffer (PutMultiple's, handed to put) stays as it is.
+func (w *writeState) copyKey(key []byte) []byte {
+	w.keyCopy = append(w.keyCopy[:0], key...)
+	return w.keyCopy
+}
+
 // ownsDirty reports whether p is this transaction's own writable copy of
 // its page (not the map's, nor a parent transaction's).
 func (w *writeState) ownsDirty(p page) bool {
@@ -319,7 +327,7 @@ func (w *writeState) ownsDirty(p page) bool {
 func copyPage(dst, src page) {
 	lo, up := src.lower(), src.upper()
 	switch {
-	case src.flags()&(pageBranch|pageLeaf) == 0 || lo > up || up > len(src) || lo < pageHeaderSize:
+	case src.flags()&(pageBranch|pageLeaf) == 0 || !src.boundsOK():
 		copy(dst, src) // not a tree page, or bounds a check will refuse
 	case src.isLeaf2():
 		copy(dst, src[:len(src)-(up-lo)])

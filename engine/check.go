@@ -323,7 +323,7 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 		return cnt.entries
 	}
 	sp := page(v)
-	if len(v) < pageHeaderSize || sp.flags()&(pageLeaf|pageSubP) != pageLeaf|pageSubP || !sp.boundsOK() {
+	if !sp.subPageOK() {
 		ck.fail("%s: bad sub-page", name)
 		return 0
 	}

@@ -100,8 +100,7 @@ func (c *Cursor) dupEnter(last bool) error {
 		return d.sub.first()
 	default:
 		sp := page(v)
-		if len(sp) < pageHeaderSize || sp.flags()&(pageLeaf|pageSubP) != pageLeaf|pageSubP ||
-			sp.numKeys() == 0 || !sp.boundsOK() {
+		if !sp.subPageOK() {
 			return fmt.Errorf("%w: bad duplicate sub-page in page %d", ErrCorrupted, l.p.pgno())
 		}
 		d.kind, d.sp, d.idx = dupSubPage, sp, 0
@@ -425,7 +424,7 @@ func (t *Txn) firstDup(db *txnDB, v []byte, fl uint16) ([]byte, error) {
 		return c.dup.value()
 	}
 	sp := page(v)
-	if len(sp) < pageHeaderSize || sp.numKeys() == 0 || !sp.boundsOK() {
+	if !sp.subPageOK() {
 		return nil, fmt.Errorf("%w: bad duplicate sub-page", ErrCorrupted)
 	}
 	return keyChecked(sp, 0)

@@ -776,7 +776,7 @@ func (t *Txn) PutMultiple(dbi DBI, key, vals []byte, size int, flags PutFlags) (
 		}
 		flags &^= NoOverwrite
 	}
-	key = bytes.Clone(key) // it may point into a page the first put moves
+	key = t.w.copyKey(key)
 	n := len(vals) / size
 	for i := 0; i < n; {
 		if err := t.w.maybeSpill(); err != nil {

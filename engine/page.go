@@ -99,6 +99,13 @@ func (p page) boundsOK() bool {
 	return up <= len(p)
 }
 
+// subPageOK checks a DupSort node's data as a sub-page: its flags, at least
+// one value, and its bounds.
+func (p page) subPageOK() bool {
+	return len(p) >= pageHeaderSize && p.flags()&(pageLeaf|pageSubP) == pageLeaf|pageSubP &&
+		p.numKeys() > 0 && p.boundsOK()
+}
+
 func (p page) usedSpace() int { return len(p) - pageHeaderSize - p.freeSpace() }
 
 // fill is the page's fill in per mille, as the rebalancing rule measures it.

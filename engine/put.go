@@ -163,10 +163,7 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 		return nil, err
 	}
 	t := c.txn
-	// key may point into a page this put moves nodes of (a key a cursor
-	// returned): everything below uses a copy.
-	t.w.keyCopy = append(t.w.keyCopy[:0], key...)
-	key = t.w.keyCopy
+	key = t.w.copyKey(key)
 	t.w.detachOthers(c, c.dbi)
 	if flags&Append != 0 && c.db().rec.flags&dbDupSort == 0 && c.resumeAppend() {
 		if err := c.checkAfterLast(key); err != nil {
