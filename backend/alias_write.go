@@ -88,11 +88,7 @@ func (b *Backend) checkAliasedName(e *schema.Entry) error {
 		case at.IsSubtypeOf(b.aliasAttr):
 			has = has || len(a.Values) > 0
 		case at == b.ocAttr:
-			for _, v := range a.Values {
-				if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
-					alias = true
-				}
-			}
+			alias = alias || b.namesAliasClass(a.Values)
 		}
 	}
 	if has && !alias {

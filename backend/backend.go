@@ -96,6 +96,7 @@ type Backend struct {
 	aliasClass *schema.ObjectClass   // "alias" (nil when the schema lacks it)
 	aliasAttr  *schema.AttributeType // aliasedObjectName
 	aliasKey   []byte                // objectClass index key of alias (nil: none)
+	aliasMatch *schema.Matcher       // (objectClass=alias) compiled, for the index planner
 	computed   struct {              // the computed operational attributes' types
 		entryDN, hasSubs, numSubs, subschema *schema.AttributeType
 	}
@@ -295,6 +296,7 @@ func newBackend(opts Options) (*Backend, error) {
 	b.aliasClass = b.reg.ObjectClass("alias")
 	b.aliasAttr = b.reg.AttributeType("aliasedObjectName")
 	b.aliasKey = b.aliasIndexKey()
+	b.aliasMatch = b.reg.Compile(aliasFilter)
 	b.computed.entryDN = b.reg.AttributeType("entryDN")
 	b.computed.hasSubs = b.reg.AttributeType("hasSubordinates")
 	b.computed.numSubs = b.reg.AttributeType("numSubordinates")

@@ -127,22 +127,30 @@ func (s *search) readAlias(id uint64) (bool, [][]byte, error) {
 	return true, vals, nil
 }
 
+// aliasFilter is (objectClass=alias), which aliasIDs plans with the indices.
+var aliasFilter = &schema.Filter{Op: schema.FilterEquality, Attr: "objectClass", Value: []byte("alias")}
+
 // isAliasEntry reports whether e has the alias object class or a subclass
 // of it, as the objectClass index (which keys superclasses too) and the
 // write checks decide.
 func (b *Backend) isAliasEntry(e *schema.Entry) bool {
+	for i := range e.Attrs {
+		if a := &e.Attrs[i]; a.Type != nil && a.Type == b.ocAttr && b.namesAliasClass(a.Values) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesAliasClass reports whether objectClass values name alias or a
+// subclass of it.
+func (b *Backend) namesAliasClass(classes [][]byte) bool {
 	if b.aliasClass == nil {
 		return false
 	}
-	for i := range e.Attrs {
-		a := &e.Attrs[i]
-		if a.Type == nil || a.Type != b.ocAttr {
-			continue
-		}
-		for _, v := range a.Values {
-			if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
-				return true
-			}
+	for _, v := range classes {
+		if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
+			return true
 		}
 	}
 	return false
@@ -314,8 +322,7 @@ func (s *search) underRoot(id uint64) (bool, error) {
 // aliasIDs returns the sorted IDs of every alias entry, through the
 // objectClass index when it can answer, else by reading every entry.
 func (s *search) aliasIDs(p *planner) ([]uint64, error) {
-	f := &schema.Filter{Op: schema.FilterEquality, Attr: "objectClass", Value: []byte("alias")}
-	cands, all, err := p.candidates(f, s.b.reg.Compile(f).Root())
+	cands, all, err := p.candidates(aliasFilter, s.b.aliasMatch.Root())
 	if err != nil {
 		return nil, err
 	}
