@@ -10,7 +10,12 @@ func (c *Cursor) del(allDups bool) error {
 	if !allDups {
 		return c.delDup()
 	}
-	key := append(c.saved[:0], c.stack[c.top].p.keyAt(c.stack[c.top].idx)...)
+	l := &c.stack[c.top]
+	if c.dbi == MainDB && l.p.nodeFlags(l.p.ptr(l.idx))&(nodeSubData|nodeDupData) == nodeSubData {
+		// Refused before anything changes: the transaction stays usable.
+		return fmt.Errorf("%w: key is a named database", ErrIncompatible)
+	}
+	key := append(c.saved[:0], l.p.keyAt(l.idx)...)
 	if err := c.touchPath(); err != nil {
 		return t.fail(err)
 	}
@@ -34,8 +39,6 @@ func (c *Cursor) delNode() error {
 	rec := &c.db().rec
 	data := off + nodeHeaderSize + p.nodeKSize(off)
 	switch {
-	case fl&nodeSubData != 0 && fl&nodeDupData == 0 && c.dbi == MainDB:
-		return fmt.Errorf("%w: key is a named database", ErrIncompatible)
 	case fl&nodeBig != 0:
 		c.freeOverflow(le.Uint64(p[data:]))
 		rec.entries--
