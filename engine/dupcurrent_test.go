@@ -41,16 +41,7 @@ func TestPut_currentDupSort_replacesInPlaceOnly(t *testing.T) {
 		n     uint64
 	}{{DupSort, 5}, {DupSort, 2000}, {DupSort | DupFixed, 5}, {DupSort | DupFixed, 2000}} {
 		t.Run(fmt.Sprintf("flags%#x/%d", tc.flags, tc.n), func(t *testing.T) {
-			env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer env.Close()
-			txn, err := env.BeginWrite()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer txn.Abort()
+			txn := edgeTxn(t)
 			dbi, err := txn.OpenDB("ids", tc.flags|Create)
 			if err != nil {
 				t.Fatal(err)
@@ -154,12 +145,11 @@ func TestPut_currentDupSort_replacesInPlaceOnly(t *testing.T) {
 			if st.Entries != tc.n+1 {
 				t.Fatalf("%d entries, want %d", st.Entries, tc.n+1)
 			}
+			env := txn.env
 			if err := txn.Commit(); err != nil {
 				t.Fatal(err)
 			}
-			if err := Check(env); err != nil {
-				t.Fatal(err)
-			}
+			checkEnv(t, env, "after the Current puts")
 		})
 	}
 }
@@ -167,25 +157,16 @@ func TestPut_currentDupSort_replacesInPlaceOnly(t *testing.T) {
 // PutReserve cannot hand out a value's bytes in a DupSort database (values
 // are sorted by content): it is refused and stores nothing.
 func TestPutReserve_dupSort_refused(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 4})
+	txn := edgeTxn(t)
+	dbi, err := txn.OpenDB("ids", DupSort|Create)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer env.Close()
-	if err := env.Update(func(txn *Txn) error {
-		dbi, err := txn.OpenDB("ids", DupSort|Create)
-		if err != nil {
-			return err
-		}
-		if _, err := txn.PutReserve(dbi, []byte("k"), 8, 0); !errors.Is(err, ErrIncompatible) {
-			return fmt.Errorf("PutReserve: %v, want ErrIncompatible", err)
-		}
-		if _, err := txn.Get(dbi, []byte("k")); !errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("after the refused PutReserve: %v, want ErrNotFound", err)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	if _, err := txn.PutReserve(dbi, []byte("k"), 8, 0); !errors.Is(err, ErrIncompatible) {
+		t.Fatalf("PutReserve: %v, want ErrIncompatible", err)
+	}
+	if _, err := txn.Get(dbi, []byte("k")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after the refused PutReserve: %v, want ErrNotFound", err)
 	}
 }
 

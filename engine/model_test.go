@@ -179,6 +179,9 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 						t.Fatal(err)
 					}
 					v2 := randValue(r)
+					if len(v2) == len(v) {
+						v2 = append(v2, 'x') // another size
+					}
 					if err := c.Put(k, v2, Current); err != nil {
 						t.Fatalf("seed %d txn %d op %d: Current put: %v", seed, i, j, err)
 					}

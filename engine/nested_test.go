@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -172,7 +171,6 @@ func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel,
 	which := r.IntN(2)
 	dbi, set := dbis[1+which], m.dups[which]
 	key := fmt.Sprintf("d%02d", r.IntN(40))
-	id := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 	add := func(v []byte) {
 		if set[key] == nil {
 			set[key] = map[string]bool{}
@@ -186,14 +184,23 @@ func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel,
 			t.Fatalf("%s: dup put: %v", where, err)
 		}
 		add(v)
-	case x < 13 && which == 1:
+	case x < 13:
+		// A run of values: enough to take a key past the sub-page limit.
 		from, cnt := r.Uint64N(1500), 1+r.Uint64N(300)
 		var vals []byte
 		for n := from; n < from+cnt; n++ {
 			vals = append(vals, id(n)...)
 		}
-		if k, err := txn.PutMultiple(dbi, []byte(key), vals, 8, 0); err != nil || k != int(cnt) {
-			t.Fatalf("%s: PutMultiple: %d of %d, %v", where, k, cnt, err)
+		if which == 1 {
+			if k, err := txn.PutMultiple(dbi, []byte(key), vals, 8, 0); err != nil || k != int(cnt) {
+				t.Fatalf("%s: PutMultiple: %d of %d, %v", where, k, cnt, err)
+			}
+		} else {
+			for i := 0; i < len(vals); i += 8 {
+				if err := txn.Put(dbi, []byte(key), vals[i:i+8], 0); err != nil {
+					t.Fatalf("%s: dup put: %v", where, err)
+				}
+			}
 		}
 		for i := 0; i < len(vals); i += 8 {
 			add(vals[i : i+8])
@@ -353,16 +360,7 @@ func TestNested_parentPathsAfterChild(t *testing.T) {
 // grandparent's dirty set when the chain commits (they are free, not to be
 // written).
 func TestNested_grandchildFreesGrandparentPages_dropsThem(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	top, err := env.BeginWrite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer top.Abort()
+	top := edgeTxn(t)
 	dbi, err := top.OpenDB("d", Create)
 	if err != nil {
 		t.Fatal(err)
@@ -397,9 +395,7 @@ func TestNested_grandchildFreesGrandparentPages_dropsThem(t *testing.T) {
 	if err := top.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(env); err != nil {
-		t.Fatal(err)
-	}
+	checkEnv(t, top.env, "after the chain")
 }
 
 // Committing a transaction whose child is still active commits the child

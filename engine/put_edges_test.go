@@ -80,7 +80,19 @@ func TestPut_keyFromACursor_pointsIntoThePage(t *testing.T) {
 		if err := c.Put(k, []byte("v015"), Current); err != nil {
 			t.Fatal(err)
 		}
-		if got, want := pairsOf(t, txn, dbi), "key00=v015 key00=v050 key03=v100 key06=v060 key06=v120"; got != want {
+		// The new value may point into the page too: key03's only value,
+		// which the delete half of the replacement moves.
+		_, v, err := mustCursor(t, txn, dbi).Get([]byte("key03"), nil, Set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := c.Get([]byte("key06"), []byte("v060"), GetBoth); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Put([]byte("key06"), v, Current); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := pairsOf(t, txn, dbi), "key00=v015 key00=v050 key03=v100 key06=v100 key06=v120"; got != want {
 			t.Fatalf("pairs %s\nwant  %s", got, want)
 		}
 	})

@@ -84,16 +84,7 @@ func TestPutMultiple_sortedRunLoadsPackedLeaves(t *testing.T) {
 }
 
 func TestPutMultiple_stopsAtTheFirstRefusedValue(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	txn, err := env.BeginWrite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer txn.Abort()
+	txn := edgeTxn(t)
 	dbi, err := txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create)
 	if err != nil {
 		t.Fatal(err)
@@ -143,16 +134,7 @@ func TestPutMultiple_stopsAtTheFirstRefusedValue(t *testing.T) {
 // (the fast packed path included), and refuses a key that has values without
 // storing any.
 func TestPutMultiple_noOverwrite_wholeCall(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	txn, err := env.BeginWrite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer txn.Abort()
+	txn := edgeTxn(t)
 	dbi, err := txn.OpenDB("ix", DupSort|DupFixed|IntegerDup|Create)
 	if err != nil {
 		t.Fatal(err)
@@ -210,6 +192,9 @@ func TestPutMultiple_afterPutOfPresentValue(t *testing.T) {
 		if err := txn.Put(dbi, key, ids(2999, 3000), 0); err != nil {
 			return err
 		}
+		if txn.w.append.sub {
+			t.Fatal("a put that added nothing left the values tree's path remembered as writable")
+		}
 		if _, err := txn.PutMultiple(dbi, key, ids(3000, 3100), 8, 0); err != nil {
 			return err
 		}
@@ -254,6 +239,9 @@ func TestPutMultiple_afterRefusedPut(t *testing.T) {
 		// Refused, after walking to the last leaf, which it only read.
 		if err := txn.Put(dbi, key, ids(5998, 5999), NoDupData); !errors.Is(err, ErrKeyExists) {
 			t.Fatalf("NoDupData of a present value: %v", err)
+		}
+		if txn.w.append.valid {
+			t.Fatal("a refused put left its path remembered")
 		}
 		// Values after the last: the packed path must not take that leaf
 		// as writable.

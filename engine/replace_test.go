@@ -46,9 +46,7 @@ func TestPut_replaceWithKeyFromCursor_keepsKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(env); err != nil {
-		t.Fatal(err)
-	}
+	checkEnv(t, env, "after the replacements")
 	err = env.View(func(txn *Txn) error {
 		for i, k := range []string{"aaaa", "bbbb", "cccc", "dddd"} {
 			v, err := txn.Get(MainDB, []byte(k))
@@ -73,37 +71,23 @@ func TestPut_replaceWithKeyFromCursor_keepsKey(t *testing.T) {
 // NoOverwrite refuses a key that exists, in a DupSort database too, whether
 // or not the previous put left the Txn.Put cursor on that key.
 func TestPut_dupSortNoOverwrite_refusesExistingKey(t *testing.T) {
-	env, err := Open(t.TempDir(), &Options{MapSize: 64 << 20, Durability: NoSync, MaxDBs: 2})
+	txn := edgeTxn(t)
+	dbi, err := txn.OpenDB("dups", Create|DupSort)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer env.Close()
-	err = env.Update(func(txn *Txn) error {
-		dbi, err := txn.OpenDB("dups", Create|DupSort)
-		if err != nil {
-			return err
+	for _, k := range []string{"k", "z"} {
+		if err := txn.Put(dbi, []byte(k), []byte("v1"), 0); err != nil {
+			t.Fatal(err)
 		}
-		if err := txn.Put(dbi, []byte("k"), []byte("v1"), 0); err != nil {
-			return err
+	}
+	// The first refusal finds the cursor on "z", the second on "k".
+	for i, v := range []string{"v2", "v3"} {
+		if err := txn.Put(dbi, []byte("k"), []byte(v), NoOverwrite); !errors.Is(err, ErrKeyExists) {
+			t.Fatalf("NoOverwrite put %d of an existing key: %v, want ErrKeyExists", i, err)
 		}
-		for i, v := range []string{"v2", "v3"} {
-			if err := txn.Put(dbi, []byte("k"), []byte(v), NoOverwrite); !errors.Is(err, ErrKeyExists) {
-				return fmt.Errorf("NoOverwrite put %d of an existing key: %v, want ErrKeyExists", i, err)
-			}
-		}
-		c, err := txn.OpenCursor(dbi)
-		if err != nil {
-			return err
-		}
-		if _, _, err := c.Get([]byte("k"), nil, Set); err != nil {
-			return err
-		}
-		if n, err := c.Count(); err != nil || n != 1 {
-			return fmt.Errorf("k has %d values (%v), want 1", n, err)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	}
+	if got := dupValues(t, txn, dbi, []byte("k")); len(got) != 1 {
+		t.Fatalf("k has values %q, want only v1", got)
 	}
 }

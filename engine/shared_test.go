@@ -215,12 +215,7 @@ func TestAttach_deadReaderSlotReclaimed(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestAttachHelperProcess$")
-	cmd.Env = append(os.Environ(), attachRole+"=pin", "ENGINE_ATTACH_DIR="+dir)
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := startAttachChild(t, "pin", dir)
 	line, _ := bufio.NewReader(out).ReadString('\n')
 	if !strings.HasPrefix(line, "pinned") {
 		cmd.Process.Kill()

@@ -26,7 +26,8 @@ func runWithDirtyLimit(t *testing.T, limit int, run func(seed uint64) (spills in
 	old := modelDirtyLimit
 	modelDirtyLimit = limit
 	defer func() { modelDirtyLimit = old }()
-	for _, seed := range seedsToRun()[:2] {
+	seeds := seedsToRun()
+	for _, seed := range seeds[:min(2, len(seeds))] {
 		if n := run(seed); n == 0 {
 			t.Fatalf("seed %d: no transaction spilled with a limit of %d pages", seed, limit)
 		} else {
@@ -108,12 +109,7 @@ func TestSpill_largeTransaction_boundedAndComplete(t *testing.T) {
 			t.Fatalf("own write %d before commit: %v", i, err)
 		}
 	}
-	n := 0
-	c, _ := txn.OpenCursor(MainDB)
-	for _, _, err := c.Get(nil, nil, First); err == nil; _, _, err = c.Get(nil, nil, Next) {
-		n++
-	}
-	if n != 20000 {
+	if n := len(scanAll(t, txn, MainDB)); n != 20000 {
 		t.Fatalf("cursor walk in the transaction saw %d keys, want 20000", n)
 	}
 	if err := txn.Commit(); err != nil {
@@ -149,9 +145,7 @@ func TestSpill_largeTransaction_boundedAndComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	if err := Check(env); err != nil {
-		t.Fatal(err)
-	}
+	checkEnv(t, env, "spilled")
 	err = env.View(func(txn *Txn) error {
 		for i := 0; i < 20000; i++ {
 			v, err := txn.Get(MainDB, key(i))
@@ -263,7 +257,5 @@ func TestSpill_nestedPastLimit_txnFullChangesNothing(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(env); err != nil {
-		t.Fatal(err)
-	}
+	checkEnv(t, env, "spilled")
 }

@@ -118,9 +118,7 @@ func envItems(t *testing.T, env *Env) map[string][]kv {
 			if err != nil {
 				return err
 			}
-			for _, item := range scanAll(t, txn, dbi) {
-				out[name] = append(out[name], kv{bytes.Clone(item.k), bytes.Clone(item.v)})
-			}
+			out[name] = scanAll(t, txn, dbi)
 		}
 		return nil
 	})
