@@ -136,6 +136,9 @@ func (t *Txn) saveFreeList() error {
 		if err != nil {
 			return err
 		}
+		if len(k) != 8 {
+			return fmt.Errorf("%w: free DB key of %d bytes", ErrCorrupted, len(k))
+		}
 		if le.Uint64(k) > w.lastConsumed {
 			break
 		}

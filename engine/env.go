@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -111,6 +112,7 @@ type Env struct {
 	flushErr error    // SyncInterval: a flush failed; no write may follow (under writeMu)
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
+	dataID   fileID // the data file's identity, registered in openEnvs
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
 	shared   *sharedTable
@@ -236,7 +238,7 @@ func (e *Env) openFiles() error {
 		return fmt.Errorf("%w: %s is already open in this process", ErrEnvInUse, e.dataPath)
 	}
 	lf, err := os.OpenFile(e.lockPath, os.O_RDWR|os.O_CREATE, e.opts.FileMode)
-	if err != nil && e.opts.ReadOnly {
+	if err != nil && e.opts.ReadOnly && errors.Is(err, unix.EROFS) {
 		// A read-only file system: LMDB runs without a lock file there too.
 		lf = nil
 	} else if err != nil {
@@ -263,6 +265,15 @@ func (e *Env) openFiles() error {
 		return fmt.Errorf("engine: open data file: %w", err)
 	}
 	e.file = f
+	// The data file may be reached under another lock file (a directory
+	// and, with NoSubdir, the data file's own name): refuse it as well.
+	if id, err := fdID(f); err == nil {
+		if openEnvs.ids[id] {
+			return fmt.Errorf("%w: %s is already open in this process", ErrEnvInUse, e.dataPath)
+		}
+		e.dataID = id
+		openEnvs.ids[id] = true
+	}
 	if e.opts.ReadOnly {
 		return nil
 	}
@@ -283,9 +294,10 @@ func (e *Env) openFiles() error {
 
 func (e *Env) closeFiles() {
 	if e.shared != nil {
-		e.shared.close()
-		if !e.attached {
-			_ = os.Remove(e.sharedPath())
+		if e.attached {
+			e.shared.close()
+		} else {
+			e.unhost()
 		}
 		e.shared = nil
 	}
@@ -294,6 +306,11 @@ func (e *Env) closeFiles() {
 		e.mapData = nil
 	}
 	if e.file != nil {
+		if e.dataID != (fileID{}) {
+			openEnvs.Lock()
+			delete(openEnvs.ids, e.dataID)
+			openEnvs.Unlock()
+		}
 		_ = e.file.Close()
 	}
 	if e.metaFile != nil {
@@ -347,6 +364,9 @@ func (e *Env) loadMetas() error {
 	cur := m0
 	if m1.txnid > m0.txnid {
 		cur = m1
+	}
+	if cur.mapSize > math.MaxInt64 || cur.lastPg >= uint64(math.MaxInt64)/uint64(e.psize) {
+		return fmt.Errorf("%w: map size %d, last page %d", ErrCorrupted, cur.mapSize, cur.lastPg)
 	}
 	// A writer never allocates past its map: a meta claiming more pages than its
 	// map size is damaged (and would make every page table huge).
@@ -486,12 +506,24 @@ type Info struct {
 func (e *Env) Info() Info {
 	s := e.snap.Load()
 	old := e.readers.oldest(^uint64(0))
+	n := int(e.readers.inUse.Load())
+	if e.shared != nil {
+		// Readers of other processes pin snapshots too (this process's own
+		// attached readers are counted in inUse already).
+		pid := os.Getpid()
+		for _, r := range e.shared.list(0) {
+			if r.PID != pid {
+				n++
+			}
+			old = min(old, r.TxnID)
+		}
+	}
 	if old == ^uint64(0) {
 		old = 0
 	}
 	return Info{
 		MapSize: e.opts.MapSize, PageSize: e.psize, LastPgno: s.meta.lastPg, LastTxnID: s.meta.txnid,
-		MaxReaders: e.opts.MaxReaders, NumReaders: int(e.readers.inUse.Load()),
+		MaxReaders: e.opts.MaxReaders, NumReaders: n,
 		MetaAddress: s.meta.address, OldestReaderTxnID: old,
 	}
 }

@@ -93,6 +93,11 @@ type ReaderInfo struct {
 // Age is unknown and reported as 0).
 func (e *Env) Readers() []ReaderInfo {
 	last := e.snap.Load().meta.txnid
+	if e.shared != nil {
+		// An attached process's snapshot is the one it last began; the table
+		// holds the newest commit.
+		last = max(last, e.shared.u64(sharedTxnOff).Load())
+	}
 	now := monoNow()
 	var out []ReaderInfo
 	if e.shared != nil {
@@ -128,6 +133,6 @@ func (e *Env) warnLongReaders() {
 			continue
 		}
 		s.warned.Store(start)
-		fn(ReaderInfo{TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - start)})
+		fn(ReaderInfo{PID: os.Getpid(), TxnID: v - 1, Lag: last - (v - 1), Age: time.Duration(now - start)})
 	}
 }

@@ -17,6 +17,7 @@ import (
 // also keeps a small shared file beside the data file (data path + "-readers"):
 //
 //	0   magic "LDRDRS01"
+//	8   pid of the host (0 once it closed)
 //	16  seq    seqlock over the meta copy: odd while the writer updates it
 //	24  txnid  of the newest commit
 //	32  the newest commit's meta (the first 152 bytes of its meta page)
@@ -30,10 +31,15 @@ import (
 //
 // LMDB programs stay locked out for as long as the host runs. If the host
 // exits while an attached reader is still reading, that reader keeps reading
-// its snapshot, which no one else modifies until another writer opens.
+// its snapshot: a closing host leaves the file in place when it holds live
+// pins, and the next host takes the file over with them (as LMDB's reader
+// table outlives its writers). New read transactions of an attached process
+// are refused while no host runs. An LMDB program that opens the environment
+// meanwhile knows nothing of the pins.
 
 const (
 	sharedMagic     = "LDRDRS01"
+	sharedPIDOff    = 8
 	sharedSeqOff    = 16
 	sharedTxnOff    = 24
 	sharedMetaOff   = 32
@@ -57,17 +63,29 @@ func (s *sharedTable) u64(off int) *atomic.Uint64 {
 	return (*atomic.Uint64)(unsafe.Pointer(&s.mem[off]))
 }
 
+// openShared maps the reader table at path. With create (a new host) a
+// valid table is taken over as it is, slots included; anything else there is
+// replaced by an empty table.
 func openShared(path string, create bool, mode os.FileMode) (*sharedTable, error) {
 	flag := os.O_RDWR
 	if create {
-		flag |= os.O_CREATE | os.O_TRUNC
+		flag |= os.O_CREATE
 	}
 	f, err := os.OpenFile(path, flag, mode)
 	if err != nil {
 		return nil, err
 	}
+	fresh := false
 	if create {
-		if err := f.Truncate(sharedSize); err != nil {
+		var magic [len(sharedMagic)]byte
+		st, err := f.Stat()
+		if err == nil && (st.Size() != sharedSize || !readsMagic(f, magic[:])) {
+			fresh = true
+			if err = f.Truncate(0); err == nil {
+				err = f.Truncate(sharedSize)
+			}
+		}
+		if err != nil {
 			f.Close()
 			return nil, err
 		}
@@ -82,7 +100,7 @@ func openShared(path string, create bool, mode os.FileMode) (*sharedTable, error
 		return nil, fmt.Errorf("engine: map reader table: %w", err)
 	}
 	s := &sharedTable{f: f, mem: mem}
-	if create {
+	if fresh {
 		copy(mem, sharedMagic)
 	} else if string(mem[:len(sharedMagic)]) != sharedMagic {
 		s.close()
@@ -90,6 +108,13 @@ func openShared(path string, create bool, mode os.FileMode) (*sharedTable, error
 	}
 	return s, nil
 }
+
+func readsMagic(f *os.File, buf []byte) bool {
+	n, _ := f.ReadAt(buf, 0)
+	return n == len(buf) && string(buf) == sharedMagic
+}
+
+func (s *sharedTable) pid() uint32 { return uint32(s.u64(sharedPIDOff).Load()) }
 
 func (s *sharedTable) close() {
 	_ = unix.Munmap(s.mem)
@@ -100,7 +125,9 @@ func (s *sharedTable) close() {
 // meta page) of commit txnid the newest snapshot for attached readers (host only).
 func (s *sharedTable) publish(body []byte, txnid uint64) {
 	seq := s.u64(sharedSeqOff)
-	seq.Add(1) // odd: being updated
+	if seq.Load()&1 == 0 { // odd already if a host died in an update
+		seq.Add(1) // odd: being updated
+	}
 	copy(s.mem[sharedMetaOff:sharedMetaOff+metaBodyEnd], body)
 	s.u64(sharedTxnOff).Store(txnid)
 	seq.Add(1)
@@ -262,18 +289,45 @@ func (s *sharedTable) pinned() []uint64 {
 	return out
 }
 
-// hostShared creates the reader table for other processes (best effort: a
-// read-only directory just means no other process can attach).
+// hostShared opens the reader table for other processes (best effort: a
+// read-only directory just means no other process can attach). Pins that
+// live readers left in a previous host's table are kept: they pin
+// snapshots this host must not reuse.
 func (e *Env) hostShared(cur *meta) {
 	s, err := openShared(e.sharedPath(), true, e.opts.FileMode)
 	if err != nil {
 		return
 	}
-	le.PutUint32(s.mem[8:], uint32(os.Getpid()))
+	for i := 0; i < sharedSlotCount; i++ {
+		if s.u64(s.slotOff(i)).Load() != 0 {
+			s.clearIfStale(i)
+		}
+	}
 	pg := make([]byte, e.psize)
 	cur.encode(pg, cur.txnid%2)
 	s.publish(pg[:metaBodyEnd], cur.txnid)
+	s.u64(sharedPIDOff).Store(uint64(os.Getpid()))
 	e.shared = s
+}
+
+// unhost ends this process's hosting of the reader table. The table file
+// stays when live readers of other processes still pin snapshots in it (the
+// next host keeps those pins). The host's PID is cleared first, so an
+// attached reader that pins after the check below refuses its pin itself
+// (hostAlive).
+func (e *Env) unhost() {
+	s := e.shared
+	s.u64(sharedPIDOff).Store(0)
+	live := false
+	for i := 0; i < sharedSlotCount; i++ {
+		if s.u64(s.slotOff(i)).Load() != 0 && !s.stale(i) {
+			live = true
+		}
+	}
+	if !live {
+		_ = os.Remove(e.sharedPath())
+	}
+	s.close()
 }
 
 // attach joins the reader table of the process holding the environment. The
@@ -285,35 +339,71 @@ func (e *Env) attach() error {
 	if err != nil {
 		return err
 	}
-	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
-	if err := unix.FcntlFlock(e.lockFile.Fd(), unix.F_GETLK, &lk); err != nil ||
-		lk.Type == unix.F_UNLCK || uint32(lk.Pid) != le.Uint32(s.mem[8:]) {
+	e.shared = s
+	if !e.hostAlive() {
 		s.close()
+		e.shared = nil
 		return ErrEnvInUse
 	}
-	e.shared, e.attached = s, true
+	e.attached = true
 	return nil
+}
+
+// hostAlive reports whether the process holding the environment's
+// first-opener lock is the host of the table this process attached to.
+func (e *Env) hostAlive() bool {
+	pid := e.shared.pid()
+	if pid == 0 {
+		return false // the host closed
+	}
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
+	return unix.FcntlFlock(e.lockFile.Fd(), unix.F_GETLK, &lk) == nil &&
+		lk.Type != unix.F_UNLCK && uint32(lk.Pid) == pid
 }
 
 // beginAttached starts a read transaction of an attached process on the
 // host's newest snapshot.
 func (e *Env) beginAttached(t *Txn) error {
 	t.done = true // until it has its slot
+	for {
+		n := e.readers.inUse.Load()
+		if int(n) >= e.opts.MaxReaders {
+			return ErrReadersFull
+		}
+		if e.readers.inUse.CompareAndSwap(n, n+1) {
+			break
+		}
+	}
 	slot, m, err := e.shared.acquire()
 	if err != nil {
+		e.readers.inUse.Add(-1)
 		return err
+	}
+	// The pin counts only while a host reads this table: the one this
+	// process attached to, or a later one that took the file over.
+	if !e.hostAlive() {
+		e.shared.release(slot)
+		e.readers.inUse.Add(-1)
+		return fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse)
 	}
 	st, err := e.file.Stat()
 	if err != nil {
 		e.shared.release(slot)
+		e.readers.inUse.Add(-1)
 		return fmt.Errorf("engine: %w", err)
 	}
 	if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
 		e.shared.release(slot)
+		e.readers.inUse.Add(-1)
 		return fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull)
 	}
 	snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
 	e.snap.Store(snap)
+	if infos := *e.dbs.Load(); infos[mainDBI].flags != m.main.flags {
+		// The writer changed the (empty) main DB's flags since this
+		// process looked: take its order, as setMainFlags does there.
+		e.setMainFlags(m.main.flags)
+	}
 	t.snap, t.txnid, t.maxPg, t.sharedSlot, t.done = snap, m.txnid, snap.maxPg, slot+1, false
 	t.initDBs()
 	return nil

@@ -123,6 +123,7 @@ func (e *Env) Update(fn func(*Txn) error) error {
 	if err != nil {
 		return err
 	}
+	defer t.Abort() // after Commit it does nothing; after a panic in fn it frees the writer
 	if err := fn(t); err != nil {
 		t.Abort()
 		return err
@@ -161,6 +162,7 @@ func (t *Txn) Abort() {
 	if !t.write {
 		if t.sharedSlot > 0 {
 			t.env.shared.release(t.sharedSlot - 1)
+			t.env.readers.inUse.Add(-1)
 			return
 		}
 		t.env.readers.release(t.slot)
