@@ -257,7 +257,10 @@ func (w *writeState) freePages(pgno uint64, n int) {
 	} else if _, spilled := w.spilled[pgno]; spilled {
 		own = true
 		delete(w.spilled, pgno)
-	} else if w.ancestorDirty(pgno) != nil {
+	}
+	if w.ancestorDirty(pgno) != nil {
+		// An ancestor's copy (this transaction's own copy of it, if any,
+		// went above): it leaves the ancestor's dirty set when this commits.
 		own = true
 		w.dropped = append(w.dropped, pgno)
 	}

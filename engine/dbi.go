@@ -59,6 +59,11 @@ func (t *Txn) OpenDB(name string, flags DBFlags) (DBI, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The main DB holds a record as of the last commit that saved it: this
+	// transaction's own view (a database it created or changed) comes first.
+	if v := t.namedView(name, rec, found); v != nil {
+		rec, found = v.rec, true
+	}
 	create := false
 	switch {
 	case found && want != 0 && rec.flags&dbPersistentMask != want:
@@ -70,7 +75,7 @@ func (t *Txn) OpenDB(name string, flags DBFlags) (DBI, error) {
 	case !found:
 		rec, create = emptyRecord(want), true
 	}
-	if t.snap.meta.main.flags&(dbDupSort|dbIntegerKey) != 0 {
+	if t.dbs[mainDBI].rec.flags&(dbDupSort|dbIntegerKey) != 0 {
 		return 0, fmt.Errorf("%w: the main database is DupSort or IntegerKey and holds no named databases", ErrIncompatible)
 	}
 	dbi, err := t.env.registerDB(name, rec.flags&dbPersistentMask)
@@ -78,11 +83,19 @@ func (t *Txn) OpenDB(name string, flags DBFlags) (DBI, error) {
 		return 0, err
 	}
 	t.growDBs()
-	t.dbs[dbi].rec, t.dbs[dbi].loaded = rec, true
 	if create {
+		// The record goes into the main DB now, as LMDB's mdb_dbi_open
+		// does: the name is taken from then on (a plain key cannot be put
+		// over it, nor the main DB change order), and DBNames lists it.
+		var enc [dbRecordSize]byte
+		rec.encode(enc[:])
+		if err := t.newCursor(mainDBI).putNamedRecord([]byte(name), enc[:]); err != nil {
+			return 0, t.fail(err)
+		}
 		t.dbs[dbi].dirty = true
 		t.w.dbsTouched = true
 	}
+	t.dbs[dbi].rec, t.dbs[dbi].loaded = rec, true
 	return dbi, nil
 }
 
@@ -105,6 +118,20 @@ func (t *Txn) openMain(want uint16) (DBI, error) {
 	return MainDB, nil
 }
 
+// namedView returns t's loaded view of the named database name, if t has
+// one that is current: created or changed by t (dirty), or loaded from the
+// same stored record.
+func (t *Txn) namedView(name string, stored dbRecord, found bool) *txnDB {
+	t.growDBs()
+	for i := 2; i < len(t.dbs); i++ {
+		d := &t.dbs[i]
+		if d.loaded && d.info.name == name && (d.dirty || found && d.info.flags == stored.flags&dbPersistentMask) {
+			return d
+		}
+	}
+	return nil
+}
+
 // registerDB returns the handle for name, adding it to the environment's table.
 func (e *Env) registerDB(name string, flags uint16) (DBI, error) {
 	e.dbsMu.Lock()
@@ -113,8 +140,9 @@ func (e *Env) registerDB(name string, flags uint16) (DBI, error) {
 	for i := 2; i < len(infos); i++ {
 		if infos[i].name == name {
 			if infos[i].flags != flags {
-				// The stored record changed flags (database dropped and recreated).
-				break
+				// The stored record changed flags (database dropped and
+				// recreated): look for a handle with these flags.
+				continue
 			}
 			return DBI(i), nil
 		}
@@ -172,8 +200,8 @@ func (t *Txn) db(dbi DBI) (*txnDB, error) {
 	}
 	if !found {
 		// Created by a transaction that aborted: empty until written.
+		// Not dirty: only a write stores the record.
 		rec = emptyRecord(db.info.flags)
-		db.dirty = t.write
 	} else if rec.flags&dbPersistentMask != db.info.flags {
 		return nil, fmt.Errorf("%w: database %q changed flags", ErrIncompatible, db.info.name)
 	}
@@ -221,6 +249,9 @@ type Stat struct {
 
 // Stat returns the stored statistics of dbi in t's snapshot.
 func (t *Txn) Stat(dbi DBI) (Stat, error) {
+	if t.done || t.child != nil {
+		return Stat{}, ErrBadTxn
+	}
 	db, err := t.db(dbi)
 	if err != nil {
 		return Stat{}, err

@@ -399,6 +399,9 @@ func (c *Cursor) Count() (uint64, error) {
 	if err := c.usable(); err != nil {
 		return 0, err
 	}
+	if err := c.txn.usable(false); err != nil {
+		return 0, err
+	}
 	if _, _, _, err := c.get(nil, nil, GetCurrent); err != nil {
 		return 0, err
 	}

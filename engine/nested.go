@@ -36,7 +36,8 @@ func (t *Txn) commitChild() error {
 		if buf, ok := pw.dirty[pg]; ok {
 			delete(pw.dirty, pg)
 			t.env.putBuf(buf)
-		} else {
+		}
+		if pw.ancestorDirty(pg) != nil {
 			pw.dropped = append(pw.dropped, pg) // dirty further up
 		}
 	}

@@ -187,6 +187,12 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	if err != nil {
 		return nil, err
 	}
+	if exact {
+		if l := &c.stack[c.top]; l.p.nodeFlags(l.p.ptr(l.idx))&(nodeSubData|nodeDupData) != 0 {
+			// Refused before anything changes: the transaction stays usable.
+			return nil, fmt.Errorf("%w: key is a named database", ErrIncompatible)
+		}
+	}
 	if err := c.touchPath(); err != nil {
 		return nil, t.fail(err)
 	}

@@ -463,7 +463,7 @@ func (t *Txn) overflowData(pgno uint64, size int) ([]byte, error) {
 // Get returns the value of key in dbi (the first value for a DupSort database).
 // Errors: ErrNotFound, ErrBadTxn, ErrCorrupted.
 func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
-	if t.done {
+	if t.done || t.child != nil {
 		return nil, ErrBadTxn
 	}
 	db, err := t.db(dbi)
