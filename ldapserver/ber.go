@@ -157,6 +157,33 @@ func berNormalize(b []byte, depth int) error {
 	return nil
 }
 
+// berAppendMinimal appends the TLVs of b to w, re-encoding every length in its
+// minimal form: goldap rejects long-form lengths with leading zero octets
+// ("superfluous leading zeros in length"), which BER allows (X.690 §8.1.3.2) and
+// which clients such as Windows' wldap32 send. b has been checked by berNormalize.
+func berAppendMinimal(w *berBuf, b []byte, depth int) error {
+	if depth > 64 {
+		return fmt.Errorf("%w: nesting too deep", errBER)
+	}
+	r := berReader{buf: b}
+	for r.more() {
+		e, err := r.next()
+		if err != nil {
+			return err
+		}
+		if !e.constructed() {
+			w.bytes(e.Tag, e.Content)
+			continue
+		}
+		s := w.begin(e.Tag)
+		if err := berAppendMinimal(w, e.Content, depth+1); err != nil {
+			return err
+		}
+		w.end(s)
+	}
+	return nil
+}
+
 // berBuf appends BER encodings. Constructed elements are written with begin/end:
 // begin reserves a 4-octet long-form length, end patches it and, when the content is
 // short, shifts it down so the output is in minimal form.
@@ -187,11 +214,20 @@ func (w *berBuf) end(start int) {
 		w.b[start-2] = byte(n)
 		copy(w.b[start-1:], w.b[start:])
 		w.b = w.b[:len(w.b)-1]
-	default:
+	case n <= 0xffffff:
 		w.b[start-4] = 0x83
 		w.b[start-3] = byte(n >> 16)
 		w.b[start-2] = byte(n >> 8)
 		w.b[start-1] = byte(n)
+	default:
+		// 0x84 and four length octets: one more than begin reserved.
+		w.b = append(w.b, 0)
+		copy(w.b[start+1:], w.b[start:])
+		w.b[start-4] = 0x84
+		w.b[start-3] = byte(n >> 24)
+		w.b[start-2] = byte(n >> 16)
+		w.b[start-1] = byte(n >> 8)
+		w.b[start] = byte(n)
 	}
 }
 

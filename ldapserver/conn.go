@@ -127,6 +127,9 @@ func (c *conn) serve() {
 		if len(c.rbuf) > 64<<10 {
 			c.rbuf = nil
 		}
+		if cap(c.scratch) > 64<<10 {
+			c.scratch = nil
+		}
 		if err != nil {
 			c.log.Info("malformed request; disconnecting", zap.Error(err))
 			c.noticeAndClose(ProtocolError, "malformed request")
@@ -180,11 +183,15 @@ func (c *conn) readPDU() ([]byte, error) {
 		}
 		return nil, err
 	}
-	// A started PDU must arrive in full within another idle period.
+	// A started PDU must arrive in full within another idle period. This may
+	// replace the deadline drain set, hence the check after it.
 	c.setReadDeadline(o.IdleTimeout)
+	if c.draining.Load() {
+		return nil, errDraining
+	}
 	hdr, err := c.br.Peek(2)
 	if err != nil {
-		return nil, err
+		return nil, c.readErr(err)
 	}
 	if hdr[0] != berSequence {
 		return nil, fmt.Errorf("%w: tag %#x where an LDAPMessage starts", ErrMalformed, hdr[0])
@@ -194,7 +201,7 @@ func (c *conn) readPDU() ([]byte, error) {
 		hlen += int(hdr[1] & 0x7f)
 	}
 	if hdr, err = c.br.Peek(hlen); err != nil {
-		return nil, err
+		return nil, c.readErr(err)
 	}
 	_, length, hlen, err := berHeader(hdr)
 	if err != nil {
@@ -217,11 +224,21 @@ func (c *conn) readPDU() ([]byte, error) {
 		n, err := io.ReadFull(c.br, buf[len(buf):len(buf)+chunk])
 		buf = buf[:len(buf)+n]
 		if err != nil {
-			return nil, err
+			return nil, c.readErr(err)
 		}
 	}
 	c.rbuf = buf
 	return buf, nil
+}
+
+// readErr reports a read that Shutdown interrupted (drain moved the deadline) as
+// errDraining, so that in-flight operations are answered and a notice is sent
+// rather than the connection being dropped as idle.
+func (c *conn) readErr(err error) error {
+	if c.draining.Load() {
+		return errDraining
+	}
+	return err
 }
 
 func (c *conn) setReadDeadline(d time.Duration) {

@@ -81,8 +81,12 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	var w berBuf
 	w.b = (*scratch)[:0]
 	m := w.begin(berSequence)
-	w.b = append(w.b, env.idTLV...)
-	w.b = append(w.b, env.opTLV...)
+	if err := berAppendMinimal(&w, env.idTLV, 0); err != nil {
+		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if err := berAppendMinimal(&w, env.opTLV, 0); err != nil {
+		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
 	w.end(m)
 	*scratch = w.b
 	msg, err := goldapRead(w.b)

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // tlsListener marks a listener whose connections speak ldaps: the conn performs the
@@ -57,6 +59,11 @@ func listenUnix(rawURL, host string) (net.Listener, error) {
 		return nil, fmt.Errorf("%w: ldapi URL needs an escaped socket path: %s", ErrBadURL, rawURL)
 	}
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
+		// Stale only if nobody answers: never unlink a running server's socket.
+		if c, err := net.DialTimeout("unix", path, time.Second); err == nil {
+			c.Close()
+			return nil, fmt.Errorf("ldapi socket %s: %w", path, syscall.EADDRINUSE)
+		}
 		os.Remove(path)
 	}
 	l, err := net.Listen("unix", path)

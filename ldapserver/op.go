@@ -171,15 +171,28 @@ func (op *operation) run(f frame) {
 func (op *operation) end() {
 	op.cancel(errAbandoned)
 	if op.registered {
-		op.c.mu.Lock()
-		delete(op.c.ops, op.id)
-		op.c.lastDone = time.Now()
-		op.c.mu.Unlock()
+		op.unregister()
 		close(op.done)
 		op.c.opWG.Done()
 	} else {
 		close(op.done)
 	}
+}
+
+// unregister removes a registered operation from conn.ops. reply calls it before
+// the final response is queued: once the client has that response it may reuse
+// the message ID (RFC 4511 §4.1.1.1), send StartTLS or more requests. A later
+// operation may already have taken the ID, so only this one is removed.
+func (op *operation) unregister() {
+	if !op.registered {
+		return
+	}
+	op.c.mu.Lock()
+	if op.c.ops[op.id] == op {
+		delete(op.c.ops, op.id)
+	}
+	op.c.lastDone = time.Now()
+	op.c.mu.Unlock()
 }
 
 // header builds the common request header with decoded controls.
@@ -213,6 +226,7 @@ func (op *operation) replyErr(err error) {
 func (op *operation) reply(r *Result, ext *extFields, ctrls []respControl) {
 	op.replied = true
 	op.code = r.Code
+	op.unregister()
 	if !op.abandoned.Load() {
 		b := getBuf()
 		*b = appendResponse(*b, op.id, respTags[op.kind], r, ext, ctrls)
