@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Check verifies the structure of the environment's current snapshot and
@@ -50,6 +51,8 @@ func (t *Txn) Check() error {
 	if t.w == nil {
 		ck.checkFreeLists()
 		ck.checkAccounting()
+		ck.checkMetaSlots()
+		ck.checkPrevious()
 	}
 	if len(ck.problems) == 0 {
 		return nil
@@ -61,7 +64,8 @@ const (
 	ownNone uint8 = iota
 	ownMeta
 	ownTree
-	ownFree
+	ownFree         // listed free under the current txnid
+	ownFreeReusable // listed free under an older txnid: the next writer may reuse it
 )
 
 type checker struct {
@@ -118,6 +122,9 @@ func (ck *checker) checkTree(name string, rec dbRecord, flags uint16, isMain boo
 		ck.fail("%s: depth %d with root %d", name, rec.depth, rec.root)
 		return
 	}
+	if name != "free DB" && !dbFlagsOK(flags) {
+		ck.fail("%s: invalid database flags %#x", name, flags)
+	}
 	info := dbInfo{flags: flags}
 	info.cmp, info.dcmp = comparators(flags)
 	if name == "free DB" {
@@ -149,6 +156,38 @@ type treeWalk struct {
 	isFree bool
 	dupOf  []byte // set when walking a duplicate sub-database
 	cnt    *treeCount
+	// leaf2Size is a DupFixed sub-database's item size (its record's pad).
+	leaf2Size int
+}
+
+// dbFlagsOK reports whether flags are a valid set of persistent DB flags:
+// only the six defined bits, and the duplicate flags only with DupSort.
+func dbFlagsOK(flags uint16) bool {
+	if flags&^dbPersistentMask != 0 {
+		return false
+	}
+	return flags&dbDupSort != 0 || flags&(dbDupFixed|dbIntegerDup|dbReverseDup) == 0
+}
+
+// leaf2FreeOK reports whether a LEAF2 page's upper - lower equals its free
+// bytes (format spec 8.5): writers trust it when they add items.
+func leaf2FreeOK(p page) bool {
+	return p.upper()-p.lower() == len(p)-pageHeaderSize-p.numKeys()*int(p.pad())
+}
+
+// badKeySize describes what is wrong with the size of a key (or duplicate
+// value, dup true) by the limits of format spec section 10, which the engine
+// enforces on writes; "" if nothing.
+func badKeySize(k []byte, cmp keyOrder, dup bool) string {
+	switch {
+	case !dup && (len(k) == 0 || len(k) > MaxKeySize):
+		return fmt.Sprintf("key of %d bytes", len(k))
+	case dup && len(k) > MaxKeySize:
+		return fmt.Sprintf("duplicate value of %d bytes", len(k))
+	case cmp == orderInteger && len(k) != 4 && len(k) != 8:
+		return fmt.Sprintf("integer key of %d bytes", len(k))
+	}
+	return ""
 }
 
 // page checks page pgno at the given level; every key must lie in [lo, hi).
@@ -171,14 +210,27 @@ func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
 	case !leaf && level >= w.depth:
 		ck.fail("%s: branch page %d at level %d of %d", w.name, pgno, level, w.depth)
 		return
-	case leaf && n == 0 && level > 1:
+	case leaf && n == 0 && (level > 1 || ck.t.w == nil):
+		// An empty tree has root P_INVALID; only a write transaction may
+		// hold an empty root for a while.
 		ck.fail("%s: empty leaf page %d", w.name, pgno)
 	case !leaf && n < 2 && !w.isFree:
 		ck.fail("%s: branch page %d has %d children", w.name, pgno, n)
 	}
-	if p.isLeaf2() != (leaf && w.dupOf != nil && w.info.flags&dbDupFixed != 0) {
+	// DIRTY is an in-memory mark (format spec 3): LMDB would take a page
+	// carrying it for its own and change it in place.
+	if p.isLeaf2() != (leaf && w.dupOf != nil && w.info.flags&dbDupFixed != 0) || p.flags()&pageDirty != 0 {
 		ck.fail("%s: page %d has flags %#x", w.name, pgno, p.flags())
 		return
+	}
+	if p.isLeaf2() {
+		if w.leaf2Size != 0 && int(p.pad()) != w.leaf2Size {
+			ck.fail("%s: LEAF2 page %d has items of %d bytes, its record says %d", w.name, pgno, p.pad(), w.leaf2Size)
+			return
+		}
+		if !leaf2FreeOK(p) {
+			ck.fail("%s: LEAF2 page %d: lower %d, upper %d do not fit %d items of %d bytes", w.name, pgno, p.lower(), p.upper(), n, p.pad())
+		}
 	}
 	if !p.isLeaf2() && !ck.nodesInBounds(p, w.name) {
 		return
@@ -201,6 +253,9 @@ func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
 			}
 			if lo != nil && cmp.compare(k, lo) < 0 || hi != nil && cmp.compare(k, hi) >= 0 {
 				ck.fail("%s: page %d key %d outside its parent's separators", w.name, pgno, i)
+			}
+			if msg := badKeySize(k, cmp, w.dupOf != nil); msg != "" {
+				ck.fail("%s: page %d key %d: %s", w.name, pgno, i, msg)
 			}
 		}
 		prev = k
@@ -226,6 +281,8 @@ func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
 // nodesInBounds checks every node's extent and that nodes do not overlap.
 func (ck *checker) nodesInBounds(p page, tree string) bool {
 	n := p.numKeys()
+	type extent struct{ off, end int }
+	exts := make([]extent, 0, n)
 	for i := 0; i < n; i++ {
 		off, err := nodeOff(p, i)
 		if err != nil {
@@ -242,6 +299,14 @@ func (ck *checker) nodesInBounds(p page, tree string) bool {
 		}
 		if end > len(p) || off&1 != 0 {
 			ck.fail("%s: page %d node %d extends past the page", tree, p.pgno(), i)
+			return false
+		}
+		exts = append(exts, extent{off, end})
+	}
+	slices.SortFunc(exts, func(a, b extent) int { return a.off - b.off })
+	for i := 1; i < len(exts); i++ {
+		if exts[i].off < exts[i-1].end {
+			ck.fail("%s: page %d nodes at offsets %d and %d overlap", tree, p.pgno(), exts[i-1].off, exts[i].off)
 			return false
 		}
 	}
@@ -267,11 +332,19 @@ func (w *treeWalk) leafNode(p page, i int, key []byte) {
 		}
 		w.cnt.entries++
 	case fl == 0:
+		if w.info.flags&dbDupSort != 0 {
+			if msg := badKeySize(p[data:data+size], w.info.dcmp, true); msg != "" {
+				ck.fail("%s: page %d node %d: %s", w.name, p.pgno(), i, msg)
+			}
+		}
 		w.cnt.entries++
 	case fl == nodeBig:
 		run := le.Uint64(p[data:])
+		if w.info.flags&dbDupSort != 0 {
+			ck.fail("%s: page %d node %d: overflow value in a DupSort database", w.name, p.pgno(), i)
+		}
 		first, err := ck.t.page(run)
-		if err != nil || first.flags()&^pageDirty != pageOverflow || first.pgno() != run {
+		if err != nil || first.flags() != pageOverflow || first.pgno() != run {
 			ck.fail("%s: bad overflow run at page %d", w.name, run)
 			return
 		}
@@ -279,10 +352,16 @@ func (w *treeWalk) leafNode(p page, i int, key []byte) {
 		if np < overflowPages(size, len(p)) && np < 1 || pageHeaderSize+size > np*len(p) {
 			ck.fail("%s: overflow run %d of %d pages holds %d bytes", w.name, run, np, size)
 		}
+		if ck.t.w == nil && run+uint64(np) > ck.t.maxPg {
+			ck.fail("%s: overflow run %d of %d pages passes the end of the file (%d pages)", w.name, run, np, ck.t.maxPg)
+		}
 		ck.claim(run, np, ownTree, w.name)
 		w.cnt.overflow += uint64(np)
 		w.cnt.entries++
 	case fl == nodeSubData && w.isMain:
+		if w.info.flags&(dbDupSort|dbIntegerKey) != 0 {
+			ck.fail("%s: named database %q in a DupSort or IntegerKey main DB", w.name, key)
+		}
 		if size != dbRecordSize {
 			ck.fail("%s: named database %q record of %d bytes", w.name, key, size)
 			return
@@ -316,6 +395,24 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 			ck.fail("%s: empty duplicate sub-database", name)
 			return 0
 		}
+		// Format spec 5 and 8.3: DupFixed parents give their sub-databases
+		// flags DupFixed (|IntegerKey with IntegerDup) and pad = item size,
+		// which LMDB reads LEAF2 items with.
+		wantFlags := uint16(0)
+		if w.info.flags&dbDupFixed != 0 {
+			wantFlags = dbDupFixed
+			if w.info.flags&dbIntegerDup != 0 {
+				wantFlags |= dbIntegerKey
+			}
+			if rec.pad == 0 || rec.pad > MaxKeySize {
+				ck.fail("%s: DupFixed sub-database record with item size %d", name, rec.pad)
+				return 0
+			}
+			sub.leaf2Size = int(rec.pad)
+		}
+		if rec.flags != wantFlags {
+			ck.fail("%s: sub-database record flags %#x, want %#x", name, rec.flags, wantFlags)
+		}
 		sub.page(rec.root, 1, nil, nil)
 		if cnt != (treeCount{rec.branch, rec.leaf, rec.overflow, rec.entries}) {
 			ck.fail("%s: sub-database record disagrees with its tree", name)
@@ -325,6 +422,20 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 	sp := page(v)
 	if !sp.subPageOK() {
 		ck.fail("%s: bad sub-page", name)
+		return 0
+	}
+	// Format spec 8.2: 0x52, or 0x72 in a DupFixed database; the DIRTY bit
+	// is mandatory.
+	wantFlags := uint16(pageLeaf | pageDirty | pageSubP)
+	if w.info.flags&dbDupFixed != 0 {
+		wantFlags |= pageLeaf2
+	}
+	if sp.flags() != wantFlags {
+		ck.fail("%s: sub-page flags %#x, want %#x", name, sp.flags(), wantFlags)
+		return 0
+	}
+	if sp.isLeaf2() && !leaf2FreeOK(sp) {
+		ck.fail("%s: LEAF2 sub-page: lower %d, upper %d do not fit %d items of %d bytes in %d", name, sp.lower(), sp.upper(), sp.numKeys(), sp.pad(), len(sp))
 		return 0
 	}
 	n := sp.numKeys()
@@ -340,6 +451,14 @@ func (ck *checker) checkDups(w *treeWalk, v []byte, fl uint16, key []byte) uint6
 		}
 		if prev != nil && w.info.dcmp.compare(prev, k) >= 0 {
 			ck.fail("%s: sub-page values %d and %d out of order", name, i-1, i)
+		}
+		if !sp.isLeaf2() {
+			if off := sp.ptr(i); sp.nodeFlags(off) != 0 || sp.nodeDataSize(off) != 0 {
+				ck.fail("%s: sub-page value %d has node flags %#x, data size %d", name, i, sp.nodeFlags(off), sp.nodeDataSize(off))
+			}
+		}
+		if msg := badKeySize(k, w.info.dcmp, true); msg != "" {
+			ck.fail("%s: sub-page value %d: %s", name, i, msg)
 		}
 		prev = k
 	}
@@ -361,11 +480,16 @@ func (ck *checker) checkFreeLists() {
 		if derr != nil {
 			ck.fail("free DB record %x: %v", k, derr)
 		}
+		// The next writer reuses records below the current txnid (format spec 12.3).
+		who := ownFree
+		if len(k) == 8 && le.Uint64(k) < t.snap.meta.txnid {
+			who = ownFreeReusable
+		}
 		for _, pg := range pages {
 			if ck.owner[pg] != ownNone {
 				ck.fail("free DB: page %d is listed free but is in use or listed twice", pg)
 			} else {
-				ck.owner[pg] = ownFree
+				ck.owner[pg] = who
 			}
 		}
 		k, v, _, err = c.move(Next)
@@ -400,4 +524,116 @@ func (ck *checker) currentRecord(n namedRec) dbRecord {
 		}
 	}
 	return n.rec
+}
+
+// checkMetaSlots checks format spec 4.2 rule 4: the meta holding txnid T is
+// page T % 2 (LMDB selects the meta page from the txnid alone), and the two
+// metas never tie.
+func (ck *checker) checkMetaSlots() {
+	t := ck.t
+	T := t.snap.meta.txnid
+	if T == 0 {
+		return
+	}
+	ps := uint64(t.env.psize)
+	other := 1 - T%2
+	if m, err := decodeMeta(t.env.mapData[other*ps:other*ps+metaBodyEnd], other); err == nil && m.txnid == T {
+		ck.fail("meta page %d holds transaction %d, which belongs in meta page %d", other, T, T%2)
+	}
+}
+
+// checkPrevious checks that the snapshot of the other meta page, when it is
+// the previous transaction's, stays intact until the next commit: each of its
+// pages is in use or listed free under the current txnid, never in a record
+// the next writer may reuse (format spec 12.3). A torn or unsynced current
+// meta falls back to that snapshot.
+func (ck *checker) checkPrevious() {
+	t := ck.t
+	T := t.snap.meta.txnid
+	if T < 2 {
+		return
+	}
+	ps := uint64(t.env.psize)
+	slot := 1 - T%2
+	raw := t.env.mapData[slot*ps : slot*ps+metaBodyEnd]
+	before := string(raw)
+	prev, err := decodeMeta([]byte(before), slot)
+	if err != nil || prev.txnid != T-1 {
+		return
+	}
+	pw := prevWalk{ck: ck, seen: make([]bool, len(ck.owner))}
+	pw.tree(prev.free.root, false)
+	pw.tree(prev.main.root, true)
+	if string(raw) != before {
+		return // a later commit rewrote the slot meanwhile
+	}
+	for i, pg := range pw.reusable {
+		if i == 5 {
+			ck.fail("%d pages of the previous snapshot (transaction %d) may be reused by the next writer", len(pw.reusable), prev.txnid)
+			break
+		}
+		ck.fail("page %d of the previous snapshot (transaction %d) is listed free under a transaction before %d", pg, prev.txnid, T)
+	}
+}
+
+// prevWalk collects the pages of a snapshot's trees without judging them;
+// unreadable pages end the walk of their subtree.
+type prevWalk struct {
+	ck       *checker
+	seen     []bool
+	reusable []uint64
+}
+
+func (pw *prevWalk) use(pg uint64) bool {
+	if pg >= uint64(len(pw.seen)) || pw.seen[pg] {
+		return false
+	}
+	pw.seen[pg] = true
+	if pw.ck.owner[pg] == ownFreeReusable {
+		pw.reusable = append(pw.reusable, pg)
+	}
+	return true
+}
+
+func (pw *prevWalk) tree(root uint64, isMain bool) {
+	if root != invalidPgno {
+		pw.page(root, 0, isMain)
+	}
+}
+
+// page collects page pgno and what it leads to: children, overflow runs,
+// named databases (isMain) and duplicate sub-databases.
+func (pw *prevWalk) page(pgno uint64, level int, isMain bool) {
+	t := pw.ck.t
+	if level >= maxDepth || !pw.use(pgno) {
+		return
+	}
+	p, err := t.treePage(pgno)
+	if err != nil || p.isLeaf2() {
+		return
+	}
+	for i := 0; i < p.numKeys(); i++ {
+		off, err := nodeOff(p, i)
+		if err != nil {
+			return
+		}
+		if !p.isLeaf() {
+			pw.page(p.nodeChild(off), level+1, isMain)
+			continue
+		}
+		fl := p.nodeFlags(off)
+		data := off + nodeHeaderSize + p.nodeKSize(off)
+		switch {
+		case fl == nodeBig && data+8 <= len(p):
+			run := le.Uint64(p[data:])
+			first, err := t.page(run)
+			if err != nil || first.flags() != pageOverflow {
+				continue
+			}
+			for j := uint64(0); j < uint64(first.overflowCount()) && pw.use(run+j); j++ {
+			}
+		case fl&nodeSubData != 0 && data+dbRecordSize <= len(p) && (isMain || fl&nodeDupData != 0):
+			pw.tree(decodeRecord(p[data:]).root, false)
+		}
+	}
 }

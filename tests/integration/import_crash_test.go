@@ -27,7 +27,11 @@ func TestImport_kill9LeavesDatabaseAsBefore(t *testing.T) {
 	w := bufio.NewWriter(f)
 	fmt.Fprint(w, "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: example\n\n")
 	fmt.Fprint(w, "dn: ou=subscribers,dc=example,dc=com\nobjectClass: organizationalUnit\nou: subscribers\n\n")
-	const n = 60000
+	// The import commits every 50,000 entries: after the first commit the
+	// temporary database holds data, and 100,000 more entries leave the
+	// test time to see it and kill the import (with 60,000 the window was
+	// about 25 ms, which a loaded machine missed).
+	const n = 150000
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(w, "dn: uid=26201%010d,ou=subscribers,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: 26201%010d\ncn: Subscriber %d\nsn: %d\ntelephoneNumber: +49151%08d\n\n", i, i, i, i, i)
 	}
