@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,36 @@ func TestCheck_finds_leaf2PageUpper(t *testing.T) {
 	lp.setUpper(lp.upper() + 2000)
 	f.save(t)
 	wantCorrupt(t, dir)
+}
+
+// Writes refuse such a page with ErrCorrupted: they trust upper - lower as
+// the free room (an insert used to panic, slicing past the page).
+func TestPut_damagedLeaf2UpperIsCorrupted(t *testing.T) {
+	dir := gapDB(t)
+	f := gapLoad(t, dir)
+	lp := f.page(f.subLeaf2(t, "zmany"))
+	lp.setUpper(lp.upper() + 2000)
+	f.save(t)
+	env, err := Open(dir, &Options{MaxDBs: 16, Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	err = env.Update(func(txn *Txn) error {
+		dbi, err := txn.OpenDB("dfix", 0)
+		if err != nil {
+			return err
+		}
+		for j := range 200 {
+			if err := txn.Put(dbi, []byte("zmany"), binary.LittleEndian.AppendUint64(nil, uint64(9000+j*3+2)), 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, ErrCorrupted) {
+		t.Fatalf("puts into a LEAF2 page with a damaged upper: %v, want ErrCorrupted", err)
+	}
 }
 
 // The same in a LEAF2 sub-page (full: upper == lower).

@@ -86,15 +86,16 @@ func (p page) nodeSize(i int) int {
 
 // usedSpace is the number of bytes in use after the header (pointers + nodes).
 // boundsOK checks lower and upper against the page's size. On LEAF2 pages
-// they only count (format spec 8.5): each item moves upper by 2 - its size,
-// so with 1-byte items upper passes the end of the page.
+// they only count (format spec 8.5): upper - lower is the free space after
+// the items (each item moves upper by 2 - its size, so with 1-byte items
+// upper passes the end of the page), and writes trust it.
 func (p page) boundsOK() bool {
 	lo, up := p.lower(), p.upper()
 	if lo < pageHeaderSize || lo > up || lo&1 != 0 {
 		return false
 	}
 	if p.isLeaf2() {
-		return p.pad() > 0 && pageHeaderSize+p.numKeys()*int(p.pad()) <= len(p)
+		return p.pad() > 0 && up-lo == len(p)-pageHeaderSize-p.numKeys()*int(p.pad())
 	}
 	return up <= len(p)
 }
