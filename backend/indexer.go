@@ -24,7 +24,7 @@ func (d *indexDef) keysFor(reg *schema.Registry, e *schema.Entry, ks *index.Keys
 			continue
 		}
 		vals := a.Values
-		if d.typ.Name() == "objectClass" {
+		if n := d.typ.Name(); n == "objectClass" || n == "structuralObjectClass" {
 			vals = reg.ObjectClassClosure(vals)
 		}
 		if d.kinds&index.Presence != 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"time"
 
@@ -83,6 +84,12 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 	if ad.Type.Equality == nil || !ad.Type.Equality.Implemented() {
 		return false, ldapErr(ldapserver.InappropriateMatching, "%s has no equality matching rule", req.Attr)
 	}
+	// An assertion value its syntax refuses is invalidAttributeSyntax, as in
+	// slapd, not compareFalse.
+	f := &schema.Filter{Op: schema.FilterEquality, Attr: req.Attr, Value: req.Value}
+	if _, err := b.reg.Assertion(f); errors.Is(err, schema.ErrInvalidSyntax) {
+		return false, ldapErr(ldapserver.InvalidAttributeSyntax, "%s: value invalid per syntax", req.Attr)
+	}
 	ndn, err := b.normalizeDN(req.DN)
 	if err != nil {
 		return false, err
@@ -106,7 +113,6 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		if !b.hasType(e, ad.Type) {
 			return ldapErr(ldapserver.NoSuchAttribute, "")
 		}
-		f := &schema.Filter{Op: schema.FilterEquality, Attr: req.Attr, Value: req.Value}
 		result = b.reg.Compile(f).Match(e) == schema.True
 		return nil
 	})

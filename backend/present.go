@@ -12,14 +12,22 @@ import (
 
 // selection is a parsed attribute list of a search or read control
 // (RFC 4511 §4.5.1.8): "*" all user attributes, "+" all operational ones,
-// "1.1" none, names (with their subtypes).
+// "1.1" none, names (with their subtypes). A name with options ("cn;lang-en")
+// selects only the attributes carrying those options (RFC 4512 §2.5), as in
+// slapd.
 type selection struct {
 	allUser, allOps bool
-	types           []*schema.AttributeType
+	types           []selected
+}
+
+// selected is one requested attribute description.
+type selected struct {
+	at   *schema.AttributeType
+	opts string // the options as requested ("lang-en;x-a"), "" for none
 }
 
 // parseSelectionInto parses attrs reusing types' memory.
-func (b *Backend) parseSelectionInto(attrs []string, types []*schema.AttributeType) selection {
+func (b *Backend) parseSelectionInto(attrs []string, types []selected) selection {
 	s := selection{types: types[:0]}
 	if len(attrs) == 0 {
 		s.allUser = true
@@ -34,18 +42,25 @@ func (b *Backend) parseSelectionInto(attrs []string, types []*schema.AttributeTy
 		case "1.1":
 		default:
 			if at := b.reg.AttributeType(attrType(a)); at != nil {
-				s.types = append(s.types, at)
+				_, opts, _ := strings.Cut(a, ";")
+				s.types = append(s.types, selected{at: at, opts: opts})
 			} else if oc := b.reg.ObjectClass(strings.TrimPrefix(a, "@")); oc != nil && strings.HasPrefix(a, "@") {
-				s.types = append(s.types, oc.Must...)
-				s.types = append(s.types, oc.May...)
+				for _, at := range oc.Must {
+					s.types = append(s.types, selected{at: at})
+				}
+				for _, at := range oc.May {
+					s.types = append(s.types, selected{at: at})
+				}
 			}
 		}
 	}
 	return s
 }
 
-// wants reports whether an attribute of type at is selected.
-func (s *selection) wants(at *schema.AttributeType) bool {
+// wants reports whether an attribute of type at described as desc (the
+// stored description, with its options; "" for computed attributes) is
+// selected.
+func (s *selection) wants(at *schema.AttributeType, desc string) bool {
 	if at == nil {
 		return s.allUser
 	}
@@ -57,11 +72,35 @@ func (s *selection) wants(at *schema.AttributeType) bool {
 		return true
 	}
 	for _, t := range s.types {
-		if at.IsSubtypeOf(t) {
+		if at.IsSubtypeOf(t.at) && hasAllOptions(desc, t.opts) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasAllOptions reports whether desc carries every option in opts (a
+// ';'-separated list; options compare case-insensitively). "binary" is a
+// transfer option, not a subtype, and is not required.
+func hasAllOptions(desc, opts string) bool {
+	for opts != "" {
+		var want string
+		want, opts, _ = strings.Cut(opts, ";")
+		if want == "" || strings.EqualFold(want, "binary") {
+			continue
+		}
+		found := false
+		_, rest, _ := strings.Cut(desc, ";")
+		for rest != "" && !found {
+			var o string
+			o, rest, _ = strings.Cut(rest, ";")
+			found = strings.EqualFold(o, want)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // presenter turns decoded entries into wire entries, reusing its buffers.
@@ -94,8 +133,8 @@ func (b *Backend) newPresenter(attrs []string, who actor) *presenter {
 func (b *Backend) resetPresenter(p *presenter, attrs []string, who actor) {
 	*p = presenter{b: b, sel: b.parseSelectionInto(attrs, p.sel.types), root: who.root,
 		out: ldapserver.Entry{Attributes: p.out.Attributes[:0]}, cbuf: p.cbuf[:0]}
-	p.wantDN, p.wantHasSubs = p.sel.wants(b.computed.entryDN), p.sel.wants(b.computed.hasSubs)
-	p.wantNumSubs, p.wantSubschema = p.sel.wants(b.computed.numSubs), p.sel.wants(b.computed.subschema)
+	p.wantDN, p.wantHasSubs = p.sel.wants(b.computed.entryDN, ""), p.sel.wants(b.computed.hasSubs, "")
+	p.wantNumSubs, p.wantSubschema = p.sel.wants(b.computed.numSubs, ""), p.sel.wants(b.computed.subschema, "")
 }
 
 // hidden reports whether a is never shown to this reader.
@@ -110,7 +149,7 @@ func (p *presenter) present(txn *engine.Txn, id uint64, dn string, e *schema.Ent
 	p.out.Attributes = p.out.Attributes[:0]
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
-		if p.hidden(a) || !p.sel.wants(a.Type) {
+		if p.hidden(a) || !p.sel.wants(a.Type, a.Desc) {
 			continue
 		}
 		p.out.Attributes = append(p.out.Attributes, ldapserver.Attribute{Type: a.Desc, Values: a.Values})

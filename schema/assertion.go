@@ -88,6 +88,13 @@ func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 	if a.Rule == nil || !a.Rule.Implemented() {
 		return nil, fmt.Errorf("%w: %s has no rule for this filter", ErrInappropriateMatching, f.Attr)
 	}
+	// The assertion value must be valid for the rule's assertion syntax
+	// (RFC 4517 §4.2): "01000" is no Integer, "true" no Boolean, "" no
+	// Directory String. slapd validates it the same way; the item is then
+	// Undefined (RFC 4511 §4.5.1.7).
+	if s := r.Syntax(a.Rule.SyntaxOID); s != nil && !s.Validate(f.Value) {
+		return nil, fmt.Errorf("%w: assertion value for %s is not a valid %s", ErrInvalidSyntax, f.Attr, s.Desc)
+	}
 	if a.Value, err = a.Rule.NormalizeAssertion(nil, f.Value); err != nil {
 		return nil, fmt.Errorf("%w: assertion value for %s: %w", ErrInvalidSyntax, f.Attr, err)
 	}

@@ -7,7 +7,8 @@ package schema
 // attributes lightdir maintains, plus the RFC 4519 types that schema
 // files commonly assume a server provides (name, distinguishedName, cn,
 // c, description, seeAlso, userPassword, uid, RFC 2079 labeledURI, and
-// RFC 2307 uidNumber and gidNumber). Written in .schema form from
+// RFC 2307 uidNumber and gidNumber, with the ORDERING rule slapd 2.5's
+// built-in definitions give them). Written in .schema form from
 // the RFCs.
 const systemSchema = `
 attributetype ( 2.5.4.0 NAME 'objectClass'
@@ -176,10 +177,10 @@ attributetype ( 0.9.2342.19200300.100.1.1 NAME ( 'uid' 'userid' )
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 1.3.6.1.1.1.1.0 NAME 'uidNumber'
-	DESC 'an integer uniquely identifying a user in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	DESC 'an integer uniquely identifying a user in an administrative domain' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.1 NAME 'gidNumber'
-	DESC 'an integer uniquely identifying a group in an administrative domain' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	DESC 'an integer uniquely identifying a group in an administrative domain' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass
 	X-ORIGIN 'RFC 4512' )

@@ -2,8 +2,13 @@ package schema
 
 import "bytes"
 
-// oidObjectClass is the objectClass attribute type (RFC 4512 §3.3).
-const oidObjectClass = "2.5.4.0"
+// oidObjectClass is the objectClass attribute type (RFC 4512 §3.3);
+// slapd matches structuralObjectClass (RFC 4512 §3.4.5) with the same
+// objectSubClassMatch.
+const (
+	oidObjectClass           = "2.5.4.0"
+	oidStructuralObjectClass = "2.5.21.9"
+)
 
 // An equality assertion on objectClass naming a known class X holds for
 // an entry whose objectClass values name X or any subclass of X, as in
@@ -20,7 +25,7 @@ const oidObjectClass = "2.5.4.0"
 // naming objectIdentifierMatch compares the names only, as in slapd.
 func (r *Registry) assertedClass(f *Filter, a *Assertion) *ObjectClass {
 	equality := a.Op == FilterEquality || a.Op == FilterExtensible && f.MatchingRule == ""
-	if !equality || a.Type == nil || a.Type.OID != oidObjectClass {
+	if !equality || a.Type == nil || a.Type.OID != oidObjectClass && a.Type.OID != oidStructuralObjectClass {
 		return nil
 	}
 	oc, _ := lookupFold(r.classes, a.Value) // Value is normalized: the class's OID

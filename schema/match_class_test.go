@@ -22,7 +22,7 @@ func TestMatcher_Match_objectClassSubclasses(t *testing.T) {
 		{"(objectClass=organizationalUnit)", False},
 		{"(objectClass=alias)", False},
 		{"(objectClass=residentialPerson)", False}, // a sibling subclass of person
-		{"(objectClass=noSuchClass)", False},
+		{"(objectClass=noSuchClass)", Undefined},   // RFC 4517 §4.2.26; slapd: Undefined
 		{"(!(objectClass=person))", False},
 		{"(&(objectClass=organizationalPerson)(uid=ann))", True},
 		{"(|(objectClass=organizationalUnit)(objectClass=person))", True},

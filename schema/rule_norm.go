@@ -258,6 +258,16 @@ func oidNorm(r *Registry, dst, v []byte) ([]byte, error) {
 	return dst, nil
 }
 
+// oidAssertionNorm is oidNorm for objectIdentifierMatch assertion values:
+// a descr the server does not know makes the rule Undefined (RFC 4517
+// §4.2.26), as in slapd, instead of comparing as an unknown name.
+func oidAssertionNorm(r *Registry, dst, v []byte) ([]byte, error) {
+	if r != nil && isDescr(v) && r.oidOfName(v) == "" {
+		return dst, ErrInvalidSyntax
+	}
+	return oidNorm(r, dst, v)
+}
+
 func uuidNorm(_ *Registry, dst, v []byte) ([]byte, error) {
 	u, ok := parseUUID(v)
 	if !ok {

@@ -33,7 +33,7 @@ const (
 // expect a server to know (CSN, DN relations, IA5 substrings, approx, and
 // the X.509 exact-match rules, which compare octets).
 var builtinRules = []ruleDef{
-	{"2.5.13.0", "objectIdentifierMatch", syn + "38", eq("oid", oidNorm)},
+	{"2.5.13.0", "objectIdentifierMatch", syn + "38", &ruleImpl{kind: RuleEquality, family: "oid", norm: oidNorm, assert: oidAssertionNorm}},
 	{"2.5.13.1", "distinguishedNameMatch", syn + "12", eq("dn", dnNorm)},
 	{"2.5.13.2", "caseIgnoreMatch", syn + "15", eq("caseIgnore", stringNorm(true, false))},
 	{"2.5.13.3", "caseIgnoreOrderingMatch", syn + "15", ord("caseIgnore", stringNorm(true, false), nil)},

@@ -69,7 +69,7 @@ var equalityCases = []struct {
 	{"octetStringMatch", "abc", "ABC", false},
 	{"objectIdentifierMatch", "Person", "2.5.6.6", true},
 	{"objectIdentifierMatch", "CN", "commonName", true},
-	{"objectIdentifierMatch", "unknownThing", "UNKNOWNTHING", true},
+	{"objectIdentifierMatch", "unknownThing", "1.2.3.4", false}, // an unknown descr as assertion is Undefined (TestReview_unknownDescrIsUndefined)
 	{"objectIdentifierMatch", "person", "2.5.6.7", false},
 	{"distinguishedNameMatch", "CN=John  Smith , DC=Example,dc=COM", "cn=john smith,dc=example,dc=com", true},
 	{"distinguishedNameMatch", "commonName=john smith,domainComponent=example", "2.5.4.3=John Smith,0.9.2342.19200300.100.1.25=EXAMPLE", true},

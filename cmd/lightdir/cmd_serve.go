@@ -115,6 +115,9 @@ func start(p *plan, log *zap.Logger, s stdio) (_ *running, err error) {
 			return nil, err
 		}
 	}
+	if b, err = newSubschemaBackend(p.reg, b); err != nil {
+		return nil, err
+	}
 	opts := p.srvOpts
 	opts.Logger = log.Named("ldapserver")
 	r.srv = ldapserver.New(b, opts)

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"lightdir/ldapserver"
+	"lightdir/schema"
+)
+
+// subschemaBackend answers searches of the subschema subentry that the Root
+// DSE names (subschemaSubentry: cn=Subschema, RFC 4512 §4.2 and §5.1) from
+// the registry, as slapd does; every other operation goes to the wrapped
+// backend.
+type subschemaBackend struct {
+	ldapserver.Backend
+	reg *schema.Registry
+	dn  schema.DN // cn=Subschema, as parsed
+	ndn schema.DN // normalized
+}
+
+func newSubschemaBackend(reg *schema.Registry, b ldapserver.Backend) (*subschemaBackend, error) {
+	dn, err := schema.ParseDN(schema.SubschemaDN)
+	if err != nil {
+		return nil, err
+	}
+	ndn, err := reg.NormalizeDN(dn)
+	if err != nil {
+		return nil, err
+	}
+	return &subschemaBackend{Backend: b, reg: reg, dn: dn, ndn: ndn}, nil
+}
+
+func (s *subschemaBackend) Search(ctx context.Context, req *ldapserver.SearchRequest, w ldapserver.SearchWriter) (*ldapserver.SearchResult, error) {
+	n, err := s.reg.NormalizeDN(req.Base)
+	if err != nil || !n.Equal(s.ndn) {
+		return s.Backend.Search(ctx, req, w)
+	}
+	e := s.reg.SubschemaEntry(s.dn)
+	if req.Scope == ldapserver.ScopeOne || req.Scope == ldapserver.ScopeSubordinate || s.reg.Match(req.Filter, e) != schema.True {
+		return &ldapserver.SearchResult{}, nil
+	}
+	out := &ldapserver.Entry{DN: schema.SubschemaDN}
+	for _, a := range e.Attrs {
+		if s.selected(a.Desc, req.Attributes) {
+			out.Attributes = append(out.Attributes, ldapserver.Attribute{Type: a.Desc, Values: a.Values})
+		}
+	}
+	if err := w.SendEntry(out); err != nil {
+		return nil, err
+	}
+	return &ldapserver.SearchResult{}, nil
+}
+
+// selected applies an attribute list (RFC 4511 §4.5.1.8) to one of the
+// subentry's attributes: objectClass and cn are user attributes, the schema
+// descriptions operational.
+func (s *subschemaBackend) selected(desc string, attrs []string) bool {
+	at := s.reg.AttributeType(desc)
+	user := at == nil || !at.IsOperational()
+	if len(attrs) == 0 {
+		return user
+	}
+	for _, a := range attrs {
+		switch a {
+		case "*":
+			if user {
+				return true
+			}
+		case "+":
+			if !user {
+				return true
+			}
+		default:
+			typ, _, _ := strings.Cut(a, ";")
+			if want := s.reg.AttributeType(typ); want != nil && at != nil && at.IsSubtypeOf(want) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SupportedExtensions and ConnClosed pass the wrapped backend's optional
+// interfaces through.
+func (s *subschemaBackend) SupportedExtensions() []string {
+	if l, ok := s.Backend.(ldapserver.ExtensionLister); ok {
+		return l.SupportedExtensions()
+	}
+	return nil
+}
+
+func (s *subschemaBackend) ConnClosed(connID uint64) {
+	if o, ok := s.Backend.(ldapserver.ConnObserver); ok {
+		o.ConnClosed(connID)
+	}
+}
+
+var (
+	_ ldapserver.ExtensionLister = (*subschemaBackend)(nil)
+	_ ldapserver.ConnObserver    = (*subschemaBackend)(nil)
+)
