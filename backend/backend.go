@@ -474,7 +474,12 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 		return err
 	}
 	if empty && !b.opts.ReadOnly && have&d.kinds != d.kinds {
-		have |= d.kinds
+		// No entry to index, but the DB may still hold keys of entries
+		// deleted while it was not maintained: start it empty.
+		if err := txn.Empty(dbi); err != nil {
+			return fmt.Errorf("backend: index %s: %w", d.typ.Name(), err)
+		}
+		have = d.kinds
 		if err := txn.Put(b.db.meta, mkey, []byte{byte(have)}, 0); err != nil {
 			return err
 		}

@@ -68,6 +68,15 @@ func (b *Backend) checkTxn(txn *engine.Txn) error {
 			c.report("index %s holds %d IDs, the entries produce %d", d.typ.Name(), st.Entries, c.expected[d])
 		}
 	}
+	if n > 0 {
+		reach, err := c.reachable(n)
+		if err != nil {
+			return err
+		}
+		if reach != n {
+			c.report("%d entries, %d of them reachable from the suffix (a detached subtree or a cycle in the DN tree)", n, reach)
+		}
+	}
 	if next, err := recoverNextID(txn, b.db); err == nil && n > 0 && next <= maxID {
 		c.report("next ID %d not above the highest ID %d", next, maxID)
 	}
@@ -165,4 +174,33 @@ func (c *checker) indexKeys(d *indexDef, id uint64, e *schema.Entry, ks *index.K
 			c.report("index %s: entry %d missing under key %q", d.typ.Name(), id, ks.Key(i))
 		}
 	}
+}
+
+// reachable counts the entries reached by walking the DN tree down from
+// the suffix, stopping past n (a cycle reachable from the suffix).
+func (c *checker) reachable(n uint64) (uint64, error) {
+	v, err := c.txn.Get(c.b.db.dn2id, dnKey(nil, rootID, c.b.nsuffix))
+	if errors.Is(err, engine.ErrNotFound) || (err == nil && len(v) != 8) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	cs := childScan{b: c.b, txn: c.txn}
+	defer cs.close()
+	stack := []uint64{binary.BigEndian.Uint64(v)}
+	var count uint64
+	for len(stack) > 0 && count <= n {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		count++
+		err := cs.each(id, func(child uint64) bool {
+			stack = append(stack, child)
+			return count+uint64(len(stack)) <= n+1
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	return count, nil
 }

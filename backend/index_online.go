@@ -81,6 +81,15 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 		batch = DefaultBuildBatch
 	}
 	mkey := d.metaKey()
+	// The DB is about to be emptied: record the index as unbuilt first
+	// (as Reindex does), so that an interrupted build never leaves a
+	// record of kinds that an Open configured with fewer of them would
+	// trust over an emptied or half-built DB.
+	if err := b.write(ctx, false, func(w *writer) error {
+		return w.txn.Put(b.db.meta, mkey, []byte{0}, 0)
+	}); err != nil {
+		return err
+	}
 	if err := b.clearOnline(ctx, d); err != nil {
 		return err
 	}

@@ -24,8 +24,9 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	}
 	e := &schema.Entry{DN: req.DN}
 	for _, a := range req.Attributes {
-		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: a.Values})
+		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: a.Values[:len(a.Values):len(a.Values)]})
 	}
+	b.addRDNValues(e)
 	if err := asLDAP(b.reg.CheckEntry(e, schema.CheckOptions{})); err != nil {
 		return nil, err
 	}
@@ -153,4 +154,19 @@ func attrType(desc string) string {
 		}
 	}
 	return desc
+}
+
+// addRDNValues adds to e the values of its RDN it lacks (under the RDN's
+// own attribute description), as slapd does for an add.
+func (b *Backend) addRDNValues(e *schema.Entry) {
+	if len(e.DN) == 0 {
+		return
+	}
+	for _, ava := range e.DN[0] {
+		at := b.reg.AttributeType(ava.Type)
+		if at == nil {
+			continue // CheckEntry reports the undefined type
+		}
+		_ = b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, [][]byte{[]byte(ava.Value)}, true)
+	}
 }

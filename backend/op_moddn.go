@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"time"
@@ -122,24 +121,13 @@ func (b *Backend) checkNotBelow(txn *engine.Txn, newParent, id uint64) error {
 	return nil
 }
 
-// renameValues removes the old RDN's values (deleteOld) that the new RDN
-// does not keep, and adds the new RDN's values the entry lacks.
+// renameValues removes the old RDN's values (deleteOld), then adds the new
+// RDN's values the entry lacks.
 func (b *Backend) renameValues(e *schema.Entry, oldRDN, newRDN schema.RDN, deleteOld bool) error {
-	inRDN := func(rdn schema.RDN, ava schema.AVA) bool {
-		at := b.reg.AttributeType(ava.Type)
-		for _, x := range rdn {
-			if xt := b.reg.AttributeType(x.Type); xt != nil && xt == at &&
-				bytes.Equal(normOf(at, []byte(x.Value)), normOf(at, []byte(ava.Value))) {
-				return true
-			}
-		}
-		return false
-	}
 	if deleteOld {
+		// Like slapd: every old RDN value goes, then the new RDN's values
+		// are added, so a value the new RDN keeps takes its new spelling.
 		for _, ava := range oldRDN {
-			if inRDN(newRDN, ava) {
-				continue
-			}
 			at := b.reg.AttributeType(ava.Type)
 			if at == nil {
 				continue

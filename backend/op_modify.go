@@ -22,6 +22,12 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		if err := asLDAP(b.reg.CheckUserModifiable(c.Attribute.Type)); err != nil {
 			return nil, err
 		}
+		if c.Op == ldapserver.ModIncrement {
+			// As slapd: only INTEGER-syntax attributes may be incremented.
+			if at := b.reg.AttributeType(attrType(c.Attribute.Type)); at == nil || at.Syntax == nil || at.Syntax.OID != schema.SyntaxInteger {
+				return nil, ldapErr(ldapserver.ConstraintViolation, "%s: attribute syntax inappropriate for increment", c.Attribute.Type)
+			}
+		}
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {

@@ -210,6 +210,11 @@ func (b *Backend) PasswordModify(ctx context.Context, req *ldapserver.PasswordMo
 		}
 		updated := cloneEntry(old)
 		setAttr(updated, "userPassword", hashed)
+		// slapd runs the change as a modify: the result must pass the
+		// schema (objectClassViolation when the classes lack userPassword).
+		if err := asLDAP(b.reg.CheckModify(old, updated, schema.CheckOptions{Internal: true})); err != nil {
+			return err
+		}
 		stampModify(updated, who.raw, time.Now())
 		return w.replace(id, old, updated)
 	})

@@ -66,7 +66,7 @@ func TestBackend_writes_resultCodes(t *testing.T) {
 			_, e := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: mustDN(t, "uid=alice,ou=people,dc=example,dc=com"),
 				Changes: []ldapserver.Change{{Op: ldapserver.ModReplace, Attribute: ldapserver.Attribute{Type: "uid", Values: [][]byte{[]byte("other")}}}}})
 			return e
-		}(), ldapserver.NotAllowedOnRDN},
+		}(), ldapserver.NamingViolation},
 		{"modify operational", func() error {
 			_, e := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: mustDN(t, "uid=alice,ou=people,dc=example,dc=com"),
 				Changes: []ldapserver.Change{{Op: ldapserver.ModReplace, Attribute: ldapserver.Attribute{Type: "entryUUID", Values: [][]byte{[]byte("x")}}}}})

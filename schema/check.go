@@ -64,9 +64,9 @@ func (r *Registry) checkEntry(e *Entry, opts CheckOptions) (*ObjectClass, error)
 // CheckModify verifies the result of a modify: updated must pass
 // CheckEntry, keep the structural object class of old
 // (objectClassModsProhibited otherwise) and keep the RDN values
-// (notAllowedOnRDN otherwise).
+// (namingViolation otherwise, as slapd answers).
 func (r *Registry) CheckModify(old, updated *Entry, opts CheckOptions) error {
-	if err := r.checkRDN(updated, NotAllowedOnRDN, ErrNamingViolation); err != nil {
+	if err := r.checkRDN(updated, NamingViolation, ErrNamingViolation); err != nil {
 		return err
 	}
 	newSC, err := r.checkEntry(updated, opts)

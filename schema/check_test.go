@@ -78,7 +78,7 @@ func TestRegistry_CheckModify(t *testing.T) {
 		t.Fatalf("structural change: %v", err)
 	}
 	noRDN := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "cn", "Other", "sn", "Smith")
-	if err := r.CheckModify(old, noRDN, CheckOptions{}); !errors.As(err, &se) || se.Code != NotAllowedOnRDN {
+	if err := r.CheckModify(old, noRDN, CheckOptions{}); !errors.As(err, &se) || se.Code != NamingViolation {
 		t.Fatalf("rdn removal: %v", err)
 	}
 	sub := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "objectClass", "organizationalPerson", "cn", "John Smith", "sn", "Smith")
@@ -96,7 +96,7 @@ func TestRegistry_CheckModify(t *testing.T) {
 		t.Fatalf("missing MUST: %v", err)
 	}
 	noCN := testEntry(t, "cn=John Smith,dc=x", "objectClass", "person", "sn", "Smith")
-	if err := r.CheckModify(old, noCN, CheckOptions{}); !errors.As(err, &se) || se.Code != NotAllowedOnRDN || !errors.Is(err, ErrNamingViolation) {
+	if err := r.CheckModify(old, noCN, CheckOptions{}); !errors.As(err, &se) || se.Code != NamingViolation || !errors.Is(err, ErrNamingViolation) {
 		t.Fatalf("rdn and MUST removal: %v", err)
 	}
 	if err := r.CheckModify(old, changed, CheckOptions{}); !errors.Is(err, ErrObjectClassViolation) ||

@@ -1,0 +1,72 @@
+package backend
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"lightdir/ldapserver"
+)
+
+// TestModify_removingRDNValueIsNamingViolation: slapd 2.5 answers a
+// modify that removes (replace, delete value, delete attribute) the value
+// the RDN names with namingViolation (64), not notAllowedOnRDN (67), and
+// changes nothing.
+func TestModify_removingRDNValueIsNamingViolation(t *testing.T) {
+	b := peopleFixture(t)
+	ctx := context.Background()
+	alice := mustDN(t, "uid=alice,ou=people,dc=example,dc=com")
+	for name, ch := range map[string]ldapserver.Change{
+		"replace":      change(ldapserver.ModReplace, "uid", "other"),
+		"delete value": change(ldapserver.ModDelete, "uid", "alice"),
+		"delete attr":  change(ldapserver.ModDelete, "uid"),
+	} {
+		_, err := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: alice, Changes: []ldapserver.Change{ch}})
+		if codeOf(err) != ldapserver.NamingViolation {
+			t.Errorf("%s: %v, want namingViolation (slapd)", name, err)
+		}
+	}
+}
+
+// TestModify_incrementNeedsIntegerSyntax: slapd refuses increment on an
+// attribute whose syntax is not INTEGER with constraintViolation (19,
+// "attribute syntax inappropriate for increment") and leaves the value.
+func TestModify_incrementNeedsIntegerSyntax(t *testing.T) {
+	b := peopleFixture(t)
+	ctx := context.Background()
+	alice := mustDN(t, "uid=alice,ou=people,dc=example,dc=com")
+	if _, err := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: alice,
+		Changes: []ldapserver.Change{change(ldapserver.ModReplace, "description", "5")}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: alice,
+		Changes: []ldapserver.Change{change(ldapserver.ModIncrement, "description", "1")}})
+	if codeOf(err) != ldapserver.ConstraintViolation {
+		t.Errorf("increment of description: %v, want constraintViolation (slapd)", err)
+	}
+	c, _ := doSearch(t, b, alice.String(), ldapserver.ScopeBase, "(objectClass=*)", "description")
+	if got := strings.Join(c.attr(0, "description"), ","); got != "5" {
+		t.Errorf("description after the refused increment: %q", got)
+	}
+}
+
+// TestModifyDN_caseOnlyRenameDeletesOldSpelling: renaming cn=Foo to cn=FOO with
+// deleteoldrdn replaces the naming value by the new spelling in slapd
+// (the entry then holds cn: FOO); the old spelling must not stay.
+func TestModifyDN_caseOnlyRenameDeletesOldSpelling(t *testing.T) {
+	b := peopleFixture(t)
+	ctx := context.Background()
+	mustAdd(t, b, "cn=Foo,ou=people,dc=example,dc=com", "objectClass: person", "cn: Foo", "sn: bar")
+	if _, err := b.ModifyDN(ctx, &ldapserver.ModifyDNRequest{Header: rootHdr(), DN: mustDN(t, "cn=Foo,ou=people,dc=example,dc=com"),
+		NewRDN: mustDN(t, "cn=FOO")[0], DeleteOldRDN: true}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := doSearch(t, b, "ou=people,dc=example,dc=com", ldapserver.ScopeOne, "(cn=foo)", "cn")
+	if len(c.entries) != 1 || strings.Join(c.attr(0, "cn"), ",") != "FOO" || c.entries[0].DN != "cn=FOO,ou=people,dc=example,dc=com" {
+		var got []string
+		for i := range c.entries {
+			got = append(got, c.entries[i].DN+" cn="+strings.Join(c.attr(i, "cn"), ","))
+		}
+		t.Errorf("after rename: %v, want [cn=FOO,ou=people,dc=example,dc=com cn=FOO]", got)
+	}
+}
