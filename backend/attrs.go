@@ -55,29 +55,50 @@ func canonicalDesc(reg *schema.Registry, desc string) (string, *schema.Attribute
 
 // load reads every stored description (at Open).
 func (a *adRegistry) load(txn *engine.Txn, d engine.DBI) error {
-	c, err := txn.OpenCursor(d)
+	list, err := a.read(txn, d, nil)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	var list []adInfo
-	for k, v, err := c.Get(nil, nil, engine.First); ; k, v, err = c.Get(nil, nil, engine.Next) {
-		if err == engine.ErrNotFound {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if len(k) != 4 || int(binary.BigEndian.Uint32(k)) != len(list) {
-			return fmt.Errorf("%w: attribute description table out of sequence", ErrCorrupted)
-		}
-		desc, at := canonicalDesc(a.reg, string(v))
-		list = append(list, adInfo{desc: desc, typ: at})
-		a.byKey[strings.ToLower(desc)] = uint32(len(list) - 1)
+	for i, ad := range list {
+		a.byKey[strings.ToLower(ad.desc)] = uint32(i)
 	}
 	a.list.Store(&list)
 	a.committed = len(list)
 	return nil
+}
+
+// read returns the descriptions stored as txn sees them: known, then
+// those past it (another process may have added some since known was
+// read). known is not modified.
+func (a *adRegistry) read(txn *engine.Txn, d engine.DBI, known []adInfo) ([]adInfo, error) {
+	c, err := txn.OpenCursor(d)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	list := known[:len(known):len(known)]
+	var k, v []byte
+	if len(list) == 0 {
+		k, v, err = c.Get(nil, nil, engine.First)
+	} else {
+		var kb [4]byte
+		binary.BigEndian.PutUint32(kb[:], uint32(len(list)))
+		k, v, err = c.Get(kb[:], nil, engine.SetRange)
+	}
+	for ; ; k, v, err = c.Get(nil, nil, engine.Next) {
+		if err == engine.ErrNotFound {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(k) != 4 || int(binary.BigEndian.Uint32(k)) != len(list) {
+			return nil, fmt.Errorf("%w: attribute description table out of sequence", ErrCorrupted)
+		}
+		desc, at := canonicalDesc(a.reg, string(v))
+		list = append(list, adInfo{desc: desc, typ: at})
+	}
+	return list, nil
 }
 
 // snapshot returns the descriptions by AD number, as readers see them

@@ -11,7 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"lightdir/engine"
+	"lightdir/ldif"
 )
 
 // ImportOptions configure Import.
@@ -63,11 +66,19 @@ func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 	if err := checkImportTarget(opts); err != nil {
 		return ImportStats{}, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(filepath.Clean(opts.Dir)), ".lightdir-import-")
+	parent := filepath.Dir(filepath.Clean(opts.Dir))
+	removeStaleImports(parent)
+	tmp, err := os.MkdirTemp(parent, importTempPrefix)
 	if err != nil {
 		return ImportStats{}, fmt.Errorf("backend: %w", err)
 	}
 	defer os.RemoveAll(tmp)
+	// The lock tells a later import that this directory is in use; the
+	// kernel drops it when this process ends, however it ends.
+	if lock, err := os.Open(tmp); err == nil {
+		defer lock.Close()
+		_ = unix.Flock(int(lock.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+	}
 	topts := opts
 	topts.Dir, topts.Durability, topts.ReadOnly = tmp, engine.NoSync, false
 	im, err := newImporter(topts, io)
@@ -89,6 +100,25 @@ func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 		return ImportStats{}, fmt.Errorf("backend: install imported database: %w", err)
 	}
 	return ImportStats{Entries: n, Elapsed: time.Since(start), KeysElapsed: keysElapsed}, nil
+}
+
+const importTempPrefix = ".lightdir-import-"
+
+// removeStaleImports deletes the temporary databases in dir of imports
+// that were killed (their directory lock is free): they are never used
+// again and may be as large as the data.
+func removeStaleImports(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, importTempPrefix+"*"))
+	for _, d := range stale {
+		f, err := os.Open(d)
+		if err != nil {
+			continue
+		}
+		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
+			os.RemoveAll(d)
+		}
+		f.Close()
+	}
 }
 
 // checkImportTarget refuses a database that holds entries (or is in use).
@@ -117,16 +147,20 @@ func checkImportTarget(opts Options) error {
 // goroutine, except those the workers read: b (read-only use: registry,
 // suffix, options), opts, now, stamps and ads (which locks itself).
 type importer struct {
-	b       *Backend
-	opts    ImportOptions
-	prog    *progress
-	now     time.Time
-	stamps  importStamps
-	ads     importADs
-	w       *writer // the open transaction of the temporary database
-	inTxn   int     // entries stored in it
-	keys    keyBatches
-	path    parentPath
+	b      *Backend
+	opts   ImportOptions
+	prog   *progress
+	now    time.Time
+	stamps importStamps
+	ads    importADs
+	w      *writer // the open transaction of the temporary database
+	inTxn  int     // entries stored in it
+	keys   keyBatches
+	path   parentPath
+	// orphans are stored entries waiting for their parent, by its
+	// normalized DN; adopted are those linked since the last batch.
+	orphans map[string][]orphan
+	adopted []adopted
 	entries int
 	// keysElapsed sums the time of flushKeys.
 	keysElapsed time.Duration
@@ -169,6 +203,12 @@ func (im *importer) run(r io.Reader) (int, error) {
 	p := im.startPipeline(cr)
 	err := im.storeAll(p.results)
 	p.stop()
+	// Entries still waiting for their parent come before whatever stopped
+	// the input: theirs is the first error of the file.
+	var lerr *ldif.Error
+	if oerr := im.orphanError(); oerr != nil && (err == nil || errors.Is(err, ErrBadEntry) || errors.As(err, &lerr)) {
+		err = oerr
+	}
 	if err == nil {
 		err = im.flushKeys()
 	}

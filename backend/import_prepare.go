@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"strings"
 
 	"lightdir/index"
 	"lightdir/ldif"
@@ -52,6 +53,7 @@ type prepRec struct {
 	nparent  string
 	parent   schema.DN
 	parentID uint64 // set by the storing goroutine
+	orphan   bool   // set by the storing goroutine: the parent is not stored yet
 	rdn      span   // the RDN as given (the whole DN for the suffix)
 	nrdn     span
 	blob     span
@@ -194,6 +196,7 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 		return fail(err)
 	}
 	e.DN = dn
+	p.addRDNValues(e)
 	if err := p.reg.CheckEntry(e, schema.CheckOptions{Internal: true}); err != nil {
 		return fail(err)
 	}
@@ -210,6 +213,11 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 		p.remember(rest, parent)
 	}
 	cls := p.classesOf(e)
+	if a := attrOfType(e, p.im.stamps.attrs[0].at); a != nil && cls.structural != nil &&
+		(len(a.Values) != 1 || p.reg.ObjectClass(string(a.Values[0])) != p.reg.ObjectClass(string(cls.structural))) {
+		// slapadd: "structural object class modification from ... not allowed"
+		return fail(fmt.Errorf("structuralObjectClass %q is not the entry's structural object class %s", a.Values, cls.structural))
+	}
 	p.stamp(e, cls, i)
 	p.normalize(e)
 	rec := prepRec{line: le.Line, dn: le.DN}
@@ -244,8 +252,12 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 	e.Attrs, p.ads, p.preset = e.Attrs[:0], p.ads[:0], p.preset[:0]
 	p.vals, p.arena, p.nbuf = p.vals[:0], p.arena[:0], p.nbuf[:0]
 	p.operational, p.feeds = false, 0
+	c := &p.b.computed
 	for _, a := range le.Attrs {
 		t := p.typeOf(a.Desc)
+		if t.at != nil && (t.at == c.entryDN || t.at == c.hasSubs || t.at == c.numSubs || t.at == c.subschema) {
+			continue // computed when read, never stored (ldapsearch '+' output has them)
+		}
 		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Desc, Values: a.Values, Type: t.at})
 		p.ads = append(p.ads, t.ad)
 		p.preset = append(p.preset, false)
@@ -253,6 +265,62 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 		p.feeds |= t.feeds
 	}
 	return e
+}
+
+// addRDNValues adds the values of the first RDN that e lacks, as Add
+// does (and slapd and slapadd), keeping the per-attribute state in step.
+// The usual entry holds each value as its DN writes it, which is checked
+// first.
+func (p *importPrep) addRDNValues(e *schema.Entry) {
+	if len(e.DN) == 0 || p.hasRDNValues(e) {
+		return
+	}
+	n := len(e.Attrs)
+	p.b.addRDNValues(e)
+	for i := n; i < len(e.Attrs); i++ {
+		t := p.typeOf(e.Attrs[i].Desc)
+		e.Attrs[i].Type = t.at
+		p.ads = append(p.ads, t.ad)
+		p.preset = append(p.preset, false)
+		p.operational = p.operational || t.at != nil && t.at.IsOperational()
+		p.feeds |= t.feeds
+	}
+}
+
+// hasRDNValues reports whether e has every value of its first RDN
+// byte for byte, in an attribute without options.
+func (p *importPrep) hasRDNValues(e *schema.Entry) bool {
+	for _, ava := range e.DN[0] {
+		at := p.reg.AttributeType(ava.Type)
+		found := false
+		for i := 0; i < len(e.Attrs) && !found; i++ {
+			a := &e.Attrs[i]
+			if a.Type != at || at == nil || strings.IndexByte(a.Desc, ';') >= 0 {
+				continue
+			}
+			for _, v := range a.Values {
+				if string(v) == ava.Value {
+					found = true
+					break
+				}
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// attrOfType returns e's attribute of type at, however its description
+// spells the type (any case, or the OID), or nil.
+func attrOfType(e *schema.Entry, at *schema.AttributeType) *schema.Attribute {
+	for i := range e.Attrs {
+		if e.Attrs[i].Type == at {
+			return &e.Attrs[i]
+		}
+	}
+	return nil
 }
 
 // typeOf resolves a description as the registry does for an entry's
@@ -403,7 +471,7 @@ func (p *importPrep) stamp(e *schema.Entry, c *prepClasses, i int) {
 		}
 		// Only an attribute of the stamped (operational) type can have
 		// the stamped description.
-		if (p.operational || !st.allOperational) && e.Get(sa.desc) != nil {
+		if (p.operational || !st.allOperational) && attrOfType(e, sa.at) != nil {
 			continue
 		}
 		a := schema.Attribute{Desc: sa.desc, Type: sa.at, Values: p.slice(val)}

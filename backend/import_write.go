@@ -27,6 +27,9 @@ func (im *importer) storeBatch(bt *prepBatch) error {
 		if err := im.appendAll(bt, first); err != nil {
 			return err
 		}
+		if err := im.putAdopted(); err != nil {
+			return err
+		}
 		start := 0
 		for i := range bt.recs {
 			r := &bt.recs[i]
@@ -65,34 +68,130 @@ func (im *importer) syncADs() error {
 
 // linkAll gives the batch's entries the next IDs, in order, and stores
 // their dn2id records: where the parent is resolved and duplicates are
-// refused.
+// refused. An entry whose parent is not stored yet waits for it (adopt).
 func (im *importer) linkAll(bt *prepBatch) error {
-	b, txn := im.b, im.w.txn
-	var kb [8]byte
+	b := im.b
 	for i := range bt.recs {
 		r := &bt.recs[i]
-		r.parentID = rootID
-		if !r.suffix {
-			var err error
-			if r.parentID, err = im.parentID(r); err != nil {
-				return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
-			}
-		}
+		r.parentID, r.orphan = rootID, false
 		id := b.nextID
 		b.nextID++
 		nrdn := r.nrdn.of(bt.arena)
-		buf := dnKey(im.path.buf[:0], r.parentID, nrdn)
-		im.path.buf = buf
-		binary.BigEndian.PutUint64(kb[:], id)
-		if err := txn.Put(b.db.dn2id, buf, kb[:], engine.NoOverwrite); err != nil {
-			if errors.Is(err, engine.ErrKeyExists) {
-				err = fmt.Errorf("%w: entry already exists", ErrBadEntry)
+		if !r.suffix {
+			pid, found, err := im.parentID(r)
+			if err != nil {
+				return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
 			}
-			return fmt.Errorf("ldif: line %d: dn %q: %w", r.line, r.dn, err)
+			if !found {
+				// The parent may come later, as in slapcat's output after a
+				// modrdn with newSuperior: link the entry when it does.
+				r.orphan = true
+				if im.orphans == nil {
+					im.orphans = map[string][]orphan{}
+				}
+				im.orphans[r.nparent] = append(im.orphans[r.nparent], orphan{id: id, line: r.line, dn: r.dn,
+					rdn: string(r.rdn.of(bt.arena)), nrdn: string(nrdn)})
+				continue
+			}
+			r.parentID = pid
+		}
+		if err := im.putDN2ID(r.parentID, nrdn, id, r.line, r.dn); err != nil {
+			return err
 		}
 		im.path.push(r, nrdn, id)
+		if len(im.orphans) > 0 {
+			ndn := string(nrdn)
+			if !r.suffix {
+				ndn += "," + r.nparent
+			}
+			if err := im.adopt(ndn, id); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// putDN2ID stores the dn2id record of entry id, refusing a duplicate.
+func (im *importer) putDN2ID(parent uint64, nrdn []byte, id uint64, line int, dn string) error {
+	var kb [8]byte
+	buf := dnKey(im.path.buf[:0], parent, nrdn)
+	im.path.buf = buf
+	binary.BigEndian.PutUint64(kb[:], id)
+	if err := im.w.txn.Put(im.b.db.dn2id, buf, kb[:], engine.NoOverwrite); err != nil {
+		if errors.Is(err, engine.ErrKeyExists) {
+			err = fmt.Errorf("%w: entry already exists", ErrBadEntry)
+		}
+		return fmt.Errorf("ldif: line %d: dn %q: %w", line, dn, err)
+	}
+	return nil
+}
+
+// orphan is a stored entry whose parent had not been stored yet: it has
+// its ID, blob and index keys, but no DN records until the parent comes.
+type orphan struct {
+	id        uint64
+	line      int
+	dn        string
+	rdn, nrdn string
+}
+
+// adopted is an orphan linked below parent, whose id2dn record is written
+// after the batch's appends (putAdopted): its ID may be below theirs.
+type adopted struct {
+	id, parent uint64
+	rdn, nrdn  string
+}
+
+// adopt links the orphans waiting for the entry id with normalized DN
+// ndn, then theirs in turn.
+func (im *importer) adopt(ndn string, id uint64) error {
+	kids := im.orphans[ndn]
+	if kids == nil {
+		return nil
+	}
+	delete(im.orphans, ndn)
+	for _, o := range kids {
+		if err := im.putDN2ID(id, []byte(o.nrdn), o.id, o.line, o.dn); err != nil {
+			return err
+		}
+		im.adopted = append(im.adopted, adopted{id: o.id, parent: id, rdn: o.rdn, nrdn: o.nrdn})
+		if err := im.adopt(o.nrdn+","+ndn, o.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putAdopted writes the id2dn records of the orphans adopted so far.
+func (im *importer) putAdopted() error {
+	var kb [8]byte
+	for _, a := range im.adopted {
+		buf := encodeID2DN(im.path.buf[:0], a.parent, a.rdn, a.nrdn)
+		im.path.buf = buf
+		if err := im.w.txn.Put(im.b.db.id2dn, idKey(&kb, a.id), buf, 0); err != nil {
+			return err
+		}
+	}
+	im.adopted = im.adopted[:0]
+	return nil
+}
+
+// orphanError reports, at the end of the input, the first entry whose
+// parent never came.
+func (im *importer) orphanError() error {
+	var first *orphan
+	for _, kids := range im.orphans {
+		for i := range kids {
+			if first == nil || kids[i].line < first.line {
+				first = &kids[i]
+			}
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	return fmt.Errorf("ldif: line %d: dn %q: %w: parent %q does not exist", first.line, first.dn, ErrBadEntry, first.dn[rdnEnd(first.dn)+1:])
 }
 
 // appendAll appends the id2dn records, then the blobs, of the batch's
@@ -102,6 +201,9 @@ func (im *importer) appendAll(bt *prepBatch, first uint64) error {
 	var kb [8]byte
 	for i := range bt.recs {
 		r := &bt.recs[i]
+		if r.orphan {
+			continue // putAdopted writes it once the parent is in
+		}
 		rdn, nrdn := r.rdn.of(bt.arena), r.nrdn.of(bt.arena)
 		buf := encodeID2DN(im.path.buf[:0], r.parentID, rdn, nrdn)
 		im.path.buf = buf
@@ -170,20 +272,18 @@ func (pp *parentPath) push(r *prepRec, nrdn []byte, id uint64) {
 }
 
 // parentID returns the ID of r's parent, from the path or else from the
-// DN tree, and leaves the path ending at the parent.
-func (im *importer) parentID(r *prepRec) (uint64, error) {
+// DN tree, and leaves the path ending at the parent; found is false when
+// the parent is not stored (yet).
+func (im *importer) parentID(r *prepRec) (id uint64, found bool, err error) {
 	pp := &im.path
 	if i := pp.find(r.nparent); i >= 0 {
 		pp.n = i + 1
-		return pp.levels[i].id, nil
+		return pp.levels[i].id, true, nil
 	}
-	id, _, found, err := im.b.lookup(im.w.txn, r.parent)
-	if err != nil {
-		return 0, err
-	}
-	if !found {
-		return 0, fmt.Errorf("%w: parent %q does not exist (parents must come first)", ErrBadEntry, r.dn[rdnEnd(r.dn)+1:])
+	id, _, found, err = im.b.lookup(im.w.txn, r.parent)
+	if err != nil || !found {
+		return 0, false, err
 	}
 	pp.set(0, id, nil, r.nparent)
-	return id, nil
+	return id, true, nil
 }

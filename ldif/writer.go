@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -79,8 +80,34 @@ func (w *Writer) WriteEntry(e *Entry) error {
 		return w.err
 	}
 	w.line("dn", []byte(e.DN))
-	w.attrs(e.Attrs)
+	w.attrs(entryOrder(e.Attrs))
 	return w.end()
+}
+
+// changeKeyword reports whether a line "desc: ..." right after "dn:"
+// would make a reader take the record for a change record (RFC 2849:
+// "control:" and "changetype:" lines).
+func changeKeyword(desc string) bool {
+	return equalFold(desc, "changetype") || equalFold(desc, "control")
+}
+
+// entryOrder returns attrs with a first attribute that cannot be taken for
+// a "changetype:" or "control:" line: an attribute so named (changeType of
+// the changelog schema) moves behind the first one that is not. The order
+// of attributes carries no meaning in LDAP.
+func entryOrder(attrs []Attr) []Attr {
+	if !changeKeyword(attrs[0].Desc) {
+		return attrs
+	}
+	for k := 1; k < len(attrs); k++ {
+		if !changeKeyword(attrs[k].Desc) {
+			out := make([]Attr, 0, len(attrs))
+			out = append(out, attrs[k])
+			out = append(out, attrs[:k]...)
+			return append(out, attrs[k+1:]...)
+		}
+	}
+	return attrs // checkEntry refused this
 }
 
 // WriteChange writes c as a change record. It returns an error wrapping
@@ -260,6 +287,9 @@ func checkEntry(e *Entry) error {
 	}
 	if len(e.Attrs) == 0 {
 		return fmt.Errorf("%w: entry %q has no attributes", ErrInvalidRecord, e.DN)
+	}
+	if !slices.ContainsFunc(e.Attrs, func(a Attr) bool { return !changeKeyword(a.Desc) }) {
+		return fmt.Errorf("%w: entry %q has only changetype/control attributes, which would read as a change record", ErrInvalidRecord, e.DN)
 	}
 	return checkAttrs(e.Attrs, true)
 }
