@@ -33,6 +33,9 @@ func Check(env *Env) error {
 // them, but not the page accounting, which holds only once Commit has filed
 // the freed pages.
 func (t *Txn) Check() error {
+	if err := t.usable(false); err != nil {
+		return err
+	}
 	lastPg := t.snap.meta.lastPg
 	if t.w != nil {
 		lastPg = t.w.nextPg - 1

@@ -249,7 +249,7 @@ type Stat struct {
 
 // Stat returns the stored statistics of dbi in t's snapshot.
 func (t *Txn) Stat(dbi DBI) (Stat, error) {
-	if t.done || t.child != nil {
+	if t.done || t.child != nil || t.failed != nil {
 		return Stat{}, ErrBadTxn
 	}
 	db, err := t.db(dbi)

@@ -245,6 +245,9 @@ func (c *Cursor) moveBranchNode(level, leftIdx int, left, right page) error {
 // Errors: ErrBadTxn, ErrIncompatible (the main database, which holds the
 // named databases' records).
 func (t *Txn) Empty(dbi DBI) error {
+	if err := t.usable(true); err != nil {
+		return err
+	}
 	if dbi == MainDB {
 		return fmt.Errorf("%w: the main database holds the named databases", ErrIncompatible)
 	}

@@ -24,6 +24,9 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 		if exact, err = c.positionDup(key, flags); err != nil {
 			return nil, err
 		}
+		if err := c.integerSizeOK(key); err != nil {
+			return nil, err
+		}
 	}
 	if exact && flags&NoOverwrite != 0 {
 		return nil, c.refusedAt(nil) // however the cursor got to the key
@@ -84,7 +87,7 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	if bytes.Equal(v, val) {
 		return nil
 	}
-	if c.db().rec.flags&dbDupFixed != 0 && len(val) != len(v) {
+	if c.db().rec.flags&(dbDupFixed|dbIntegerDup) != 0 && len(val) != len(v) {
 		return fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(v))
 	}
 	if len(val) == 0 && c.dup.count() > 1 {
@@ -275,8 +278,8 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 		if err := dupAddCheck(r == 0, r < 0, flags); err != nil || r == 0 {
 			return false, err
 		}
-		if fixed && len(old) != len(val) {
-			return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), len(old))
+		if (fixed || db.rec.flags&dbIntegerDup != 0) && len(old) != len(val) {
+			return false, fmt.Errorf("%w: DupFixed or IntegerDup value of %d bytes, key has %d", ErrBadValSize, len(val), len(old))
 		}
 		vals := [][]byte{old, val}
 		if r < 0 {
@@ -303,6 +306,11 @@ func (c *Cursor) addDup(key, val []byte, flags PutFlags, resumeSub bool) (bool, 
 	}
 	if fixed && len(val) != int(sp.pad()) {
 		return false, fmt.Errorf("%w: DupFixed value of %d bytes, key has %d", ErrBadValSize, len(val), sp.pad())
+	}
+	if db.rec.flags&dbIntegerDup != 0 {
+		if err := sameIntegerSize(sp, len(val), "value"); err != nil {
+			return false, err
+		}
 	}
 	// What the value takes in the sub-page: a LEAF2 item, or a node and
 	// its pointer.
@@ -495,6 +503,11 @@ func (c *Cursor) subPut(key, val []byte, flags PutFlags, resume bool) (bool, err
 		}
 	}
 	l := &s.stack[s.top]
+	if c.db().rec.flags&dbIntegerDup != 0 {
+		if err := sameIntegerSize(l.p, len(val), "value"); err != nil {
+			return false, err
+		}
+	}
 	notLast := l.idx < l.p.numKeys() || s.hasNextLeaf()
 	if err := dupAddCheck(exact, notLast, flags); err != nil || exact {
 		return false, err

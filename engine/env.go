@@ -38,8 +38,9 @@ const (
 type Options struct {
 	// MapSize is the largest size the data file may reach, in bytes; address space
 	// is reserved for it, the file grows as pages are used. 0: the size recorded in
-	// an existing file, or DefaultMapSize for a new one. Writes past it fail with
-	// ErrMapFull.
+	// an existing file, or DefaultMapSize for a new one. A size below the
+	// recorded one applies too (as LMDB's), raised to the pages in use. Writes
+	// past it fail with ErrMapFull.
 	MapSize int64
 	// MaxDBs is the number of named databases that may be open at once (default 64).
 	MaxDBs int
@@ -108,8 +109,12 @@ type Env struct {
 
 	file     *os.File // data file: pwrite, fdatasync
 	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
+	// flushMu serializes SyncInterval flushes (not with commits: a flush
+	// records a published snapshot, whose pages are all written) and guards
+	// syncFile and flushErr.
+	flushMu  sync.Mutex
 	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
-	flushErr error    // SyncInterval: a flush failed; no write may follow (under writeMu)
+	flushErr error    // SyncInterval: a flush failed; no write may follow
 	lockFile *os.File // held for the first-opener lock until Close
 	lockID   fileID
 	dataID   fileID // the data file's identity, registered in openEnvs
@@ -374,10 +379,16 @@ func (e *Env) loadMetas() error {
 		return fmt.Errorf("%w: last page %d beyond the map size %d", ErrCorrupted, cur.lastPg, cur.mapSize)
 	}
 	e.nodeMax = nodeMaxFor(e.psize)
-	mapSize := max(int64(cur.mapSize), e.opts.MapSize, int64(cur.lastPg+1)*int64(e.psize))
-	if e.opts.MapSize == 0 && cur.mapSize == 0 {
-		mapSize = max(mapSize, DefaultMapSize)
+	// A configured map size applies even below the recorded one (as LMDB's
+	// mdb_env_set_mapsize does), but never below the pages in use.
+	mapSize := e.opts.MapSize
+	if mapSize == 0 {
+		mapSize = int64(cur.mapSize)
 	}
+	if mapSize == 0 {
+		mapSize = DefaultMapSize
+	}
+	mapSize = max(mapSize, int64(cur.lastPg+1)*int64(e.psize))
 	// The map size is kept as given (LMDB records 1000000000 as such); the
 	// mapping covers it in whole pages.
 	e.opts.MapSize = mapSize

@@ -159,16 +159,22 @@ func writeEverything(txn *Txn, dbi DBI, seed int) error {
 	if err != nil {
 		return err
 	}
-	size := 8 // fixed-size values: the size the database's values already have
+	size := 8    // fixed-size values: the size the database's values already have
+	keySize := 8 // integer keys: the size the database's keys already have
 	if c, err := txn.OpenCursor(dbi); err == nil {
-		if _, v, err := c.Get(nil, nil, First); err == nil && flags&(DupFixed|IntegerDup) != 0 {
-			size = len(v)
+		if k, v, err := c.Get(nil, nil, First); err == nil {
+			if flags&(DupFixed|IntegerDup) != 0 {
+				size = len(v)
+			}
+			if flags&IntegerKey != 0 && (len(k) == 4 || len(k) == 8) {
+				keySize = len(k)
+			}
 		}
 		c.Close()
 	}
 	key := func(i int) []byte {
 		if flags&IntegerKey != 0 {
-			return le.AppendUint64(nil, uint64(i*7+seed))
+			return le.AppendUint64(nil, uint64(i*7+seed))[:keySize]
 		}
 		return []byte(fmt.Sprintf("fz%05d", i*7+seed))
 	}

@@ -187,6 +187,9 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	if err != nil {
 		return nil, err
 	}
+	if err := c.integerSizeOK(key); err != nil {
+		return nil, err
+	}
 	if exact {
 		if l := &c.stack[c.top]; l.p.nodeFlags(l.p.ptr(l.idx))&(nodeSubData|nodeDupData) != 0 {
 			// Refused before anything changes: the transaction stays usable.
@@ -235,6 +238,9 @@ func (c *Cursor) resumeAppend() bool {
 // checkAfterLast refuses an Append of a key not after the last key of the
 // cursor's (last) leaf.
 func (c *Cursor) checkAfterLast(key []byte) error {
+	if err := c.integerSizeOK(key); err != nil {
+		return err
+	}
 	p := c.stack[c.top].p
 	if last := p.numKeys() - 1; last >= 0 && c.db().info.cmp.compare(key, p.keyAt(last)) <= 0 {
 		return fmt.Errorf("%w: Append of a key not after the last", ErrKeyExists)
@@ -255,6 +261,29 @@ func (c *Cursor) appendAtEnd(key, val []byte, n int, reserve bool) ([]byte, erro
 	w.append = appendState{valid: w.gen == gen && c == w.opCursor, dbi: c.dbi, top: c.top, gen: w.gen}
 	c.settle(key)
 	return out, nil
+}
+
+// integerSizeOK refuses a key of an IntegerKey database whose size differs
+// from the keys of the leaf at the cursor (any key: they all have one size).
+// LMDB compares integer keys with the size of the key searched for, so a
+// database holding two sizes is one LMDB cannot search.
+func (c *Cursor) integerSizeOK(key []byte) error {
+	if c.db().rec.flags&dbIntegerKey == 0 || c.top < 0 {
+		return nil
+	}
+	return sameIntegerSize(c.stack[c.top].p, len(key), "key")
+}
+
+// sameIntegerSize checks an integer key or value of n bytes against the
+// first item of p, if any.
+func sameIntegerSize(p page, n int, what string) error {
+	if p.numKeys() == 0 {
+		return nil
+	}
+	if k := p.keyAt(0); len(k) != n {
+		return fmt.Errorf("%w: integer %s of %d bytes beside ones of %d bytes", ErrBadValSize, what, n, len(k))
+	}
+	return nil
 }
 
 // settle leaves the cursor on key after a change: it finds the key again on

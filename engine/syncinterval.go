@@ -193,8 +193,8 @@ func removeIfExists(path string) error {
 // flush the data file (pages and meta pages), then record the meta. Until
 // the record is written the previous durable snapshot stays protected.
 func (e *Env) flushDeferredMeta() error {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
+	e.flushMu.Lock()
+	defer e.flushMu.Unlock()
 	if e.flushErr != nil {
 		return e.flushErr
 	}

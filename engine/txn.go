@@ -95,9 +95,12 @@ func (e *Env) BeginWrite() (*Txn, error) {
 		return nil, ErrClosed
 	}
 	e.writeMu.Lock()
-	if e.flushErr != nil {
+	e.flushMu.Lock()
+	flushErr := e.flushErr
+	e.flushMu.Unlock()
+	if flushErr != nil {
 		e.writeMu.Unlock()
-		return nil, e.flushErr
+		return nil, flushErr
 	}
 	e.warnLongReaders()
 	snap := e.snap.Load()
@@ -463,7 +466,7 @@ func (t *Txn) overflowData(pgno uint64, size int) ([]byte, error) {
 // Get returns the value of key in dbi (the first value for a DupSort database).
 // Errors: ErrNotFound, ErrBadTxn, ErrCorrupted.
 func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
-	if t.done || t.child != nil {
+	if t.done || t.child != nil || t.failed != nil {
 		return nil, ErrBadTxn
 	}
 	db, err := t.db(dbi)
