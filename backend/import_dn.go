@@ -20,6 +20,7 @@ type simpleRDN struct {
 	rdn        schema.RDN
 	nrdn       schema.RDN
 	nstr       string // nrdn's string form
+	pretty     string // the RDN as stored: the type's primary name=value (schema.Registry.PrettyRDN)
 	normalized bool
 }
 
@@ -105,6 +106,10 @@ func (p *importPrep) normalizeSimple(r *simpleRDN) bool {
 		}
 	}
 	r.nrdn = schema.RDN{{Type: t.lname, Value: val}}
+	r.pretty = r.s
+	if name := t.at.Name(); name != r.typ {
+		r.pretty = name + "=" + r.value
+	}
 	switch {
 	case t.lname == r.typ && val == r.value:
 		r.nstr = r.s

@@ -223,15 +223,15 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 	rec := prepRec{line: le.Line, dn: le.DN}
 	if below == 0 {
 		rec.suffix = true
-		rec.rdn = appendString(&out.arena, dn.String())
+		rec.rdn = appendString(&out.arena, p.reg.PrettyDN(dn))
 		rec.nrdn = appendString(&out.arena, p.b.nsuffix)
 	} else {
 		rec.nparent, rec.parent = parent.nstring(), ndn[1:]
 		if p.first.normalized {
-			rec.rdn = appendString(&out.arena, p.first.s)
+			rec.rdn = appendString(&out.arena, p.first.pretty)
 			rec.nrdn = appendString(&out.arena, p.first.nstr)
 		} else {
-			rec.rdn = appendString(&out.arena, dn[0].String())
+			rec.rdn = appendString(&out.arena, p.reg.PrettyRDN(dn[0]))
 			rec.nrdn = appendString(&out.arena, ndn[0].String())
 		}
 	}

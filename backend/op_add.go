@@ -83,7 +83,7 @@ func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error)
 	if !ok {
 		return 0, ldapErr(ldapserver.UnwillingToPerform, "no global superior knowledge")
 	}
-	parent, rdn, nrdn := rootID, e.DN.String(), b.nsuffix
+	parent, rdn, nrdn := rootID, b.reg.PrettyDN(e.DN), b.nsuffix
 	if below > 0 {
 		pid, matched, found, err := b.lookup(w.txn, ndn[1:])
 		if err != nil {
@@ -95,7 +95,7 @@ func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error)
 		if err := w.refuseAliasParent(pid, "parent is an alias"); err != nil {
 			return 0, err
 		}
-		parent, rdn, nrdn = pid, e.DN[0].String(), ndn[0].String()
+		parent, rdn, nrdn = pid, b.reg.PrettyRDN(e.DN[0]), ndn[0].String()
 		if len(e.DN) != len(ndn) {
 			return 0, ldapErr(ldapserver.InvalidDNSyntax, "invalid DN")
 		}

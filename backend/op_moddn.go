@@ -66,7 +66,7 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 		if err := b.unlinkDN(w.txn, id); err != nil {
 			return err
 		}
-		if err := b.linkDN(w.txn, id, pid, req.NewRDN.String(), nnew[0].String()); err != nil {
+		if err := b.linkDN(w.txn, id, pid, b.reg.PrettyRDN(req.NewRDN), nnew[0].String()); err != nil {
 			if errors.Is(err, engine.ErrKeyExists) {
 				return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
 			}

@@ -322,3 +322,18 @@ func TestSlapd_structuralObjectClassSubclasses(t *testing.T) {
 	compareFilters(t, ours, theirs, "(structuralObjectClass=person)",
 		"(structuralObjectClass=organizationalPerson)", "(structuralObjectClass=top)", "(structuralObjectClass=inetOrgPerson)")
 }
+
+// slapd returns entry DNs in its pretty form: attribute types by the
+// schema's name (CN= and 2.5.4.3= become cn=), AVAs of a multi-valued RDN
+// sorted, special characters as \XX; lightdir stores and returns the same
+// form (it used to return types and escapes as written).
+func TestSlapd_entryDNForm(t *testing.T) {
+	ours, theirs := serveBoth(t, matchFixture)
+	for _, f := range []string{"(cn=upper)", "(cn=d)", "(cn=smith, john)"} {
+		got := searchSummary(ours, "dc=example,dc=com", ldap.ScopeWholeSubtree, f)
+		want := searchSummary(theirs, "dc=example,dc=com", ldap.ScopeWholeSubtree, f)
+		if got != want {
+			t.Errorf("filter %s\nlightdir: %s\nslapd:    %s", f, got, want)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+package schema
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// PrettyDN returns dn in the form slapd stores and returns entry DNs in
+// (its dnPretty): every attribute type written as its type's primary name
+// ("CN" and "2.5.4.3" become "cn"), the AVAs of a multi-valued RDN sorted
+// by that name and then by value, and values escaped with \XX hex pairs
+// (",", "+", '"', "\", ";", "<", ">", "=", a leading "#" or space and a
+// trailing space; NUL, other control characters and bytes that are not
+// UTF-8 too). Types the registry does not know are kept as written.
+// ParseDN of the result gives dn's AVAs back.
+func (r *Registry) PrettyDN(dn DN) string {
+	var b strings.Builder
+	for i, rdn := range dn {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		r.appendPrettyRDN(&b, rdn)
+	}
+	return b.String()
+}
+
+// PrettyRDN is PrettyDN for one RDN.
+func (r *Registry) PrettyRDN(rdn RDN) string {
+	var b strings.Builder
+	r.appendPrettyRDN(&b, rdn)
+	return b.String()
+}
+
+func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
+	avas := make([]AVA, len(rdn))
+	for i, ava := range rdn {
+		avas[i] = ava
+		if at := r.AttributeType(ava.Type); at != nil && at.Name() != "" {
+			avas[i].Type = at.Name()
+		}
+	}
+	if len(avas) > 1 {
+		sort.SliceStable(avas, func(i, j int) bool {
+			if avas[i].Type != avas[j].Type {
+				return avas[i].Type < avas[j].Type
+			}
+			return avas[i].Value < avas[j].Value
+		})
+	}
+	for i, ava := range avas {
+		if i > 0 {
+			b.WriteByte('+')
+		}
+		b.WriteString(ava.Type)
+		b.WriteByte('=')
+		writePrettyDNValue(b, ava.Value)
+	}
+}
+
+func writePrettyDNValue(b *strings.Builder, v string) {
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c == ' ' && (i == 0 || i == len(v)-1), c == '#' && i == 0,
+			strings.IndexByte("\"+,;<>\\=", c) >= 0, c < 0x20, c == 0x7f:
+			writeHexByte(b, c)
+			i++
+		case c < utf8.RuneSelf:
+			b.WriteByte(c)
+			i++
+		default:
+			r, n := utf8.DecodeRuneInString(v[i:])
+			if r == utf8.RuneError && n == 1 {
+				writeHexByte(b, c)
+			} else {
+				b.WriteString(v[i : i+n])
+			}
+			i += n
+		}
+	}
+}
