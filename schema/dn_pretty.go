@@ -3,7 +3,6 @@ package schema
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
 )
 
 // PrettyDN returns dn in the form slapd stores and returns entry DNs in
@@ -54,29 +53,6 @@ func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
 		}
 		b.WriteString(ava.Type)
 		b.WriteByte('=')
-		writePrettyDNValue(b, ava.Value)
-	}
-}
-
-func writePrettyDNValue(b *strings.Builder, v string) {
-	for i := 0; i < len(v); {
-		c := v[i]
-		switch {
-		case c == ' ' && (i == 0 || i == len(v)-1), c == '#' && i == 0,
-			strings.IndexByte("\"+,;<>\\=", c) >= 0, c < 0x20, c == 0x7f:
-			writeHexByte(b, c)
-			i++
-		case c < utf8.RuneSelf:
-			b.WriteByte(c)
-			i++
-		default:
-			r, n := utf8.DecodeRuneInString(v[i:])
-			if r == utf8.RuneError && n == 1 {
-				writeHexByte(b, c)
-			} else {
-				b.WriteString(v[i : i+n])
-			}
-			i += n
-		}
+		writeEscapedDNValue(b, ava.Value, true)
 	}
 }

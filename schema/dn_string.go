@@ -73,15 +73,24 @@ func EscapeDNValue(v string) string {
 
 const hexDigits = "0123456789ABCDEF"
 
-func writeDNValue(b *strings.Builder, v string) {
+func writeDNValue(b *strings.Builder, v string) { writeEscapedDNValue(b, v, false) }
+
+// writeEscapedDNValue writes v as an RFC 4514 value: the characters that
+// must be escaped as \c, or with hexSpecials as \XX (slapd's pretty form);
+// control characters and bytes that are not UTF-8 always as \XX.
+func writeEscapedDNValue(b *strings.Builder, v string, hexSpecials bool) {
 	for i := 0; i < len(v); {
 		c := v[i]
 		switch {
 		case c == ' ' && (i == 0 || i == len(v)-1),
 			c == '#' && i == 0,
 			strings.IndexByte("\"+,;<>\\=", c) >= 0:
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			if hexSpecials {
+				writeHexByte(b, c)
+			} else {
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			}
 			i++
 		case c < 0x20 || c == 0x7f:
 			writeHexByte(b, c)
