@@ -100,12 +100,8 @@ func (e *Env) beginCopy() (*Txn, meta, error) {
 // unreadable or not older than cur, an empty meta with txnid 0 stands in: it
 // is valid, never chosen over cur, and references no pages.
 func (e *Env) olderMetaOnDisk(cur meta) meta {
-	var hdr [metaBodyEnd]byte
-	slot := 1 - cur.txnid%2
-	if err := e.readAt(hdr[:], int64(slot)*int64(e.psize)); err == nil {
-		if m, err := decodeMeta(hdr[:], slot); err == nil && m.txnid < cur.txnid && m.pageSize() == e.psize {
-			return m
-		}
+	if m, err := e.metaOnDisk(1 - cur.txnid%2); err == nil && m.txnid < cur.txnid && m.pageSize() == e.psize {
+		return m
 	}
 	m := meta{address: cur.address, mapSize: cur.mapSize, free: emptyRecord(cur.free.flags), main: emptyRecord(0), lastPg: 1}
 	m.free.pad = cur.free.pad
@@ -113,6 +109,15 @@ func (e *Env) olderMetaOnDisk(cur meta) meta {
 		m = cur
 	}
 	return m
+}
+
+// metaOnDisk reads and decodes meta page slot (0 or 1).
+func (e *Env) metaOnDisk(slot uint64) (meta, error) {
+	var hdr [metaBodyEnd]byte
+	if err := e.readAt(hdr[:], int64(slot)*int64(e.psize)); err != nil {
+		return meta{}, err
+	}
+	return decodeMeta(hdr[:], slot)
 }
 
 // copyPlain writes both metas (the snapshot's in its slot txnid%2, the older

@@ -85,16 +85,18 @@ func (c *Cursor) putNamedRecord(name, rec []byte) error {
 	if err != nil {
 		return err
 	}
+	if exact {
+		l := c.stack[c.top]
+		if off := l.p.ptr(l.idx); l.p.nodeFlags(off) != nodeSubData || l.p.nodeDataSize(off) != dbRecordSize {
+			return fmt.Errorf("%w: %q is an ordinary key of the main database", ErrIncompatible, name)
+		}
+	}
 	if err := c.touchPath(); err != nil {
 		return err
 	}
 	if exact {
 		l := c.stack[c.top]
-		off := l.p.ptr(l.idx)
-		if l.p.nodeFlags(off) != nodeSubData || l.p.nodeDataSize(off) != dbRecordSize {
-			return fmt.Errorf("%w: %q is an ordinary key of the main database", ErrIncompatible, name)
-		}
-		copy(l.p[off+nodeHeaderSize+len(name):], rec)
+		copy(l.p[l.p.ptr(l.idx)+nodeHeaderSize+len(name):], rec)
 		return nil
 	}
 	if _, err := c.insertLeaf(name, rec, len(rec), nodeSubData, false, false); err != nil {

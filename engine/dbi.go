@@ -249,8 +249,8 @@ type Stat struct {
 
 // Stat returns the stored statistics of dbi in t's snapshot.
 func (t *Txn) Stat(dbi DBI) (Stat, error) {
-	if t.done || t.child != nil || t.failed != nil {
-		return Stat{}, ErrBadTxn
+	if err := t.usable(false); err != nil {
+		return Stat{}, err
 	}
 	db, err := t.db(dbi)
 	if err != nil {

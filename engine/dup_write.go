@@ -437,6 +437,19 @@ func (c *Cursor) replaceNodeData(key, data []byte, fl uint16) error {
 	return err
 }
 
+// subDBFlags are the flags of a values tree's record in a database with
+// flags parent (format spec 5, 8.3): DupFixed, with IntegerKey for
+// IntegerDup, in a DupFixed database; none otherwise.
+func subDBFlags(parent uint16) uint16 {
+	if parent&dbDupFixed == 0 {
+		return 0
+	}
+	if parent&dbIntegerDup != 0 {
+		return dbDupFixed | dbIntegerKey
+	}
+	return dbDupFixed
+}
+
 // toSubDB moves a key's values from its sub-page into a new values tree.
 func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
 	db := c.db()
@@ -445,13 +458,9 @@ func (c *Cursor) toSubDB(key []byte, vals [][]byte) error {
 	if err != nil {
 		return err
 	}
-	rec := dbRecord{depth: 1, leaf: 1, root: pgno}
+	rec := dbRecord{depth: 1, leaf: 1, root: pgno, flags: subDBFlags(db.rec.flags)}
 	if db.rec.flags&dbDupFixed != 0 {
 		rec.pad = uint32(len(vals[0]))
-		rec.flags = dbDupFixed
-		if db.rec.flags&dbIntegerDup != 0 {
-			rec.flags |= dbIntegerKey
-		}
 		lp.initLeaf2(pgno, 0, len(vals[0]))
 	} else {
 		lp.init(pgno, pageLeaf)

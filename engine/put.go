@@ -187,8 +187,10 @@ func (c *Cursor) put(key, val []byte, n int, flags PutFlags, reserve bool) ([]by
 	if err != nil {
 		return nil, err
 	}
-	if err := c.integerSizeOK(key); err != nil {
-		return nil, err
+	if flags&Append == 0 { // position checked an Append (checkAfterLast)
+		if err := c.integerSizeOK(key); err != nil {
+			return nil, err
+		}
 	}
 	if exact {
 		if l := &c.stack[c.top]; l.p.nodeFlags(l.p.ptr(l.idx))&(nodeSubData|nodeDupData) != 0 {
@@ -371,15 +373,13 @@ func (c *Cursor) touchPath() error {
 	return nil
 }
 
-// replace overwrites the value of the existing key at the cursor.
+// replace overwrites the value of the existing key at the cursor, a plain
+// node or an overflow one (put refused the other kinds first).
 func (c *Cursor) replace(key, val []byte, n int, reserve bool) ([]byte, error) {
 	l := &c.stack[c.top]
 	p := l.p
 	off := p.ptr(l.idx)
 	fl := p.nodeFlags(off)
-	if fl&(nodeSubData|nodeDupData) != 0 {
-		return nil, fmt.Errorf("%w: key is a named database", ErrIncompatible)
-	}
 	data := off + nodeHeaderSize + p.nodeKSize(off)
 	oldSize := p.nodeDataSize(off)
 	if fl&nodeBig != 0 {

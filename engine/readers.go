@@ -59,6 +59,20 @@ func (rt *readerTable) acquire(cur *atomic.Pointer[snapshot]) (*readerSlot, *sna
 	return nil, nil, false
 }
 
+// reserve counts one more reader unless max are live (attached processes,
+// whose readers take slots of the shared table instead).
+func (rt *readerTable) reserve(max int) bool {
+	for {
+		n := rt.inUse.Load()
+		if int(n) >= max {
+			return false
+		}
+		if rt.inUse.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 func (rt *readerTable) release(s *readerSlot) {
 	s.v.Store(0)
 	rt.inUse.Add(-1)

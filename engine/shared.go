@@ -269,9 +269,14 @@ func (e *Env) ClearStaleReaders() int {
 	if e.shared == nil {
 		return 0
 	}
+	return e.shared.clearStale()
+}
+
+// clearStale frees the slots of processes that died while reading.
+func (s *sharedTable) clearStale() int {
 	n := 0
 	for i := 0; i < sharedSlotCount; i++ {
-		if e.shared.u64(e.shared.slotOff(i)).Load() != 0 && e.shared.clearIfStale(i) {
+		if s.u64(s.slotOff(i)).Load() != 0 && s.clearIfStale(i) {
 			n++
 		}
 	}
@@ -298,11 +303,7 @@ func (e *Env) hostShared(cur *meta) {
 	if err != nil {
 		return
 	}
-	for i := 0; i < sharedSlotCount; i++ {
-		if s.u64(s.slotOff(i)).Load() != 0 {
-			s.clearIfStale(i)
-		}
-	}
+	s.clearStale()
 	pg := make([]byte, e.psize)
 	cur.encode(pg, cur.txnid%2)
 	s.publish(pg[:metaBodyEnd], cur.txnid)
@@ -318,13 +319,7 @@ func (e *Env) hostShared(cur *meta) {
 func (e *Env) unhost() {
 	s := e.shared
 	s.u64(sharedPIDOff).Store(0)
-	live := false
-	for i := 0; i < sharedSlotCount; i++ {
-		if s.u64(s.slotOff(i)).Load() != 0 && !s.stale(i) {
-			live = true
-		}
-	}
-	if !live {
+	if len(s.list(0)) == 0 {
 		_ = os.Remove(e.sharedPath())
 	}
 	s.close()
@@ -365,46 +360,48 @@ func (e *Env) hostAlive() bool {
 // host's newest snapshot.
 func (e *Env) beginAttached(t *Txn) error {
 	t.done = true // until it has its slot
-	for {
-		n := e.readers.inUse.Load()
-		if int(n) >= e.opts.MaxReaders {
-			return ErrReadersFull
-		}
-		if e.readers.inUse.CompareAndSwap(n, n+1) {
-			break
-		}
+	if !e.readers.reserve(e.opts.MaxReaders) {
+		return ErrReadersFull
 	}
-	slot, m, err := e.shared.acquire()
+	slot, snap, err := e.pinShared()
 	if err != nil {
 		e.readers.inUse.Add(-1)
 		return err
 	}
+	if infos := *e.dbs.Load(); infos[mainDBI].flags != snap.meta.main.flags {
+		// The writer changed the (empty) main DB's flags since this
+		// process looked: take its order, as setMainFlags does there.
+		e.setMainFlags(snap.meta.main.flags)
+	}
+	t.snap, t.txnid, t.maxPg, t.sharedSlot, t.done = snap, snap.meta.txnid, snap.maxPg, slot+1, false
+	t.initDBs()
+	return nil
+}
+
+// pinShared pins the host's newest snapshot in a slot of the shared table
+// and makes it this process's snapshot.
+func (e *Env) pinShared() (int, *snapshot, error) {
+	slot, m, err := e.shared.acquire()
+	if err != nil {
+		return 0, nil, err
+	}
+	fail := func(err error) (int, *snapshot, error) {
+		e.shared.release(slot)
+		return 0, nil, err
+	}
 	// The pin counts only while a host reads this table: the one this
 	// process attached to, or a later one that took the file over.
 	if !e.hostAlive() {
-		e.shared.release(slot)
-		e.readers.inUse.Add(-1)
-		return fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse)
+		return fail(fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse))
 	}
 	st, err := e.file.Stat()
 	if err != nil {
-		e.shared.release(slot)
-		e.readers.inUse.Add(-1)
-		return fmt.Errorf("engine: %w", err)
+		return fail(fmt.Errorf("engine: %w", err))
 	}
 	if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
-		e.shared.release(slot)
-		e.readers.inUse.Add(-1)
-		return fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull)
+		return fail(fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull))
 	}
 	snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
 	e.snap.Store(snap)
-	if infos := *e.dbs.Load(); infos[mainDBI].flags != m.main.flags {
-		// The writer changed the (empty) main DB's flags since this
-		// process looked: take its order, as setMainFlags does there.
-		e.setMainFlags(m.main.flags)
-	}
-	t.snap, t.txnid, t.maxPg, t.sharedSlot, t.done = snap, m.txnid, snap.maxPg, slot+1, false
-	t.initDBs()
-	return nil
+	return slot, snap, nil
 }

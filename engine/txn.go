@@ -466,7 +466,7 @@ func (t *Txn) overflowData(pgno uint64, size int) ([]byte, error) {
 // Get returns the value of key in dbi (the first value for a DupSort database).
 // Errors: ErrNotFound, ErrBadTxn, ErrCorrupted.
 func (t *Txn) Get(dbi DBI, key []byte) ([]byte, error) {
-	if t.done || t.child != nil || t.failed != nil {
+	if t.done || t.child != nil || t.failed != nil { // usable(false), inlined for the hot path
 		return nil, ErrBadTxn
 	}
 	db, err := t.db(dbi)
