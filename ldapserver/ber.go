@@ -126,11 +126,15 @@ func berBool(c []byte) (bool, error) {
 	return c[0] != 0, nil
 }
 
-// berNormalize walks a constructed content recursively, checks that every nested
-// length is consistent, and rewrites universal BOOLEAN TRUE values to 0xFF in place,
+// berNormalize walks BER elements recursively, checks that every nested
+// length is consistent and makes universal BOOLEAN TRUE values 0xFF in place,
 // because goldap insists on DER booleans while BER allows any non-zero octet.
-// depth bounds recursion on hostile input.
-func berNormalize(b []byte, depth int) error {
+// With w non-nil it also appends the elements to w with every length in its
+// minimal form: goldap rejects long-form lengths with leading zero octets
+// ("superfluous leading zeros in length"), which BER allows (X.690 §8.1.3.2)
+// and clients such as Windows' wldap32 send. depth bounds recursion on
+// hostile input.
+func berNormalize(b []byte, depth int, w *berBuf) error {
 	if depth > 64 {
 		return fmt.Errorf("%w: nesting too deep", errBER)
 	}
@@ -149,37 +153,21 @@ func berNormalize(b []byte, depth int) error {
 				e.Content[0] = 0xff
 			}
 		case e.constructed():
-			if err := berNormalize(e.Content, depth+1); err != nil {
+			var start int
+			if w != nil {
+				start = w.begin(e.Tag)
+			}
+			if err := berNormalize(e.Content, depth+1, w); err != nil {
 				return err
 			}
-		}
-	}
-	return nil
-}
-
-// berAppendMinimal appends the TLVs of b to w, re-encoding every length in its
-// minimal form: goldap rejects long-form lengths with leading zero octets
-// ("superfluous leading zeros in length"), which BER allows (X.690 §8.1.3.2) and
-// which clients such as Windows' wldap32 send. b has been checked by berNormalize.
-func berAppendMinimal(w *berBuf, b []byte, depth int) error {
-	if depth > 64 {
-		return fmt.Errorf("%w: nesting too deep", errBER)
-	}
-	r := berReader{buf: b}
-	for r.more() {
-		e, err := r.next()
-		if err != nil {
-			return err
-		}
-		if !e.constructed() {
-			w.bytes(e.Tag, e.Content)
+			if w != nil {
+				w.end(start)
+			}
 			continue
 		}
-		s := w.begin(e.Tag)
-		if err := berAppendMinimal(w, e.Content, depth+1); err != nil {
-			return err
+		if w != nil {
+			w.bytes(e.Tag, e.Content)
 		}
-		w.end(s)
 	}
 	return nil
 }

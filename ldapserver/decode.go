@@ -15,7 +15,8 @@ import (
 //   - controls are split off before goldap sees the message and decoded by
 //     parseControls, since goldap rejects an explicit criticality FALSE (valid BER)
 //     and leaves control values opaque anyway;
-//   - BER booleans other than 0x00/0xFF are rewritten to 0xFF (berNormalize);
+//   - BER booleans other than 0x00/0xFF are rewritten to 0xFF, and long-form
+//     lengths are re-encoded minimally (berNormalize);
 //   - goldap panics on some malformed input (an empty BOOLEAN), so decoding runs
 //     under recover and a panic becomes ErrMalformed;
 //   - a few fields have no accessor (bind version and SASL credentials, ModifyDN
@@ -72,6 +73,9 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	f.id, f.controls = env.id, env.controls
 	if env.op.Tag == tagSearchRequest {
 		f.kind = opSearch
+		if err := berNormalize(env.op.Content, 0, nil); err != nil {
+			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
 		if f.search, err = decodeSearch(env.op.Content); err != nil {
 			return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
@@ -81,10 +85,10 @@ func decodeFrame(pdu []byte, scratch *[]byte) (f frame, err error) {
 	var w berBuf
 	w.b = (*scratch)[:0]
 	m := w.begin(berSequence)
-	if err := berAppendMinimal(&w, env.idTLV, 0); err != nil {
+	if err := berNormalize(env.idTLV, 0, &w); err != nil {
 		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if err := berAppendMinimal(&w, env.opTLV, 0); err != nil {
+	if err := berNormalize(env.opTLV, 0, &w); err != nil {
 		return f, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	w.end(m)
@@ -109,8 +113,8 @@ type envelope struct {
 	controls []rawControl // values copied out of the PDU
 }
 
-// splitEnvelope checks the LDAPMessage SEQUENCE, reads the message ID, normalizes
-// the protocolOp's booleans in place and decodes the controls.
+// splitEnvelope checks the LDAPMessage SEQUENCE, reads the message ID and
+// decodes the controls (decodeFrame normalizes the protocolOp).
 func splitEnvelope(pdu []byte) (env envelope, err error) {
 	r := berReader{buf: pdu}
 	seq, err := r.expect(berSequence)
@@ -135,11 +139,6 @@ func splitEnvelope(pdu []byte) (env envelope, err error) {
 		return env, fmt.Errorf("protocolOp: %v", err)
 	}
 	env.opTLV = seq.Content[opStart:er.off]
-	if env.op.constructed() {
-		if err := berNormalize(env.op.Content, 0); err != nil {
-			return env, err
-		}
-	}
 	if !er.more() {
 		return env, nil
 	}
