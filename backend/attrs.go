@@ -53,14 +53,19 @@ func canonicalDesc(reg *schema.Registry, desc string) (string, *schema.Attribute
 	return name, at
 }
 
-// load reads every stored description (at Open).
+// load reads the stored descriptions past those already known: all of
+// them at Open, and in a read-only Backend those a writer in another
+// process added since (readADs).
 func (a *adRegistry) load(txn *engine.Txn, d engine.DBI) error {
-	list, err := a.read(txn, d, nil)
-	if err != nil {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.snapshot()
+	list, err := a.read(txn, d, old)
+	if err != nil || len(list) == len(old) {
 		return err
 	}
-	for i, ad := range list {
-		a.byKey[strings.ToLower(ad.desc)] = uint32(i)
+	for i := len(old); i < len(list); i++ {
+		a.byKey[strings.ToLower(list[i].desc)] = uint32(i)
 	}
 	a.list.Store(&list)
 	a.committed = len(list)

@@ -624,10 +624,28 @@ func suffixEntry(dn schema.DN) *schema.Entry {
 // beginRead starts a read transaction on the newest snapshot, renewing an
 // ended one when there is one: a lookup then allocates no transaction.
 func (b *Backend) beginRead() (*engine.Txn, error) {
-	if txn, ok := b.readTxns.Get().(*engine.Txn); ok && txn.Renew() == nil {
-		return txn, nil
+	txn, ok := b.readTxns.Get().(*engine.Txn)
+	if !ok || txn.Renew() != nil {
+		var err error
+		if txn, err = b.env.BeginRead(); err != nil {
+			return nil, err
+		}
 	}
-	return b.env.BeginRead()
+	if err := b.readADs(txn); err != nil {
+		txn.Abort()
+		return nil, err
+	}
+	return txn, nil
+}
+
+// readADs brings a read-only Backend's attribute descriptions up to txn's
+// snapshot: the writer, in another process, may have added some that
+// entries of the snapshot use. A writable Backend registers its own.
+func (b *Backend) readADs(txn *engine.Txn) error {
+	if !b.opts.ReadOnly {
+		return nil
+	}
+	return b.ads.load(txn, b.db.attrs)
 }
 
 // endRead ends a transaction from beginRead; nothing may use it afterwards.

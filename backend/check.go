@@ -25,7 +25,12 @@ func Check(opts Options) error {
 	if err := engine.Check(b.env); err != nil {
 		return fmt.Errorf("%w: engine: %w", ErrInconsistent, err)
 	}
-	return b.env.View(b.checkTxn)
+	return b.env.View(func(txn *engine.Txn) error {
+		if err := b.readADs(txn); err != nil {
+			return err
+		}
+		return b.checkTxn(txn)
+	})
 }
 
 type checker struct {

@@ -21,13 +21,10 @@ func (b *Backend) Export(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	defer txn.Abort()
-	// The descriptions as this snapshot has them: a server in another
-	// process may have added some since this Backend was opened.
-	ads, err := b.ads.read(txn, b.db.attrs, b.ads.snapshot())
-	if err != nil {
+	if err := b.readADs(txn); err != nil {
 		return err
 	}
-	x := &exporter{b: b, txn: txn, lw: ldif.NewWriter(w, ldif.WriterOptions{}), ads: ads,
+	x := &exporter{b: b, txn: txn, lw: ldif.NewWriter(w, ldif.WriterOptions{}),
 		waiting: map[uint64][]uint64{}, deferred: map[uint64]bool{}, dnCache: map[uint64]string{}}
 	c, err := txn.OpenCursor(b.db.id2entry)
 	if err != nil {
@@ -56,7 +53,6 @@ type exporter struct {
 	txn      *engine.Txn
 	lw       *ldif.Writer
 	dec      decoder
-	ads      []adInfo // the attribute descriptions of txn's snapshot
 	e        schema.Entry
 	out      ldif.Entry
 	waiting  map[uint64][]uint64 // parent ID -> children waiting for it
@@ -86,7 +82,7 @@ func (x *exporter) write(id uint64, blob []byte) error {
 			return err
 		}
 	}
-	if err := x.dec.decode(&x.e, blob, x.ads); err != nil {
+	if err := x.dec.decode(&x.e, blob, x.b.ads.snapshot()); err != nil {
 		return err
 	}
 	dn, err := x.b.dnOf(x.txn, id, x.dnCache)

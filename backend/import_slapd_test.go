@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"os"
@@ -265,6 +266,15 @@ func TestExport_attachedSeesNewDescriptions(t *testing.T) {
 		os.Stdout.WriteString("ready\n")
 		var line [16]byte
 		os.Stdin.Read(line[:])
+		// A search, then an export, each after the host stored an entry
+		// with a description new to the database: both must decode it.
+		c, err := doSearch(t, b, "cn=x,dc=example,dc=com", ldapserver.ScopeBase, "(objectClass=*)", "description;lang-fr")
+		if err != nil {
+			os.Stdout.WriteString("SEARCH FAILED: " + err.Error() + "\n")
+			return
+		}
+		os.Stdout.WriteString("SEARCH: " + strings.Join(c.attr(0, "description;lang-fr"), ",") + "\n")
+		os.Stdin.Read(line[:]) // the host adds description;lang-de meanwhile
 		var out strings.Builder
 		if err := b.Export(t.Context(), &out); err != nil {
 			os.Stdout.WriteString("EXPORT FAILED: " + err.Error() + "\n")
@@ -284,15 +294,22 @@ func TestExport_attachedSeesNewDescriptions(t *testing.T) {
 	}
 	defer cmd.Wait()
 	defer stdin.Close()
-	var buf [6]byte
-	if _, err := stdout.Read(buf[:]); err != nil || string(buf[:]) != "ready\n" {
-		rest, _ := io.ReadAll(stdout)
-		t.Fatalf("child: %q%s %v", buf, rest, err)
+	lines := bufio.NewReader(stdout)
+	if l, err := lines.ReadString('\n'); err != nil || l != "ready\n" {
+		rest, _ := io.ReadAll(lines)
+		t.Fatalf("child: %q%s %v", l, rest, err)
 	}
 	mustAdd(t, host, "cn=x,dc=example,dc=com", "objectClass: device", "cn: x", "description;lang-fr: bonjour")
 	stdin.Write([]byte("go\n"))
-	out, _ := io.ReadAll(stdout)
-	if !strings.Contains(string(out), "EXPORT:\n") || !strings.Contains(string(out), "description;lang-fr: bonjour") {
+	if l, err := lines.ReadString('\n'); err != nil || l != "SEARCH: bonjour\n" {
+		rest, _ := io.ReadAll(lines)
+		t.Fatalf("search in the attached process: %q%s %v", l, rest, err)
+	}
+	mustAdd(t, host, "cn=y,dc=example,dc=com", "objectClass: device", "cn: y", "description;lang-de: hallo")
+	stdin.Write([]byte("go\n"))
+	out, _ := io.ReadAll(lines)
+	if !strings.Contains(string(out), "EXPORT:\n") || !strings.Contains(string(out), "description;lang-fr: bonjour") ||
+		!strings.Contains(string(out), "description;lang-de: hallo") {
 		t.Fatalf("export in the attached process:\n%s", out)
 	}
 }
