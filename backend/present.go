@@ -23,7 +23,7 @@ type selection struct {
 // selected is one requested attribute description.
 type selected struct {
 	at   *schema.AttributeType
-	opts string // the options as requested ("lang-en;x-a"), "" for none
+	opts []string // the subtype options requested (schema.TagOptions)
 }
 
 // parseSelectionInto parses attrs reusing types' memory.
@@ -42,8 +42,7 @@ func (b *Backend) parseSelectionInto(attrs []string, types []selected) selection
 		case "1.1":
 		default:
 			if at := b.reg.AttributeType(attrType(a)); at != nil {
-				_, opts, _ := strings.Cut(a, ";")
-				s.types = append(s.types, selected{at: at, opts: opts})
+				s.types = append(s.types, selected{at: at, opts: schema.TagOptions(a)})
 			} else if oc := b.reg.ObjectClass(strings.TrimPrefix(a, "@")); oc != nil && strings.HasPrefix(a, "@") {
 				for _, at := range oc.Must {
 					s.types = append(s.types, selected{at: at})
@@ -72,35 +71,11 @@ func (s *selection) wants(at *schema.AttributeType, desc string) bool {
 		return true
 	}
 	for _, t := range s.types {
-		if at.IsSubtypeOf(t.at) && hasAllOptions(desc, t.opts) {
+		if at.IsSubtypeOf(t.at) && schema.HasOptions(desc, t.opts) {
 			return true
 		}
 	}
 	return false
-}
-
-// hasAllOptions reports whether desc carries every option in opts (a
-// ';'-separated list; options compare case-insensitively). "binary" is a
-// transfer option, not a subtype, and is not required.
-func hasAllOptions(desc, opts string) bool {
-	for opts != "" {
-		var want string
-		want, opts, _ = strings.Cut(opts, ";")
-		if want == "" || strings.EqualFold(want, "binary") {
-			continue
-		}
-		found := false
-		_, rest, _ := strings.Cut(desc, ";")
-		for rest != "" && !found {
-			var o string
-			o, rest, _ = strings.Cut(rest, ";")
-			found = strings.EqualFold(o, want)
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // presenter turns decoded entries into wire entries, reusing its buffers.

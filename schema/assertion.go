@@ -50,7 +50,7 @@ func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 		if err != nil {
 			return nil, err
 		}
-		a.Type, a.Options = ad.Type, tagOptions(f.Attr)
+		a.Type, a.Options = ad.Type, TagOptions(f.Attr)
 	}
 	var err error
 	switch f.Op {

@@ -167,7 +167,7 @@ const seenLinear = 32
 func (s *attrSeen) add(at *AttributeType, desc string) bool {
 	tags := ""
 	if strings.IndexByte(desc, ';') >= 0 {
-		t := tagOptions(desc)
+		t := TagOptions(desc)
 		sort.Strings(t)
 		tags = strings.Join(t, ";")
 	}

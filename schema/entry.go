@@ -49,9 +49,9 @@ func (r *Registry) attrType(a *Attribute) *AttributeType {
 	return r.AttributeType(typ)
 }
 
-// hasOptions reports whether desc carries every option in want (lower-case,
+// HasOptions reports whether desc carries every option in want (lower-case,
 // "binary" already removed), compared case-insensitively.
-func hasOptions(desc string, want []string) bool {
+func HasOptions(desc string, want []string) bool {
 	for _, w := range want {
 		found := false
 		rest := desc
@@ -72,9 +72,9 @@ func hasOptions(desc string, want []string) bool {
 	return true
 }
 
-// tagOptions returns the options of desc that select subtypes (everything
+// TagOptions returns the options of desc that select subtypes (everything
 // but the "binary" transfer option), lower-cased; nil when there are none.
-func tagOptions(desc string) []string {
+func TagOptions(desc string) []string {
 	_, opts, ok := strings.Cut(desc, ";")
 	if !ok {
 		return nil

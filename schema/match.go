@@ -193,7 +193,7 @@ func (ev *evaluator) selects(a *Assertion, at *AttributeType, attr *Attribute) b
 	if a.Type == nil {
 		return ruleApplies(a.Rule, at)
 	}
-	return at.IsSubtypeOf(a.Type) && (len(a.Options) == 0 || hasOptions(attr.Desc, a.Options))
+	return at.IsSubtypeOf(a.Type) && (len(a.Options) == 0 || HasOptions(attr.Desc, a.Options))
 }
 
 // values tests the values of one attribute against a. With class set,
