@@ -32,34 +32,6 @@ func TestSharedHelperProcess(t *testing.T) {
 	os.Exit(0)
 }
 
-// snapshotCommit reads every key of MainDB: all values must carry one commit
-// number and there must be attachKeys keys.
-func snapshotCommit(txn *Txn) (uint64, error) {
-	c, err := txn.OpenCursor(MainDB)
-	if err != nil {
-		return 0, err
-	}
-	var want uint64
-	n := 0
-	_, v, err := c.Get(nil, nil, First)
-	for ; err == nil; _, v, err = c.Get(nil, nil, Next) {
-		if len(v) < 8 {
-			return 0, fmt.Errorf("short value %x", v)
-		}
-		got := binary.LittleEndian.Uint64(v)
-		if n == 0 {
-			want = got
-		} else if got != want {
-			return 0, fmt.Errorf("snapshot %d mixes commits %d and %d", txn.ID(), want, got)
-		}
-		n++
-	}
-	if err != ErrNotFound || n != attachKeys {
-		return 0, fmt.Errorf("snapshot %d: %d keys, %v", txn.ID(), n, err)
-	}
-	return want, nil
-}
-
 func sharedChild(role, dir string) error {
 	in := bufio.NewScanner(os.Stdin)
 	wait := func() { in.Scan() }
@@ -282,23 +254,6 @@ func (p *sharedChildProc) next(t *testing.T) string {
 func (p *sharedChildProc) send(t *testing.T) {
 	t.Helper()
 	if _, err := io.WriteString(p.in, "go\n"); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// commitAll writes commit number n into every key.
-func commitAll(t *testing.T, env *Env, n uint64) {
-	t.Helper()
-	if err := env.Update(func(txn *Txn) error {
-		v := binary.LittleEndian.AppendUint64(nil, n)
-		v = append(v, make([]byte, 120)...)
-		for k := 0; k < attachKeys; k++ {
-			if err := txn.Put(MainDB, fmt.Appendf(nil, "key-%04d", k), v, 0); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -61,28 +61,6 @@ func attachChild(role, dir string) error {
 		return err
 	}
 	defer env.Close()
-	check := func(txn *Txn) (uint64, error) {
-		var want uint64
-		c, err := txn.OpenCursor(MainDB)
-		if err != nil {
-			return 0, err
-		}
-		n := 0
-		_, v, err := c.Get(nil, nil, First)
-		for ; err == nil; _, v, err = c.Get(nil, nil, Next) {
-			got := binary.LittleEndian.Uint64(v)
-			if n == 0 {
-				want = got
-			} else if got != want {
-				return 0, fmt.Errorf("snapshot %d mixes commits %d and %d", txn.ID(), want, got)
-			}
-			n++
-		}
-		if err != ErrNotFound || n != attachKeys {
-			return 0, fmt.Errorf("snapshot %d: %d keys, %v", txn.ID(), n, err)
-		}
-		return want, nil
-	}
 	if role == "churn" {
 		// Short read transactions, each checking that its pin stays in its
 		// slot while the host clears the slots of dead readers.
@@ -118,11 +96,11 @@ func attachChild(role, dir string) error {
 		if err != nil {
 			return err
 		}
-		first, err := check(txn)
+		first, err := snapshotCommit(txn)
 		if err == nil && i%20 == 0 {
 			time.Sleep(20 * time.Millisecond) // hold the snapshot while commits go on
 			var again uint64
-			if again, err = check(txn); err == nil && again != first {
+			if again, err = snapshotCommit(txn); err == nil && again != first {
 				err = fmt.Errorf("held snapshot changed from %d to %d", first, again)
 			}
 		}
@@ -148,22 +126,7 @@ func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	commit := func(n uint64) {
-		t.Helper()
-		if err := env.Update(func(txn *Txn) error {
-			v := binary.LittleEndian.AppendUint64(nil, n)
-			v = append(v, make([]byte, 120)...) // bigger pages turnover
-			for k := 0; k < attachKeys; k++ {
-				if err := txn.Put(MainDB, fmt.Appendf(nil, "key-%04d", k), v, 0); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit(1)
+	commitAll(t, env, 1)
 	cmd, out := startAttachChild(t, "read", dir)
 	done := make(chan string, 1)
 	go func() {
@@ -176,7 +139,7 @@ func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
 	}()
 	var result string
 	for n := uint64(2); result == ""; n++ {
-		commit(n)
+		commitAll(t, env, n)
 		select {
 		case result = <-done:
 		default:
@@ -329,4 +292,49 @@ func startAttachChild(t *testing.T, role, dir string) (*exec.Cmd, io.Reader) {
 		t.Fatal(err)
 	}
 	return cmd, out
+}
+
+// snapshotCommit reads every key of MainDB: all values must carry one commit
+// number and there must be attachKeys keys.
+func snapshotCommit(txn *Txn) (uint64, error) {
+	c, err := txn.OpenCursor(MainDB)
+	if err != nil {
+		return 0, err
+	}
+	var want uint64
+	n := 0
+	_, v, err := c.Get(nil, nil, First)
+	for ; err == nil; _, v, err = c.Get(nil, nil, Next) {
+		if len(v) < 8 {
+			return 0, fmt.Errorf("short value %x", v)
+		}
+		got := binary.LittleEndian.Uint64(v)
+		if n == 0 {
+			want = got
+		} else if got != want {
+			return 0, fmt.Errorf("snapshot %d mixes commits %d and %d", txn.ID(), want, got)
+		}
+		n++
+	}
+	if err != ErrNotFound || n != attachKeys {
+		return 0, fmt.Errorf("snapshot %d: %d keys, %v", txn.ID(), n, err)
+	}
+	return want, nil
+}
+
+// commitAll writes commit number n into every key.
+func commitAll(t *testing.T, env *Env, n uint64) {
+	t.Helper()
+	if err := env.Update(func(txn *Txn) error {
+		v := binary.LittleEndian.AppendUint64(nil, n)
+		v = append(v, make([]byte, 120)...)
+		for k := 0; k < attachKeys; k++ {
+			if err := txn.Put(MainDB, fmt.Appendf(nil, "key-%04d", k), v, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 }
