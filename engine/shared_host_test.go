@@ -356,12 +356,7 @@ func TestAttached_pinSurvivesHostRestart(t *testing.T) {
 // process's reads take the new order; they used to search with the order
 // seen at Open, and Get missed keys that are there.
 func TestAttached_mainDBFlagsChangedByHost(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	env, dir := openHost(t)
 	p := startSharedChild(t, "", "intmain", dir, nil)
 	if l := p.next(t); l != "attached true" {
 		t.Fatalf("child: %q", l)
@@ -392,12 +387,7 @@ func TestAttached_mainDBFlagsChangedByHost(t *testing.T) {
 // used to report OldestReaderTxnID 0 and NumReaders 0 while another process
 // read an old snapshot.
 func TestInfo_countsOtherProcessesReaders(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	env, dir := openHost(t)
 	commitAll(t, env, 1)
 	cmd, out := startAttachChild(t, "pin", dir)
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
@@ -426,12 +416,7 @@ func TestInfo_countsOtherProcessesReaders(t *testing.T) {
 // used to take the snapshot this process last began: a reader of another
 // process on a newer snapshot got a lag near 2^64.
 func TestAttached_readersLagFromNewestCommit(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	env, dir := openHost(t)
 	commitAll(t, env, 1)
 	a := startSharedChild(t, "", "readers", dir, nil)
 	if l := a.next(t); l != "pinned 1" {
@@ -466,12 +451,7 @@ func TestAttached_readersLagFromNewestCommit(t *testing.T) {
 // Options.MaxReaders bounds the read transactions of an attached process too
 // (it used to take as many of the 256 shared slots as it asked for).
 func TestAttached_maxReaders(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	env, dir := openHost(t)
 	commitAll(t, env, 1)
 	p := startSharedChild(t, "", "maxreaders", dir, nil)
 	l := p.next(t)
@@ -730,4 +710,17 @@ func TestHost_takesOverTableLeftMidUpdate(t *testing.T) {
 	if pid := env.shared.pid(); pid != uint32(os.Getpid()) {
 		t.Fatalf("table names host %d, want %d", pid, os.Getpid())
 	}
+}
+
+// openHost opens a NoSync environment in a new directory, closed when the
+// test ends: the host the other processes of these tests attach to.
+func openHost(t *testing.T) (*Env, string) {
+	t.Helper()
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.Close() })
+	return env, dir
 }
