@@ -116,7 +116,6 @@ type Env struct {
 	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
 	flushErr error    // SyncInterval: a flush failed; no write may follow
 	lockFile *os.File // held for the first-opener lock until Close
-	lockID   fileID
 	dataID   fileID // the data file's identity, registered in openEnvs
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
@@ -227,10 +226,12 @@ func (e *Env) resolvePaths(path string) error {
 	return nil
 }
 
-// openEnvs lists the lock files this process has open. fcntl locks never
+// openEnvs lists the data files this process has open. fcntl locks never
 // conflict within one process, and closing any descriptor of a file drops the
 // process's locks on it, so a second Open of the same environment must be
-// refused before it opens the lock file at all.
+// refused before it opens the lock file at all. The data file names the
+// environment: a directory and, with NoSubdir, the data file's own name reach
+// the same one through different lock files.
 var openEnvs = struct {
 	sync.Mutex
 	ids map[fileID]bool
@@ -239,7 +240,7 @@ var openEnvs = struct {
 func (e *Env) openFiles() error {
 	openEnvs.Lock()
 	defer openEnvs.Unlock()
-	if id, err := statID(e.lockPath); err == nil && openEnvs.ids[id] {
+	if id, err := statID(e.dataPath); err == nil && openEnvs.ids[id] {
 		return fmt.Errorf("%w: %s is already open in this process", ErrEnvInUse, e.dataPath)
 	}
 	lf, err := os.OpenFile(e.lockPath, os.O_RDWR|os.O_CREATE, e.opts.FileMode)
@@ -256,10 +257,6 @@ func (e *Env) openFiles() error {
 				return fmt.Errorf("%w: %s", err, e.dataPath)
 			}
 		}
-		if id, err := fdID(lf); err == nil {
-			e.lockID = id
-			openEnvs.ids[id] = true
-		}
 	}
 	flag := os.O_RDWR | os.O_CREATE
 	if e.opts.ReadOnly {
@@ -270,12 +267,7 @@ func (e *Env) openFiles() error {
 		return fmt.Errorf("engine: open data file: %w", err)
 	}
 	e.file = f
-	// The data file may be reached under another lock file (a directory
-	// and, with NoSubdir, the data file's own name): refuse it as well.
 	if id, err := fdID(f); err == nil {
-		if openEnvs.ids[id] {
-			return fmt.Errorf("%w: %s is already open in this process", ErrEnvInUse, e.dataPath)
-		}
 		e.dataID = id
 		openEnvs.ids[id] = true
 	}
@@ -311,11 +303,6 @@ func (e *Env) closeFiles() {
 		e.mapData = nil
 	}
 	if e.file != nil {
-		if e.dataID != (fileID{}) {
-			openEnvs.Lock()
-			delete(openEnvs.ids, e.dataID)
-			openEnvs.Unlock()
-		}
 		_ = e.file.Close()
 	}
 	if e.metaFile != nil {
@@ -325,10 +312,15 @@ func (e *Env) closeFiles() {
 		_ = e.syncFile.Close()
 	}
 	if e.lockFile != nil {
-		openEnvs.Lock()
-		delete(openEnvs.ids, e.lockID)
-		openEnvs.Unlock()
 		_ = e.lockFile.Close()
+	}
+	// Last: another Open of this environment may start once the lock file
+	// is closed (closing it drops this process's locks, which would be the
+	// new Open's too).
+	if e.dataID != (fileID{}) {
+		openEnvs.Lock()
+		delete(openEnvs.ids, e.dataID)
+		openEnvs.Unlock()
 	}
 }
 
