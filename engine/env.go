@@ -116,7 +116,7 @@ type Env struct {
 	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
 	flushErr error    // SyncInterval: a flush failed; no write may follow
 	lockFile *os.File // held for the first-opener lock until Close
-	dataID   fileID // the data file's identity, registered in openEnvs
+	dataID   fileID   // the data file's identity, registered in openEnvs
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
 	shared   *sharedTable
