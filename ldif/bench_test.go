@@ -71,6 +71,24 @@ func BenchmarkReader_100k(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "entries/s")
 }
 
+// BenchmarkReader_manyDescriptions reads one record of 20,000 lines, each
+// with its own attribute description (as a record of many language tags or
+// x- attributes would have): grouping must not cost a scan per line.
+func BenchmarkReader_manyDescriptions(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("dn: cn=a\n")
+	for i := range 20_000 {
+		fmt.Fprintf(&buf, "description;x-tag%d: v\n", i)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for range b.N {
+		if _, err := NewReader(bytes.NewReader(data), ReaderOptions{}).NextEntry(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkWriter_100k writes the same 100,000 entries.
 func BenchmarkWriter_100k(b *testing.B) {
 	const n = 100_000

@@ -191,6 +191,8 @@ func keyword(l line) string {
 func (p *parser) attrs() ([]Attr, error) {
 	split, group := p.r.split[:0], p.r.group[:0]     // per line
 	firsts, counts := p.r.firsts[:0], p.r.counts[:0] // per group
+	var byDesc map[string]int                        // lower-cased description -> group, once there are many
+	var fold []byte
 	for p.i < len(p.lines) {
 		l, err := p.next()
 		if err != nil {
@@ -202,6 +204,11 @@ func (p *parser) attrs() ([]Attr, error) {
 		g := -1
 		if n := len(split); n > 0 && equalFold(split[n-1].desc, l.desc) { // the usual case
 			g = group[n-1]
+		} else if byDesc != nil {
+			fold = lowerASCII(fold[:0], l.desc)
+			if k, ok := byDesc[string(fold)]; ok {
+				g = k
+			}
 		} else {
 			for k, first := range firsts {
 				if equalFold(split[first].desc, l.desc) {
@@ -214,6 +221,17 @@ func (p *parser) attrs() ([]Attr, error) {
 			g = len(firsts)
 			firsts = append(firsts, len(split))
 			counts = append(counts, 0)
+			if byDesc == nil && len(firsts) > manyDescs {
+				// Past a few dozen descriptions a scan per line would make a
+				// record of n distinct descriptions cost n² comparisons.
+				byDesc = make(map[string]int, 2*len(firsts))
+				for k, first := range firsts[:g] {
+					byDesc[string(lowerASCII(nil, split[first].desc))] = k
+				}
+				byDesc[string(lowerASCII(nil, l.desc))] = g
+			} else if byDesc != nil {
+				byDesc[string(fold)] = g // fold holds l.desc, lower-cased above
+			}
 		}
 		counts[g]++
 		split, group = append(split, l), append(group, g)
@@ -238,6 +256,19 @@ func (p *parser) attrs() ([]Attr, error) {
 		attrs[g].Values = append(attrs[g].Values, v)
 	}
 	return attrs, nil
+}
+
+// manyDescs is the number of distinct descriptions in a record past which
+// attrs finds groups through a map instead of a scan.
+const manyDescs = 32
+
+// lowerASCII appends d to buf with ASCII letters lower-cased, as equalFold
+// compares them.
+func lowerASCII(buf, d []byte) []byte {
+	for _, c := range d {
+		buf = append(buf, lower(c))
+	}
+	return buf
 }
 
 // internDesc returns a shared string for an attribute description, so a

@@ -2,6 +2,7 @@ package ldif
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -299,6 +300,53 @@ func TestReader_Next_ioErrorSticky(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		if _, err := r.Next(); err != boom {
 			t.Fatalf("call %d: got %v", i, err)
+		}
+	}
+}
+
+// TestReader_Next_manyDescriptions: a record with more distinct attribute
+// descriptions than the scan handles (interleaved, in mixed case) groups
+// exactly as few descriptions do: each group in order of first appearance,
+// with its values in order and the line of its first value.
+func TestReader_Next_manyDescriptions(t *testing.T) {
+	for _, n := range []int{3, manyDescs, manyDescs + 1, 500} {
+		var b strings.Builder
+		b.WriteString("dn: cn=a\n")
+		type group struct {
+			desc string
+			line int
+			vals []string
+		}
+		var want []group
+		line := 2
+		for round := 0; round < 3; round++ {
+			for i := 0; i < n; i++ {
+				desc := fmt.Sprintf("x-attr%d", i)
+				written := desc
+				if round == 1 {
+					written = strings.ToUpper(desc)
+				}
+				v := fmt.Sprintf("v%d-%d", i, round)
+				fmt.Fprintf(&b, "%s: %s\n", written, v)
+				if round == 0 {
+					want = append(want, group{desc: desc, line: line})
+				}
+				want[i].vals = append(want[i].vals, v)
+				line++
+			}
+		}
+		recs, err := readAll(b.String(), ReaderOptions{})
+		if err != nil {
+			t.Fatalf("n=%d: %v", n, err)
+		}
+		attrs := recs[0].(*Entry).Attrs
+		if len(attrs) != n {
+			t.Fatalf("n=%d: %d groups", n, len(attrs))
+		}
+		for i, a := range attrs {
+			if a.Desc != want[i].desc || a.Line != want[i].line || !reflect.DeepEqual(a.Values, vals(want[i].vals...)) {
+				t.Fatalf("n=%d: group %d = %s line %d %q, want %+v", n, i, a.Desc, a.Line, a.Values, want[i])
+			}
 		}
 	}
 }
