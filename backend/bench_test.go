@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -19,6 +18,7 @@ import (
 
 	"lightdir/engine"
 	"lightdir/ldapserver"
+	"lightdir/tests/subscribers"
 )
 
 // The 1M-subscriber run (README "Backend performance"), in two processes
@@ -33,31 +33,8 @@ var benchIndexes = []IndexSpec{
 	{Attr: "mail", Kinds: []string{"eq"}}, {Attr: "cn", Kinds: []string{"eq"}},
 }
 
-func imsi(i int) string   { return fmt.Sprintf("00101%010d", i) }
-func msisdn(i int) string { return fmt.Sprintf("4670%08d", i) }
-
-// writeSubscribers writes the benchmark LDIF: suffix, ou=subscribers and
-// per subscriber its entry plus two children.
-func writeSubscribers(path string, n int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	fmt.Fprintf(w, "dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: Example\n\n")
-	fmt.Fprintf(w, "dn: ou=subscribers,dc=example,dc=com\nobjectClass: organizationalUnit\nou: subscribers\n\n")
-	for i := 0; i < n; i++ {
-		dn := "uid=" + imsi(i) + ",ou=subscribers,dc=example,dc=com"
-		fmt.Fprintf(w, "dn: %s\nobjectClass: inetOrgPerson\nuid: %s\ntelephoneNumber: %s\nmail: %s@example.com\ncn: Subscriber %d\nsn: %d\ndescription: plan-%d\n\n",
-			dn, imsi(i), msisdn(i), msisdn(i), i, i, i%7)
-		fmt.Fprintf(w, "dn: cn=hlr,%s\nobjectClass: organizationalRole\ncn: hlr\ndescription: msc 4670%d vlr %d\n\n", dn, i%100, i%977)
-		fmt.Fprintf(w, "dn: ou=services,%s\nobjectClass: organizationalUnit\nou: services\ndescription: voice data sms\n\n", dn)
-	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	return f.Close()
-}
+func imsi(i int) string   { return subscribers.IMSI(i) }
+func msisdn(i int) string { return subscribers.MSISDN(i) }
 
 var benchDB struct {
 	ldifOnce sync.Once
@@ -77,7 +54,7 @@ func benchLDIF(b *testing.B) string {
 		}
 		benchDB.dir = dir
 		benchDB.ldif = filepath.Join(dir, "subscribers.ldif")
-		benchDB.err = writeSubscribers(benchDB.ldif, *benchSubscribers)
+		benchDB.err = subscribers.WriteFile(benchDB.ldif, *benchSubscribers)
 	})
 	if benchDB.err != nil {
 		b.Fatal(benchDB.err)

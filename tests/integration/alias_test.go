@@ -3,14 +3,12 @@ package integration
 import (
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-ldap/ldap/v3"
 )
@@ -26,7 +24,7 @@ func serveAliasFixture(t *testing.T) (ours, theirs *ldap.Conn) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slapdURL := startSlapd(t, fixture)
+	slapdURL := startSlapd(t, fixture, []string{"core", "cosine", "inetorgperson"}, "maxsize 104857600\nindex objectClass eq\n")
 	dir := t.TempDir()
 	if code, _, errOut := lightdir(t, dir, "import", "-q", fixture); code != 0 {
 		t.Fatalf("lightdir import: %s", errOut)
@@ -116,56 +114,9 @@ func searchOutcome(c *ldap.Conn, req *ldap.SearchRequest) string {
 	return strings.Join(slices.Compact(dns), " | ")
 }
 
-// startSlapd loads ldif into a back-mdb database with slapadd -q and runs
-// slapd on a free 127.0.0.1 port until the test ends; it returns the URL
-// once slapd answers. Without slapd the test skips, except in CI.
-func startSlapd(t *testing.T, ldif string) string {
-	t.Helper()
-	slapd, slapadd := sbinTool(t, "slapd"), sbinTool(t, "slapadd")
-	dir := t.TempDir()
-	conf := slapdConf(t, dir)
-	if out, err := exec.Command(slapadd, "-q", "-f", conf, "-l", ldif).CombinedOutput(); err != nil {
-		t.Fatalf("slapadd: %v\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	url := "ldap://" + addr
-	cmd := exec.Command(slapd, "-f", conf, "-h", url+"/", "-d", "0")
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-done
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if c, err := ldap.DialURL(url); err == nil {
-			c.Close()
-			return url
-		}
-		select {
-		case <-done:
-			t.Fatalf("slapd exited:\n%s", out.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("slapd not answering on %s:\n%s", url, out.String())
-		}
-	}
-}
-
 // sbinTool finds an OpenLDAP server tool in PATH or /usr/sbin; it skips
 // without it, except in CI.
-func sbinTool(t *testing.T, name string) string {
+func sbinTool(t testing.TB, name string) string {
 	t.Helper()
 	if p, err := exec.LookPath(name); err == nil {
 		return p
@@ -183,37 +134,4 @@ func sbinTool(t *testing.T, name string) string {
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-// slapdConf writes a slapd.conf for dc=example,dc=com with a back-mdb
-// database in dir and the schema the fixtures use.
-func slapdConf(t *testing.T, dir string) string {
-	t.Helper()
-	db := filepath.Join(dir, "db")
-	if err := os.Mkdir(db, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []string{"core", "cosine", "inetorgperson"} {
-		if p := "/etc/ldap/schema/" + s + ".schema"; !fileExists(p) {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s missing in CI", p)
-			}
-			t.Skipf("%s missing", p)
-		}
-	}
-	var mod string
-	for _, d := range []string{"/usr/lib/ldap", "/usr/lib/x86_64-linux-gnu/ldap", "/usr/lib/aarch64-linux-gnu/ldap", "/usr/libexec/openldap"} {
-		if fileExists(filepath.Join(d, "back_mdb.la")) || fileExists(filepath.Join(d, "back_mdb.so")) {
-			mod = fmt.Sprintf("modulepath %s\nmoduleload back_mdb\n", d)
-			break
-		}
-	}
-	conf := "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n" +
-		"include /etc/ldap/schema/inetorgperson.schema\n" + mod +
-		"pidfile " + filepath.Join(dir, "slapd.pid") + "\n" +
-		"database mdb\nsuffix \"dc=example,dc=com\"\nrootdn \"cn=admin,dc=example,dc=com\"\nrootpw secret\n" +
-		"directory " + db + "\nmaxsize 104857600\nindex objectClass eq\n"
-	p := filepath.Join(dir, "slapd.conf")
-	writeFile(t, p, conf)
-	return p
 }

@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // server is a running `lightdir serve`.
 type server struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	dir  string
 	urls []string // as bound, from the "ready" line
@@ -67,7 +67,7 @@ var readyURLs = regexp.MustCompile(`ldaps?://[0-9.]+:\d+|ldapi://[^"\s,\]]+`)
 
 // startServer runs `lightdir serve ARGS` in dir with env added, and waits for
 // the "ready" line. A server that exits first fails the test.
-func startServer(t *testing.T, dir string, env []string, args ...string) *server {
+func startServer(t testing.TB, dir string, env []string, args ...string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve"}, args...)...)
 	cmd.Dir = dir
@@ -149,7 +149,7 @@ func (s *server) kill9() {
 }
 
 // lightdir runs a non-serving subcommand and returns its exit code and output.
-func lightdir(t *testing.T, dir string, args ...string) (int, string, string) {
+func lightdir(t testing.TB, dir string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
@@ -191,7 +191,7 @@ func ldapTool(t *testing.T, env []string, stdin string, want int, name string, a
 	return string(out)
 }
 
-func writeFile(t *testing.T, path, text string) {
+func writeFile(t testing.TB, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)

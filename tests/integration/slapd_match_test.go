@@ -80,6 +80,17 @@ sn: c
 // startMatchSlapd loads ldif into slapd with core, cosine, inetorgperson and nis.
 func startMatchSlapd(t *testing.T, ldif string) string {
 	t.Helper()
+	lp := filepath.Join(t.TempDir(), "fixture.ldif")
+	writeFile(t, lp, ldif)
+	return startSlapd(t, lp, []string{"core", "cosine", "inetorgperson", "nis"}, "maxsize 104857600\nindex objectClass eq\n")
+}
+
+// startSlapd loads the LDIF file ldifPath with slapadd -q into a back-mdb
+// database for dc=example,dc=com (root DN cn=admin,dc=example,dc=com,
+// password secret) with the named schema files and the extra database
+// lines dbConf, serves it with slapd on a free port, and returns its URL.
+func startSlapd(t testing.TB, ldifPath string, schemas []string, dbConf string) string {
+	t.Helper()
 	slapd, slapadd := sbinTool(t, "slapd"), sbinTool(t, "slapadd")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "db")
@@ -87,7 +98,7 @@ func startMatchSlapd(t *testing.T, ldif string) string {
 		t.Fatal(err)
 	}
 	var conf strings.Builder
-	for _, s := range []string{"core", "cosine", "inetorgperson", "nis"} {
+	for _, s := range schemas {
 		p := "/etc/ldap/schema/" + s + ".schema"
 		if !fileExists(p) {
 			if os.Getenv("CI") != "" {
@@ -105,12 +116,10 @@ func startMatchSlapd(t *testing.T, ldif string) string {
 	}
 	conf.WriteString("pidfile " + filepath.Join(dir, "slapd.pid") + "\n" +
 		"database mdb\nsuffix \"dc=example,dc=com\"\nrootdn \"cn=admin,dc=example,dc=com\"\nrootpw secret\n" +
-		"directory " + db + "\nmaxsize 104857600\nindex objectClass eq\n")
+		"directory " + db + "\n" + dbConf)
 	cp := filepath.Join(dir, "slapd.conf")
 	writeFile(t, cp, conf.String())
-	lp := filepath.Join(dir, "fixture.ldif")
-	writeFile(t, lp, ldif)
-	if out, err := exec.Command(slapadd, "-q", "-f", cp, "-l", lp).CombinedOutput(); err != nil {
+	if out, err := exec.Command(slapadd, "-q", "-f", cp, "-l", ldifPath).CombinedOutput(); err != nil {
 		t.Fatalf("slapadd: %v\n%s", err, out)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
