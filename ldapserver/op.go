@@ -89,7 +89,7 @@ func (c *conn) dispatch(f frame) bool {
 		return true
 	}
 	op := c.newOp(f, true)
-	go op.run(f)
+	c.srv.workers.run(func() { op.run(f) })
 	return true
 }
 

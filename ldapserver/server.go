@@ -115,6 +115,7 @@ type Server struct {
 	closing  atomic.Bool
 	nextConn atomic.Uint64
 	bases    baseCache // parsed search bases
+	workers  *workers  // goroutines that run operations
 
 	mu        sync.Mutex
 	listeners map[net.Listener]struct{}
@@ -131,6 +132,7 @@ func New(b Backend, opts Options) *Server {
 		log:       opts.Logger,
 		listeners: make(map[net.Listener]struct{}),
 		conns:     make(map[*conn]struct{}),
+		workers:   newWorkers(),
 	}
 }
 
