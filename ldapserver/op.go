@@ -236,9 +236,13 @@ func (op *operation) reply(r *Result, ext *extFields, ctrls []respControl) {
 	op.log(r)
 }
 
+// AccessLogMessage is the message of the one info line logged per
+// operation, so that a log sink can treat these lines (the access log) apart.
+const AccessLogMessage = "operation"
+
 // log writes the one info line per operation.
 func (op *operation) log(r *Result) {
-	ce := op.c.log.Check(zapcore.InfoLevel, "operation")
+	ce := op.c.log.Check(zapcore.InfoLevel, AccessLogMessage)
 	if ce == nil {
 		return
 	}
@@ -269,7 +273,7 @@ func (c *conn) logSimple(id int32, typ string, extra ...zap.Field) {
 	c.opSeq++
 	num := c.opSeq
 	c.mu.Unlock()
-	ce := c.log.Check(zapcore.InfoLevel, "operation")
+	ce := c.log.Check(zapcore.InfoLevel, AccessLogMessage)
 	if ce == nil {
 		return
 	}

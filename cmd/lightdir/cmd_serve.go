@@ -192,6 +192,7 @@ loop:
 		case s := <-sig:
 			if s == syscall.SIGHUP {
 				if lf != nil {
+					r.log.Sync() // buffered access lines belong to the old file
 					if err := lf.reopen(); err != nil {
 						r.log.Error("reopening the log file failed", zap.Error(err))
 					}
