@@ -154,7 +154,8 @@ func (c *Config) setDefaults() {
 	dur(&c.Limits.WriteTimeout, DefaultWriteTimeout)
 	dur(&c.Limits.TLSHandshakeTimeout, DefaultTLSTimeout)
 	size(&c.Limits.MaxRequestSize, DefaultMaxPDUSize)
-	size(&c.Limits.MaxRequestSizeAnonymous, DefaultMaxPDUAnon)
+	// Left out, the anonymous bound is never larger than max_request_size.
+	size(&c.Limits.MaxRequestSizeAnonymous, min(DefaultMaxPDUAnon, c.Limits.MaxRequestSize))
 	dur(&c.Limits.ShutdownTimeout, DefaultShutdownGrace)
 	if len(c.Database) == 0 {
 		c.Database = []Database{DefaultDatabase()}

@@ -188,3 +188,21 @@ x.y = 4
 		t.Errorf("line(db[1].nothere) = %d", n)
 	}
 }
+
+// TestParse_smallMaxRequestSize: a max_request_size below the default of
+// max_request_size_anonymous is valid when the latter is left out; the
+// anonymous bound then defaults to max_request_size (it can never be larger).
+// An explicit larger anonymous bound is still a problem (testdata/problems.txt).
+func TestParse_smallMaxRequestSize(t *testing.T) {
+	c, err := Parse("t.toml", []byte("[limits]\nmax_request_size = \"64KiB\"\n"))
+	if err != nil {
+		t.Fatalf("max_request_size = 64KiB alone: %v", err)
+	}
+	if c.Limits.MaxRequestSize != 64<<10 || c.Limits.MaxRequestSizeAnonymous != 64<<10 {
+		t.Fatalf("limits: %+v", c.Limits)
+	}
+	c, err = Parse("t.toml", []byte("[limits]\nmax_request_size = \"1MiB\"\n"))
+	if err != nil || c.Limits.MaxRequestSizeAnonymous != DefaultMaxPDUAnon {
+		t.Fatalf("max_request_size = 1MiB: %+v %v", c.Limits, err)
+	}
+}

@@ -418,7 +418,7 @@ func (c *conn) handshake() error {
 	c.rwc = tc
 	c.tls = true
 	if certs := tc.ConnectionState().PeerCertificates; len(certs) > 0 {
-		c.external = certs[0].Subject.String()
+		c.external = certSubjectDN(certs[0])
 	}
 	c.mu.Unlock()
 	return nil

@@ -2,9 +2,11 @@ package ldapserver
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -71,5 +73,47 @@ func TestListen_badURLs(t *testing.T) {
 	}
 	if _, err := Listen("ldaps://127.0.0.1:0", nil); err == nil {
 		t.Error("ldaps without TLS config accepted")
+	}
+}
+
+// TestServer_ldapi_externalAuthzIDForms: a SASL EXTERNAL authorization identity
+// that names the authenticated identity in another RFC 4514 form (AVAs of the
+// multi-valued RDN in the other order, spaces after commas, other case) is that
+// identity, as slapd accepts it; the connection's identity stays the canonical
+// one. A different DN is still refused.
+func TestServer_ldapi_externalAuthzIDForms(t *testing.T) {
+	_, ldapiURL := startLDAPI(t)
+	path, err := url.PathUnescape(strings.TrimPrefix(ldapiURL, "ldapi://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	uc := &rawClient{t: t, conn: conn}
+	uid, gid := os.Getuid(), os.Getgid()
+	for i, tt := range []struct {
+		authz string
+		want  ResultCode
+	}{
+		{fmt.Sprintf("dn:uidNumber=%d+gidNumber=%d,cn=peercred,cn=external,cn=auth", uid, gid), Success},
+		{fmt.Sprintf("dn:gidNumber=%d+uidNumber=%d, cn=peercred, cn=external, cn=auth", gid, uid), Success},
+		{fmt.Sprintf("DN:GIDNUMBER=%d+UIDNUMBER=%d,CN=PeerCred,CN=External,CN=Auth", gid, uid), Success},
+		{fmt.Sprintf("dn:gidNumber=%d+uidNumber=%d,cn=peercred,cn=external,cn=auth", gid, uid+1), InvalidCredentials},
+		{fmt.Sprintf("dn:uidNumber=%d,cn=peercred,cn=external,cn=auth", uid), InvalidCredentials},
+	} {
+		id := int64(2*i + 1)
+		uc.write(msg(id, saslBindOp("EXTERNAL", tt.authz)))
+		if m, _ := uc.read(); m.code != tt.want {
+			t.Errorf("EXTERNAL with authzid %q: %v, want %v", tt.authz, m.code, tt.want)
+			continue
+		}
+		if tt.want == Success {
+			if m := uc.whoami(id + 1); string(m.value) != "dn:"+peercredDN() {
+				t.Errorf("after EXTERNAL with authzid %q: whoami %q", tt.authz, m.value)
+			}
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package ldapserver
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lor00x/goldap/message"
@@ -84,7 +85,7 @@ func (c *conn) bindSASL(op *operation, mech, creds string, hasCreds bool) {
 	}
 	// An authorization identity other than the authenticated one would need proxy
 	// rights, which this server does not grant through SASL.
-	if hasCreds && creds != "" && !strings.EqualFold(creds, "dn:"+ext) {
+	if hasCreds && creds != "" && !sameAuthzDN(creds, ext) {
 		op.reply(&Result{Code: InvalidCredentials, Message: "SASL EXTERNAL authorization identity not permitted"}, nil, nil)
 		return
 	}
@@ -100,4 +101,45 @@ func (c *conn) setAuth(identity, method string) {
 	c.mu.Lock()
 	c.identity, c.identityDN, c.method = identity, dn, method
 	c.mu.Unlock()
+}
+
+// sameAuthzDN reports whether the authorization identity authzid ("dn:<dn>") names
+// the DN ext, allowing for the differences RFC 4514 permits between two strings of
+// one DN: spaces around separators, the case of attribute types, the order of the
+// AVAs of a multi-valued RDN. Values are compared case-insensitively; the connection
+// takes ext as its identity in any case, so leniency grants nothing.
+func sameAuthzDN(authzid, ext string) bool {
+	if strings.EqualFold(authzid, "dn:"+ext) {
+		return true
+	}
+	if len(authzid) < 3 || !strings.EqualFold(authzid[:3], "dn:") {
+		return false
+	}
+	a, err := schema.ParseDN(authzid[3:])
+	if err != nil {
+		return false
+	}
+	b, err := schema.ParseDN(ext)
+	if err != nil || len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if len(a[i]) != len(b[i]) || !avasIn(a[i], b[i]) || !avasIn(b[i], a[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// avasIn reports whether every AVA of r is in s (types and values compared
+// case-insensitively).
+func avasIn(r, s schema.RDN) bool {
+	for _, x := range r {
+		if !slices.ContainsFunc(s, func(y schema.AVA) bool {
+			return strings.EqualFold(x.Type, y.Type) && strings.EqualFold(x.Value, y.Value)
+		}) {
+			return false
+		}
+	}
+	return true
 }

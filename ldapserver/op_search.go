@@ -19,7 +19,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 	w := &searchSender{op: op, ctx: op.ctx, typesOnly: req.typesOnly, sizeLimit: sizeLimit}
 
 	if op.dn == "" && op.scope == ScopeBase {
-		c.searchRootDSE(op, w, req.filter, req.attrs)
+		c.searchRootDSE(op, w, cs, req.filter, req.attrs)
 		return
 	}
 	base, err := c.srv.bases.parse(op.dn)

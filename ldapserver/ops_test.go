@@ -211,6 +211,26 @@ func TestServer_RootDSE(t *testing.T) {
 	}
 }
 
+// TestServer_RootDSE_assertion: an assertion control (RFC 4528) on a Root DSE
+// search is evaluated against the Root DSE, as slapd does: a false assertion is
+// assertionFailed and returns no entry.
+func TestServer_RootDSE_assertion(t *testing.T) {
+	ts := startServer(t, Options{})
+	c := ts.dial(t, false)
+	search := func(assertion string) (*ldap.SearchResult, error) {
+		return c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)",
+			[]string{"1.1"}, []ldap.Control{assertionControl(t, assertion)}))
+	}
+	res, err := search("(supportedLDAPVersion=2)")
+	if code := ldapCode(t, err); code != AssertionFailed || (res != nil && len(res.Entries) != 0) {
+		t.Fatalf("false assertion: %v %v, want assertionFailed and no entry", res, err)
+	}
+	res, err = search("(supportedLDAPVersion=3)")
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("true assertion: %v %v", res, err)
+	}
+}
+
 func contains(list []string, s string) bool {
 	for _, v := range list {
 		if v == s {

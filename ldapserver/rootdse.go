@@ -61,9 +61,13 @@ func (s *Server) rootDSE() *Entry {
 
 // searchRootDSE answers a base search on "" (RFC 4512 §5.1). objectClass is the only
 // user attribute; the others are operational and returned when asked for by name
-// or with "+".
-func (c *conn) searchRootDSE(op *operation, w *searchSender, f *schema.Filter, attrs []string) {
+// or with "+". An assertion control (RFC 4528) is checked against the Root DSE.
+func (c *conn) searchRootDSE(op *operation, w *searchSender, cs Controls, f *schema.Filter, attrs []string) {
 	full := c.srv.rootDSE()
+	if cs.Assertion != nil && !matchDSE(cs.Assertion, full) {
+		op.reply(&Result{Code: AssertionFailed, Message: "assertion control failed"}, nil, nil)
+		return
+	}
 	if matchDSE(f, full) {
 		e := &Entry{DN: ""}
 		for _, a := range full.Attributes {

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"math/big"
 	"net"
@@ -28,6 +29,8 @@ type testPKI struct {
 	caFile     string // PEM file of the CA, for ldap-utils
 	certFile   string // PEM files of the client certificate and key, for ldap-utils
 	keyFile    string
+	// issueClient issues another client certificate with the given subject.
+	issueClient func(subj pkix.Name, rawSubject []byte) tls.Certificate
 }
 
 func newTestPKI(t testing.TB) *testPKI {
@@ -47,12 +50,12 @@ func newTestPKI(t testing.TB) *testPKI {
 		t.Fatal(err)
 	}
 	ca, _ := x509.ParseCertificate(caDER)
-	issue := func(serial int64, subj pkix.Name, usage x509.ExtKeyUsage, server bool) tls.Certificate {
+	issue := func(serial int64, subj pkix.Name, rawSubject []byte, usage x509.ExtKeyUsage, server bool) tls.Certificate {
 		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: subj,
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: subj, RawSubject: rawSubject,
 			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
 			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage}}
 		if server {
@@ -67,9 +70,14 @@ func newTestPKI(t testing.TB) *testPKI {
 	}
 	p := &testPKI{pool: x509.NewCertPool()}
 	p.pool.AddCert(ca)
-	p.server = issue(2, pkix.Name{CommonName: "127.0.0.1"}, x509.ExtKeyUsageServerAuth, true)
+	p.server = issue(2, pkix.Name{CommonName: "127.0.0.1"}, nil, x509.ExtKeyUsageServerAuth, true)
 	clientSubj := pkix.Name{CommonName: "client", Organization: []string{"lightdir test"}}
-	p.client = issue(3, clientSubj, x509.ExtKeyUsageClientAuth, false)
+	p.client = issue(3, clientSubj, nil, x509.ExtKeyUsageClientAuth, false)
+	serial := int64(3)
+	p.issueClient = func(subj pkix.Name, rawSubject []byte) tls.Certificate {
+		serial++
+		return issue(serial, subj, rawSubject, x509.ExtKeyUsageClientAuth, false)
+	}
 	p.clientName = "CN=client,O=lightdir test"
 	dir := t.TempDir()
 	p.caFile = filepath.Join(dir, "ca.pem")
@@ -219,5 +227,43 @@ func TestServer_StartTLS_badHandshake(t *testing.T) {
 	rc.expectClosed()
 	if m := dialRaw(t, ts.addr).whoami(1); m.code != Success {
 		t.Fatal("server stopped answering")
+	}
+}
+
+// TestServer_ldaps_externalIdentityOrder: the SASL EXTERNAL identity of a client
+// certificate is its subject DN as slapd gives it: the certificate's RDNs in their
+// own order, dc and uid by name (not as OIDs with hex values), types Go's pkix does
+// not name as numeric OIDs with the BER value in hex (RFC 4514 §2.4).
+func TestServer_ldaps_externalIdentityOrder(t *testing.T) {
+	p := newTestPKI(t)
+	_, addr := startTLSServer(t, p)
+	oid := func(s ...int) asn1.ObjectIdentifier { return asn1.ObjectIdentifier(s) }
+	atv := func(o asn1.ObjectIdentifier, v string) []pkix.AttributeTypeAndValue {
+		return []pkix.AttributeTypeAndValue{{Type: o, Value: v}}
+	}
+	dc, uid := oid(0, 9, 2342, 19200300, 100, 1, 25), oid(0, 9, 2342, 19200300, 100, 1, 1)
+	// Most significant first, as X.509 orders them: DC=com, DC=example, OU=people,
+	// UID=alice, then CN and an emailAddress in one RDN (a SET: DER sorts it).
+	raw, err := asn1.Marshal(pkix.RDNSequence{
+		atv(dc, "com"), atv(dc, "example"), atv(oid(2, 5, 4, 11), "people"), atv(uid, "alice"),
+		{{Type: oid(2, 5, 4, 3), Value: "Alice Smith, Jr."}, {Type: oid(1, 2, 840, 113549, 1, 9, 1), Value: "a@x"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := p.clientConfig(false)
+	cfg.Certificates = []tls.Certificate{p.issueClient(pkix.Name{}, raw)}
+	c, err := ldap.DialURL("ldaps://"+addr, ldap.DialWithTLSConfig(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.ExternalBind(); err != nil {
+		t.Fatalf("EXTERNAL with a client certificate: %v", err)
+	}
+	who, err := c.WhoAmI(nil)
+	want := "dn:1.2.840.113549.1.9.1=#0c03614078+CN=Alice Smith\\, Jr.,UID=alice,OU=people,DC=example,DC=com"
+	if err != nil || who.AuthzID != want {
+		t.Fatalf("whoami = %+v, %v; want %s", who, err, want)
 	}
 }

@@ -37,6 +37,9 @@ func (s *subschemaBackend) Search(ctx context.Context, req *ldapserver.SearchReq
 		return s.Backend.Search(ctx, req, w)
 	}
 	e := s.reg.SubschemaEntry(s.dn)
+	if a := req.Controls.Assertion; a != nil && s.reg.Match(a, e) != schema.True {
+		return nil, ldapserver.Errorf(ldapserver.AssertionFailed, "assertion control failed")
+	}
 	if req.Scope == ldapserver.ScopeOne || req.Scope == ldapserver.ScopeSubordinate || s.reg.Match(req.Filter, e) != schema.True {
 		return &ldapserver.SearchResult{}, nil
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -406,3 +407,39 @@ indices = { uid = ["eq"], cn = ["eq", "sub"] }
 		t.Fatalf("serve options %+v differ from offline %+v beyond logger and online building", o, offline)
 	}
 }
+
+// TestSubschema_assertion: an assertion control on a search of cn=Subschema is
+// checked against the subschema subentry (RFC 4528), as slapd does.
+func TestSubschema_assertion(t *testing.T) {
+	reg := schema.Default()
+	sb, err := newSubschemaBackend(reg, &fakeDB{opts: backend.Options{Suffix: "dc=example,dc=com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := schema.ParseDN("cn=Subschema")
+	search := func(assertion string) (int, error) {
+		a, err := schema.ParseFilter(assertion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, _ := schema.ParseFilter("(objectClass=*)")
+		w := &countWriter{}
+		_, err = sb.Search(context.Background(), &ldapserver.SearchRequest{Base: base, RawBase: "cn=Subschema",
+			Scope: ldapserver.ScopeBase, Filter: f, Attributes: []string{"1.1"},
+			Header: ldapserver.Header{Controls: ldapserver.Controls{Assertion: a}}}, w)
+		return w.n, err
+	}
+	n, err := search("(cn=nomatch)")
+	var le *ldapserver.Error
+	if !errors.As(err, &le) || le.Code != ldapserver.AssertionFailed || n != 0 {
+		t.Fatalf("false assertion: %d entries, %v; want assertionFailed", n, err)
+	}
+	if n, err := search("(cn=Subschema)"); err != nil || n != 1 {
+		t.Fatalf("true assertion: %d entries, %v", n, err)
+	}
+}
+
+type countWriter struct{ n int }
+
+func (w *countWriter) SendEntry(*ldapserver.Entry) error { w.n++; return nil }
+func (w *countWriter) SendReference([]string) error      { return nil }
