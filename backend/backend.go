@@ -165,6 +165,11 @@ func resolveIndexes(reg *schema.Registry, specs []IndexSpec) ([]*indexDef, error
 		if at == nil {
 			return fmt.Errorf("%w: attribute type %q undefined", ErrBadIndexSpec, attr)
 		}
+		if computedType(reg, at) {
+			// Never stored, so its index would stay empty and searches
+			// using it would find nothing (slapd refuses entryDN too).
+			return fmt.Errorf("%w: %s is computed, not stored, and cannot be indexed", ErrBadIndexSpec, at.Name())
+		}
 		if kinds&index.Equality != 0 && at.Equality == nil {
 			return fmt.Errorf("%w: %s has no equality rule", ErrBadIndexSpec, at.Name())
 		}
@@ -199,6 +204,18 @@ func resolveIndexes(reg *schema.Registry, specs []IndexSpec) ([]*indexDef, error
 		}
 	}
 	return out, nil
+}
+
+// computedType reports whether at is one of the operational attributes
+// the backend computes when asked for (entryDN, hasSubordinates,
+// numSubordinates, subschemaSubentry) instead of storing them.
+func computedType(reg *schema.Registry, at *schema.AttributeType) bool {
+	for _, n := range []string{"entryDN", "hasSubordinates", "numSubordinates", "subschemaSubentry"} {
+		if c := reg.AttributeType(n); c != nil && c == at {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *indexDef) dbName() string { return ixPrefix + strings.ToLower(d.typ.Name()) }

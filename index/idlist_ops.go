@@ -93,13 +93,17 @@ func intersectMerge(out, a, b []uint64) []uint64 {
 	if need := min(len(a)-i, len(b)-j); cap(out) < need {
 		out = make([]uint64, 0, need)
 	}
-	// INVARIANT: k <= min(i, j), so the store never overwrites an unread
-	// input slot when out shares a's or b's storage, and k < cap(out).
+	// INVARIANT: k <= min(i, j) and k < cap(out). The store writes
+	// max(x, y): when out shares a's storage and k == i it rewrites a[i]
+	// itself unless x < y, and then a[i] is consumed in this step (i++);
+	// likewise for b. So it never clobbers an input slot still to be read,
+	// whichever operand out shares. (Storing x alone would overwrite b[j]
+	// with a[i] while b[j] is still needed.)
 	res := out[:cap(out)]
 	k := 0
 	for i < len(a) && j < len(b) {
 		x, y := a[i], b[j]
-		res[k] = x
+		res[k] = max(x, y)
 		if x == y {
 			k++
 		}

@@ -486,3 +486,28 @@ func TestBuilder_AddEncoded_firstPageBad(t *testing.T) {
 		}
 	}
 }
+
+// TestIntersect_inPlaceSecondOperand: Intersect's documentation lets dst
+// be b's own slice as well as a's; the result must then be the same as
+// with a fresh buffer.
+func TestIntersect_inPlaceSecondOperand(t *testing.T) {
+	a := FromSorted([]uint64{1, 2, 3})
+	own := []uint64{1, 3}
+	got := Intersect(own, a, FromSorted(own))
+	if want := []uint64{1, 3}; !slices.Equal(got.IDs(), want) {
+		t.Fatalf("Intersect into b's storage = %v, want %v", got.IDs(), want)
+	}
+	rng := newRand(t)
+	for range *itersFlag {
+		x, y := randModel(rng), randModel(rng)
+		if y.l.IsRange() {
+			continue
+		}
+		fresh := Intersect(nil, x.l, y.l)
+		own := slices.Clone(y.l.IDs())
+		inPlace := Intersect(own, x.l, FromSorted(own))
+		if !slices.Equal(inPlace.IDs(), fresh.IDs()) || inPlace.IsRange() != fresh.IsRange() {
+			t.Fatalf("in-place (b) intersect %v, fresh %v", inPlace.IDs(), fresh.IDs())
+		}
+	}
+}

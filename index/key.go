@@ -288,6 +288,12 @@ func parseSaturating(s []byte) (int64, error) {
 			return 0, ErrBadInteger
 		}
 		if u <= limit {
+			// Past limit/10 the next digit passes limit: saturate before
+			// multiplying, since u*10 could wrap around 2^64.
+			if u > limit/10 {
+				u = limit + 1
+				continue
+			}
 			u = u*10 + uint64(c-'0')
 			if u > limit {
 				u = limit + 1

@@ -258,3 +258,29 @@ func TestKeys_SortUnique_Diff_model(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyer_OrderedIntKey_saturatesPastUint64Wrap: a decimal above the
+// int64 range whose last step would overflow uint64 (2e19: 2e18*10 wraps
+// past 2^64) must still saturate to MaxInt64's key, never wrap to a
+// smaller number: a wrapped key sorts among small values and a ">="
+// range scan would miss the entry.
+func TestKeyer_OrderedIntKey_saturatesPastUint64Wrap(t *testing.T) {
+	k := &Keyer{}
+	var want Keys
+	k.OrderedIntKey(&want, []byte(strconv.FormatInt(math.MaxInt64, 10)))
+	for _, s := range []string{"20000000000000000000", "19000000000000000000", "27000000000000000001", "9223372036854775808"} {
+		var got Keys
+		if err := k.OrderedIntKey(&got, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Key(0), want.Key(0)) {
+			t.Errorf("key of %s = %x, want the saturated %x", s, got.Key(0), want.Key(0))
+		}
+	}
+	var neg, min Keys
+	k.OrderedIntKey(&neg, []byte("-20000000000000000000"))
+	k.OrderedIntKey(&min, []byte(strconv.FormatInt(math.MinInt64, 10)))
+	if !bytes.Equal(neg.Key(0), min.Key(0)) {
+		t.Errorf("key of -2e19 = %x, want the saturated %x", neg.Key(0), min.Key(0))
+	}
+}
