@@ -117,3 +117,23 @@ func TestServer_ldapi_externalAuthzIDForms(t *testing.T) {
 		}
 	}
 }
+
+// TestServer_ldapi_offersExternal: the Root DSE lists SASL EXTERNAL on an
+// ldapi connection, where the peer credentials give an identity, and not on
+// plain TCP (TestServer_RootDSE), as slapd does.
+func TestServer_ldapi_offersExternal(t *testing.T) {
+	_, ldapiURL := startLDAPI(t)
+	c, err := ldap.DialURL(ldapiURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res, err := c.Search(ldap.NewSearchRequest("", ldap.ScopeBaseObject, 0, 0, 0, false, "(objectClass=*)",
+		[]string{"supportedSASLMechanisms"}, nil))
+	if err != nil || len(res.Entries) != 1 {
+		t.Fatalf("root DSE over ldapi: %v %v", res, err)
+	}
+	if got := res.Entries[0].GetAttributeValues("supportedSASLMechanisms"); len(got) != 1 || got[0] != "EXTERNAL" {
+		t.Fatalf("supportedSASLMechanisms over ldapi = %q, want EXTERNAL", got)
+	}
+}

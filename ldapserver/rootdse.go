@@ -2,6 +2,7 @@ package ldapserver
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"lightdir/schema"
@@ -64,6 +65,16 @@ func (s *Server) rootDSE() *Entry {
 // or with "+". An assertion control (RFC 4528) is checked against the Root DSE.
 func (c *conn) searchRootDSE(op *operation, w *searchSender, cs Controls, f *schema.Filter, attrs []string) {
 	full := c.srv.rootDSE()
+	c.mu.Lock()
+	external := c.external != ""
+	c.mu.Unlock()
+	if !external {
+		// SASL EXTERNAL, the one mechanism, needs an identity from the
+		// transport (ldapi peer credentials or a TLS client certificate):
+		// elsewhere nothing is offered, as slapd does.
+		full = &Entry{DN: full.DN, Attributes: slices.DeleteFunc(slices.Clone(full.Attributes),
+			func(a Attribute) bool { return a.Type == "supportedSASLMechanisms" })}
+	}
 	if cs.Assertion != nil && !matchDSE(cs.Assertion, full) {
 		op.reply(&Result{Code: AssertionFailed, Message: "assertion control failed"}, nil, nil)
 		return
