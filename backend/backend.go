@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -100,6 +101,13 @@ type Backend struct {
 	computed   struct {              // the computed operational attributes' types
 		entryDN, hasSubs, numSubs, subschema *schema.AttributeType
 	}
+	// referral objects (RFC 3296, search_referral.go)
+	referralClass *schema.ObjectClass         // "referral" (nil when the schema lacks it)
+	refAttr       *schema.AttributeType       // ref
+	referralMatch *schema.Matcher             // (objectClass=referral) compiled
+	referrals     atomic.Pointer[referralSet] // the referral objects of a recent snapshot
+	cookieKey     [32]byte                    // seals paged results cookies (op_search.go)
+
 	baseCache normCache[*normBase] // normalized search bases
 	idCache   normCache[actor]     // classified session and proxied identities
 	readTxns  sync.Pool            // ended read transactions, renewed by beginRead
@@ -314,6 +322,12 @@ func newBackend(opts Options) (*Backend, error) {
 	b.aliasAttr = b.reg.AttributeType("aliasedObjectName")
 	b.aliasKey = b.aliasIndexKey()
 	b.aliasMatch = b.reg.Compile(aliasFilter)
+	b.referralClass = b.reg.ObjectClass("referral")
+	b.refAttr = b.reg.AttributeType("ref")
+	b.referralMatch = b.reg.Compile(referralFilter)
+	if _, err := rand.Read(b.cookieKey[:]); err != nil {
+		return nil, err
+	}
 	b.computed.entryDN = b.reg.AttributeType("entryDN")
 	b.computed.hasSubs = b.reg.AttributeType("hasSubordinates")
 	b.computed.numSubs = b.reg.AttributeType("numSubordinates")

@@ -23,7 +23,11 @@
 // Search returns results in ascending ID order (creation order), or in
 // sort order with the sort control. Paged results cookies are
 // self-contained (last ID, or last sort keys and ID, plus a request
-// hash), so no per-connection state exists. Operational attributes
+// hash and the number of entries returned so far, since a size limit
+// bounds the whole paged search), so no per-connection state exists.
+// Referral objects (RFC 3296) give referrals and search result
+// references unless the ManageDsaIT control is present
+// (search_referral.go). Operational attributes
 // entryUUID, entryCSN, createTimestamp, modifyTimestamp, creatorsName,
 // modifiersName and structuralObjectClass are stored; entryDN,
 // hasSubordinates, numSubordinates and subschemaSubentry are computed

@@ -103,7 +103,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		if !found {
 			return noSuchObject(req.DN, matched)
 		}
-		e, err := b.fullEntry(txn, id, req.DN)
+		e, err := b.fullEntry(txn, id, req.DN, who)
 		if err != nil {
 			return err
 		}
@@ -131,11 +131,14 @@ func (b *Backend) hasType(e *schema.Entry, at *schema.AttributeType) bool {
 
 // fullEntry returns entry id decoded (views into txn) plus the computed
 // operational attributes, for compare and assertion tests.
-func (b *Backend) fullEntry(txn *engine.Txn, id uint64, dn schema.DN) (*schema.Entry, error) {
+func (b *Backend) fullEntry(txn *engine.Txn, id uint64, dn schema.DN, who actor) (*schema.Entry, error) {
 	e := &schema.Entry{}
 	var dec decoder
 	if err := b.readEntry(txn, id, e, &dec); err != nil {
 		return nil, err
+	}
+	if !who.root {
+		e.Attrs = b.withoutPasswords(e.Attrs)
 	}
 	if err := b.addComputed(txn, id, e, dn); err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package backend
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"hash/fnv"
@@ -46,8 +48,12 @@ type search struct {
 	ae          schema.Entry
 	adec        decoder
 
-	sizeLimit int // enforced here (Options.SizeLimit for non-root clients); 0 none
+	// sizeLimit bounds the whole search, every page of a paged one
+	// included: the smaller of the request's limit and, for non-root
+	// clients, Options.SizeLimit; 0 none.
+	sizeLimit int
 	sent      int
+	before    int // paging: entries the earlier pages returned
 	// paging
 	pageSize  int
 	after     uint64 // resume after this ID
@@ -55,7 +61,12 @@ type search struct {
 	lastSent  uint64
 	more      bool
 	sorter    *sorter // server-side sort (search_sort.go); nil: ID order
-	n         int
+	// referral objects in scope (search_referral.go): refs lists their
+	// sorted IDs when refCheck is refByList; refByEntry looks at each
+	// candidate instead.
+	refs     []uint64
+	refCheck int
+	n        int
 }
 
 // Search implements ldapserver.Backend. Candidates come from the indices
@@ -89,8 +100,11 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	s.b, s.ctx, s.req, s.who, s.txn, s.w = b, ctx, req, who, txn, w
 	s.scan = childScan{b: b, txn: txn}
 	defer s.scan.close()
-	if !who.root && b.opts.SizeLimit > 0 && (req.SizeLimit == 0 || req.SizeLimit > b.opts.SizeLimit) {
+	if !who.root && b.opts.SizeLimit > 0 {
 		s.sizeLimit = b.opts.SizeLimit
+	}
+	if req.SizeLimit > 0 && (s.sizeLimit == 0 || req.SizeLimit < s.sizeLimit) {
+		s.sizeLimit = req.SizeLimit
 	}
 	s.derefFind = req.Deref&ldapserver.DerefFindingBaseObj != 0
 	s.derefSearch = req.Deref&ldapserver.DerefInSearching != 0 && req.Scope != ldapserver.ScopeBase
@@ -103,6 +117,9 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 		return nil, err
 	}
 	s.dnCache[id] = s.baseDN // children's DNs end with it
+	if err := s.baseReferral(id, s.baseDN, ""); err != nil {
+		return nil, err
+	}
 	return s.run()
 }
 
@@ -114,7 +131,7 @@ func (s *search) run() (*ldapserver.SearchResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		e, err := s.b.fullEntry(s.txn, s.baseID, dn)
+		e, err := s.b.fullEntry(s.txn, s.baseID, dn, s.who)
 		if err != nil {
 			return nil, err
 		}
@@ -174,9 +191,15 @@ func (s *search) iterate() error {
 			return err
 		}
 	}
+	if err := s.collectReferrals(p); err != nil {
+		return err
+	}
 	cands, all, err := p.candidates(s.req.Filter, s.match.Root())
 	if err != nil {
 		return err
+	}
+	if !all && len(s.refs) > 0 {
+		cands = index.Union(p.buffer(), cands, index.FromSorted(s.refs), 0)
 	}
 	if !all && cands.IsEmpty() {
 		return nil
@@ -409,6 +432,13 @@ func (s *search) candidate(id uint64, blob []byte) error {
 	if !s.who.root {
 		s.stripPasswords()
 	}
+	if s.refCheck != refNone && id != s.baseID {
+		if _, ok := slices.BinarySearch(s.refs, id); ok || s.refCheck == refByEntry {
+			if refs := s.b.refsOf(&s.e); refs != nil {
+				return s.reference(refs)
+			}
+		}
+	}
 	// The DN string is built only for entries that match (or for a filter
 	// that needs it): a candidate the filter rejects allocates nothing.
 	dn := ""
@@ -439,7 +469,8 @@ func (s *search) dnOf(id uint64) (string, error) {
 	return s.b.dnOf(s.txn, id, s.dnCache)
 }
 
-// send delivers a matching entry, applying paging and the size limit.
+// send delivers a matching entry, applying paging and the size limit
+// (which counts the entries of earlier pages too).
 func (s *search) send(id uint64, dn string) error {
 	if s.sorter != nil {
 		s.sorter.add(id, &s.e)
@@ -459,9 +490,10 @@ func (s *search) send(id uint64, dn string) error {
 	return s.emit(id, dn, &view)
 }
 
-// checkSizeLimit refuses another entry once the size limit is reached.
+// checkSizeLimit refuses another entry once the size limit is reached,
+// counting the entries of earlier pages.
 func (s *search) checkSizeLimit() error {
-	if s.sizeLimit > 0 && s.sent >= s.sizeLimit {
+	if s.sizeLimit > 0 && s.before+s.sent >= s.sizeLimit {
 		return ldapErr(ldapserver.SizeLimitExceeded, "")
 	}
 	return nil
@@ -478,17 +510,22 @@ func (s *search) emit(id uint64, dn string, e *schema.Entry) error {
 }
 
 // stripPasswords drops userPassword (and subtypes) from the current
-// entry. Most entries have none: they are only scanned, not rewritten.
+// entry.
 func (s *search) stripPasswords() {
-	pw := s.b.pwAttr
+	s.e.Attrs = s.b.withoutPasswords(s.e.Attrs)
+}
+
+// withoutPasswords drops userPassword (and subtypes) from attrs, in
+// place. Most entries have none: they are only scanned, not rewritten.
+func (b *Backend) withoutPasswords(attrs []schema.Attribute) []schema.Attribute {
+	pw := b.pwAttr
 	if pw == nil {
-		return
+		return attrs
 	}
 	isPW := func(a *schema.Attribute) bool { return a.Type != nil && a.Type.IsSubtypeOf(pw) }
-	attrs := s.e.Attrs
 	first := slices.IndexFunc(attrs, func(a schema.Attribute) bool { return isPW(&a) })
 	if first < 0 {
-		return
+		return attrs
 	}
 	kept := attrs[:first]
 	for i := first + 1; i < len(attrs); i++ {
@@ -496,7 +533,7 @@ func (s *search) stripPasswords() {
 			kept = append(kept, attrs[i])
 		}
 	}
-	s.e.Attrs = kept
+	return kept
 }
 
 // prepareForFilter adds what the filter needs beyond the stored attributes.
@@ -558,14 +595,23 @@ func (b *Backend) filterNeeds(f *schema.Filter) (dn, computed bool) {
 }
 
 // Paging (RFC 2696). The cookie is self-contained: the last ID sent (8
-// bytes BE) and a hash of the request (8 bytes), so any connection may
-// continue a search, nothing is kept per connection, and a cookie used
-// with another request is refused. Results come in ID order and IDs are
+// bytes BE), a seal (8 bytes) and the number of entries returned so far
+// (8 bytes BE, for the size limit), so any connection may continue a
+// search and nothing is kept per connection. The seal is a MAC, under a
+// key the backend draws at open, of the request and the rest of the
+// cookie: a cookie used with another request, altered (to reset the
+// count of entries a size limit bounds), or kept across a restart is
+// refused. Results come in ID order and IDs are
 // never reused, so resuming after an ID neither repeats nor skips entries
 // that existed throughout.
 func (s *search) setupPaging(res *ldapserver.SearchResult) error {
 	pc := s.req.Controls.Paged
 	if pc == nil {
+		return nil
+	}
+	if r := s.req.SizeLimit; r > 0 && pc.Size >= r {
+		// RFC 2696 §3: the search fits in one page, so the control is
+		// ignored (as slapd does); the size limit applies as without it.
 		return nil
 	}
 	s.cookieTag = s.requestHash()
@@ -581,16 +627,21 @@ func (s *search) setupPaging(res *ldapserver.SearchResult) error {
 		return nil
 	}
 	bad := ldapErr(ldapserver.ProtocolError, "paged results cookie is invalid")
-	if len(pc.Cookie) < 16 || binary.BigEndian.Uint64(pc.Cookie[8:]) != s.cookieTag {
+	if len(pc.Cookie) < cookieHead || !s.cookieSealed(pc.Cookie) {
 		return bad
 	}
+	before := binary.BigEndian.Uint64(pc.Cookie[16:])
+	if before > math.MaxInt32 {
+		return bad
+	}
+	s.before = int(before)
 	if s.sorter != nil {
 		if !s.sorter.parseCursor(pc.Cookie) {
 			return bad
 		}
 		return nil
 	}
-	if len(pc.Cookie) != 16 {
+	if len(pc.Cookie) != cookieHead {
 		return bad
 	}
 	s.after = binary.BigEndian.Uint64(pc.Cookie)
@@ -598,24 +649,49 @@ func (s *search) setupPaging(res *ldapserver.SearchResult) error {
 }
 
 // sortLimit is how many sorted entries a search must keep: one more than
-// a page or the size limit, to know whether more follow; 0 for all.
+// a page or what the size limit leaves, to know whether more follow; 0
+// for all.
 func (s *search) sortLimit() int {
-	if s.pageSize > 0 {
-		return s.pageSize + 1
+	lim := 0
+	if s.sizeLimit > 0 {
+		lim = max(s.sizeLimit-s.before, 0)
 	}
-	lim := s.sizeLimit
-	if r := s.req.SizeLimit; r > 0 && (lim == 0 || r < lim) {
-		lim = r
+	if s.pageSize > 0 && (s.sizeLimit == 0 || s.pageSize < lim) {
+		lim = s.pageSize
 	}
-	if lim > 0 {
+	if lim > 0 || s.sizeLimit > 0 {
 		return lim + 1
 	}
 	return 0
 }
 
+// cookieHead is the length of the part every cookie starts with: last
+// ID, request hash and entries returned so far.
+const cookieHead = 24
+
 func (s *search) cookie(last uint64) []byte {
 	c := binary.BigEndian.AppendUint64(nil, last)
-	return binary.BigEndian.AppendUint64(c, s.cookieTag)
+	c = binary.BigEndian.AppendUint64(c, 0) // the seal
+	return s.seal(binary.BigEndian.AppendUint64(c, uint64(s.before+s.sent)))
+}
+
+// seal stores in c[8:16] the MAC of the request and the rest of c.
+func (s *search) seal(c []byte) []byte {
+	copy(c[8:16], s.cookieMAC(c))
+	return c
+}
+
+// cookieSealed reports whether c carries the seal seal would give it.
+func (s *search) cookieSealed(c []byte) bool {
+	return hmac.Equal(c[8:16], s.cookieMAC(c))
+}
+
+func (s *search) cookieMAC(c []byte) []byte {
+	m := hmac.New(sha256.New, s.b.cookieKey[:])
+	m.Write(binary.BigEndian.AppendUint64(nil, s.cookieTag))
+	m.Write(c[:8])
+	m.Write(c[16:])
+	return m.Sum(nil)[:8]
 }
 
 func (s *search) requestHash() uint64 {

@@ -66,7 +66,7 @@ func (s *search) findBase(base *normBase) (uint64, error) {
 		}
 		if !s.derefFind || (!found && id == rootID) {
 			if !found {
-				return 0, noSuchObject(dn, matched)
+				return 0, s.notFound(id, dn, matched)
 			}
 			return id, nil
 		}
@@ -76,7 +76,7 @@ func (s *search) findBase(base *normBase) (uint64, error) {
 		}
 		if !alias {
 			if !found {
-				return 0, noSuchObject(dn, matched)
+				return 0, s.notFound(id, dn, matched)
 			}
 			return id, nil
 		}

@@ -250,12 +250,14 @@ func (so *sorter) result() []*sortItem {
 	return so.heap
 }
 
-// Sorted cookie: lastID (8, BE) | request hash (8) | per key: 0 (no
-// value) or 1 + uvarint length + normalized value.
+// Sorted cookie: lastID (8, BE) | seal (8) | entries returned so
+// far (8, BE) | per key: 0 (no value) or 1 + uvarint length + normalized
+// value.
 
-func (so *sorter) cookie(last *sortItem, tag uint64) []byte {
+func (so *sorter) cookie(last *sortItem, returned int) []byte {
 	c := binary.BigEndian.AppendUint64(nil, last.id)
-	c = binary.BigEndian.AppendUint64(c, tag)
+	c = binary.BigEndian.AppendUint64(c, 0) // the seal, set by search.seal
+	c = binary.BigEndian.AppendUint64(c, uint64(returned))
 	for _, k := range last.keys {
 		if k == nil {
 			c = append(c, 0)
@@ -270,11 +272,11 @@ func (so *sorter) cookie(last *sortItem, tag uint64) []byte {
 
 // parseCursor sets the position a cookie names; false when it is malformed.
 func (so *sorter) parseCursor(c []byte) bool {
-	if len(c) < 16 {
+	if len(c) < cookieHead {
 		return false
 	}
 	cur := &sortItem{id: binary.BigEndian.Uint64(c), keys: make([][]byte, len(so.keys))}
-	rest := c[16:]
+	rest := c[cookieHead:]
 	for i := range so.keys {
 		if len(rest) == 0 {
 			return false
@@ -303,15 +305,15 @@ func (so *sorter) parseCursor(c []byte) bool {
 }
 
 // sendSorted reads back the kept entries and sends them in order,
-// applying the page size and the size limit.
+// applying the page size and the size limit, as send does.
 func (s *search) sendSorted(res *ldapserver.SearchResult) error {
 	items := s.sorter.result()
-	n := len(items)
-	if s.pageSize > 0 && n > s.pageSize {
-		n = s.pageSize
-		s.more = true
-	}
-	for i, it := range items[:n] {
+	for i, it := range items {
+		if s.pageSize > 0 && i == s.pageSize {
+			s.more = true
+			res.Paged.Cookie = s.seal(s.sorter.cookie(items[i-1], s.before+s.sent))
+			return nil
+		}
 		if err := s.checkSizeLimit(); err != nil {
 			return err
 		}
@@ -325,9 +327,6 @@ func (s *search) sendSorted(res *ldapserver.SearchResult) error {
 		}
 		if err := s.emit(it.id, dn, &s.e); err != nil {
 			return err
-		}
-		if res.Paged != nil && i == n-1 && s.more {
-			res.Paged.Cookie = s.sorter.cookie(it, s.cookieTag)
 		}
 	}
 	return nil
