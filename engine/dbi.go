@@ -123,13 +123,23 @@ func (t *Txn) openMain(want uint16) (DBI, error) {
 // same stored record.
 func (t *Txn) namedView(name string, stored dbRecord, found bool) *txnDB {
 	t.growDBs()
-	for i := 2; i < len(t.dbs); i++ {
-		d := &t.dbs[i]
-		if d.loaded && d.info.name == name && (d.dirty || found && d.info.flags == stored.flags&dbPersistentMask) {
+	for _, dbi := range t.env.handles(name) {
+		if int(dbi) >= len(t.dbs) {
+			break // registered after growDBs: not loaded by t
+		}
+		d := &t.dbs[dbi]
+		if d.loaded && (d.dirty || found && d.info.flags == stored.flags&dbPersistentMask) {
 			return d
 		}
 	}
 	return nil
+}
+
+// handles returns the handles registered for name, in ascending order.
+func (e *Env) handles(name string) []DBI {
+	e.dbsMu.Lock()
+	defer e.dbsMu.Unlock()
+	return e.dbIndex[name]
 }
 
 // registerDB returns the handle for name, adding it to the environment's table.
@@ -137,14 +147,11 @@ func (e *Env) registerDB(name string, flags uint16) (DBI, error) {
 	e.dbsMu.Lock()
 	defer e.dbsMu.Unlock()
 	infos := *e.dbs.Load()
-	for i := 2; i < len(infos); i++ {
-		if infos[i].name == name {
-			if infos[i].flags != flags {
-				// The stored record changed flags (database dropped and
-				// recreated): look for a handle with these flags.
-				continue
-			}
-			return DBI(i), nil
+	for _, dbi := range e.dbIndex[name] {
+		// A handle whose flags differ is of a database dropped and
+		// recreated with other flags: look for one with these flags.
+		if infos[dbi].flags == flags {
+			return dbi, nil
 		}
 	}
 	if len(infos)-2 >= e.opts.MaxDBs {
@@ -152,9 +159,18 @@ func (e *Env) registerDB(name string, flags uint16) (DBI, error) {
 	}
 	info := dbInfo{name: name, flags: flags}
 	info.setOrder(flags)
-	next := append(slices.Clip(infos), info)
+	// Appending in place is safe for readers of older versions of the
+	// slice: they never look past their own length, and elements below it
+	// are never written again (setMainFlags copies). It keeps registering
+	// N databases linear, not quadratic.
+	next := append(infos, info)
 	e.dbs.Store(&next)
-	return DBI(len(next) - 1), nil
+	dbi := DBI(len(next) - 1)
+	if e.dbIndex == nil {
+		e.dbIndex = map[string][]DBI{}
+	}
+	e.dbIndex[name] = append(e.dbIndex[name], dbi)
+	return dbi, nil
 }
 
 func (e *Env) setMainFlags(flags uint16) {

@@ -138,8 +138,9 @@ type Env struct {
 	syncStop     chan struct{}
 	syncDone     chan struct{}
 
-	dbs   atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
-	dbsMu sync.Mutex               // serializes additions to dbs
+	dbs     atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
+	dbsMu   sync.Mutex               // serializes additions to dbs
+	dbIndex map[string][]DBI         // name -> its handles in dbs; guarded by dbsMu
 
 	spare     []page // dirty-page buffers of psize bytes for reuse; guarded by writeMu
 	dirtyHint int    // dirty pages of the last write transaction; guarded by writeMu

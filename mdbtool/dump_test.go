@@ -3,6 +3,8 @@ package mdbtool
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"lightdir/engine"
@@ -91,5 +93,47 @@ func TestDump_errors(t *testing.T) {
 	}
 	if err := Dump(&buf, t.TempDir()+"/missing", DumpOptions{}); err == nil {
 		t.Fatal("dump of a missing environment succeeded")
+	}
+}
+
+// TestDump_moreNamedDBsThanDefaultLimit: mdb_dump and mdb_stat close each
+// named database after visiting it, so they list, dump and stat an
+// environment of any number of named databases; so must Dump and Stat
+// (here 1<<15 + 10, more than the tools' former handle limit).
+func TestDump_moreNamedDBsThanDefaultLimit(t *testing.T) {
+	const n = 1<<15 + 10
+	dir := t.TempDir()
+	env, err := engine.Open(dir, &engine.Options{MaxDBs: n, Durability: engine.NoSync})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	err = env.Update(func(txn *engine.Txn) error {
+		for i := 0; i < n; i++ {
+			name := fmt.Sprintf("db%05d", i)
+			if _, err := txn.OpenDB(name, engine.Create); err != nil {
+				return err
+			}
+			want.WriteString(name + "\n")
+		}
+		return nil
+	})
+	if cerr := env.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list bytes.Buffer
+	if err := Dump(&list, dir, DumpOptions{List: true}); err != nil {
+		t.Fatalf("Dump -l: %v", err)
+	}
+	equalText(t, list.Bytes(), []byte(want.String()))
+	var st bytes.Buffer
+	if err := Stat(&st, dir, StatOptions{All: true}); err != nil {
+		t.Fatalf("Stat -a: %v", err)
+	}
+	if got := bytes.Count(st.Bytes(), []byte("Status of ")); got != n+1 {
+		t.Fatalf("Stat -a printed %d blocks, want %d", got, n+1)
 	}
 }

@@ -3,13 +3,15 @@ package mdbtool
 import (
 	"bytes"
 	"errors"
+	"math"
 
 	"lightdir/engine"
 )
 
 // maxDBs is the named-database limit of environments the tools open: they
-// visit every named database of a file, however many it has.
-const maxDBs = 1 << 15
+// visit every named database of a file, however many it has (LMDB's tools
+// close each handle after use; the engine keeps them, so no limit).
+const maxDBs = math.MaxInt32
 
 // openRead opens an environment read-only for a tool.
 func openRead(path string, noSubdir bool) (*engine.Env, error) {

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"lightdir/engine"
 )
@@ -35,9 +37,10 @@ type LoadOptions struct {
 }
 
 // Load reads mdb_dump output (or plain text) from r into the environment at
-// path, creating it if needed; the first header's mapsize becomes the map
-// size of a new environment. Input errors wrap ErrBadInput and name the line;
-// a failed section's open transaction is aborted (earlier batches stay).
+// path, creating its files if needed (not the directory, which must exist as
+// for mdb_load); the first header's mapsize becomes the map size of a new
+// environment. Input errors wrap ErrBadInput and name the line; a failed
+// section's open transaction is aborted (earlier batches stay).
 func Load(r io.Reader, path string, opts LoadOptions) error {
 	l := newLoader(r, opts)
 	var hdr header
@@ -50,6 +53,14 @@ func Load(r io.Reader, path string, opts LoadOptions) error {
 		}
 		empty = !ok
 	}
+	if !opts.NoSubdir {
+		// mdb_env_open does not create the directory (the engine would).
+		if st, err := os.Stat(path); err != nil {
+			return fmt.Errorf("mdbtool: %w", err)
+		} else if !st.IsDir() {
+			return fmt.Errorf("mdbtool: %s: %w", path, syscall.ENOTDIR)
+		}
+	}
 	env, err := engine.Open(path, &engine.Options{MapSize: hdr.mapSize, NoSubdir: opts.NoSubdir, MaxDBs: maxDBs,
 		Durability: engine.NoMetaSync})
 	if err != nil {
@@ -57,6 +68,8 @@ func Load(r io.Reader, path string, opts LoadOptions) error {
 	}
 	if !empty {
 		err = l.run(env, &hdr)
+	} else {
+		err = l.createNamed(env)
 	}
 	if cerr := env.Close(); err == nil {
 		err = cerr
@@ -71,10 +84,28 @@ func LoadEnv(r io.Reader, env *engine.Env, opts LoadOptions) error {
 		return l.run(env, &header{})
 	}
 	hdr, ok, err := l.readHeader()
-	if err != nil || !ok {
+	if err != nil {
 		return err
 	}
+	if !ok {
+		return l.createNamed(env)
+	}
 	return l.run(env, &hdr)
+}
+
+// createNamed handles an input without any header: mdb_load still opens the
+// database with MDB_CREATE before it finds no data, so -s NAME leaves an
+// empty named database.
+func (l *loader) createNamed(env *engine.Env) error {
+	if l.name == "" {
+		return nil
+	}
+	return env.Update(func(txn *engine.Txn) error {
+		if _, err := txn.OpenDB(l.name, engine.Create); err != nil {
+			return fmt.Errorf("database %q: %w", l.name, err)
+		}
+		return nil
+	})
 }
 
 type loader struct {
@@ -182,6 +213,11 @@ func (l *loader) headerLine(h *header, line string) error {
 			return l.errorf("unsupported format %q", val)
 		}
 	case "database":
+		if val == "" {
+			// mdb_dbi_open refuses a name of 0 bytes (MDB_BAD_VALSIZE);
+			// it does not mean the main DB.
+			return l.errorf("empty database name")
+		}
 		l.name = val
 	case "type":
 		if val != "btree" {

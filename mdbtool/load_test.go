@@ -3,7 +3,9 @@ package mdbtool
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -163,4 +165,61 @@ func TestLoad_emptyInput_createsEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	equalText(t, ourDump(t, dir, DumpOptions{}), runTool(t, "mdb_dump", dir))
+}
+
+// TestLoad_missingDirectory_notCreated: mdb_load does not create the
+// environment's directory (mdb_env_open fails with ENOENT, exit 1), so a
+// mistyped or unmounted target is an error rather than a new database
+// somewhere else.
+func TestLoad_missingDirectory_notCreated(t *testing.T) {
+	in := "VERSION=3\nformat=print\ntype=btree\nHEADER=END\n a\n 1\nDATA=END\n"
+	dir := filepath.Join(t.TempDir(), "missing")
+	err := exec.Command(needTool(t, "mdb_load"), dir).Run()
+	if err == nil {
+		t.Fatal("mdb_load created a missing directory: the oracle changed")
+	}
+	if err := Load(strings.NewReader(in), dir, LoadOptions{}); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load into a missing directory: %v, want fs.ErrNotExist", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load created %s (%v)", dir, err)
+	}
+}
+
+// TestLoad_emptyDatabaseHeader_refused: a "database=" header line with an
+// empty name is an error (mdb_load: mdb_dbi_open fails with MDB_BAD_VALSIZE),
+// not the main DB.
+func TestLoad_emptyDatabaseHeader_refused(t *testing.T) {
+	in := "VERSION=3\nformat=print\ndatabase=\ntype=btree\nHEADER=END\n a\n 1\nDATA=END\n"
+	dir := t.TempDir()
+	err := Load(strings.NewReader(in), dir, LoadOptions{})
+	if !errors.Is(err, ErrBadInput) || !strings.Contains(err.Error(), "line 3:") {
+		t.Fatalf("got %v, want ErrBadInput at line 3", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data.mdb")); err != nil {
+		return // nothing written at all
+	}
+	if got := ourDump(t, dir, DumpOptions{Print: true}); bytes.Contains(got, []byte("\n a\n")) {
+		t.Fatalf("the section went into the main DB:\n%s", got)
+	}
+}
+
+// TestLoad_emptyInputWithName_createsDatabase: mdb_load -s NAME opens NAME
+// with MDB_CREATE before it finds the input empty, so the (empty) named
+// database exists afterwards, in both input formats.
+func TestLoad_emptyInputWithName_createsDatabase(t *testing.T) {
+	for _, text := range []bool{false, true} {
+		dir := t.TempDir()
+		if err := Load(strings.NewReader(""), dir, LoadOptions{Name: "x", Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-s", "x", dir}
+		if text {
+			args = append([]string{"-T"}, args...)
+		}
+		want := t.TempDir()
+		runTool(t, "mdb_load", append(args[:len(args)-1:len(args)-1], want)...)
+		equalText(t, ourDump(t, dir, DumpOptions{List: true}), runTool(t, "mdb_dump", "-l", want))
+		equalText(t, ourDump(t, dir, DumpOptions{List: true}), []byte("x\n"))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"lightdir/engine"
 	"lightdir/mdbtool"
 )
 
@@ -35,9 +36,12 @@ func runMdbDump(s stdio, args []string) (int, error) {
 	case (o.has('a') || o.has('l')) && o.has('s'):
 		return usagef("-a and -l exclude -s")
 	}
+	dir := o.operands[0]
+	if err := checkDBName(o); err != nil {
+		return exitError, fmt.Errorf("%s: %w", dir, err)
+	}
 	opts := mdbtool.DumpOptions{All: o.has('a'), List: o.has('l'), Name: o.value['s'], Print: o.has('p'),
 		NoSubdir: o.has('n')}
-	dir := o.operands[0]
 	err = writeOutput(s.out, o, 'f', func(w io.Writer) error {
 		if err := mdbtool.Dump(w, dir, opts); err != nil {
 			return fmt.Errorf("%s: %w", dir, err)
@@ -48,4 +52,14 @@ func runMdbDump(s stdio, args []string) (int, error) {
 		return exitError, err
 	}
 	return exitOK, nil
+}
+
+// checkDBName refuses an empty -s argument: to mdb_dump, mdb_load and
+// mdb_stat it names no database (mdb_dbi_open fails with MDB_BAD_VALSIZE,
+// exit 1), while an empty Name in mdbtool's options means the main DB.
+func checkDBName(o *options) error {
+	if o.has('s') && o.value['s'] == "" {
+		return fmt.Errorf("%w: empty database name (-s)", engine.ErrBadValSize)
+	}
+	return nil
 }

@@ -34,6 +34,9 @@ func runMdbLoad(s stdio, args []string) (int, error) {
 	case len(o.operands) != 1:
 		return usagef("one DIR expected")
 	}
+	if err := checkDBName(o); err != nil {
+		return exitError, fmt.Errorf("%s: %w", o.operands[0], err)
+	}
 	in := s.in
 	if o.has('f') {
 		f, err := os.Open(o.value['f'])

@@ -37,6 +37,9 @@ func runMdbStat(s stdio, args []string) (int, error) {
 	case o.has('a') && o.has('s'):
 		return usagef("-a excludes -s")
 	}
+	if err := checkDBName(o); err != nil {
+		return exitError, fmt.Errorf("%s: %w", o.operands[0], err)
+	}
 	opts := mdbtool.StatOptions{Env: o.has('e'), Free: o.count['f'], All: o.has('a'), Name: o.value['s'],
 		Readers: o.count['r'], NoSubdir: o.has('n')}
 	if err := mdbtool.Stat(s.out, o.operands[0], opts); err != nil {

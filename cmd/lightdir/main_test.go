@@ -206,3 +206,28 @@ func TestRun_realMdbDump_readsMdbLoadOutput(t *testing.T) {
 		t.Fatalf("mdb_dump:\n%s", out)
 	}
 }
+
+// TestRun_emptyDatabaseName_refused: -s "" (as an unset shell variable gives)
+// names no database: mdb_dump, mdb_stat and mdb_load fail with
+// MDB_BAD_VALSIZE from mdb_dbi_open (exit 1) instead of falling back to the
+// main DB; mdb-load must not write the input into the main DB.
+func TestRun_emptyDatabaseName_refused(t *testing.T) {
+	dir := copyFixture(t, "subdbs")
+	for _, tool := range []string{"mdb-dump", "mdb-stat"} {
+		code, out, errs := runCmd("", tool, "-s", "", dir)
+		if code != exitError || out != "" || !strings.Contains(errs, "database name") {
+			t.Fatalf("%s -s '': exit %d, stdout %q, stderr %q; want exit 1 and no output", tool, code, out, errs)
+		}
+	}
+	loaded := t.TempDir()
+	dump := fixtureFile(t, "plain", "mdb_dump.txt")
+	code, _, errs := runCmd(dump, "mdb-load", "-s", "", loaded)
+	if code != exitError || !strings.Contains(errs, "database name") {
+		t.Fatalf("mdb-load -s '': exit %d, stderr %q; want exit 1", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(loaded, "data.mdb")); err == nil {
+		if _, out, _ := runCmd("", "mdb-dump", loaded); strings.Contains(out, " 6170706c65\n") {
+			t.Fatalf("mdb-load -s '' loaded the input into the main DB:\n%s", out)
+		}
+	}
+}
