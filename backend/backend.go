@@ -226,10 +226,25 @@ func computedType(reg *schema.Registry, at *schema.AttributeType) bool {
 	return false
 }
 
+// CheckIndexSpec reports whether Open accepts spec with the schema reg: the
+// attribute is defined and stored, and has the matching rule of each kind.
+// Errors wrap ErrBadIndexSpec.
+func CheckIndexSpec(reg *schema.Registry, spec IndexSpec) error {
+	_, err := resolveIndexes(reg, []IndexSpec{spec})
+	return err
+}
+
 func (d *indexDef) dbName() string { return ixPrefix + strings.ToLower(d.typ.Name()) }
 
 // metaKey is the meta DB key of d's record of built kinds.
 func (d *indexDef) metaKey() []byte { return []byte(metaIndex + strings.ToLower(d.typ.Name())) }
+
+// The database files hold every entry, userPassword values included: like
+// slapd's back-mdb (mode 0600), only the server's user may read them.
+const (
+	dirMode  = 0o700
+	fileMode = 0o600
+)
 
 // Open opens or creates the database in opts.Dir for opts.Suffix.
 // Errors: ErrNoSuffix, ErrSuffixMismatch, ErrBadIndexSpec, ErrFormat,
@@ -240,7 +255,7 @@ func Open(opts Options) (*Backend, error) {
 		return nil, err
 	}
 	if !opts.ReadOnly {
-		if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		if err := os.MkdirAll(opts.Dir, dirMode); err != nil {
 			return nil, fmt.Errorf("backend: %w", err)
 		}
 	}
@@ -254,6 +269,7 @@ func Open(opts Options) (*Backend, error) {
 	}
 	env, err := engine.Open(opts.Dir, &engine.Options{
 		MapSize:         b.opts.MapSize,
+		FileMode:        fileMode,
 		MaxDBs:          16 + len(b.ix),
 		MaxReaders:      maxReaders,
 		ReadOnly:        opts.ReadOnly,

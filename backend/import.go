@@ -15,6 +15,7 @@ import (
 
 	"lightdir/engine"
 	"lightdir/ldif"
+	"lightdir/schema"
 )
 
 // ImportOptions configure Import.
@@ -35,6 +36,11 @@ type ImportOptions struct {
 	// Workers is how many goroutines check and encode entries in parallel
 	// (default GOMAXPROCS).
 	Workers int
+	// OtherSuffixes are the suffixes of the server's other databases. An
+	// entry at or below one of them that lies below this database's suffix
+	// belongs to that database (the server routes its DN there) and is
+	// refused, as slapadd refuses an entry another database holds.
+	OtherSuffixes []string
 }
 
 // ImportStats describes a finished import.
@@ -63,7 +69,22 @@ type ImportStats struct {
 // entries are in flight, plus at most BatchBytes of index keys.
 func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 	start := time.Now()
+	// Hold the target like an open environment until the result is in
+	// place: a server (or another import) started meanwhile is refused
+	// instead of serving a data file that the rename below would replace
+	// under it, losing every write it acknowledged.
+	target, err := lockImportTarget(opts.Dir)
+	if err != nil {
+		return ImportStats{}, err
+	}
+	done := false
+	defer func() { target.release(!done) }()
 	if err := checkImportTarget(opts); err != nil {
+		return ImportStats{}, err
+	}
+	// Opening an existing target to check it dropped the lock (closing any
+	// descriptor of a file drops the process's fcntl locks on it).
+	if err := target.lock(); err != nil {
 		return ImportStats{}, err
 	}
 	parent := filepath.Dir(filepath.Clean(opts.Dir))
@@ -93,12 +114,10 @@ func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 		return ImportStats{}, err
 	}
 	keysElapsed := im.keysElapsed
-	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
-		return ImportStats{}, fmt.Errorf("backend: %w", err)
-	}
 	if err := os.Rename(filepath.Join(tmp, "data.mdb"), filepath.Join(opts.Dir, "data.mdb")); err != nil {
 		return ImportStats{}, fmt.Errorf("backend: install imported database: %w", err)
 	}
+	done = true
 	return ImportStats{Entries: n, Elapsed: time.Since(start), KeysElapsed: keysElapsed}, nil
 }
 
@@ -118,6 +137,69 @@ func removeStaleImports(dir string) {
 			os.RemoveAll(d)
 		}
 		f.Close()
+	}
+}
+
+// importTarget is the target directory of an import, held with the engine's
+// first-opener lock on its lock file (LMDB's, format spec 16.2).
+type importTarget struct {
+	dir, lockPath         string
+	f                     *os.File
+	madeDir, madeLockFile bool
+}
+
+// lockImportTarget creates the directory if needed (0700, like the database
+// files it will hold: they hold every entry) and takes the lock.
+func lockImportTarget(dir string) (*importTarget, error) {
+	t := &importTarget{dir: dir, lockPath: filepath.Join(dir, "lock.mdb")}
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		t.madeDir = true
+	}
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	if _, err := os.Stat(t.lockPath); errors.Is(err, os.ErrNotExist) {
+		t.madeLockFile = true
+	}
+	f, err := os.OpenFile(t.lockPath, os.O_RDWR|os.O_CREATE, fileMode)
+	if err != nil {
+		t.release(true)
+		return nil, fmt.Errorf("backend: %w", err)
+	}
+	t.f = f
+	if err := t.lock(); err != nil {
+		t.release(true)
+		return nil, err
+	}
+	return t, nil
+}
+
+func (t *importTarget) lock() error {
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
+	err := unix.FcntlFlock(t.f.Fd(), unix.F_SETLK, &lk)
+	if errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EACCES) {
+		return fmt.Errorf("backend: open %s: %w: %s", t.dir, engine.ErrEnvInUse, t.lockPath)
+	}
+	if err != nil {
+		return fmt.Errorf("backend: lock %s: %w", t.lockPath, err)
+	}
+	return nil
+}
+
+// release drops the lock; after a failed import it also removes the lock
+// file and directory it created, leaving the target as it was.
+func (t *importTarget) release(failed bool) {
+	if t.f != nil {
+		t.f.Close()
+	}
+	if !failed {
+		return
+	}
+	if t.madeLockFile {
+		os.Remove(t.lockPath)
+	}
+	if t.madeDir {
+		os.Remove(t.dir)
 	}
 }
 
@@ -164,6 +246,15 @@ type importer struct {
 	entries int
 	// keysElapsed sums the time of flushKeys.
 	keysElapsed time.Duration
+	// subordinates are the normalized suffixes of other databases below
+	// this one's (from OtherSuffixes).
+	subordinates []subordinate
+}
+
+// subordinate is another database's suffix below this one's.
+type subordinate struct {
+	ndn    schema.DN // normalized
+	suffix string    // as configured
 }
 
 func newImporter(opts Options, io ImportOptions) (*importer, error) {
@@ -181,6 +272,19 @@ func newImporter(opts Options, io ImportOptions) (*importer, error) {
 		return nil, err
 	}
 	im := &importer{b: b, opts: io, now: time.Now()}
+	for _, sfx := range io.OtherSuffixes {
+		dn, err := schema.ParseDN(sfx)
+		if err == nil {
+			dn, err = b.reg.NormalizeDN(dn)
+		}
+		if err != nil {
+			b.Close()
+			return nil, fmt.Errorf("%w: %q: %w", ErrNoSuffix, sfx, err)
+		}
+		if below, ok := b.inSuffix(dn); ok && below > 0 {
+			im.subordinates = append(im.subordinates, subordinate{dn, sfx})
+		}
+	}
 	im.keys.init(len(b.ix))
 	im.ads.init(b)
 	if err := im.stamps.init(b, im.now, &im.ads); err != nil {

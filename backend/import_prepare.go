@@ -208,6 +208,12 @@ func (p *importPrep) prepare(le *ldif.Entry, out *prepBatch, i int) error {
 	if !ok {
 		return fail(fmt.Errorf("not within suffix %q", p.b.suffix.String()))
 	}
+	for _, sub := range p.im.subordinates {
+		if len(ndn) >= len(sub.ndn) && ndn[len(ndn)-len(sub.ndn):].Equal(sub.ndn) {
+			return fail(fmt.Errorf("belongs to the database of suffix %q, not to this one's (%q)",
+				sub.suffix, p.b.suffix.String()))
+		}
+	}
 	if parent == nil && len(dn) > 1 && rest != "" {
 		parent = &prepDN{dn: dn[1:], ndn: ndn[1:]}
 		p.remember(rest, parent)

@@ -206,3 +206,36 @@ func TestParse_smallMaxRequestSize(t *testing.T) {
 		t.Fatalf("max_request_size = 1MiB: %+v %v", c.Limits, err)
 	}
 }
+
+// TestValidate_sameDirectoryTwoSpellings: two databases in one directory are
+// a problem however the paths are spelled (relative to a relative file name,
+// or absolute); before, `lightdir test` passed and serve failed with
+// "environment in use ... already open in this process".
+func TestValidate_sameDirectoryTwoSpellings(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := "[[database]]\nsuffix = \"o=a\"\ndirectory = \"a\"\n[[database]]\nsuffix = \"o=b\"\ndirectory = \"" +
+		filepath.Join(wd, "a") + "\"\n"
+	_, err = Parse("t.toml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), "t.toml:6: database[1].directory: conf: invalid value:") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestDuration_overflow: an integer number of seconds too large for a
+// time.Duration is an error, not a wrapped-around value (18446744074 seconds
+// used to become 290ms, and 9223372036854775807 a negative "never").
+func TestDuration_overflow(t *testing.T) {
+	for _, in := range []string{"18446744074", "9223372036854775807", "-9223372036854775807"} {
+		var d Duration
+		if err := d.UnmarshalText([]byte(in)); err == nil {
+			t.Errorf("Duration(%q) accepted as %v", in, d.D())
+		}
+	}
+	var d Duration
+	if err := d.UnmarshalText([]byte("9223372036")); err != nil || d.D() != 9223372036*time.Second {
+		t.Errorf("the largest whole number of seconds: %v %v", d.D(), err)
+	}
+}

@@ -3,6 +3,7 @@ package conf
 import (
 	"bufio"
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -66,6 +67,11 @@ func (idx lineIndex) line(path string) int {
 		if n, ok := idx[path]; ok {
 			return n
 		}
+		// A table set only through dotted keys (tls.cert = ...) has no
+		// header line: its first key positions it.
+		if n := idx.firstUnder(path); n > 0 {
+			return n
+		}
 		i := strings.LastIndexAny(path, ".[")
 		if i < 0 {
 			break
@@ -73,6 +79,17 @@ func (idx lineIndex) line(path string) int {
 		path = path[:i]
 	}
 	return 0
+}
+
+// firstUnder returns the first line of a key below path, or 0.
+func (idx lineIndex) firstUnder(path string) int {
+	best := 0
+	for p, n := range idx {
+		if strings.HasPrefix(p, path+".") && (best == 0 || n < best) {
+			best = n
+		}
+	}
+	return best
 }
 
 // lineOfKey returns the first line setting a key path given without array
@@ -90,6 +107,19 @@ func (idx lineIndex) lineOfKey(key string) int {
 		}
 	}
 	return best
+}
+
+// linesOfKey returns, in file order, every line setting a key path given
+// without array indices: one per table of an array of tables that has it.
+func (idx lineIndex) linesOfKey(key string) []int {
+	var lines []int
+	for p, n := range idx {
+		if stripIndices(p) == key {
+			lines = append(lines, n)
+		}
+	}
+	slices.Sort(lines)
+	return lines
 }
 
 func stripIndices(p string) string {

@@ -83,9 +83,15 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, Problems{c.decodeProblem(err)}
 	}
 	var ps Problems
+	seen := map[string]int{} // occurrences so far of each key: the same typo may sit in several tables
 	for _, k := range md.Undecoded() {
 		key := k.String()
-		ps = append(ps, Problem{File: name, Line: c.lines.lineOfKey(key), Key: key, Err: ErrUnknownKey})
+		line := c.lines.lineOfKey(key)
+		if lines := c.lines.linesOfKey(key); seen[key] < len(lines) {
+			line = lines[seen[key]]
+		}
+		seen[key]++
+		ps = append(ps, Problem{File: name, Line: line, Key: key, Err: ErrUnknownKey})
 	}
 	if len(ps) > 0 {
 		return nil, ps

@@ -3,6 +3,7 @@ package conf
 import (
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -34,6 +35,11 @@ func (v *validator) bad(key, format string, args ...any) {
 }
 
 func (v *validator) listeners() {
+	if len(v.c.Listen) == 0 {
+		// Only a caller can empty it (the file's empty list is the default):
+		// a server without a listener would run unreachable.
+		v.bad("listen", "no URL to listen on")
+	}
 	seen := map[string]bool{}
 	for i, u := range v.c.Listen {
 		key := fmt.Sprintf("listen[%d]", i)
@@ -115,12 +121,17 @@ func (v *validator) databases() {
 		} else {
 			suffixes[strings.ToLower(d.Suffix)] = i
 		}
+		// The same directory may be spelled relative and absolute.
+		dir := d.Directory
+		if abs, err := filepath.Abs(dir); err == nil && dir != "" {
+			dir = abs
+		}
 		if d.Directory == "" {
 			v.bad(fmt.Sprintf("database[%d]", i), "directory is required")
-		} else if j, ok := dirs[d.Directory]; ok {
+		} else if j, ok := dirs[dir]; ok {
 			v.bad(key("directory"), "%q is also the directory of database[%d]", d.Directory, j)
 		} else {
-			dirs[d.Directory] = i
+			dirs[dir] = i
 		}
 		if !slices.Contains(Durabilities, d.Durability) {
 			v.bad(key("durability"), "%q is not one of %s", d.Durability, strings.Join(Durabilities, ", "))

@@ -2,6 +2,7 @@ package conf
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,9 @@ type Duration time.Duration
 func (d *Duration) UnmarshalText(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if n > math.MaxInt64/int64(time.Second) || n < math.MinInt64/int64(time.Second) {
+			return fmt.Errorf("not a duration: %q seconds is out of range", s)
+		}
 		*d = Duration(time.Duration(n) * time.Second)
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
@@ -135,5 +136,28 @@ func TestServer_ldapi_offersExternal(t *testing.T) {
 	}
 	if got := res.Entries[0].GetAttributeValues("supportedSASLMechanisms"); len(got) != 1 || got[0] != "EXTERNAL" {
 		t.Fatalf("supportedSASLMechanisms over ldapi = %q, want EXTERNAL", got)
+	}
+}
+
+// TestListen_ldapiSocketOpenToLocalUsers: the ldapi socket accepts every local
+// user, whatever the umask, as slapd's does (srwxrwxrwx): connecting to a Unix
+// socket needs write permission on it, and ldapi exists so that local users
+// bind with SASL EXTERNAL as their uid (cn=peercred). With the umask's 0755,
+// only the server's own user could connect.
+func TestListen_ldapiSocketOpenToLocalUsers(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "s.sock")
+	l, err := Listen("ldapi://"+url.PathEscape(path), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o777 {
+		t.Fatalf("ldapi socket mode %o, want 777", fi.Mode().Perm())
 	}
 }

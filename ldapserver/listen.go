@@ -21,8 +21,8 @@ type tlsListener struct {
 //
 //	ldap://host:port    TCP (port 389 when omitted)
 //	ldaps://host:port   TCP with TLS from the first byte (port 636); needs tlsConfig
-//	ldapi://%2Fpath     Unix socket at the URL-unescaped path; a stale socket file
-//	                    left at the path is removed first
+//	ldapi://%2Fpath     Unix socket at the URL-unescaped path, mode 0777 like
+//	                    slapd's; a stale socket file left at the path is removed first
 //
 // Pass the result to Server.Serve. It returns ErrBadURL or ErrNoTLSConfig (wrapped)
 // or the error of the underlying listen.
@@ -71,6 +71,12 @@ func listenUnix(rawURL, host string) (net.Listener, error) {
 		return nil, err
 	}
 	l.(*net.UnixListener).SetUnlinkOnClose(true)
+	// Every local user may connect (and bind as its uid with SASL EXTERNAL),
+	// as with slapd's ldapi socket; the umask would leave it to the owner.
+	if err := os.Chmod(path, 0o777); err != nil {
+		l.Close()
+		return nil, err
+	}
 	return l, nil
 }
 

@@ -26,7 +26,7 @@ func runCheck(s stdio, args []string) (int, error) {
 	}
 	opts, err := backendOptions(o)
 	if err != nil {
-		return exitUsage, err
+		return optionsExitCode(err), err
 	}
 	if err := backend.Check(opts); err != nil {
 		return exitError, err

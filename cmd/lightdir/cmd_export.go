@@ -13,8 +13,9 @@ var exportCommand = command{
 	usage:   "[-c FILE] [-b SUFFIX] [-d DIR] [-l LDIF]",
 	flags: dbSelectFlags + `  -l LDIF    write to this file instead of standard output
 
-The output loads with lightdir import and with slapadd. A running server
-holds the database: stop it first (the server itself exports online).
+The output loads with lightdir import and with slapadd. It also runs while
+serve has the database open: it reads one snapshot through the engine's
+shared reader table, and the server keeps serving (like slapcat).
 `,
 	run: runExport,
 }
@@ -31,7 +32,7 @@ func runExport(s stdio, args []string) (int, error) {
 	}
 	opts, err := backendOptions(o)
 	if err != nil {
-		return exitUsage, err
+		return optionsExitCode(err), err
 	}
 	opts.ReadOnly = true
 	b, err := backend.Open(opts)

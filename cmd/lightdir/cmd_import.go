@@ -45,7 +45,7 @@ func runImport(s stdio, args []string) (int, error) {
 	}
 	opts, err := backendOptions(o)
 	if err != nil {
-		return exitUsage, err
+		return optionsExitCode(err), err
 	}
 	var in io.Reader = s.in
 	if len(o.operands) == 1 {
@@ -57,6 +57,16 @@ func runImport(s stdio, args []string) (int, error) {
 		in = f
 	}
 	iopts := backend.ImportOptions{}
+	if o.has('c') {
+		// Entries below another database's suffix belong to it.
+		if cfg, err := conf.Load(o.value['c']); err == nil {
+			for _, d := range cfg.Database {
+				if d.Directory != opts.Dir {
+					iopts.OtherSuffixes = append(iopts.OtherSuffixes, d.Suffix)
+				}
+			}
+		}
+	}
 	if !o.has('q') {
 		iopts.Progress = s.err
 	}
@@ -98,6 +108,17 @@ func backendOptions(o *options) (backend.Options, error) {
 		opts.Indexes = append(opts.Indexes, is)
 	}
 	return opts, nil
+}
+
+// optionsExitCode is the exit code for an error of backendOptions: 2 for a
+// mistake on the command line, 1 for a configuration that cannot be used (as
+// serve and test exit on it).
+func optionsExitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitError
 }
 
 // optionsFromConfig loads the configuration and picks the database.

@@ -97,3 +97,78 @@ func slapadd(t *testing.T, ldif string) {
 		t.Fatalf("slapadd -q: %v\n%s", err, out)
 	}
 }
+
+// TestDatabaseCommands_exitCodes: import, export, index and check exit 1 on a
+// configuration they cannot use (missing file, unknown key, no database with
+// the suffix), as serve and test do, and 2 only on a command-line mistake.
+func TestDatabaseCommands_exitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("bogus = 1\n"), 0o644)
+	good := filepath.Join(dir, "good.toml")
+	os.WriteFile(good, []byte("[[database]]\nsuffix = \"o=a\"\ndirectory = \"a\"\n[[database]]\nsuffix = \"o=b\"\ndirectory = \"b\"\n"), 0o644)
+	for _, cmd := range []string{"import", "export", "index", "check"} {
+		for _, tc := range []struct {
+			args []string
+			code int
+		}{
+			{[]string{"-c", filepath.Join(dir, "missing.toml")}, exitError},
+			{[]string{"-c", bad}, exitError},
+			{[]string{"-c", good, "-b", "o=c"}, exitError},
+			{[]string{"-c", good}, exitUsage},            // several databases, no -b
+			{[]string{"-c", good, "-d", "x"}, exitUsage}, // -d is for use without -c
+			{[]string{"-d", "x"}, exitUsage},             // -d needs -b
+		} {
+			args := append([]string{cmd}, tc.args...)
+			code, _, errs := runCmd("", args...)
+			if code != tc.code || strings.Count(errs, "\n") != 1 {
+				t.Errorf("%v: exit %d, want %d (stderr %q)", args, code, tc.code, errs)
+			}
+		}
+	}
+}
+
+// TestImport_entryOfASubordinateDatabase: with nested databases, importing
+// into the upper one refuses an entry at or below the lower one's suffix, as
+// slapadd does ("database #1 (dc=example,dc=com) not configured to hold ...").
+// Before, the entry was stored in the upper database, where the server never
+// routes its DN: a base search of it found nothing, while subtree searches
+// of the upper suffix returned it.
+func TestImport_entryOfASubordinateDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "lightdir.toml")
+	os.WriteFile(cfg, []byte(`[[database]]
+suffix = "dc=example,dc=com"
+directory = "top"
+[[database]]
+suffix = "ou=Sub,dc=example,dc=com"
+directory = "sub"
+`), 0o644)
+	ldif := importLDIF + "dn: ou=sub,dc=example,dc=com\nobjectClass: organizationalUnit\nou: sub\n"
+	code, _, e := runCmd(ldif, "import", "-q", "-c", cfg, "-b", "dc=example,dc=com")
+	if code != exitError || !strings.Contains(e, "line 18") || !strings.Contains(e, "ou=Sub,dc=example,dc=com") {
+		t.Fatalf("import: exit %d %q", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "top", "data.mdb")); err == nil {
+		t.Fatal("the refused import left a database")
+	}
+	// The lower database takes it, and the upper one the rest.
+	if code, _, e := runCmd(importLDIF, "import", "-q", "-c", cfg, "-b", "dc=example,dc=com"); code != exitOK {
+		t.Fatalf("import into the upper database: exit %d %s", code, e)
+	}
+	sub := "dn: ou=sub,dc=example,dc=com\nobjectClass: organizationalUnit\nou: sub\n\n" +
+		"dn: cn=x,ou=sub,dc=example,dc=com\nobjectClass: person\ncn: x\nsn: x\n"
+	if code, _, e := runCmd(sub, "import", "-q", "-c", cfg, "-b", "ou=sub,dc=example,dc=com"); code != exitOK {
+		t.Fatalf("import into the lower database: exit %d %s", code, e)
+	}
+}
+
+// TestExport_helpMatchesREADME: export --help says what the README (and
+// TestServe_exportWhileServing) shows: it runs while serve has the database
+// open. It used to tell operators to stop the server first.
+func TestExport_helpMatchesREADME(t *testing.T) {
+	code, out, _ := runCmd("", "export", "--help")
+	if code != exitOK || strings.Contains(out, "stop it first") || !strings.Contains(out, "while\nserve has the database open") {
+		t.Fatalf("export --help:\n%s", out)
+	}
+}

@@ -23,7 +23,7 @@ func runIndex(s stdio, args []string) (int, error) {
 	}
 	opts, err := backendOptions(o)
 	if err != nil {
-		return exitUsage, err
+		return optionsExitCode(err), err
 	}
 	if err := backend.Reindex(opts, o.operands); err != nil {
 		return exitError, err

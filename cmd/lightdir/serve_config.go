@@ -170,13 +170,25 @@ func (p *plan) prepareDB(i int) (dbPlan, schema.DN, []keyErr) {
 	}
 	if d.RootPassword != "" && !pwhash.IsHashed([]byte(d.RootPassword)) {
 		bad("root_password", "must be hashed (print a hash with `lightdir passwd`), not cleartext")
+	} else if d.RootPassword != "" {
+		// Verify's errors describe the stored value only: a malformed hash
+		// would refuse every bind of the root DN.
+		if _, err := pwhash.Verify([]byte(d.RootPassword), []byte("x")); err != nil {
+			bad("root_password", "not a usable hash (print one with `lightdir passwd`): %v", err)
+		}
 	}
 	var idx []backend.IndexSpec
 	for _, attr := range sortedKeys(d.Indices) {
+		spec := backend.IndexSpec{Attr: attr, Kinds: d.Indices[attr]}
 		if p.reg.AttributeType(attr) == nil {
 			bad("indices."+attr, "undefined attribute type %q", attr)
+		} else if err := backend.CheckIndexSpec(p.reg, spec); err != nil {
+			// What backend.Open would refuse at start-up: an index kind
+			// without the attribute's matching rule (slaptest: "substr
+			// index of attribute ... disallowed"), a computed attribute.
+			bad("indices."+attr, "%s", strings.TrimPrefix(err.Error(), backend.ErrBadIndexSpec.Error()+": "))
 		}
-		idx = append(idx, backend.IndexSpec{Attr: attr, Kinds: d.Indices[attr]})
+		idx = append(idx, spec)
 	}
 	o := backend.Options{
 		Dir: d.Directory, Suffix: d.Suffix, MapSize: int64(d.MaxSize),

@@ -443,3 +443,88 @@ type countWriter struct{ n int }
 
 func (w *countWriter) SendEntry(*ldapserver.Entry) error { w.n++; return nil }
 func (w *countWriter) SendReference([]string) error      { return nil }
+
+// TestPreparePlan_indexKindsTheAttributeLacks: an index kind the attribute has
+// no matching rule for (substrings of userPassword, equality of jpegPhoto),
+// or a computed attribute, is a problem `lightdir test` reports with its line,
+// as slaptest does
+// (`line 7: substr index of attribute "userPassword" disallowed`), not a
+// start-up failure of serve after test said ok.
+func TestPreparePlan_indexKindsTheAttributeLacks(t *testing.T) {
+	dir := t.TempDir()
+	cfg := parseConf(t, dir, `[[database]]
+suffix = "dc=example,dc=com"
+directory = "d"
+[database.indices]
+cn = ["eq", "sub", "approx", "pres"]
+userPassword = ["sub"]
+jpegPhoto = ["pres", "eq"]
+entryDN = ["eq"]
+`)
+	_, err := preparePlan(cfg)
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	want := []string{
+		`lightdir.toml:6: database[0].indices.userPassword: conf: invalid value: userPassword has no substrings rule`,
+		`lightdir.toml:7: database[0].indices.jpegPhoto: conf: invalid value: jpegPhoto has no equality rule`,
+		`lightdir.toml:8: database[0].indices.entryDN: conf: invalid value: entryDN is computed, not stored, and cannot be indexed`,
+	}
+	sortedWant := strings.Join(want, "\n")
+	got := strings.Split(err.Error(), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got:\n%s\nwant:\n%s", err, sortedWant)
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("problem %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+// TestPreparePlan_malformedRootPassword: a root_password with a known scheme
+// but a body that is no hash of it (truncated when pasted, a wrong base64)
+// can never verify, so the root DN could never bind; `lightdir test` reports
+// it with its line instead of saying ok.
+func TestPreparePlan_malformedRootPassword(t *testing.T) {
+	good, _ := pwhash.Hash("", []byte("pw"))
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{
+		{good, true},
+		{good[:len(good)/2], false},
+		{"{SSHA512}x", false},
+		{"{SSHA}", false},
+	} {
+		dir := t.TempDir()
+		cfg := parseConf(t, dir, `[[database]]
+suffix = "dc=example,dc=com"
+directory = "d"
+root_dn = "cn=admin,dc=example,dc=com"
+root_password = "`+tc.value+`"
+`)
+		_, err := preparePlan(cfg)
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s: %v", tc.value, err)
+		case !tc.ok && (err == nil || !strings.Contains(err.Error(), "lightdir.toml:5: database[0].root_password: conf: invalid value: ")):
+			t.Errorf("%s: got %v, want a problem at line 5", tc.value, err)
+		}
+	}
+}
+
+// TestLoadConfig_emptyListen: `serve -l ""` (an unset shell variable, say)
+// leaves no URL to listen on; before, serve logged "ready" with no listener
+// and ran, unreachable, until killed.
+func TestLoadConfig_emptyListen(t *testing.T) {
+	for _, l := range []string{"", " "} {
+		o, err := getopt([]string{"-l", l}, "c:l:")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loadConfig(o); err == nil || !strings.Contains(err.Error(), "listen") {
+			t.Errorf("-l %q: got %v, want a problem with listen", l, err)
+		}
+	}
+}
