@@ -57,12 +57,31 @@ func storeRootPW(file string, pw []byte) ([]byte, error) {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return nil, err
 	}
+	// Written, flushed and renamed, then the directory flushed: after a
+	// crash the file holds the old hash or the new one, never nothing
+	// (an empty file would make the next start generate a new password).
 	tmp := file + ".tmp"
-	if err := os.WriteFile(tmp, []byte(h+"\n"), 0o600); err != nil {
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
 		return nil, err
 	}
-	if err := os.Rename(tmp, file); err != nil {
+	_, err = f.WriteString(h + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, file)
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return nil, err
+	}
+	if d, err := os.Open(filepath.Dir(file)); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return []byte(h), nil
 }
