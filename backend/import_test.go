@@ -169,3 +169,16 @@ func TestReindex_buildsLaterIndex(t *testing.T) {
 		t.Errorf("search: %v %v", got.dns(), err)
 	}
 }
+
+// TestReindex_missingDatabase: reindexing a directory without a database
+// (a mistyped path) fails and creates nothing.
+func TestReindex_missingDatabase(t *testing.T) {
+	opts := testOptions(t)
+	opts.Dir = filepath.Join(t.TempDir(), "typo")
+	if err := Reindex(opts, nil); err == nil || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Reindex of a missing database: %v", err)
+	}
+	if _, err := os.Stat(opts.Dir); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Reindex created %s (%v)", opts.Dir, err)
+	}
+}

@@ -3,6 +3,8 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"lightdir/engine"
 	"lightdir/index"
@@ -17,6 +19,10 @@ import (
 // searches ignore until Reindex is run again. Errors: ErrBadIndexSpec for
 // an attribute that is not configured, engine errors.
 func Reindex(opts Options, attrs []string) error {
+	// A mistyped directory must not become a new, empty, "indexed" database.
+	if _, err := os.Stat(filepath.Join(opts.Dir, "data.mdb")); err != nil {
+		return fmt.Errorf("backend: reindex: no database in %s: %w", opts.Dir, err)
+	}
 	b, err := Open(opts)
 	if err != nil {
 		return err
