@@ -137,7 +137,8 @@ func (p *planner) leaf(f *schema.Filter, a *schema.Assertion) (index.List, bool,
 // which is what an equality key can stand for.
 func byteEquality(rule *schema.MatchingRule) bool {
 	switch rule.Name() {
-	case "wordMatch", "keywordMatch", "dnSubtreeMatch", "dnOneLevelMatch", "dnSubordinateMatch", "dnSuperiorMatch":
+	case "wordMatch", "keywordMatch", "dnSubtreeMatch", "dnOneLevelMatch", "dnSubordinateMatch", "dnSuperiorMatch",
+		"integerBitAndMatch", "integerBitOrMatch":
 		return false
 	}
 	return true

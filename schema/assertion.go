@@ -121,7 +121,9 @@ func (r *Registry) extensibleRule(a *Assertion, f *Filter) error {
 
 // ruleApplies reports whether an extensible match may use mr on values of
 // at: the rule's assertion syntax is at's syntax (or Directory String for
-// types whose syntax is a subset of it: IA5, Printable, Numeric, Country),
+// types whose syntax is a subset of it: IA5, Printable, Numeric, Country,
+// Telephone Number, which RFC 4517 §3.3.31 makes a PrintableString and
+// slapd counts among the Directory String rules' compatible syntaxes),
 // or the rule normalizes values the way at's own rules do.
 func ruleApplies(mr *MatchingRule, at *AttributeType) bool {
 	if at.Syntax != nil {
@@ -130,7 +132,7 @@ func ruleApplies(mr *MatchingRule, at *AttributeType) bool {
 		}
 		if mr.SyntaxOID == SyntaxDirectoryString {
 			switch at.Syntax.OID {
-			case SyntaxIA5String, syn + "44", syn + "36", syn + "11":
+			case SyntaxIA5String, syn + "44", syn + "36", syn + "11", syn + "50":
 				return true
 			}
 		}

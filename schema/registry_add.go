@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -15,11 +16,37 @@ type defSet struct {
 	uses     []*MatchingRuleUse
 	content  []*DITContentRule
 	macros   map[string]string
+	// lines maps each definition to the line of the file it came from.
+	lines map[any]int
+}
+
+// lineError is an error about the definition on a line of the file being
+// loaded; the loader reports it as FILE:LINE.
+type lineError struct {
+	line int
+	err  error
+}
+
+func (e *lineError) Error() string { return e.err.Error() }
+func (e *lineError) Unwrap() error { return e.err }
+
+// at attaches the line of definition def to err, unless err already names
+// a line (that of a definition def depends on).
+func (a *adder) at(def any, err error) error {
+	var le *lineError
+	if err == nil || errors.As(err, &le) {
+		return err
+	}
+	if line, ok := a.lines[def]; ok {
+		return &lineError{line: line, err: err}
+	}
+	return err
 }
 
 // adder applies a defSet, remembering what it added so it can roll back.
 type adder struct {
 	r        *Registry
+	lines    map[any]int
 	keys     []func() // undo functions for map insertions
 	lens     [5]int
 	attrDone map[*AttributeType]int8 // 1 resolving, 2 resolved
@@ -27,7 +54,7 @@ type adder struct {
 }
 
 func (r *Registry) apply(set *defSet) error {
-	a := &adder{r: r, attrDone: map[*AttributeType]int8{}, ocDone: map[*ObjectClass]int8{},
+	a := &adder{r: r, lines: set.lines, attrDone: map[*AttributeType]int8{}, ocDone: map[*ObjectClass]int8{},
 		lens: [5]int{len(r.syntaxList), len(r.ruleList), len(r.attrList), len(r.classList), len(r.contentRules)}}
 	if err := a.run(set); err != nil {
 		a.rollback()
@@ -95,7 +122,7 @@ func (a *adder) run(set *defSet) error {
 	}
 	for _, mr := range set.rules {
 		if err := a.addRule(mr); err != nil {
-			return err
+			return a.at(mr, err)
 		}
 	}
 	newAttrs, err := a.addAttrs(set.attrs)
@@ -118,13 +145,13 @@ func (a *adder) run(set *defSet) error {
 	}
 	for _, u := range set.uses {
 		if a.r.MatchingRule(u.OID) == nil {
-			return fmt.Errorf("%w: matching rule use for unknown rule %s", ErrUnresolved, u.OID)
+			return a.at(u, fmt.Errorf("%w: matching rule use for unknown rule %s", ErrUnresolved, u.OID))
 		}
 		insert(a, a.r.uses, u.OID, u)
 	}
 	for _, cr := range set.content {
 		if err := a.checkContentRule(cr); err != nil {
-			return err
+			return a.at(cr, err)
 		}
 		a.r.contentRules = append(a.r.contentRules, cr)
 	}
@@ -138,12 +165,12 @@ func (a *adder) addSyntaxes(set *defSet) error {
 			continue
 		}
 		if !isNumericOID(s.OID) {
-			return fmt.Errorf("%w: syntax OID %q is not numeric", ErrUnresolved, s.OID)
+			return a.at(s, fmt.Errorf("%w: syntax OID %q is not numeric", ErrUnresolved, s.OID))
 		}
 		if s.subst != "" {
 			target := r.syntaxes[a.expand(s.subst, set)]
 			if target == nil {
-				return fmt.Errorf("%w: syntax %s: X-SUBST %q", ErrUnresolved, s.OID, s.subst)
+				return a.at(s, fmt.Errorf("%w: syntax %s: X-SUBST %q", ErrUnresolved, s.OID, s.subst))
 			}
 			s.validate, s.Binary = target.validate, target.Binary
 		}
@@ -159,9 +186,13 @@ func (a *adder) addAttrs(attrs []*AttributeType) ([]*AttributeType, error) {
 	for _, at := range attrs {
 		skip, err := claim(r.attrs, "attribute type", at.OID, at.Names, func(o *AttributeType) (string, []string) { return o.OID, o.Names })
 		if err != nil {
-			return nil, err
+			return nil, a.at(at, err)
 		}
 		if skip {
+			old := r.attrs[at.OID]
+			if err := addAliases(a, r.attrs, "attribute type", old, &old.Names, at.Names); err != nil {
+				return nil, a.at(at, err)
+			}
 			continue
 		}
 		a.attrDone[at] = 0
@@ -178,9 +209,13 @@ func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
 	for _, oc := range classes {
 		skip, err := claim(r.classes, "object class", oc.OID, oc.Names, func(o *ObjectClass) (string, []string) { return o.OID, o.Names })
 		if err != nil {
-			return nil, err
+			return nil, a.at(oc, err)
 		}
 		if skip {
+			old := r.classes[oc.OID]
+			if err := addAliases(a, r.classes, "object class", old, &old.Names, oc.Names); err != nil {
+				return nil, a.at(oc, err)
+			}
 			continue
 		}
 		a.ocDone[oc] = 0
@@ -189,6 +224,26 @@ func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
 		added = append(added, oc)
 	}
 	return added, nil
+}
+
+// addAliases registers the names of a skipped repeated definition that the
+// registered one lacks (core.schema's facsimileTelephoneNumber is also
+// 'fax'), so that a file's names work as they do in slapd. A name that
+// belongs to another definition is ErrDuplicate.
+func addAliases[T comparable](a *adder, m map[string]T, kind string, old T, oldNames *[]string, names []string) error {
+	for _, n := range names {
+		if cur, ok := m[strings.ToLower(n)]; ok {
+			if cur != old {
+				return fmt.Errorf("%w: %s name %q already used by another definition", ErrDuplicate, kind, n)
+			}
+			continue
+		}
+		insert(a, m, strings.ToLower(n), old)
+		prev := *oldNames
+		*oldNames = append(prev[:len(prev):len(prev)], n)
+		a.keys = append(a.keys, func() { *oldNames = prev })
+	}
+	return nil
 }
 
 // index registers v under its OID and its lower-cased names.
@@ -240,6 +295,10 @@ func (a *adder) ruleRef(at *AttributeType, key, name string, want RuleKind) (*Ma
 }
 
 func (a *adder) resolveAttr(at *AttributeType) error {
+	return a.at(at, a.resolveAttrDef(at))
+}
+
+func (a *adder) resolveAttrDef(at *AttributeType) error {
 	switch a.attrDone[at] {
 	case 1:
 		return fmt.Errorf("%w: attribute type %q: SUP cycle", ErrUnresolved, at.Name())
@@ -309,6 +368,10 @@ func (a *adder) approxFor(at *AttributeType) *MatchingRule {
 }
 
 func (a *adder) resolveClass(oc *ObjectClass) error {
+	return a.at(oc, a.resolveClassDef(oc))
+}
+
+func (a *adder) resolveClassDef(oc *ObjectClass) error {
 	switch a.ocDone[oc] {
 	case 1:
 		return fmt.Errorf("%w: object class %q: SUP cycle", ErrUnresolved, oc.Name())

@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -23,7 +24,7 @@ import (
 // ErrInvalidDescription, ErrUnresolved or ErrDuplicate and name the file
 // and line.
 func (r *Registry) LoadSchemaFile(name string, data []byte) error {
-	set := &defSet{macros: map[string]string{}}
+	set := &defSet{macros: map[string]string{}, lines: map[any]int{}}
 	ld := loader{r: r, set: set, file: name}
 	for _, st := range splitStatements(data) {
 		keyword, rest := st.text, ""
@@ -106,6 +107,7 @@ func (ld *loader) statement(keyword, rest string, line int) error {
 		if at, err = ParseAttributeType(rest); err == nil {
 			ld.expandAttr(at)
 			ld.set.attrs = append(ld.set.attrs, at)
+			ld.set.lines[at] = line
 		}
 	case "objectclass", "objectclasses", "olcobjectclasses":
 		var oc *ObjectClass
@@ -115,30 +117,35 @@ func (ld *loader) statement(keyword, rest string, line int) error {
 			ld.expandList(oc.MustNames)
 			ld.expandList(oc.MayNames)
 			ld.set.classes = append(ld.set.classes, oc)
+			ld.set.lines[oc] = line
 		}
 	case "ldapsyntax", "ldapsyntaxes", "olcldapsyntaxes":
 		var s *Syntax
 		if s, err = ParseSyntax(rest); err == nil {
 			s.OID = ld.expand(s.OID)
 			ld.set.syntaxes = append(ld.set.syntaxes, s)
+			ld.set.lines[s] = line
 		}
 	case "matchingrule", "matchingrules":
 		var mr *MatchingRule
 		if mr, err = ParseMatchingRule(rest); err == nil {
 			mr.OID, mr.SyntaxOID = ld.expand(mr.OID), ld.expand(mr.SyntaxOID)
 			ld.set.rules = append(ld.set.rules, mr)
+			ld.set.lines[mr] = line
 		}
 	case "matchingruleuse":
 		var u *MatchingRuleUse
 		if u, err = ParseMatchingRuleUse(rest); err == nil {
 			u.OID = ld.expand(u.OID)
 			ld.set.uses = append(ld.set.uses, u)
+			ld.set.lines[u] = line
 		}
 	case "ditcontentrule", "ditcontentrules", "olcditcontentrules":
 		var cr *DITContentRule
 		if cr, err = ParseDITContentRule(rest); err == nil {
 			cr.OID = ld.expand(cr.OID)
 			ld.set.content = append(ld.set.content, cr)
+			ld.set.lines[cr] = line
 		}
 	default:
 		return ld.errf(line, fmt.Errorf("%w: unknown statement %q", ErrInvalidDescription, keyword))
@@ -150,10 +157,15 @@ func (ld *loader) statement(keyword, rest string, line int) error {
 }
 
 func (ld *loader) finish() error {
-	if err := ld.r.apply(ld.set); err != nil {
-		return fmt.Errorf("%s: %w", ld.file, err)
+	err := ld.r.apply(ld.set)
+	var le *lineError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &le):
+		return fmt.Errorf("%s:%d: %w", ld.file, le.line, le.err)
 	}
-	return nil
+	return fmt.Errorf("%s: %w", ld.file, err)
 }
 
 // expand resolves "macro" and "macro:suffix" to a numeric OID; anything
@@ -206,7 +218,7 @@ func (ld *loader) expandAttr(at *AttributeType) {
 // attributes (dn, objectClass, cn, ...) are ignored; lines are unfolded
 // and "::" values base64-decoded. Loading is atomic as for LoadSchemaFile.
 func (r *Registry) LoadLDIF(name string, data []byte) error {
-	set := &defSet{macros: map[string]string{}}
+	set := &defSet{macros: map[string]string{}, lines: map[any]int{}}
 	ld := loader{r: r, set: set, file: name}
 	for _, av := range unfoldLDIF(data) {
 		key := strings.ToLower(av.attr)

@@ -216,3 +216,95 @@ func TestRegistry_Load_lineForms(t *testing.T) {
 		t.Fatalf("over-long description: %v", err)
 	}
 }
+
+// TestRegistry_LoadSchemaFile_repeatedDefinitionAliases: a file that repeats
+// a built-in definition with more names adds those names. core.schema
+// defines facsimileTelephoneNumber as ( 'facsimileTelephoneNumber' 'fax' );
+// with it loaded slapd accepts "fax: ..." in adds and (fax=*) in filters
+// and publishes both names, where lightdir dropped 'fax' with the skipped
+// definition and answered undefinedAttributeType.
+func TestRegistry_LoadSchemaFile_repeatedDefinitionAliases(t *testing.T) {
+	r := Default()
+	fax := r.AttributeType("facsimileTelephoneNumber")
+	text := `
+attributetype ( 2.5.4.23 NAME ( 'facsimileTelephoneNumber' 'fax' )
+	DESC 'RFC2256: Facsimile (Fax) Telephone Number'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.22 )
+objectclass ( 2.5.6.6 NAME ( 'person' 'humanBeing' ) SUP top STRUCTURAL
+	MUST ( sn $ cn ) )
+`
+	if err := r.LoadSchemaFile("core-like.schema", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.AttributeType("FAX"); got != fax {
+		t.Errorf("AttributeType(fax) = %v, want the built-in facsimileTelephoneNumber", got)
+	}
+	if got := r.ObjectClass("humanBeing"); got != r.ObjectClass("person") || got == nil {
+		t.Errorf("ObjectClass(humanBeing) = %v", got)
+	}
+	if s := fax.String(); !strings.Contains(s, "NAME ( 'facsimileTelephoneNumber' 'fax' )") {
+		t.Errorf("published definition %s lacks 'fax'", s)
+	}
+	// A name of another definition is a conflict, and a failed load adds
+	// no alias.
+	clash := `
+attributetype ( 2.5.4.20 NAME ( 'telephoneNumber' 'phone' ) SYNTAX 1.3.6.1.4.1.1466.115.121.1.50 )
+attributetype ( 2.5.4.4 NAME ( 'sn' 'cn' ) SUP name )
+`
+	if err := r.LoadSchemaFile("clash.schema", []byte(clash)); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("alias naming another type: %v, want ErrDuplicate", err)
+	}
+	if r.AttributeType("phone") != nil || len(r.AttributeType("telephoneNumber").Names) != 1 {
+		t.Errorf("failed load left the alias 'phone' behind: %v", r.AttributeType("telephoneNumber").Names)
+	}
+	// The installed core.schema, loaded over the built-ins.
+	data, err := os.ReadFile(filepath.Join(systemSchemaDir, "core.schema"))
+	if err != nil {
+		t.Skip(err)
+	}
+	r = Default()
+	if err := r.LoadSchemaFile("core.schema", data); err != nil {
+		t.Fatal(err)
+	}
+	if r.AttributeType("fax") == nil {
+		t.Error("fax unknown after loading core.schema")
+	}
+}
+
+// TestRegistry_LoadSchemaFile_errorLines: errors found while resolving a
+// file's definitions (an unknown SUP, MUST, rule or syntax, a duplicate
+// name) name the line of the definition, as syntax errors do and as
+// slapd does ("cosine.schema: line 316 objectclass: ObjectClass not found:
+// "person""). lightdir named only the file, so `lightdir test` left the
+// administrator searching a 2,000-line file for the definition.
+func TestRegistry_LoadSchemaFile_errorLines(t *testing.T) {
+	cases := []struct{ text, want string }{
+		{"objectidentifier myOID 1.3.6.1.4.1.99999\n\nattributetype ( myOID:1 NAME 'okAttr' SUP name )\nattributetype ( myOID:2\n  NAME 'badAttr'\n  SUP noSuchType )\n", "f.schema:4: "},
+		{"attributetype ( 1.3.6.1.4.1.99999.1 NAME 'okAttr' SUP name )\n# comment\nobjectclass ( 1.3.6.1.4.1.99999.2 NAME 'badClass'\n\tSUP top AUXILIARY MAY ( okAttr $ noSuchAttr ) )\n", "f.schema:3: "},
+		{"attributetype ( 1.3.6.1.4.1.99999.1 NAME 'okAttr' SUP name )\nattributetype ( 1.3.6.1.4.1.99999.3 NAME 'badRule' EQUALITY noSuchMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )\n", "f.schema:2: "},
+		{"\n\nattributetype ( 1.3.6.1.4.1.99999.4 NAME 'cn' SUP name )\n", "f.schema:3: "},
+		{"objectclass ( 1.3.6.1.4.1.99999.5 NAME 'c1' SUP c2 AUXILIARY )\nobjectclass ( 1.3.6.1.4.1.99999.6 NAME 'c2' SUP noSuchClass AUXILIARY )\n", "f.schema:2: "},
+	}
+	for _, c := range cases {
+		err := Default().LoadSchemaFile("f.schema", []byte(c.text))
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("error = %v, want it to start with %q", err, c.want)
+		}
+		if !errors.Is(err, ErrUnresolved) && !errors.Is(err, ErrDuplicate) {
+			t.Errorf("error %v wraps neither ErrUnresolved nor ErrDuplicate", err)
+		}
+	}
+	ldif := "dn: cn=x,cn=schema,cn=config\nolcAttributeTypes: {0}( 1.3.6.1.4.1.99999.7 NAME 'x1' SUP name )\nolcAttributeTypes: {1}( 1.3.6.1.4.1.99999.8 NAME 'x2'\n  SUP nope )\n"
+	if err := Default().LoadLDIF("x.ldif", []byte(ldif)); err == nil || !strings.HasPrefix(err.Error(), "x.ldif:3: ") {
+		t.Errorf("LDIF error = %v, want x.ldif:3:", err)
+	}
+	// The installed cosine.schema needs core.schema's dSA.
+	data, err := os.ReadFile(filepath.Join(systemSchemaDir, "cosine.schema"))
+	if err != nil {
+		t.Skip(err)
+	}
+	err = New().LoadSchemaFile("cosine.schema", data)
+	if err == nil || !strings.HasPrefix(err.Error(), "cosine.schema:") || strings.HasPrefix(err.Error(), "cosine.schema: ") {
+		t.Errorf("cosine.schema without core: %v, want cosine.schema:LINE:", err)
+	}
+}

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,14 +92,28 @@ func listNorm(_ *Registry, dst, v []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// listSubstrNorm prepares a list value for substring matching: the lines
-// are joined by a single space.
+// listLineSep separates the prepared lines of a list value for substring
+// matching. Preparation maps control characters to nothing, so no prepared
+// assertion chunk contains it and no chunk can match across two lines.
+const listLineSep = 0
+
+// listSubstrNorm prepares a list value for substring matching: each line is
+// prepared as caseIgnoreSubstringsMatch does and the lines are joined by
+// listLineSep. RFC 4517 §4.2.12 matches the concatenated lines, "except that
+// none of the initial, any, or final substrings of the assertion value are
+// considered to match a substring of the concatenated string which spans
+// more than one of the original strings".
 func listSubstrNorm(_ *Registry, dst, v []byte) ([]byte, error) {
-	lines := bytes.Split(v, []byte("$"))
-	for i := range lines {
-		lines[i] = unescapeListLine(lines[i])
+	for i, line := range bytes.Split(v, []byte("$")) {
+		if i > 0 {
+			dst = append(dst, listLineSep)
+		}
+		var err error
+		if dst, err = prepString(dst, unescapeListLine(line), true, false, spaceValue); err != nil {
+			return dst, err
+		}
 	}
-	return prepString(dst, bytes.Join(lines, []byte(" ")), true, false, spaceValue)
+	return dst, nil
 }
 
 func unescapeListLine(line []byte) []byte {
@@ -306,6 +321,30 @@ func firstComponentNorm(inner normFunc) normFunc {
 		}
 		return inner(r, dst, c)
 	}
+}
+
+// octetChunk is an octetStringSubstringsMatch chunk: the octets as they are.
+func octetChunk(dst, v []byte, _ SubstringPos) ([]byte, error) { return append(dst, v...), nil }
+
+// bitIntegerNorm is integerNorm for the bitwise rules, which work on 64-bit
+// two's complement integers as slapd's do: other values are out of range
+// (the assertion, or that value, is then Undefined, as in slapd).
+func bitIntegerNorm(r *Registry, dst, v []byte) ([]byte, error) {
+	start := len(dst)
+	dst, err := integerNorm(r, dst, v)
+	if err != nil {
+		return dst, err
+	}
+	if _, err := strconv.ParseInt(string(dst[start:]), 10, 64); err != nil {
+		return dst[:start], ErrInvalidSyntax
+	}
+	return dst, nil
+}
+
+// bitsOf returns the value of an integer normalized by bitIntegerNorm.
+func bitsOf(v []byte) int64 {
+	n, _ := strconv.ParseInt(string(v), 10, 64)
+	return n
 }
 
 // wordMatch: the assertion equals one of the space-separated words of the value.

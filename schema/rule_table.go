@@ -29,9 +29,11 @@ const (
 )
 
 // builtinRules are the RFC 4517 rules plus those from RFC 4530 (UUID),
-// RFC 3698 (word, keyword) and the ones other well-known schema files
-// expect a server to know (CSN, DN relations, IA5 substrings, approx, and
-// the X.509 exact-match rules, which compare octets).
+// RFC 3698 (word, keyword), X.520's octetStringSubstringsMatch, the
+// Active Directory bitwise rules slapd implements (integerBitAndMatch,
+// integerBitOrMatch) and the ones other well-known schema files expect a
+// server to know (CSN, DN relations, IA5 substrings, approx, and the X.509
+// exact-match rules, which compare octets).
 var builtinRules = []ruleDef{
 	{"2.5.13.0", "objectIdentifierMatch", syn + "38", &ruleImpl{kind: RuleEquality, family: "oid", norm: oidNorm, assert: oidAssertionNorm}},
 	{"2.5.13.1", "distinguishedNameMatch", syn + "12", eq("dn", dnNorm)},
@@ -77,6 +79,9 @@ var builtinRules = []ruleDef{
 	{"1.3.6.1.4.1.4203.666.4.12", "authzMatch", "1.3.6.1.4.1.4203.666.2.7", eq("octet", octetNorm)},
 	{ruleDirectoryStringApprox, "directoryStringApproxMatch", syn + "15", &ruleImpl{kind: RuleApprox, family: "approx", norm: approxNorm, match: approxWords}},
 	{ruleIA5StringApprox, "IA5StringApproxMatch", syn + "26", &ruleImpl{kind: RuleApprox, family: "approx", norm: approxNorm, match: approxWords}},
+	{"1.2.840.113556.1.4.803", "integerBitAndMatch", syn + "27", special(bitIntegerNorm, nil, func(v, a []byte) bool { return bitsOf(v)&bitsOf(a) == bitsOf(a) })},
+	{"1.2.840.113556.1.4.804", "integerBitOrMatch", syn + "27", special(bitIntegerNorm, nil, func(v, a []byte) bool { return bitsOf(v)&bitsOf(a) != 0 })},
+	{"2.5.13.19", "octetStringSubstringsMatch", syn + "40", sub("octet", octetNorm, octetChunk)},
 	{"1.3.6.1.4.1.4203.666.4.9", "dnSubtreeMatch", syn + "12", special(dnNorm, nil, dnRelation(func(v, b DN) bool { return v.Equal(b) || v.IsDescendantOf(b) }))},
 	{"1.3.6.1.4.1.4203.666.4.8", "dnOneLevelMatch", syn + "12", special(dnNorm, nil, dnRelation(DN.IsChildOf))},
 	{"1.3.6.1.4.1.4203.666.4.10", "dnSubordinateMatch", syn + "12", special(dnNorm, nil, dnRelation(DN.IsDescendantOf))},

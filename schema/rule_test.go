@@ -116,6 +116,11 @@ var equalityCases = []struct {
 	{"dnOneLevelMatch", "uid=a,ou=people,dc=x", "dc=x", false},
 	{"dnSubordinateMatch", "dc=x", "dc=x", false},
 	{"dnSuperiorMatch", "dc=x", "uid=a,dc=x", true},
+	{"integerBitAndMatch", "1001", "9", true},
+	{"integerBitAndMatch", "1001", "3", false},
+	{"integerBitAndMatch", "-1", "9223372036854775807", true},
+	{"integerBitOrMatch", "1001", "6", false},
+	{"integerBitOrMatch", "-6", "0002", true},
 }
 
 // TestMatchingRule_Normalize_forms checks exact normalized forms that index keys depend on.
@@ -247,7 +252,17 @@ var substringCases = []struct {
 	{"numericStringSubstringsMatch", "123 456", "", "", []string{"3 4"}, true},
 	{"telephoneNumberSubstringsMatch", "+49 151 2345", "+49151", "", nil, true},
 	{"telephoneNumberSubstringsMatch", "+491512345", "", "", []string{"1-23"}, true},
-	{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"st spring"}, true},
+	{"octetStringSubstringsMatch", "AbC  d", "Ab", "C  d", nil, true},
+	{"octetStringSubstringsMatch", "AbC  d", "", "", []string{"c"}, false},
+	// RFC 4517 §4.2.12: no substring of the assertion matches across two
+	// lines of the value (slapd 2.5 agrees).
+	{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"st spring"}, false},
+	{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"main st"}, true},
+	{"caseIgnoreListSubstringsMatch", "1 Main St$Springfield", "", "", []string{"st", "spring"}, true},
+	{"caseIgnoreListSubstringsMatch", "1 Main St $ Springfield $ USA", "1 MAIN", "usa", []string{"SPRINGFIELD"}, true},
+	{"caseIgnoreListSubstringsMatch", "A$B", "", "", []string{"a b"}, false},
+	{"caseIgnoreListSubstringsMatch", "A$B", "a b", "", nil, false},
+	{"caseIgnoreListSubstringsMatch", "A$B", "", "a b", nil, false},
 }
 
 func TestMatchingRule_NormalizeSubstring(t *testing.T) {

@@ -81,3 +81,70 @@ func TestMatch_structuralObjectClassSubclasses(t *testing.T) {
 		"(structuralObjectClass=inetOrgPerson)": True, "(structuralObjectClass=posixAccount)": False,
 	})
 }
+
+// The Directory String rules apply, in extensible matches, to Telephone
+// Number values too: RFC 4517 §3.3.31 makes TelephoneNumber a
+// PrintableString, and slapd 2.5 lists telephoneNumber, homePhone, mobile,
+// pager and facsimile numbers' syntax among caseIgnoreMatch's and
+// caseExactMatch's compatible syntaxes (its matchingRuleUse says so).
+// lightdir answered Undefined, so (telephoneNumber:caseExactMatch:=...)
+// found nothing where slapd finds the entry.
+func TestMatch_directoryStringRulesOnTelephoneNumber(t *testing.T) {
+	e := testEntry(t, "cn=p1,dc=example,dc=com", "objectClass", "person", "cn", "p1", "sn", "s",
+		"telephoneNumber", "+1 555-123 4567")
+	matchBoth(t, Default(), e, map[string]Truth{
+		"(telephoneNumber:caseExactMatch:=+1 555-123 4567)":    True,
+		"(telephoneNumber:caseExactMatch:=+1 5551234567)":      False,
+		"(telephoneNumber:caseIgnoreMatch:=+1  555-123 4567)":  True,
+		"(telephoneNumber:caseIgnoreOrderingMatch:=+2)":        True,
+		"(:caseExactMatch:=+1 555-123 4567)":                   True,
+		"(telephoneNumber:telephoneNumberMatch:=15551234567)":  False,
+		"(telephoneNumber:telephoneNumberMatch:=+15551234567)": True,
+	})
+	mr := Default().MatchingRule("caseExactMatch")
+	if !ruleApplies(mr, Default().AttributeType("telephoneNumber")) {
+		t.Errorf("caseExactMatch does not apply to telephoneNumber")
+	}
+}
+
+// slapd 2.5 implements the Active Directory bitwise rules
+// integerBitAndMatch (1.2.840.113556.1.4.803: all asserted bits set) and
+// integerBitOrMatch (1.2.840.113556.1.4.804: any asserted bit set) on
+// INTEGER values and publishes them in cn=Subschema; clients use them as
+// (userAccountControl:1.2.840.113556.1.4.803:=2). lightdir did not know
+// them, so such filters matched nothing.
+func TestMatch_integerBitRules(t *testing.T) {
+	e := testEntry(t, "uid=u1,ou=people,dc=example,dc=com",
+		"objectClass", "inetOrgPerson", "objectClass", "posixAccount", "structuralObjectClass", "inetOrgPerson",
+		"uid", "u1", "cn", "u", "sn", "u", "uidNumber", "1001", "gidNumber", "-6", "homeDirectory", "/home/u1")
+	matchBoth(t, Default(), e, map[string]Truth{
+		"(uidNumber:1.2.840.113556.1.4.803:=1)":                True, // 1001 = 0b1111101001
+		"(uidNumber:integerBitAndMatch:=9)":                    True,
+		"(uidNumber:integerBitAndMatch:=3)":                    False,
+		"(uidNumber:1.2.840.113556.1.4.804:=6)":                False,
+		"(uidNumber:integerBitOrMatch:=3)":                     True,
+		"(gidNumber:integerBitAndMatch:=2)":                    True, // -6 = ...11010 in two's complement
+		"(gidNumber:integerBitAndMatch:=4)":                    False,
+		"(:integerBitAndMatch:=8)":                             True,
+		"(uidNumber:integerBitAndMatch:=01)":                   Undefined, // not an INTEGER
+		"(cn:integerBitAndMatch:=1)":                           Undefined, // not an INTEGER attribute
+		"(!(uidNumber:integerBitOrMatch:=16))":                 True,
+		"(uidNumber:integerBitAndMatch:=99999999999999999999)": Undefined, // out of range, as in slapd
+	})
+}
+
+// octetStringSubstringsMatch (X.520's 2.5.13.19) is built into slapd, so a schema file may name it as SUBSTR; lightdir
+// refused to load such a file ("unresolved reference").
+func TestSchema_octetStringSubstringsMatch(t *testing.T) {
+	r := Default()
+	text := "attributetype ( 1.3.6.1.4.1.99999.1 NAME 'blob' EQUALITY octetStringMatch SUBSTR octetStringSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 )\n" +
+		"objectclass ( 1.3.6.1.4.1.99999.2 NAME 'blobHolder' SUP top AUXILIARY MAY blob )\n"
+	if err := r.LoadSchemaFile("blob.schema", []byte(text)); err != nil {
+		t.Fatal(err)
+	}
+	e := testEntry(t, "cn=b,dc=example,dc=com", "objectClass", "device", "objectClass", "blobHolder", "cn", "b", "blob", "AbC  d")
+	matchBoth(t, r, e, map[string]Truth{
+		"(blob=Ab*)": True, "(blob=ab*)": False, "(blob=*C  d)": True, "(blob=*C d)": False, "(blob=*b*)": True,
+		`(blob:octetStringSubstringsMatch:=A\2Ad)`: True,
+	})
+}

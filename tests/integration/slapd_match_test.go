@@ -346,3 +346,57 @@ func TestSlapd_entryDNForm(t *testing.T) {
 		}
 	}
 }
+
+const ruleFixture = `dn: dc=example,dc=com
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: example
+
+dn: ou=people,dc=example,dc=com
+objectClass: organizationalUnit
+ou: people
+
+dn: uid=p1,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+objectClass: posixAccount
+uid: p1
+cn: p1
+sn: Smith
+uidNumber: 1001
+gidNumber: -6
+homeDirectory: /home/p1
+telephoneNumber: +1 555-123 4567
+mobile: 555 1234567
+postalAddress: 1 Main St$Springfield$ USA
+homePostalAddress: A$B
+
+dn: uid=p2,ou=people,dc=example,dc=com
+objectClass: inetOrgPerson
+objectClass: posixAccount
+uid: p2
+cn: p2
+sn: Jones
+uidNumber: 5
+gidNumber: 0
+homeDirectory: /home/p2
+telephoneNumber: 5551234567
+postalAddress: 1 main st $ springfield $ usa
+`
+
+// Extensible matches with the Directory String rules on telephone numbers,
+// the bitwise integer rules and list substrings answer as in slapd 2.5
+// (lightdir found nothing for the first two, and let substrings of a
+// postalAddress match across its lines).
+func TestSlapd_extensibleRulesAndListSubstrings(t *testing.T) {
+	ours, theirs := serveBoth(t, ruleFixture)
+	compareFilters(t, ours, theirs,
+		"(telephoneNumber:caseExactMatch:=+1 555-123 4567)", "(telephoneNumber:caseIgnoreMatch:=+1  555-123 4567)",
+		"(mobile:caseExactMatch:=555 1234567)", "(:caseExactMatch:=5551234567)",
+		"(!(telephoneNumber:caseExactMatch:=+1 5551234567))", "(telephoneNumber:caseIgnoreOrderingMatch:=+2)",
+		"(uidNumber:1.2.840.113556.1.4.803:=1)", "(uidNumber:integerBitAndMatch:=9)", "(uidNumber:integerBitOrMatch:=6)",
+		"(gidNumber:integerBitAndMatch:=2)", "(!(gidNumber:integerBitAndMatch:=4))", "(:integerBitAndMatch:=0)",
+		"(uidNumber:integerBitAndMatch:=01)", "(cn:integerBitAndMatch:=1)",
+		"(postalAddress=*springfield*)", "(postalAddress=*main st springfield*)", "(postalAddress=*st spring*)",
+		"(postalAddress=1 main*usa)", "(homePostalAddress=*a b*)", "(homePostalAddress=a*b)", "(homePostalAddress=*b)")
+}
