@@ -134,7 +134,7 @@ func (b *Backend) hashPasswords(e *schema.Entry) error {
 		for j, v := range a.Values {
 			vals[j] = v
 			if !pwhash.IsHashed(v) {
-				h, err := pwhash.Hash("", v)
+				h, err := pwhash.Hash("", pwhash.Cleartext(v))
 				if err != nil {
 					return ldapErr(ldapserver.ConstraintViolation, "userPassword: %v", err)
 				}

@@ -41,19 +41,10 @@ func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldaps
 		if err := b.readEntry(txn, id, &e, &dec); err != nil {
 			return err
 		}
-		for i := range e.Attrs {
-			a := &e.Attrs[i]
-			if a.Type == nil || b.pwAttr == nil || !a.Type.IsSubtypeOf(b.pwAttr) {
-				continue
-			}
-			for _, v := range a.Values {
-				if ok, _ := pwhash.Verify(v, req.Password); ok {
-					identity, err = b.dnOf(txn, id, nil)
-					return err
-				}
-			}
+		if b.checkPassword(&e, req.Password) {
+			identity, err = b.dnOf(txn, id, nil)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -227,10 +218,17 @@ func (b *Backend) PasswordModify(ctx context.Context, req *ldapserver.PasswordMo
 	return res, nil
 }
 
+// checkPassword reports whether pw matches a value of e's userPassword.
+// As in slapd, only userPassword itself counts: values under tagging
+// options (userPassword;lang-en) or of subtypes are not credentials.
 func (b *Backend) checkPassword(e *schema.Entry, pw []byte) bool {
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
-		if a.Type == nil || b.pwAttr == nil || !a.Type.IsSubtypeOf(b.pwAttr) {
+		if a.Type == nil || a.Type != b.pwAttr {
+			continue
+		}
+		// ";binary" is a transfer option (RFC 4522), not a tag.
+		if _, opts, tagged := strings.Cut(a.Desc, ";"); tagged && !strings.EqualFold(opts, "binary") {
 			continue
 		}
 		for _, v := range a.Values {

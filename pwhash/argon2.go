@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"strconv"
 
 	"golang.org/x/crypto/argon2"
@@ -42,7 +43,16 @@ func verifyArgon2(body, password []byte) (bool, error) {
 	return equalFixed(p.derive(password), p.key), nil
 }
 
+// argon2Slots bounds how many Argon2 computations run at once. Each one
+// allocates its m KiB (up to MaxArgon2Memory) and every bind attempt on an
+// {ARGON2} value is one, so without a bound concurrent clients add up
+// memory until the process is killed; slapd is bounded by its thread pool.
+// They are CPU-bound, so more than the CPUs' worth at once gains nothing.
+var argon2Slots = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
 func (p *argon2Params) derive(password []byte) []byte {
+	argon2Slots <- struct{}{}
+	defer func() { <-argon2Slots }()
 	n := uint32(len(p.key))
 	if p.id {
 		return argon2.IDKey(password, p.salt, p.time, p.memory, p.threads, n)

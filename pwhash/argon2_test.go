@@ -2,6 +2,8 @@ package pwhash
 
 import (
 	"errors"
+	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -37,5 +39,42 @@ func TestVerify_argon2Unsupported(t *testing.T) {
 		if ok || !errors.Is(err, ErrUnsupported) {
 			t.Errorf("Verify(%q) = %v, %v; want ErrUnsupported", v, ok, err)
 		}
+	}
+}
+
+// TestVerify_argon2ConcurrentMemory: each Argon2 check allocates its m KiB,
+// and every bind is a check, so concurrent binds against an account with an
+// Argon2 value must not add up their memory without bound (slapd's thread
+// pool runs at most 16 at once; 30 concurrent binds on a 128 MiB value took
+// lightdir to 4 GB). Checks beyond the CPUs' worth wait their turn; they
+// are CPU-bound, so throughput is the same.
+func TestVerify_argon2ConcurrentMemory(t *testing.T) {
+	const memKiB = 16 * 1024
+	h, err := Options{Argon2Memory: memKiB, Argon2Time: 4}.Hash("{ARGON2}", []byte("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 8 * max(2, runtime.GOMAXPROCS(0))
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range n {
+		wg.Go(func() {
+			<-start
+			if ok, err := Verify([]byte(h), []byte("wrong")); ok || err != nil {
+				t.Errorf("Verify = %v, %v", ok, err)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	runtime.ReadMemStats(&after)
+	grew := after.HeapSys - before.HeapSys
+	t.Logf("grew %d MiB", grew>>20)
+	if limit := uint64(n/2) * memKiB << 10; grew > limit {
+		t.Errorf("%d concurrent checks of a %d MiB Argon2 value grew the heap by %d MiB, want under %d MiB",
+			n, memKiB>>10, grew>>20, limit>>20)
 	}
 }

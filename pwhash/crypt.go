@@ -23,7 +23,20 @@ var bcryptPrefixes = []string{"$2a$", "$2b$", "$2y$"}
 // bcryptLen is the length of "$2b$NN$" plus 22 salt and 31 hash characters.
 const bcryptLen = 60
 
+// cryptMaxPassword is the longest passphrase libxcrypt's crypt(3) accepts
+// (CRYPT_MAX_PASSPHRASE_SIZE less its NUL), for every algorithm: slapd
+// never matches a longer password against a {CRYPT} value, and slappasswd
+// refuses to hash one. It also bounds SHA-crypt's work, which grows with
+// rounds times the password length.
+const cryptMaxPassword = 511
+
 func verifyCrypt(body, password []byte) (bool, error) {
+	if len(password) > cryptMaxPassword {
+		// Never a match; the value is still checked (with an empty
+		// password) so a malformed one is reported whatever is tried.
+		_, err := verifyCrypt(body, nil)
+		return false, err
+	}
 	switch {
 	case bytes.HasPrefix(body, []byte(sha512Crypt.prefix)):
 		return sha512Crypt.verify(body, password)
@@ -87,6 +100,9 @@ func verifyBcrypt(body, password []byte) (bool, error) {
 }
 
 func hashCrypt(o *Options, password []byte) (string, error) {
+	if len(password) > cryptMaxPassword {
+		return "", fmt.Errorf("%w: crypt(3) takes at most %d bytes", ErrPasswordTooLong, cryptMaxPassword)
+	}
 	switch prefix := o.cryptPrefix(); prefix {
 	case sha512Crypt.prefix, sha256Crypt.prefix:
 		v := sha512Crypt

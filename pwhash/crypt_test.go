@@ -2,6 +2,7 @@ package pwhash
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -144,4 +145,48 @@ func assertVerify(t *testing.T, stored, password string, want bool) {
 	if err != nil || got != want {
 		t.Errorf("Verify(%q, %q) = %v, %v; want %v, nil", stored, password, got, err, want)
 	}
+}
+
+// TestCrypt_passphraseLimit: slapd checks {CRYPT} values with the C
+// library's crypt(3), and libxcrypt (Debian's libcrypt1) refuses any
+// passphrase of 512 bytes or more (CRYPT_MAX_PASSPHRASE_SIZE), for every
+// algorithm: such a bind is invalidCredentials there, and slappasswd
+// -h {CRYPT} refuses to hash it. Hash must not write a {CRYPT} value slapd
+// can never verify, and Verify must not spend SHA-crypt rounds on up to
+// MaxPasswordLen client-chosen bytes (the work is rounds x length: a
+// 4096-byte password costs 40 times a short one).
+func TestCrypt_passphraseLimit(t *testing.T) {
+	ok := strings.Repeat("p", 511)
+	long := strings.Repeat("p", 512)
+	for _, prefix := range []string{"$6$", "$5$", "$1$"} {
+		o := Options{CryptPrefix: prefix, CryptRounds: 1000}
+		if prefix == "$1$" {
+			o.CryptRounds = 0
+		}
+		if _, err := o.Hash("{CRYPT}", []byte(long)); !errors.Is(err, ErrPasswordTooLong) {
+			t.Errorf("Hash({CRYPT}%s, 512 bytes): %v, want ErrPasswordTooLong", prefix, err)
+		}
+		h, err := o.Hash("{CRYPT}", []byte(ok))
+		if err != nil {
+			t.Fatalf("Hash({CRYPT}%s, 511 bytes): %v", prefix, err)
+		}
+		assertVerify(t, h, ok, true)
+	}
+	// Values crypt(3) could have written for a long password (computed
+	// here directly) do not match it, as in slapd.
+	for _, stored := range []string{
+		"{CRYPT}" + sha512Crypt.format([]byte(long), []byte("saltsalt"), 1000, true),
+		"{CRYPT}" + sha256Crypt.format([]byte(long), []byte("saltsalt"), 5000, false),
+		"{CRYPT}" + formatMD5Crypt([]byte(long), []byte("saltsalt")),
+		"{CRYPT}" + string(desCrypt([]byte(long), [2]byte{'a', 'b'})),
+	} {
+		assertVerify(t, stored, long, false)
+	}
+	// bcrypt reads 72 bytes, but the passphrase limit comes first.
+	h, err := (Options{CryptPrefix: "$2b$", BcryptCost: 4}).Hash("{CRYPT}", []byte(ok[:72]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertVerify(t, h, ok, true)
+	assertVerify(t, h, long, false)
 }

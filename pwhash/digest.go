@@ -1,6 +1,7 @@
 package pwhash
 
 import (
+	"bytes"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 )
 
 // The RFC 2307 digest schemes store base64(digest) or, salted,
@@ -74,8 +76,18 @@ func (d digest) hash(o *Options, password []byte) (string, error) {
 }
 
 // decodeBase64 decodes standard base64, padded or not, as the digest
-// schemes store it.
+// schemes store it. Like slapd's lutil_b64_pton it skips ASCII whitespace
+// anywhere (a value base64-encoded from `echo` output ends in "\n").
 func decodeBase64(s []byte) ([]byte, error) {
+	if bytes.ContainsAny(s, asciiSpace) {
+		clean := make([]byte, 0, len(s))
+		for _, c := range s {
+			if !strings.ContainsRune(asciiSpace, rune(c)) {
+				clean = append(clean, c)
+			}
+		}
+		s = clean
+	}
 	enc := base64.StdEncoding
 	if len(s)%4 != 0 {
 		enc = base64.RawStdEncoding
@@ -91,3 +103,6 @@ func decodeBase64(s []byte) ([]byte, error) {
 	}
 	return out[:n], nil
 }
+
+// asciiSpace is what C's isspace accepts in the "C" locale.
+const asciiSpace = " \t\n\v\f\r"

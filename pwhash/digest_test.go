@@ -1,6 +1,9 @@
 package pwhash
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // slappasswdGolden were written by OpenLDAP 2.5's slappasswd (with the
 // pw-sha2 module for the SHA-2 schemes), all for the password "secret".
@@ -26,5 +29,33 @@ func TestVerify_slappasswdGolden(t *testing.T) {
 			assertVerify(t, stored, "secret", true)
 			assertVerify(t, stored, "Secret", false)
 		})
+	}
+}
+
+// TestVerify_base64Whitespace: slapd's base64 decoder (lutil_b64_pton) skips
+// ASCII whitespace anywhere in a digest value, so "{SHA}...=\n" (an LDIF
+// value base64-encoded from `echo` output) or a value with a space or tab in
+// it binds there; it must bind after a migration too.
+func TestVerify_base64Whitespace(t *testing.T) {
+	for _, stored := range slappasswdGolden {
+		if !strings.Contains("{SSHA}{SSHA512}{SHA256}{MD5}{SMD5}{SHA}", stored[:strings.IndexByte(stored, '}')+1]) {
+			continue
+		}
+		prefix, body, _ := strings.Cut(stored, "}")
+		prefix += "}"
+		for name, v := range map[string]string{
+			"trailing LF":    prefix + body + "\n",
+			"trailing CRLF":  prefix + body + "\r\n",
+			"trailing space": prefix + body + " ",
+			"leading space":  prefix + " " + body,
+			"inner space":    prefix + body[:5] + " " + body[5:],
+			"inner tab":      prefix + body[:5] + "\t" + body[5:],
+			"folded":         prefix + body[:8] + "\n " + body[8:],
+		} {
+			t.Run(stored[:10]+"/"+name, func(t *testing.T) {
+				assertVerify(t, v, "secret", true)
+				assertVerify(t, v, "Secret", false)
+			})
+		}
 	}
 }

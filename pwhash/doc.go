@@ -48,12 +48,17 @@
 //     understand a stored {CLEARTEXT} prefix.
 //   - Verify refuses cost parameters above the Max* limits with ErrCostLimit,
 //     since anyone able to write userPassword chooses the cost of each bind.
-//     Passwords longer than MaxPasswordLen never match.
+//     Passwords longer than MaxPasswordLen never match. At most
+//     GOMAXPROCS (and at least 2) Argon2 computations run at once, so
+//     concurrent binds cannot add up Argon2 memory without bound; the
+//     others wait their turn.
 //   - The digest schemes are one hash per guess and fall quickly to offline
 //     attacks on a leaked database; prefer {ARGON2} or PBKDF2 where bind
 //     latency allows. {MD5}, {SMD5}, {SHA} and $1$ are for migration only.
 //   - bcrypt uses only the first 72 bytes of a password, so Verify ignores
 //     the rest; Hash refuses longer passwords for bcrypt.
+//   - {CRYPT} takes passwords of at most 511 bytes, as libxcrypt's crypt(3)
+//     (and so slapd) does: longer ones never match and Hash refuses them.
 //   - Comparisons of digests are constant-time; total time still depends on
 //     the scheme and cost of the stored value, which are not secret.
 //   - Under FIPS 140-3 mode PBKDF2 refuses short passwords and salts and

@@ -26,8 +26,9 @@ var (
 
 // Hashing errors: returned by Hash and Options.Hash.
 var (
-	// ErrPasswordTooLong reports a password longer than MaxPasswordLen, or
-	// longer than the 72 bytes bcrypt can use.
+	// ErrPasswordTooLong reports a password longer than MaxPasswordLen,
+	// longer than the 511 bytes crypt(3) accepts for {CRYPT}, or longer
+	// than the 72 bytes bcrypt can use.
 	ErrPasswordTooLong = errors.New("pwhash: password too long")
 	// ErrInvalidOptions reports an Options field outside its documented range.
 	ErrInvalidOptions = errors.New("pwhash: invalid options")

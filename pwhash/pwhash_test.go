@@ -347,3 +347,28 @@ func TestVerify_concurrentAndPure(t *testing.T) {
 		<-done
 	}
 }
+
+// TestCleartext: Cleartext gives back the password Verify compares a
+// non-hashed value with, so hashing it keeps the value's meaning.
+func TestCleartext(t *testing.T) {
+	for v, want := range map[string]string{
+		"secret":               "secret",
+		"{CLEARTEXT}secret":    "secret",
+		"{cleartext}{SSHA}abc": "{SSHA}abc",
+		"{FOO}bar":             "{FOO}bar",
+		"":                     "",
+	} {
+		if got := string(Cleartext([]byte(v))); got != want {
+			t.Errorf("Cleartext(%q) = %q, want %q", v, got, want)
+		}
+		if want != "" && v != "{FOO}bar" {
+			if ok, _ := Verify([]byte(v), []byte(want)); !ok {
+				t.Errorf("Verify(%q, Cleartext) = false", v)
+			}
+		}
+	}
+	h, _ := Hash("{CLEARTEXT}", []byte("{x}y"))
+	if got := string(Cleartext([]byte(h))); got != "{x}y" {
+		t.Errorf("Cleartext(Hash({CLEARTEXT}, {x}y) = %q) = %q", h, got)
+	}
+}

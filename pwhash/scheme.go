@@ -162,3 +162,15 @@ func IsHashed(v []byte) bool {
 	s := byName[name]
 	return s != nil && s != cleartextScheme
 }
+
+// Cleartext returns the password that a value IsHashed reports false for
+// stands for: the text after a {CLEARTEXT} prefix (in any case), as Verify
+// reads it, or else the whole value. The server hashes this, not the value, so
+// "{CLEARTEXT}secret" written by a client binds with "secret" as it does
+// when imported. The result shares v's memory.
+func Cleartext(v []byte) []byte {
+	if name, body, ok := splitScheme(v); ok && name == cleartextName {
+		return body
+	}
+	return v
+}
