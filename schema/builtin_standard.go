@@ -3,7 +3,8 @@ package schema
 // Built-in standard schemas, transcribed from the RFCs named in each
 // definition's X-ORIGIN and loaded by Default in this order.
 
-// coreSchema: RFC 4519 core attributes and classes, plus the RFC 4523 certificate attributes.
+// coreSchema: RFC 4519 core attributes and classes, plus the RFC 4523 certificate attributes
+// and the RFC 2256 application-entity types that core.schema keeps (cosine.schema's pilotDSA needs dSA).
 const coreSchema = `
 attributetype ( 2.5.4.15 NAME 'businessCategory'
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
@@ -167,6 +168,21 @@ objectclass ( 2.5.6.10 NAME 'residentialPerson'
 objectclass ( 1.3.6.1.1.3.1 NAME 'uidObject'
 	SUP top AUXILIARY MUST uid
 	X-ORIGIN 'RFC 4519' )
+attributetype ( 2.5.4.2 NAME 'knowledgeInformation'
+	EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{32768}
+	X-ORIGIN 'RFC 2256' )
+attributetype ( 2.5.4.29 NAME 'presentationAddress'
+	EQUALITY presentationAddressMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.43 SINGLE-VALUE
+	X-ORIGIN 'RFC 2256' )
+attributetype ( 2.5.4.30 NAME 'supportedApplicationContext'
+	EQUALITY objectIdentifierMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.38
+	X-ORIGIN 'RFC 2256' )
+objectclass ( 2.5.6.12 NAME 'applicationEntity'
+	SUP top STRUCTURAL MUST ( presentationAddress $ cn ) MAY ( supportedApplicationContext $ seeAlso $ ou $ o $ l $ description )
+	X-ORIGIN 'RFC 2256' )
+objectclass ( 2.5.6.13 NAME 'dSA'
+	SUP applicationEntity STRUCTURAL MAY knowledgeInformation
+	X-ORIGIN 'RFC 2256' )
 `
 
 // cosineSchema: RFC 4524 COSINE attributes and classes (and the RFC 1274 audio and photo types inetOrgPerson uses).

@@ -308,3 +308,23 @@ func TestRegistry_LoadSchemaFile_errorLines(t *testing.T) {
 		t.Errorf("cosine.schema without core: %v, want cosine.schema:LINE:", err)
 	}
 }
+
+// TestRegistry_LoadSchemaFile_cosineAloneOverDefault: an administrator who
+// lists only cosine.schema in schema_files (core is built in) gets it
+// loaded: the built-in core includes the RFC 2256 dSA class that
+// cosine.schema's pilotDSA extends.
+func TestRegistry_LoadSchemaFile_cosineAloneOverDefault(t *testing.T) {
+	systemSchemaFiles(t, ".schema") // skips without slapd's files, except in CI
+	f := filepath.Join(systemSchemaDir, "cosine.schema")
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := Default()
+	if err := r.LoadSchemaFile(f, data); err != nil {
+		t.Fatalf("cosine.schema alone over the built-ins: %v", err)
+	}
+	if r.ObjectClass("pilotDSA") == nil || r.ObjectClass("dSA") == nil {
+		t.Fatal("pilotDSA or dSA missing after loading")
+	}
+}
