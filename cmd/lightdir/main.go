@@ -59,10 +59,13 @@ func run(args []string, s stdio) int {
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" {
 		if len(args) > 1 {
-			if c := findCommand(args[1]); c != nil {
-				printHelp(s.out, c)
-				return exitOK
+			c := findCommand(args[1])
+			if c == nil {
+				fmt.Fprintf(s.err, "lightdir: unknown command %q (lightdir help lists them)\n", args[1])
+				return exitUsage
 			}
+			printHelp(s.out, c)
+			return exitOK
 		}
 		printCommands(s.out)
 		return exitOK

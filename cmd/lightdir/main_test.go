@@ -83,6 +83,8 @@ func TestRun_exitCodes(t *testing.T) {
 	}{
 		{nil, exitUsage, ""},
 		{[]string{"help"}, exitOK, ""},
+		{[]string{"help", "mdb-dump"}, exitOK, ""},
+		{[]string{"help", "nope"}, exitUsage, "unknown command"},
 		{[]string{"nope"}, exitUsage, "unknown command"},
 		{[]string{"mdb-dump", "--help"}, exitOK, ""},
 		{[]string{"mdb-stat", "-h"}, exitOK, ""},
