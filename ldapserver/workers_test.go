@@ -1,6 +1,7 @@
 package ldapserver
 
 import (
+	"bytes"
 	"runtime"
 	"sync"
 	"testing"
@@ -24,13 +25,22 @@ func TestWorkers_neverWaitAndReuse(t *testing.T) {
 	close(release)
 	finished.Wait()
 	time.Sleep(10 * time.Millisecond) // let the workers reach their idle wait
-	before := runtime.NumGoroutine()
+	// Later jobs run on the goroutines of the first ones, not on new ones.
+	ids := map[string]bool{}
 	for range 5 * n {
-		done := make(chan struct{})
-		w.run(func() { close(done) })
-		<-done
+		done := make(chan string)
+		w.run(func() { done <- goroutineID() })
+		ids[<-done] = true
 	}
-	if after := runtime.NumGoroutine(); after > before {
-		t.Fatalf("goroutines %d -> %d: jobs did not reuse idle workers", before, after)
+	if len(ids) > n {
+		t.Fatalf("%d sequential jobs ran on %d goroutines, more than the %d workers", 5*n, len(ids), n)
 	}
+}
+
+// goroutineID returns the calling goroutine's number, from its stack header.
+func goroutineID() string {
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	f := bytes.Fields(buf)
+	return string(f[1])
 }
