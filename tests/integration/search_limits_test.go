@@ -32,8 +32,7 @@ func serveLDIF(t *testing.T, ldif string) (ours, theirs string) {
 // numberedPeople is the suffix, ou=people and n people p000.. below it.
 func numberedPeople(n int) string {
 	var b strings.Builder
-	b.WriteString("dn: dc=example,dc=com\nobjectClass: dcObject\nobjectClass: organization\ndc: example\no: example\n\n")
-	b.WriteString("dn: ou=people,dc=example,dc=com\nobjectClass: organizationalUnit\nou: people\n\n")
+	b.WriteString(peopleBase)
 	for i := range n {
 		fmt.Fprintf(&b, "dn: uid=p%03d,ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: p%03d\ncn: p\nsn: p\n\n", i, i)
 	}

@@ -19,7 +19,8 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-const matchFixture = `dn: dc=example,dc=com
+// peopleBase is the suffix entry and ou=people, which the fixtures start with.
+const peopleBase = `dn: dc=example,dc=com
 objectClass: dcObject
 objectClass: organization
 dc: example
@@ -29,7 +30,9 @@ dn: ou=people,dc=example,dc=com
 objectClass: organizationalUnit
 ou: people
 
-dn: uid=u1,ou=people,dc=example,dc=com
+`
+
+const matchFixture = peopleBase + `dn: uid=u1,ou=people,dc=example,dc=com
 objectClass: inetOrgPerson
 objectClass: posixAccount
 uid: u1
@@ -347,17 +350,7 @@ func TestSlapd_entryDNForm(t *testing.T) {
 	}
 }
 
-const ruleFixture = `dn: dc=example,dc=com
-objectClass: dcObject
-objectClass: organization
-dc: example
-o: example
-
-dn: ou=people,dc=example,dc=com
-objectClass: organizationalUnit
-ou: people
-
-dn: uid=p1,ou=people,dc=example,dc=com
+const ruleFixture = peopleBase + `dn: uid=p1,ou=people,dc=example,dc=com
 objectClass: inetOrgPerson
 objectClass: posixAccount
 uid: p1
