@@ -33,40 +33,45 @@ func (w *writer) refuseAliasParent(id uint64, msg string) error {
 	return ldapErr(ldapserver.AliasProblem, "%s", msg)
 }
 
-// isAlias reports whether entry id is an alias: one lookup of the pair
-// (alias key, id) in the objectClass index when it is built (it keys
-// every entry under its classes' superclasses too), else from the entry.
+// isAlias reports whether entry id is an alias.
 func (w *writer) isAlias(id uint64) (bool, error) {
-	b := w.b
-	if d := b.ixByTyp[b.ocAttr]; d != nil && b.aliasKey != nil && d.usable(w.txn) {
-		c, err := w.txn.OpenCursor(d.dbi)
+	return w.b.hasClass(w.txn, &w.dec, id, w.b.aliasKey, w.b.isAliasEntry)
+}
+
+// hasClass reports whether entry id is of a class: one lookup of the pair
+// (key, id) in the objectClass index when it is built (key is the class's
+// index key, nil without one; the index keys every entry under its
+// classes' superclasses too), else is(entry).
+func (b *Backend) hasClass(txn *engine.Txn, dec *decoder, id uint64, key []byte, is func(*schema.Entry) bool) (bool, error) {
+	if d := b.ixByTyp[b.ocAttr]; d != nil && key != nil && d.usable(txn) {
+		c, err := txn.OpenCursor(d.dbi)
 		if err != nil {
 			return false, err
 		}
 		defer c.Close()
 		var idb [8]byte
 		index.NativeEndian.PutID(idb[:], id)
-		_, _, err = c.Get(b.aliasKey, idb[:], engine.GetBoth)
+		_, _, err = c.Get(key, idb[:], engine.GetBoth)
 		if errors.Is(err, engine.ErrNotFound) {
 			return false, nil
 		}
 		return err == nil, err
 	}
 	var e schema.Entry
-	if err := b.readEntry(w.txn, id, &e, &w.dec); err != nil {
+	if err := b.readEntry(txn, id, &e, dec); err != nil {
 		return false, err
 	}
-	return b.isAliasEntry(&e), nil
+	return is(&e), nil
 }
 
-// aliasIndexKey returns the objectClass equality index key of the alias
-// class, or nil when there is no such index or class.
-func (b *Backend) aliasIndexKey() []byte {
+// classIndexKey returns the objectClass equality index key of class oc,
+// or nil when there is no such index or class.
+func (b *Backend) classIndexKey(oc *schema.ObjectClass) []byte {
 	d := b.ixByTyp[b.ocAttr]
-	if d == nil || b.aliasClass == nil || d.kinds&index.Equality == 0 || b.ocAttr.Equality == nil {
+	if d == nil || oc == nil || d.kinds&index.Equality == 0 || b.ocAttr.Equality == nil {
 		return nil
 	}
-	nv, err := b.ocAttr.Equality.Normalize(nil, []byte(b.aliasClass.OID))
+	nv, err := b.ocAttr.Equality.Normalize(nil, []byte(oc.OID))
 	if err != nil {
 		return nil
 	}

@@ -104,6 +104,7 @@ type Backend struct {
 	// referral objects (RFC 3296, search_referral.go)
 	referralClass *schema.ObjectClass         // "referral" (nil when the schema lacks it)
 	refAttr       *schema.AttributeType       // ref
+	referralKey   []byte                      // objectClass index key of referral (nil: none)
 	referralMatch *schema.Matcher             // (objectClass=referral) compiled
 	referrals     atomic.Pointer[referralSet] // the referral objects of a recent snapshot
 	cookieKey     [32]byte                    // seals paged results cookies (op_search.go)
@@ -336,9 +337,10 @@ func newBackend(opts Options) (*Backend, error) {
 	b.ocAttr = b.reg.AttributeType("objectClass")
 	b.aliasClass = b.reg.ObjectClass("alias")
 	b.aliasAttr = b.reg.AttributeType("aliasedObjectName")
-	b.aliasKey = b.aliasIndexKey()
+	b.aliasKey = b.classIndexKey(b.aliasClass)
 	b.aliasMatch = b.reg.Compile(aliasFilter)
 	b.referralClass = b.reg.ObjectClass("referral")
+	b.referralKey = b.classIndexKey(b.referralClass)
 	b.refAttr = b.reg.AttributeType("ref")
 	b.referralMatch = b.reg.Compile(referralFilter)
 	if _, err := rand.Read(b.cookieKey[:]); err != nil {

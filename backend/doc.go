@@ -26,8 +26,9 @@
 // hash and the number of entries returned so far, since a size limit
 // bounds the whole paged search), so no per-connection state exists.
 // Referral objects (RFC 3296) give referrals and search result
-// references unless the ManageDsaIT control is present
-// (search_referral.go). Operational attributes
+// references, and refuse updates and compares at or below them with a
+// referral, unless the ManageDsaIT control is present
+// (search_referral.go, referral_write.go). Operational attributes
 // entryUUID, entryCSN, createTimestamp, modifyTimestamp, creatorsName,
 // modifiersName and structuralObjectClass are stored; entryDN,
 // hasSubordinates, numSubordinates and subschemaSubentry are computed

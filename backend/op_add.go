@@ -44,7 +44,7 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, err := w.add(e, who.raw, time.Now())
+		id, err := w.add(e, who.raw, time.Now(), req.Controls.ManageDsaIT)
 		if err != nil || req.Controls.PostRead == nil {
 			return err
 		}
@@ -66,14 +66,16 @@ func (b *Backend) addInternal(ctx context.Context, e *schema.Entry, who string) 
 		who = b.opts.RootDN
 	}
 	return b.write(ctx, false, func(w *writer) error {
-		_, err := w.add(e, who, time.Now())
+		_, err := w.add(e, who, time.Now(), true)
 		return err
 	})
 }
 
 // add places the checked entry e in the tree: resolves the parent, stamps
 // the operational attributes and stores everything under a new ID.
-func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error) {
+// Without manage (ManageDsaIT), a parent at or below a referral object
+// makes the add a referral.
+func (w *writer) add(e *schema.Entry, who string, now time.Time, manage bool) (uint64, error) {
 	b := w.b
 	ndn, err := b.normalizeDN(e.DN)
 	if err != nil {
@@ -88,6 +90,11 @@ func (w *writer) add(e *schema.Entry, who string, now time.Time) (uint64, error)
 		pid, matched, found, err := b.lookup(w.txn, ndn[1:])
 		if err != nil {
 			return 0, err
+		}
+		if !manage {
+			if err := b.referralAt(w.txn, &w.dec, pid, nil, e.DN, matched); err != nil {
+				return 0, err
+			}
 		}
 		if !found {
 			return 0, noSuchObject(e.DN, matched)

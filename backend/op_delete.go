@@ -18,7 +18,7 @@ func (b *Backend) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*l
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, e, err := w.target(ndn, req.DN)
+		id, e, err := w.target(ndn, req.DN, req.Controls.ManageDsaIT)
 		if err != nil {
 			return err
 		}

@@ -35,11 +35,11 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, old, err := w.target(ndn, req.DN)
+		id, old, err := w.target(ndn, req.DN, req.Controls.ManageDsaIT)
 		if err != nil {
 			return err
 		}
-		pid, err := b.newParent(w, id, nnew[1:], req.NewSuperior != nil)
+		pid, err := b.newParent(w, id, nnew[1:], req.NewSuperior != nil, req.Controls.ManageDsaIT)
 		if err != nil {
 			return err
 		}
@@ -88,8 +88,9 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 
 // newParent resolves the normalized parent DN of a renamed entry id. A
 // new superior (moved) must exist, answered as slapd does without a
-// matched DN, and must not be an alias unless it is the current parent.
-func (b *Backend) newParent(w *writer, id uint64, nparent schema.DN, moved bool) (uint64, error) {
+// matched DN, and must not be an alias unless it is the current parent,
+// nor a referral object without manage (ManageDsaIT).
+func (b *Backend) newParent(w *writer, id uint64, nparent schema.DN, moved, manage bool) (uint64, error) {
 	pid, _, found, err := b.lookup(w.txn, nparent)
 	if err != nil {
 		return 0, err
@@ -102,6 +103,11 @@ func (b *Backend) newParent(w *writer, id uint64, nparent schema.DN, moved bool)
 	}
 	if cur, err := b.parentOf(w.txn, id); err != nil || cur == pid {
 		return pid, err
+	}
+	if !manage {
+		if err := w.refuseReferralSuperior(pid); err != nil {
+			return 0, err
+		}
 	}
 	return pid, w.refuseAliasParent(pid, "new superior is an alias")
 }

@@ -31,7 +31,7 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, old, err := w.target(ndn, req.DN)
+		id, old, err := w.target(ndn, req.DN, req.Controls.ManageDsaIT)
 		if err != nil {
 			return err
 		}

@@ -92,11 +92,22 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 			return err
 		}
 		if !found {
+			if !req.Controls.ManageDsaIT {
+				var dec decoder
+				if err := b.referralAt(txn, &dec, id, nil, req.DN, matched); err != nil {
+					return err
+				}
+			}
 			return noSuchObject(req.DN, matched)
 		}
 		e, err := b.fullEntry(txn, id, req.DN, who)
 		if err != nil {
 			return err
+		}
+		if !req.Controls.ManageDsaIT {
+			if err := b.referralAt(txn, nil, id, e, req.DN, len(req.DN)); err != nil {
+				return err
+			}
 		}
 		if err := b.checkAssertion(req.Controls.Assertion, e); err != nil {
 			return err
@@ -195,7 +206,7 @@ func (b *Backend) PasswordModify(ctx context.Context, req *ldapserver.PasswordMo
 		return nil, ldapErr(ldapserver.ConstraintViolation, "%v", err)
 	}
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, old, err := w.target(ndn, dn)
+		id, old, err := w.target(ndn, dn, true)
 		if err != nil {
 			return err
 		}

@@ -202,8 +202,9 @@ func scopeName(sc ldapserver.Scope) string {
 
 // rewriteRef adapts an LDAP URL of a ref value as slapd's
 // referral_rewrite does: prefix (RDNs below the referral object, "" for
-// none) is put before the URL's DN, and the scope is set when the URL has
-// none. A value that is not an ldap URL is returned as it is.
+// none) is put before the URL's DN, and the scope ("" for none) is set
+// when the URL has none. A value that is not an ldap URL is returned as it
+// is.
 func rewriteRef(url, prefix, scope string) string {
 	lower := strings.ToLower(url)
 	var scheme string
@@ -233,10 +234,14 @@ func rewriteRef(url, prefix, scope string) string {
 	if fields[1] == "" {
 		fields[1] = scope
 	}
-	for len(fields) > 2 && fields[len(fields)-1] == "" {
+	for len(fields) > 0 && fields[len(fields)-1] == "" {
 		fields = fields[:len(fields)-1]
 	}
-	return scheme + host + "/" + escapeURLDN(dn) + "?" + strings.Join(fields, "?")
+	out := scheme + host + "/" + escapeURLDN(dn)
+	if len(fields) > 0 {
+		out += "?" + strings.Join(fields, "?")
+	}
+	return out
 }
 
 // escapeURLDN percent-encodes a DN for an LDAP URL (RFC 4516): what is

@@ -111,18 +111,29 @@ func (w *writer) getEntry(id uint64, dn schema.DN) (*schema.Entry, error) {
 // target is the first step of a change to an existing entry: it resolves
 // the normalized ndn (dn as the client gave it) and returns the entry's ID
 // and a private copy (getEntry) with dn as its DN; noSuchObject with the
-// matched DN when it is missing.
-func (w *writer) target(ndn, dn schema.DN) (uint64, *schema.Entry, error) {
+// matched DN when it is missing. Without manage (ManageDsaIT), a target
+// at or below a referral object is a referral (referral_write.go).
+func (w *writer) target(ndn, dn schema.DN, manage bool) (uint64, *schema.Entry, error) {
 	id, matched, found, err := w.b.lookup(w.txn, ndn)
 	if err != nil {
 		return 0, nil, err
 	}
 	if !found {
+		if !manage {
+			if err := w.b.referralAt(w.txn, &w.dec, id, nil, dn, matched); err != nil {
+				return 0, nil, err
+			}
+		}
 		return 0, nil, noSuchObject(dn, matched)
 	}
 	e, err := w.getEntry(id, dn)
 	if err != nil {
 		return 0, nil, err
+	}
+	if !manage {
+		if err := w.b.referralAt(w.txn, &w.dec, id, e, dn, len(dn)); err != nil {
+			return 0, nil, err
+		}
 	}
 	return id, e, nil
 }
