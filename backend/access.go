@@ -85,5 +85,12 @@ func (b *Backend) writeTarget(h *ldapserver.Header, dn schema.DN) (actor, schema
 		return actor{}, nil, err
 	}
 	ndn, err := b.normalizeDN(dn)
-	return who, ndn, err
+	if err != nil {
+		return actor{}, nil, err
+	}
+	if _, ok := b.inSuffix(ndn); !ok {
+		// As slapd answers an update outside every naming context (and as Add does).
+		return actor{}, nil, ldapErr(ldapserver.UnwillingToPerform, "no global superior knowledge")
+	}
+	return who, ndn, nil
 }

@@ -3,6 +3,7 @@ package backend
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,7 +40,9 @@ func newADRegistry(reg *schema.Registry) *adRegistry {
 }
 
 // canonicalDesc maps a description to its stored form: "CN;Lang-DE" and
-// "2.5.4.3;lang-de" both become "cn;lang-de".
+// "2.5.4.3;lang-de" both become "cn;lang-de". Options are a set (RFC 4512
+// §2.5) and go in sorted order, as slapd names them: "cn;lang-fr;lang-de"
+// becomes "cn;lang-de;lang-fr".
 func canonicalDesc(reg *schema.Registry, desc string) (string, *schema.AttributeType) {
 	typ, opts, _ := strings.Cut(desc, ";")
 	at := reg.AttributeType(typ)
@@ -47,10 +50,16 @@ func canonicalDesc(reg *schema.Registry, desc string) (string, *schema.Attribute
 	if at != nil {
 		name = at.Name()
 	}
-	if opts != "" {
-		return name + ";" + strings.ToLower(opts), at
+	if opts == "" {
+		return name, at
 	}
-	return name, at
+	opts = strings.ToLower(opts)
+	if strings.IndexByte(opts, ';') >= 0 {
+		list := strings.Split(opts, ";")
+		slices.Sort(list)
+		opts = strings.Join(list, ";")
+	}
+	return name + ";" + opts, at
 }
 
 // load reads the stored descriptions past those already known: all of

@@ -95,8 +95,11 @@ func (p *importPrep) normalizeSimple(r *simpleRDN) bool {
 		return false
 	}
 	val := r.value
+	p.vbuf = append(p.vbuf[:0], r.value...) // the value, then its normal form
+	if !t.at.Validate(p.vbuf) {
+		return false // NormalizeDN refuses it
+	}
 	if rule := t.at.Equality; rule != nil && rule.Implemented() {
-		p.vbuf = append(p.vbuf[:0], r.value...) // the value, then its normal form
 		n, err := rule.Normalize(p.vbuf[len(p.vbuf):], p.vbuf)
 		if err != nil {
 			return false

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"time"
@@ -22,9 +23,15 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	if err := b.mayWrite(who, "parent"); err != nil {
 		return nil, err
 	}
+	// As slapd, the DN is checked first: an RDN value invalid for its
+	// syntax is invalidDNSyntax, not a schema error of the entry.
+	if _, err := b.normalizeDN(req.DN); err != nil {
+		return nil, err
+	}
 	e := &schema.Entry{DN: req.DN}
 	for _, a := range req.Attributes {
-		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: a.Values[:len(a.Values):len(a.Values)]})
+		vals := b.prettyValues(a.Type, a.Values)
+		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Type, Values: vals[:len(vals):len(vals)]})
 	}
 	b.addRDNValues(e)
 	if err := asLDAP(b.reg.CheckEntry(e, schema.CheckOptions{})); err != nil {
@@ -176,4 +183,26 @@ func (b *Backend) addRDNValues(e *schema.Entry) {
 		}
 		_ = b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, [][]byte{[]byte(ava.Value)}, true)
 	}
+}
+
+// prettyValues returns the values of attribute desc as slapd stores what a
+// client writes (schema.Registry.PrettyValue): class names and DNs in
+// their canonical form. vals itself is not modified.
+func (b *Backend) prettyValues(desc string, vals [][]byte) [][]byte {
+	at := b.reg.AttributeType(attrType(desc))
+	if at == nil {
+		return vals
+	}
+	out := vals
+	for i, v := range vals {
+		p := b.reg.PrettyValue(at, v)
+		if bytes.Equal(p, v) {
+			continue
+		}
+		if &out[0] == &vals[0] {
+			out = append([][]byte(nil), vals...)
+		}
+		out[i] = p
+	}
+	return out
 }

@@ -31,7 +31,8 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 		return nil, err
 	}
 	if _, ok := b.inSuffix(nnew[1:]); !ok {
-		return nil, ldapErr(ldapserver.UnwillingToPerform, "new superior is outside the naming context")
+		// slapd: the new DN belongs to no (or another) database.
+		return nil, ldapErr(ldapserver.AffectsMultipleDSAs, "cannot rename between DSAs")
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {

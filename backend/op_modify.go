@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"math/big"
+	"slices"
 	"time"
 
 	"lightdir/ldapserver"
@@ -26,6 +27,15 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 			// As slapd: only INTEGER-syntax attributes may be incremented.
 			if at := b.reg.AttributeType(attrType(c.Attribute.Type)); at == nil || at.Syntax == nil || at.Syntax.OID != schema.SyntaxInteger {
 				return nil, ldapErr(ldapserver.ConstraintViolation, "%s: attribute syntax inappropriate for increment", c.Attribute.Type)
+			}
+		}
+		// As slapd (slap_mods_check): the values of every change, those to
+		// delete and the increment too, must be valid for the syntax.
+		if at := b.reg.AttributeType(attrType(c.Attribute.Type)); at != nil {
+			for j, v := range c.Attribute.Values {
+				if !at.Validate(v) {
+					return nil, ldapErr(ldapserver.InvalidAttributeSyntax, "%s: value #%d invalid per syntax", c.Attribute.Type, j)
+				}
 			}
 		}
 	}
@@ -99,6 +109,9 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 		}
 		vals = tmp.Attrs[0].Values
 	}
+	if c.Op == ldapserver.ModAdd || c.Op == ldapserver.ModReplace {
+		vals = b.prettyValues(desc, vals)
+	}
 	idx := findAttr(b.reg, e, desc)
 	switch c.Op {
 	case ldapserver.ModAdd:
@@ -119,12 +132,31 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 	return ldapErr(ldapserver.ProtocolError, "unknown modify operation %d", c.Op)
 }
 
-// findAttr returns the index of the attribute with the same description
-// (type and options, canonicalized), or -1.
+// findAttr returns the index of the attribute with the same description,
+// or -1: the same type and the same set of tag options, in any order and
+// case (RFC 4512 §2.5: "cn;lang-de;lang-fr" and "CN;Lang-FR;lang-de" are
+// one attribute, as the schema check counts them).
 func findAttr(reg *schema.Registry, e *schema.Entry, desc string) int {
-	want, _ := canonicalDesc(reg, desc)
+	want, at := canonicalDesc(reg, desc)
+	var tags []string
+	if at != nil {
+		tags = schema.TagOptions(desc)
+		slices.Sort(tags)
+	}
 	for i := range e.Attrs {
-		if d, _ := canonicalDesc(reg, e.Attrs[i].Desc); equalFold(d, want) {
+		d, t := canonicalDesc(reg, e.Attrs[i].Desc)
+		if at == nil || t == nil {
+			if equalFold(d, want) {
+				return i
+			}
+			continue
+		}
+		if t != at {
+			continue
+		}
+		have := schema.TagOptions(e.Attrs[i].Desc)
+		slices.Sort(have)
+		if slices.Equal(have, tags) {
 			return i
 		}
 	}
@@ -196,10 +228,13 @@ func (b *Backend) deleteValues(e *schema.Entry, idx int, desc string, at *schema
 	}
 	a := &e.Attrs[idx]
 	a.Norm = nil
-	for _, v := range vals {
-		j := hasValue(at, a, normOf(at, v))
+	for i, v := range vals {
+		nv := normOf(at, v)
+		j := hasValue(at, a, nv)
 		if j < 0 {
-			if permissive {
+			if permissive || repeated(at, vals[:i], nv) {
+				// A value listed twice goes once (slapd marks the
+				// values to delete, then removes them).
 				continue
 			}
 			return ldapErr(ldapserver.NoSuchAttribute, "modify/delete: %s: no such value", desc)
@@ -210,6 +245,16 @@ func (b *Backend) deleteValues(e *schema.Entry, idx int, desc string, at *schema
 		e.Attrs = append(e.Attrs[:idx], e.Attrs[idx+1:]...)
 	}
 	return nil
+}
+
+// repeated reports whether one of vals has the normalized value nv.
+func repeated(at *schema.AttributeType, vals [][]byte, nv []byte) bool {
+	for _, v := range vals {
+		if bytes.Equal(normOf(at, v), nv) {
+			return true
+		}
+	}
+	return false
 }
 
 // increment adds the single integer value to every value (RFC 4525).

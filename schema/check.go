@@ -372,8 +372,10 @@ func (r *Registry) checkRDN(e *Entry, code ResultCode, sentinel error) error {
 	return nil
 }
 
-// entryHasValue reports whether e holds v for type at (any options),
-// compared with the equality rule (or bytes when the type has none).
+// entryHasValue reports whether e holds v for type at, compared with the
+// equality rule (or bytes when the type has none). Only the attribute
+// without tag options counts, as in slapd (entry_naming_check): "cn;lang-en:
+// x" does not hold the value of the RDN cn=x.
 func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
 	eqr := at.Equality
 	useRule := eqr != nil && eqr.Implemented()
@@ -388,7 +390,7 @@ func (r *Registry) entryHasValue(e *Entry, at *AttributeType, v []byte) bool {
 	}
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
-		if r.attrType(a) != at {
+		if r.attrType(a) != at || strings.IndexByte(a.Desc, ';') >= 0 && len(TagOptions(a.Desc)) > 0 {
 			continue
 		}
 		for _, x := range a.Values {

@@ -55,7 +55,8 @@ type Syntax struct {
 	Binary bool
 
 	validate func(r *Registry, v []byte) bool
-	subst    string // X-SUBST target OID, resolved at load
+	subst    string    // X-SUBST target OID, resolved at load
+	reg      *Registry // the registry it was added to, for validators that need the schema (DN)
 }
 
 // MatchingRule is a matching rule (RFC 4512 §4.1.3). Kind says whether it

@@ -37,6 +37,10 @@ func (r *Registry) NormalizeDN(dn DN) (DN, error) {
 			}
 			start := len(buf)
 			buf = append(buf, ava.Value...)
+			if !at.Validate(buf[start:]) {
+				return nil, &Error{Code: InvalidDNSyntax, Err: ErrInvalidDN,
+					Msg: fmt.Sprintf("invalid DN: value of %q is invalid", ava.Type)}
+			}
 			if at.Equality != nil && at.Equality.Implemented() {
 				in := len(buf) // the raw value is buf[start:in]; its normal form follows it, then moves over it
 				var err error
@@ -69,6 +73,12 @@ func (r *Registry) NormalizeDN(dn DN) (DN, error) {
 				}
 				return nrdn[a].Value < nrdn[b].Value
 			})
+			for j := 1; j < len(nrdn); j++ {
+				if nrdn[j].Type == nrdn[j-1].Type {
+					return nil, &Error{Code: InvalidDNSyntax, Err: ErrInvalidDN,
+						Msg: fmt.Sprintf("invalid DN: attribute type %q appears twice in one RDN", nrdn[j].Type)}
+				}
+			}
 		}
 		out[i] = nrdn
 	}
@@ -100,4 +110,23 @@ func (r *Registry) appendNormalizedDN(dst []byte, dn DN) ([]byte, error) {
 		return dst, ErrInvalidSyntax
 	}
 	return append(dst, n.String()...), nil
+}
+
+// validDNValues reports whether every AVA of dn names a defined attribute
+// type with a value valid for its syntax, and no RDN names a type twice.
+func (r *Registry) validDNValues(dn DN) bool {
+	for _, rdn := range dn {
+		for i, ava := range rdn {
+			at := r.AttributeType(ava.Type)
+			if at == nil || !at.Validate([]byte(ava.Value)) {
+				return false
+			}
+			for _, prev := range rdn[:i] {
+				if r.AttributeType(prev.Type) == at {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

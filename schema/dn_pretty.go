@@ -56,3 +56,34 @@ func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
 		writeEscapedDNValue(b, ava.Value, true)
 	}
 }
+
+// PrettyValue returns v in the form slapd stores a value a client writes
+// (its pretty functions): an objectClass value as the class's primary name
+// ("INETORGPERSON" and "2.5.6.6" become "inetOrgPerson" and "person"), a
+// DN value as PrettyDN makes it ("UID=u1 , OU=People,dc=example,dc=com"
+// becomes "uid=u1,ou=People,dc=example,dc=com"), and the DN part of a Name
+// And Optional UID value likewise. Other values, and values that are not
+// valid, are returned unchanged.
+func (r *Registry) PrettyValue(at *AttributeType, v []byte) []byte {
+	switch {
+	case at == nil:
+	case at.OID == "2.5.4.0":
+		if oc := r.ObjectClass(string(v)); oc != nil && oc.Name() != "" {
+			return []byte(oc.Name())
+		}
+	case at.Syntax != nil && at.Syntax.OID == SyntaxDN:
+		if dn, err := ParseDN(string(v)); err == nil {
+			return []byte(r.PrettyDN(dn))
+		}
+	case at.Syntax != nil && at.Syntax.OID == oidLDAPSyntaxPrefix+"34":
+		name, uid := splitNameUID(v)
+		if dn, err := ParseDN(string(name)); err == nil {
+			out := []byte(r.PrettyDN(dn))
+			if uid != nil {
+				out = append(append(out, '#'), uid...)
+			}
+			return out
+		}
+	}
+	return v
+}

@@ -28,3 +28,47 @@ func TestPrettyDN(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistry_DNValuesAgainstSchema: a DN value is valid only with
+// defined types, values valid for their syntax and one AVA per type in an
+// RDN, as in slapd's dnValidate; NormalizeDN refuses the same DNs.
+func TestRegistry_DNValuesAgainstSchema(t *testing.T) {
+	r := Default()
+	member := r.AttributeType("member")
+	for v, want := range map[string]bool{
+		"uid=u1,ou=people,dc=example,dc=com": true, "cn=a+sn=b,dc=x": true, "": true, "2.5.4.3=x,dc=y": true,
+		"fooBar=x,dc=y": false, "1.2.3.4=x,dc=y": false, "uidNumber=abc,dc=y": false, "cn=,dc=y": false,
+		"cn=a+cn=b,dc=y": false, "cn=a+commonName=b,dc=y": false,
+	} {
+		if got := member.Validate([]byte(v)); got != want {
+			t.Errorf("member %q valid: %v, want %v", v, got, want)
+		}
+		dn, err := ParseDN(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.NormalizeDN(dn); (err == nil) != want {
+			t.Errorf("NormalizeDN(%q): %v", v, err)
+		}
+	}
+}
+
+// TestRegistry_PrettyValue: class names and DN values take slapd's stored form.
+func TestRegistry_PrettyValue(t *testing.T) {
+	r := Default()
+	for _, c := range []struct{ attr, in, want string }{
+		{"objectClass", "INETORGPERSON", "inetOrgPerson"},
+		{"objectClass", "2.5.6.6", "person"},
+		{"objectClass", "noSuchClass", "noSuchClass"},
+		{"member", "UID=u1 , OU=People,dc=example,dc=com", "uid=u1,ou=People,dc=example,dc=com"},
+		{"member", "2.5.4.3=x+SN=y,dc=example", "cn=x+sn=y,dc=example"},
+		{"member", "cn=a\\2cb,dc=x", "cn=a\\2Cb,dc=x"},
+		{"member", "not a dn", "not a dn"},
+		{"uniqueMember", "UID=u1 , dc=x#'0101'B", "uid=u1,dc=x#'0101'B"},
+		{"description", "UID=u1 , dc=x", "UID=u1 , dc=x"},
+	} {
+		if got := string(r.PrettyValue(r.AttributeType(c.attr), []byte(c.in))); got != c.want {
+			t.Errorf("%s %q: got %q, want %q", c.attr, c.in, got, c.want)
+		}
+	}
+}

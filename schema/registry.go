@@ -191,5 +191,5 @@ func (s *Syntax) Validate(v []byte) bool {
 	if s.validate == nil {
 		return true
 	}
-	return s.validate(nil, v)
+	return s.validate(s.reg, v)
 }

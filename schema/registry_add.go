@@ -174,6 +174,7 @@ func (a *adder) addSyntaxes(set *defSet) error {
 			}
 			s.validate, s.Binary = target.validate, target.Binary
 		}
+		s.reg = r
 		insert(a, r.syntaxes, s.OID, s)
 		r.syntaxList = append(r.syntaxList, s)
 	}

@@ -70,9 +70,18 @@ func validInteger(_ *Registry, v []byte) bool {
 
 func validBoolean(_ *Registry, v []byte) bool { return string(v) == "TRUE" || string(v) == "FALSE" }
 
-func validDN(_ *Registry, v []byte) bool {
-	_, err := ParseDN(string(v))
-	return err == nil && utf8.Valid(v)
+// validDN: RFC 4514 string form and, knowing the schema, what slapd's
+// dnValidate also requires: every attribute type defined, every value valid
+// for its type's syntax, and no type twice in one RDN (X.501 §9.3).
+func validDN(r *Registry, v []byte) bool {
+	if !utf8.Valid(v) {
+		return false
+	}
+	dn, err := ParseDN(string(v))
+	if err != nil {
+		return false
+	}
+	return r == nil || r.validDNValues(dn)
 }
 
 // validNameAndOptionalUID: distinguishedName [ SHARP BitString ].

@@ -57,6 +57,19 @@ func noSuchObject(dn string) error {
 	return ldapserver.Errorf(ldapserver.NoSuchObject, "no database holds %q", dn)
 }
 
+// updated returns the database an update of dn goes to. As slapd: an
+// invalid DN is invalidDNSyntax, a DN outside every database
+// unwillingToPerform (no global superior knowledge).
+func (r *router) updated(dn schema.DN) (database, error) {
+	if _, err := r.reg.NormalizeDN(dn); err != nil {
+		return nil, ldapserver.Errorf(ldapserver.InvalidDNSyntax, "invalid DN: %v", err)
+	}
+	if db := r.route(dn); db != nil {
+		return db, nil
+	}
+	return nil, ldapserver.Errorf(ldapserver.UnwillingToPerform, "no global superior knowledge")
+}
+
 // NamingContexts lists every database's suffix.
 func (r *router) NamingContexts() []string {
 	var out []string
@@ -88,31 +101,34 @@ func (r *router) Compare(ctx context.Context, req *ldapserver.CompareRequest) (b
 }
 
 func (r *router) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapserver.WriteResult, error) {
-	if db := r.route(req.DN); db != nil {
-		return db.Add(ctx, req)
+	db, err := r.updated(req.DN)
+	if err != nil {
+		return nil, err
 	}
-	return nil, noSuchObject(req.RawDN)
+	return db.Add(ctx, req)
 }
 
 func (r *router) Delete(ctx context.Context, req *ldapserver.DeleteRequest) (*ldapserver.WriteResult, error) {
-	if db := r.route(req.DN); db != nil {
-		return db.Delete(ctx, req)
+	db, err := r.updated(req.DN)
+	if err != nil {
+		return nil, err
 	}
-	return nil, noSuchObject(req.RawDN)
+	return db.Delete(ctx, req)
 }
 
 func (r *router) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*ldapserver.WriteResult, error) {
-	if db := r.route(req.DN); db != nil {
-		return db.Modify(ctx, req)
+	db, err := r.updated(req.DN)
+	if err != nil {
+		return nil, err
 	}
-	return nil, noSuchObject(req.RawDN)
+	return db.Modify(ctx, req)
 }
 
 // ModifyDN refuses moves between databases (affectsMultipleDSAs).
 func (r *router) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest) (*ldapserver.WriteResult, error) {
-	db := r.route(req.DN)
-	if db == nil {
-		return nil, noSuchObject(req.RawDN)
+	db, err := r.updated(req.DN)
+	if err != nil {
+		return nil, err
 	}
 	if req.NewSuperior != nil && r.route(req.NewSuperior) != db {
 		return nil, ldapserver.Errorf(ldapserver.AffectsMultipleDSAs, "cannot move an entry to another database")

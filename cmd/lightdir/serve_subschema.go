@@ -10,8 +10,8 @@ import (
 
 // subschemaBackend answers searches of the subschema subentry that the Root
 // DSE names (subschemaSubentry: cn=Subschema, RFC 4512 §4.2 and §5.1) from
-// the registry, as slapd does; every other operation goes to the wrapped
-// backend.
+// the registry, as slapd does, and refuses to add it or the Root DSE; every
+// other operation goes to the wrapped backend.
 type subschemaBackend struct {
 	ldapserver.Backend
 	reg *schema.Registry
@@ -103,3 +103,15 @@ var (
 	_ ldapserver.ExtensionLister = (*subschemaBackend)(nil)
 	_ ldapserver.ConnObserver    = (*subschemaBackend)(nil)
 )
+
+// Add refuses, as slapd does, to add the two entries the server itself
+// holds: the Root DSE and the subschema subentry already exist.
+func (s *subschemaBackend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapserver.WriteResult, error) {
+	if len(req.DN) == 0 {
+		return nil, ldapserver.Errorf(ldapserver.EntryAlreadyExists, "root DSE already exists")
+	}
+	if n, err := s.reg.NormalizeDN(req.DN); err == nil && n.Equal(s.ndn) {
+		return nil, ldapserver.Errorf(ldapserver.EntryAlreadyExists, "subschema subentry already exists")
+	}
+	return s.Backend.Add(ctx, req)
+}
