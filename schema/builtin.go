@@ -33,8 +33,11 @@ func New() *Registry {
 
 // Default returns New plus the standard user schemas, written from the
 // RFCs: RFC 4519 core (with RFC 4523 certificates), RFC 4524 COSINE,
-// RFC 2798 inetOrgPerson and RFC 2307 NIS. Each call builds a fresh
-// Registry that the caller may extend with Load* calls.
+// RFC 2798 inetOrgPerson and RFC 2307 NIS, with the older RFC 2256 and
+// RFC 1274 definitions that slapd's core.schema and cosine.schema keep, so
+// that it holds every type and class of the four files Debian's slapd loads
+// by default. Each call builds a fresh Registry that the caller may extend
+// with Load* calls.
 func Default() *Registry {
 	r := New()
 	r.mustLoad("core", coreSchema)

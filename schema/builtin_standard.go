@@ -3,8 +3,17 @@ package schema
 // Built-in standard schemas, transcribed from the RFCs named in each
 // definition's X-ORIGIN and loaded by Default in this order.
 
-// coreSchema: RFC 4519 core attributes and classes, plus the RFC 4523 certificate attributes
-// and the RFC 2256 application-entity types that core.schema keeps (cosine.schema's pilotDSA needs dSA).
+// coreSchema: RFC 4519 core attributes and classes, plus what slapd's core.schema adds to
+// them: the RFC 4523 certificate attributes and PKI classes, the RFC 2256 types RFC 4519
+// dropped (application entities and dSA, which cosine.schema's pilotDSA needs, DMDs,
+// protocolInformation), X.520's pseudonym, the RFC 2079 labeledURIObject, the PKCS #9
+// e-mail address older certificates put in DNs, and the 'fax' name core.schema gives
+// facsimileTelephoneNumber. TestDefault_coversDebianSchema checks that these agree with
+// slapd's files (OIDs, names, SUP, kinds, MUST/MAY, syntaxes, rules, flags).
+//
+// RFC 4523 also gives the certificate lists, pairs and supportedAlgorithms EQUALITY rules
+// (certificateListExactMatch, certificatePairExactMatch, algorithmIdentifierMatch) that
+// neither lightdir nor slapd's core.schema has; like slapd, those types have no equality.
 const coreSchema = `
 attributetype ( 2.5.4.15 NAME 'businessCategory'
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
@@ -21,7 +30,7 @@ attributetype ( 2.5.4.46 NAME 'dnQualifier'
 attributetype ( 2.5.4.47 NAME 'enhancedSearchGuide'
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.21
 	X-ORIGIN 'RFC 4519' )
-attributetype ( 2.5.4.23 NAME 'facsimileTelephoneNumber'
+attributetype ( 2.5.4.23 NAME ( 'facsimileTelephoneNumber' 'fax' )
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.22
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 2.5.4.44 NAME 'generationQualifier'
@@ -126,6 +135,12 @@ attributetype ( 2.5.4.39 NAME 'certificateRevocationList'
 attributetype ( 2.5.4.40 NAME 'crossCertificatePair'
 	DESC 'X.509 cross certificate pair, use ;binary' SYNTAX 1.3.6.1.4.1.1466.115.121.1.10
 	X-ORIGIN 'RFC 4523' )
+attributetype ( 2.5.4.52 NAME 'supportedAlgorithms'
+	DESC 'algorithms the entity supports, use ;binary' SYNTAX 1.3.6.1.4.1.1466.115.121.1.49
+	X-ORIGIN 'RFC 4523' )
+attributetype ( 2.5.4.53 NAME 'deltaRevocationList'
+	DESC 'X.509 delta CRL, use ;binary' SYNTAX 1.3.6.1.4.1.1466.115.121.1.9
+	X-ORIGIN 'RFC 4523' )
 objectclass ( 2.5.6.11 NAME 'applicationProcess'
 	SUP top STRUCTURAL MUST cn MAY ( seeAlso $ ou $ l $ description )
 	X-ORIGIN 'RFC 4519' )
@@ -168,6 +183,33 @@ objectclass ( 2.5.6.10 NAME 'residentialPerson'
 objectclass ( 1.3.6.1.1.3.1 NAME 'uidObject'
 	SUP top AUXILIARY MUST uid
 	X-ORIGIN 'RFC 4519' )
+objectclass ( 2.5.6.21 NAME 'pkiUser'
+	SUP top AUXILIARY MAY userCertificate
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.22 NAME 'pkiCA'
+	SUP top AUXILIARY MAY ( cACertificate $ certificateRevocationList $ authorityRevocationList $ crossCertificatePair )
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.19 NAME 'cRLDistributionPoint'
+	SUP top STRUCTURAL MUST cn MAY ( certificateRevocationList $ authorityRevocationList $ deltaRevocationList )
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.23 NAME 'deltaCRL'
+	SUP top AUXILIARY MAY deltaRevocationList
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.15 NAME 'strongAuthenticationUser'
+	SUP top AUXILIARY MUST userCertificate
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.18 NAME 'userSecurityInformation'
+	SUP top AUXILIARY MAY supportedAlgorithms
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.16 NAME 'certificationAuthority'
+	SUP top AUXILIARY MUST ( authorityRevocationList $ certificateRevocationList $ cACertificate ) MAY crossCertificatePair
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 2.5.6.16.2 NAME 'certificationAuthority-V2'
+	SUP certificationAuthority AUXILIARY MAY deltaRevocationList
+	X-ORIGIN 'RFC 4523' )
+objectclass ( 1.3.6.1.4.1.250.3.15 NAME 'labeledURIObject'
+	DESC 'holder of labeledURI values' SUP top AUXILIARY MAY labeledURI
+	X-ORIGIN 'RFC 2079' )
 attributetype ( 2.5.4.2 NAME 'knowledgeInformation'
 	EQUALITY caseIgnoreMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{32768}
 	X-ORIGIN 'RFC 2256' )
@@ -183,9 +225,26 @@ objectclass ( 2.5.6.12 NAME 'applicationEntity'
 objectclass ( 2.5.6.13 NAME 'dSA'
 	SUP applicationEntity STRUCTURAL MAY knowledgeInformation
 	X-ORIGIN 'RFC 2256' )
+attributetype ( 2.5.4.48 NAME 'protocolInformation'
+	EQUALITY protocolInformationMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.42
+	X-ORIGIN 'RFC 2256' )
+attributetype ( 2.5.4.54 NAME 'dmdName'
+	SUP name
+	X-ORIGIN 'RFC 2256' )
+objectclass ( 2.5.6.20 NAME 'dmd'
+	SUP top STRUCTURAL MUST dmdName MAY ( userPassword $ searchGuide $ seeAlso $ businessCategory $ x121Address $ registeredAddress $ destinationIndicator $ preferredDeliveryMethod $ telexNumber $ teletexTerminalIdentifier $ telephoneNumber $ internationalISDNNumber $ facsimileTelephoneNumber $ street $ postOfficeBox $ postalCode $ postalAddress $ physicalDeliveryOfficeName $ st $ l $ description )
+	X-ORIGIN 'RFC 2256' )
+attributetype ( 2.5.4.65 NAME 'pseudonym'
+	SUP name
+	X-ORIGIN 'X.520' )
+attributetype ( 1.2.840.113549.1.9.1 NAME ( 'email' 'emailAddress' 'pkcs9email' )
+	DESC 'PKCS #9 e-mail address, kept for DNs of older certificates' EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{128}
+	X-ORIGIN 'RFC 3280' )
 `
 
-// cosineSchema: RFC 4524 COSINE attributes and classes (and the RFC 1274 audio and photo types inetOrgPerson uses).
+// cosineSchema: RFC 4524 COSINE attributes and classes, and the RFC 1274 pilot types RFC 4524
+// left out that slapd's cosine.schema keeps (audio and photo, which inetOrgPerson uses, pilotPerson,
+// dNSDomain with its DNS record types, the DSA quality types and classes).
 const cosineSchema = `
 attributetype ( 0.9.2342.19200300.100.1.37 NAME 'associatedDomain'
 	EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
@@ -268,6 +327,54 @@ attributetype ( 0.9.2342.19200300.100.1.55 NAME 'audio'
 attributetype ( 0.9.2342.19200300.100.1.7 NAME 'photo'
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.23{25000}
 	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.2 NAME 'textEncodedORAddress'
+	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15{256}
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.22 NAME 'otherMailbox'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.39
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.26 NAME 'aRecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.27 NAME 'mDRecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.28 NAME 'mXRecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.29 NAME 'nSRecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.30 NAME 'sOARecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.31 NAME 'cNAMERecord'
+	EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.46 NAME 'janetMailbox'
+	EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{256}
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.47 NAME 'mailPreferenceOption'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.27
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.49 NAME 'dSAQuality'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.19 SINGLE-VALUE
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.50 NAME 'singleLevelQuality'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.13 SINGLE-VALUE
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.51 NAME 'subtreeMinimumQuality'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.13 SINGLE-VALUE
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.52 NAME 'subtreeMaximumQuality'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.13 SINGLE-VALUE
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.53 NAME 'personalSignature'
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.23
+	X-ORIGIN 'RFC 1274' )
+attributetype ( 0.9.2342.19200300.100.1.54 NAME 'dITRedirect'
+	EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12
+	X-ORIGIN 'RFC 1274' )
 objectclass ( 0.9.2342.19200300.100.4.5 NAME 'account'
 	SUP top STRUCTURAL MUST uid MAY ( description $ seeAlso $ l $ o $ ou $ host )
 	X-ORIGIN 'RFC 4524' )
@@ -295,36 +402,51 @@ objectclass ( 0.9.2342.19200300.100.4.7 NAME 'room'
 objectclass ( 0.9.2342.19200300.100.4.19 NAME 'simpleSecurityObject'
 	SUP top AUXILIARY MUST userPassword
 	X-ORIGIN 'RFC 4524' )
+objectclass ( 0.9.2342.19200300.100.4.4 NAME ( 'pilotPerson' 'newPilotPerson' )
+	SUP person STRUCTURAL MAY ( uid $ textEncodedORAddress $ mail $ drink $ roomNumber $ userClass $ homePhone $ homePostalAddress $ secretary $ personalTitle $ preferredDeliveryMethod $ businessCategory $ janetMailbox $ otherMailbox $ mobile $ pager $ organizationalStatus $ mailPreferenceOption $ personalSignature )
+	X-ORIGIN 'RFC 1274' )
+objectclass ( 0.9.2342.19200300.100.4.15 NAME 'dNSDomain'
+	SUP domain STRUCTURAL MAY ( aRecord $ mDRecord $ mXRecord $ nSRecord $ sOARecord $ cNAMERecord )
+	X-ORIGIN 'RFC 1274' )
+objectclass ( 0.9.2342.19200300.100.4.20 NAME 'pilotOrganization'
+	SUP ( organization $ organizationalUnit ) STRUCTURAL MAY buildingName
+	X-ORIGIN 'RFC 1274' )
+objectclass ( 0.9.2342.19200300.100.4.21 NAME 'pilotDSA'
+	SUP dSA STRUCTURAL MAY dSAQuality
+	X-ORIGIN 'RFC 1274' )
+objectclass ( 0.9.2342.19200300.100.4.22 NAME 'qualityLabelledData'
+	SUP top AUXILIARY MUST dSAQuality MAY ( subtreeMinimumQuality $ subtreeMaximumQuality )
+	X-ORIGIN 'RFC 1274' )
 `
 
 // inetOrgPersonSchema: RFC 2798 inetOrgPerson (with RFC 2079 labeledURI).
 const inetOrgPersonSchema = `
 attributetype ( 2.16.840.1.113730.3.1.1 NAME 'carLicense'
-	DESC 'vehicle license or registration plate' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	DESC 'licence plate or registration number of a vehicle' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.2 NAME 'departmentNumber'
-	DESC 'identifies a department within an organization' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	DESC 'department name or number inside an organization' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.241 NAME 'displayName'
-	DESC 'preferred name of a person to be used when displaying entries' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
+	DESC 'name to show for the person in listings' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.3 NAME 'employeeNumber'
-	DESC 'numerically identifies an employee within an organization' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
+	DESC 'employee number assigned by the organization' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.4 NAME 'employeeType'
-	DESC 'type of employment for a person' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	DESC 'kind of employment, e.g. contractor or permanent' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 0.9.2342.19200300.100.1.60 NAME 'jpegPhoto'
-	DESC 'a JPEG image' SYNTAX 1.3.6.1.4.1.1466.115.121.1.28
+	DESC 'photograph in JPEG format' SYNTAX 1.3.6.1.4.1.1466.115.121.1.28
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.39 NAME 'preferredLanguage'
-	DESC 'preferred written or spoken language for a person' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
+	DESC 'languages the person prefers, most preferred first' EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.40 NAME 'userSMIMECertificate'
-	DESC 'signed message used to support S/MIME' SYNTAX 1.3.6.1.4.1.1466.115.121.1.5
+	DESC 'S/MIME signed message' SYNTAX 1.3.6.1.4.1.1466.115.121.1.5
 	X-ORIGIN 'RFC 2798' )
 attributetype ( 2.16.840.1.113730.3.1.216 NAME 'userPKCS12'
-	DESC 'PKCS #12 PFX PDU for exchange of personal identity information' SYNTAX 1.3.6.1.4.1.1466.115.121.1.5
+	DESC 'PKCS #12 bundle of keys and certificates' SYNTAX 1.3.6.1.4.1.1466.115.121.1.5
 	X-ORIGIN 'RFC 2798' )
 objectclass ( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson'
 	SUP organizationalPerson STRUCTURAL MAY ( audio $ businessCategory $ carLicense $ departmentNumber $ displayName $ employeeNumber $ employeeType $ givenName $ homePhone $ homePostalAddress $ initials $ jpegPhoto $ labeledURI $ mail $ manager $ mobile $ o $ pager $ photo $ roomNumber $ secretary $ uid $ userCertificate $ x500UniqueIdentifier $ preferredLanguage $ userSMIMECertificate $ userPKCS12 )
@@ -334,13 +456,13 @@ objectclass ( 2.16.840.1.113730.3.2.2 NAME 'inetOrgPerson'
 // nisSchema: RFC 2307 NIS attributes and classes.
 const nisSchema = `
 attributetype ( 1.3.6.1.1.1.1.2 NAME 'gecos'
-	DESC 'the GECOS field; the common name' EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
+	DESC 'GECOS field of the account' EQUALITY caseIgnoreIA5Match SUBSTR caseIgnoreIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.3 NAME 'homeDirectory'
-	DESC 'the absolute path to the home directory' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
+	DESC 'home directory of the account' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.4 NAME 'loginShell'
-	DESC 'the path to the login shell' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
+	DESC 'login shell of the account' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.5 NAME 'shadowLastChange'
 	EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
@@ -370,7 +492,7 @@ attributetype ( 1.3.6.1.1.1.1.13 NAME 'memberNisNetgroup'
 	EQUALITY caseExactIA5Match SUBSTR caseExactIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.14 NAME 'nisNetgroupTriple'
-	DESC 'netgroup triple' SYNTAX 1.3.6.1.1.1.0.0
+	DESC '(host,user,domain) member of a netgroup' SYNTAX 1.3.6.1.1.1.0.0
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.15 NAME 'ipServicePort'
 	EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
@@ -385,22 +507,22 @@ attributetype ( 1.3.6.1.1.1.1.18 NAME 'oncRpcNumber'
 	EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.19 NAME 'ipHostNumber'
-	DESC 'IP address as a dotted decimal, eg. 192.168.1.1, omitting leading zeros' SUP name
+	DESC 'IP address of a host' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{128}
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.20 NAME 'ipNetworkNumber'
-	DESC 'IP network as a dotted decimal, eg. 192.168, omitting leading zeros' SUP name SINGLE-VALUE
+	DESC 'IP address of a network' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{128} SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.21 NAME 'ipNetmaskNumber'
-	DESC 'IP netmask as a dotted decimal, eg. 255.255.255.0, omitting leading zeros' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
+	DESC 'network mask in dotted decimal form' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.22 NAME 'macAddress'
-	DESC 'MAC address in maximal, colon separated hex notation, eg. 00:00:92:90:ee:e2' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	DESC 'MAC address as colon-separated hex bytes' EQUALITY caseIgnoreIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.23 NAME 'bootParameter'
-	DESC 'rpc.bootparamd parameter' SYNTAX 1.3.6.1.1.1.0.1
+	DESC 'boot parameter served by bootparamd' SYNTAX 1.3.6.1.1.1.0.1
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.24 NAME 'bootFile'
-	DESC 'boot image name' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
+	DESC 'file name of the boot image' EQUALITY caseExactIA5Match SYNTAX 1.3.6.1.4.1.1466.115.121.1.26
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.26 NAME 'nisMapName'
 	SUP name
@@ -409,42 +531,42 @@ attributetype ( 1.3.6.1.1.1.1.27 NAME 'nisMapEntry'
 	EQUALITY caseExactIA5Match SUBSTR caseExactIA5SubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.26{1024} SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.0 NAME 'posixAccount'
-	DESC 'abstraction of an account with POSIX attributes' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) MAY ( userPassword $ loginShell $ gecos $ description )
+	DESC 'POSIX account' SUP top AUXILIARY MUST ( cn $ uid $ uidNumber $ gidNumber $ homeDirectory ) MAY ( userPassword $ loginShell $ gecos $ description )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.1 NAME 'shadowAccount'
-	DESC 'additional attributes for shadow passwords' SUP top AUXILIARY MUST uid MAY ( userPassword $ shadowLastChange $ shadowMin $ shadowMax $ shadowWarning $ shadowInactive $ shadowExpire $ shadowFlag $ description )
+	DESC 'shadow password ageing data' SUP top AUXILIARY MUST uid MAY ( userPassword $ shadowLastChange $ shadowMin $ shadowMax $ shadowWarning $ shadowInactive $ shadowExpire $ shadowFlag $ description )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.2 NAME 'posixGroup'
-	DESC 'abstraction of a group of accounts' SUP top STRUCTURAL MUST ( cn $ gidNumber ) MAY ( userPassword $ memberUid $ description )
+	DESC 'POSIX group' SUP top STRUCTURAL MUST ( cn $ gidNumber ) MAY ( userPassword $ memberUid $ description )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.3 NAME 'ipService'
-	DESC 'abstraction an Internet Protocol service' SUP top STRUCTURAL MUST ( cn $ ipServicePort $ ipServiceProtocol ) MAY description
+	DESC 'IP service (port and protocol)' SUP top STRUCTURAL MUST ( cn $ ipServicePort $ ipServiceProtocol ) MAY description
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.4 NAME 'ipProtocol'
-	DESC 'abstraction of an IP protocol' SUP top STRUCTURAL MUST ( cn $ ipProtocolNumber $ description ) MAY description
+	DESC 'IP protocol' SUP top STRUCTURAL MUST ( cn $ ipProtocolNumber $ description ) MAY description
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.5 NAME 'oncRpc'
-	DESC 'abstraction of an ONC/RPC binding' SUP top STRUCTURAL MUST ( cn $ oncRpcNumber $ description ) MAY description
+	DESC 'ONC RPC program' SUP top STRUCTURAL MUST ( cn $ oncRpcNumber $ description ) MAY description
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.6 NAME 'ipHost'
-	DESC 'abstraction of a host, an IP device' SUP top AUXILIARY MUST ( cn $ ipHostNumber ) MAY ( l $ description $ manager )
+	DESC 'IP host' SUP top AUXILIARY MUST ( cn $ ipHostNumber ) MAY ( l $ description $ manager )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.7 NAME 'ipNetwork'
-	DESC 'abstraction of an IP network' SUP top STRUCTURAL MUST ( cn $ ipNetworkNumber ) MAY ( ipNetmaskNumber $ l $ description $ manager )
+	DESC 'IP network' SUP top STRUCTURAL MUST ( cn $ ipNetworkNumber ) MAY ( ipNetmaskNumber $ l $ description $ manager )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.8 NAME 'nisNetgroup'
-	DESC 'abstraction of a netgroup' SUP top STRUCTURAL MUST cn MAY ( nisNetgroupTriple $ memberNisNetgroup $ description )
+	DESC 'netgroup' SUP top STRUCTURAL MUST cn MAY ( nisNetgroupTriple $ memberNisNetgroup $ description )
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.9 NAME 'nisMap'
-	DESC 'a generic abstraction of a NIS map' SUP top STRUCTURAL MUST nisMapName MAY description
+	DESC 'NIS map' SUP top STRUCTURAL MUST nisMapName MAY description
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.10 NAME 'nisObject'
-	DESC 'an entry in a NIS map' SUP top STRUCTURAL MUST ( cn $ nisMapEntry $ nisMapName ) MAY description
+	DESC 'entry of a NIS map' SUP top STRUCTURAL MUST ( cn $ nisMapEntry $ nisMapName ) MAY description
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.11 NAME 'ieee802Device'
-	DESC 'a device with a MAC address' SUP top AUXILIARY MAY macAddress
+	DESC 'device with a MAC address' SUP top AUXILIARY MAY macAddress
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 1.3.6.1.1.1.2.12 NAME 'bootableDevice'
-	DESC 'a device with boot parameters' SUP top AUXILIARY MAY ( bootFile $ bootParameter )
+	DESC 'device that boots over the network' SUP top AUXILIARY MAY ( bootFile $ bootParameter )
 	X-ORIGIN 'RFC 2307' )
 `

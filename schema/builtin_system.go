@@ -171,16 +171,16 @@ attributetype ( 2.5.4.35 NAME 'userPassword'
 	EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 1.3.6.1.4.1.250.1.57 NAME 'labeledURI'
-	DESC 'Uniform Resource Identifier with optional label' EQUALITY caseExactMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	DESC 'URI, optionally followed by a label' EQUALITY caseExactMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 2079' )
 attributetype ( 0.9.2342.19200300.100.1.1 NAME ( 'uid' 'userid' )
 	EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
 	X-ORIGIN 'RFC 4519' )
 attributetype ( 1.3.6.1.1.1.1.0 NAME 'uidNumber'
-	DESC 'an integer uniquely identifying a user in an administrative domain' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	DESC 'numeric user ID' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 attributetype ( 1.3.6.1.1.1.1.1 NAME 'gidNumber'
-	DESC 'an integer uniquely identifying a group in an administrative domain' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
+	DESC 'numeric group ID' EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE
 	X-ORIGIN 'RFC 2307' )
 objectclass ( 2.5.6.0 NAME 'top' ABSTRACT MUST objectClass
 	X-ORIGIN 'RFC 4512' )
