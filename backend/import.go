@@ -14,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"lightdir/engine"
-	"lightdir/ldif"
 	"lightdir/schema"
 )
 
@@ -307,11 +306,13 @@ func (im *importer) run(r io.Reader) (int, error) {
 	p := im.startPipeline(cr)
 	err := im.storeAll(p.results)
 	p.stop()
-	// Entries still waiting for their parent come before whatever stopped
-	// the input: theirs is the first error of the file.
-	var lerr *ldif.Error
-	if oerr := im.orphanError(); oerr != nil && (err == nil || errors.Is(err, ErrBadEntry) || errors.As(err, &lerr)) {
-		err = oerr
+	// Entries still waiting for their parent are an error only once the
+	// whole input has been read: when something stopped it, the parent
+	// may well come after that point (slapcat writes an entry moved below
+	// a newer parent before it), so the error that stopped the input is
+	// the one to report, as slapadd does.
+	if err == nil {
+		err = im.orphanError()
 	}
 	if err == nil {
 		err = im.flushKeys()

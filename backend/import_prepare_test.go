@@ -243,14 +243,18 @@ func TestImport_errorLineLaterJob(t *testing.T) {
 		bad  string
 		line int
 		want error
+		tail string // what follows: a later error, which must not win
 	}{
-		{"dn: uid=x,ou=nowhere,dc=example,dc=com\nobjectClass: account\nuid: x\n", dnLine, ErrBadEntry},
-		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\n", dnLine, ErrBadEntry},
-		{"dn: uid=" + imsi(7) + ",ou=subscribers,dc=example,dc=com\nobjectClass: account\nuid: " + imsi(7) + "\n", dnLine, ErrBadEntry},
-		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nbroken line\n", dnLine + 1, ldif.ErrSyntax},
+		// An entry whose parent never comes, at the end of the input (with
+		// an error after it, the parent could have come later: that error
+		// is reported, see TestImport_errorAfterChildBeforeParent).
+		{"dn: uid=x,ou=nowhere,dc=example,dc=com\nobjectClass: account\nuid: x\n", dnLine, ErrBadEntry, ""},
+		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nobjectClass: inetOrgPerson\nuid: x\n", dnLine, ErrBadEntry, importVariety(0)[:40]},
+		{"dn: uid=" + imsi(7) + ",ou=subscribers,dc=example,dc=com\nobjectClass: account\nuid: " + imsi(7) + "\n", dnLine, ErrBadEntry, importVariety(0)[:40]},
+		{"dn: uid=x,ou=subscribers,dc=example,dc=com\nbroken line\n", dnLine + 1, ldif.ErrSyntax, importVariety(0)[:40]},
 	} {
 		opts := testOptions(t)
-		_, err := Import(opts, strings.NewReader(text+c.bad+"\n"+importVariety(0)[:40]), ImportOptions{Workers: 2})
+		_, err := Import(opts, strings.NewReader(text+c.bad+"\n"+c.tail), ImportOptions{Workers: 2})
 		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d:", c.line)) {
 			t.Errorf("error %v, want one naming line %d", err, c.line)
 		}

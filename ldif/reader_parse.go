@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -143,25 +144,39 @@ func (p *parser) value(l line) ([]byte, error) {
 }
 
 // url resolves an "attr:< URL" value; only file:// URLs on the local host
-// are accepted.
+// are accepted. The path is everything after "file://" (and an optional
+// "localhost"), %XX-decoded, as OpenLDAP's slapadd and ldapmodify read it:
+// a file URL has no query or fragment, so "?" and "#" are part of the
+// file's name (photo#1.jpg), not separators to drop silently.
 func (p *parser) url(l line) ([]byte, error) {
 	raw := string(bytes.TrimRight(l.val, " "))
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
+	scheme, rest, ok := strings.Cut(raw, ":")
+	if !ok || scheme == "" {
 		return nil, &Error{Line: l.num, Err: ErrURL, Msg: fmt.Sprintf("invalid URL %q", clip(l.val))}
 	}
-	if u.Scheme != "file" {
+	if !equalFold(scheme, "file") {
 		return nil, &Error{Line: l.num, Err: ErrURL,
-			Msg: fmt.Sprintf("URL scheme %q is not supported (only file:// URLs)", u.Scheme)}
+			Msg: fmt.Sprintf("URL scheme %q is not supported (only file:// URLs)", scheme)}
 	}
-	if (u.Host != "" && u.Host != "localhost") || u.Path == "" || u.Path[0] != '/' {
+	path := rest // "file:/path" (RFC 8089) or "file://[localhost]/path"
+	if after, ok := strings.CutPrefix(rest, "//"); ok {
+		path = after
+		if len(path) >= len("localhost") && equalFold(path[:len("localhost")], "localhost") {
+			path = path[len("localhost"):]
+		}
+	}
+	path, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, &Error{Line: l.num, Err: ErrURL, Msg: fmt.Sprintf("invalid URL %q", clip(l.val))}
+	}
+	if path == "" || path[0] != '/' {
 		return nil, &Error{Line: l.num, Err: ErrURL,
 			Msg: fmt.Sprintf("file URL %q must be file:///absolute/path", raw)}
 	}
-	data, err := p.r.opts.ReadFile(u.Path)
+	data, err := p.r.opts.ReadFile(path)
 	if err != nil {
 		return nil, &Error{Line: l.num, Err: fmt.Errorf("%w: %w", ErrURL, err),
-			Msg: fmt.Sprintf("cannot read %s: %v", u.Path, err)}
+			Msg: fmt.Sprintf("cannot read %s: %v", path, err)}
 	}
 	return data, nil
 }
