@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +99,20 @@ func TestAdd_debianDefaultSchemaWithoutSchemaFiles(t *testing.T) {
 		if err != nil || len(c.entries) != want {
 			t.Errorf("search %s: %d entries (%v), want %d", filter, len(c.entries), err, want)
 		}
+	}
+}
+
+// TestImport_glueEntry: a slapcat of a partial replica holds glue entries
+// (slapd's structural class for ancestors it has no data for), which hold
+// no RDN values; they import as slapadd takes them: nothing adds the RDN
+// values, and other attributes still need a class that allows them.
+func TestImport_glueEntry(t *testing.T) {
+	glue := baseLDIF + "dn: ou=glued,dc=example,dc=com\nobjectClass: top\nobjectClass: glue\nstructuralObjectClass: glue\n"
+	in := glue + "\ndn: cn=x,ou=glued,dc=example,dc=com\nobjectClass: person\ncn: x\nsn: x\n"
+	if _, err := Import(testOptions(t), strings.NewReader(in), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Import(testOptions(t), strings.NewReader(glue+"ou: glued\n"), ImportOptions{}); !errors.Is(err, ErrBadEntry) {
+		t.Fatalf("glue entry holding ou: %v, want refused as slapadd refuses it", err)
 	}
 }

@@ -278,7 +278,7 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 // The usual entry holds each value as its DN writes it, which is checked
 // first.
 func (p *importPrep) addRDNValues(e *schema.Entry) {
-	if len(e.DN) == 0 || p.hasRDNValues(e) {
+	if len(e.DN) == 0 || p.hasRDNValues(e) || p.b.reg.IsGlue(e) {
 		return
 	}
 	n := len(e.Attrs)

@@ -173,7 +173,7 @@ func attrType(desc string) string {
 // addRDNValues adds to e the values of its RDN it lacks (under the RDN's
 // own attribute description), as slapd does for an add.
 func (b *Backend) addRDNValues(e *schema.Entry) {
-	if len(e.DN) == 0 {
+	if len(e.DN) == 0 || b.reg.IsGlue(e) {
 		return
 	}
 	for _, ava := range e.DN[0] {

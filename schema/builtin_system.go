@@ -194,4 +194,7 @@ objectclass ( 2.5.20.1 NAME 'subschema' AUXILIARY
 	X-ORIGIN 'RFC 4512' )
 objectclass ( 2.16.840.1.113730.3.2.6 NAME 'referral' SUP top STRUCTURAL MUST ref
 	X-ORIGIN 'RFC 3296' )
+objectclass ( 1.3.6.1.4.1.4203.666.3.4 NAME 'glue'
+	DESC 'stands in for a missing ancestor in a partial replica' SUP top STRUCTURAL
+	X-ORIGIN 'OpenLDAP' )
 `

@@ -288,6 +288,27 @@ func (r *Registry) entryClasses(e *Entry) ([]*ObjectClass, error) {
 	return classes, nil
 }
 
+// oidGlue is the glue class: a placeholder for an ancestor a partial
+// replica holds no data for. As in slapd, a glue entry need not hold its
+// RDN's values, and nothing adds them.
+const oidGlue = "1.3.6.1.4.1.4203.666.3.4"
+
+// IsGlue reports whether e is of class glue.
+func (r *Registry) IsGlue(e *Entry) bool {
+	for i := range e.Attrs {
+		a := &e.Attrs[i]
+		if at := r.attrType(a); at == nil || at.OID != oidObjectClass {
+			continue
+		}
+		for _, v := range a.Values {
+			if oc := r.ObjectClass(string(v)); oc != nil && oc.OID == oidGlue {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // StructuralObjectClass returns the most specific structural class of e
 // (what the structuralObjectClass attribute holds), or an *Error with
 // ObjectClassViolation when there is none or there are two unrelated ones.
@@ -357,7 +378,7 @@ func classesAllow(classes []*ObjectClass, at *AttributeType) bool {
 
 // checkRDN requires every AVA of the entry's RDN among its values.
 func (r *Registry) checkRDN(e *Entry, code ResultCode, sentinel error) error {
-	if len(e.DN) == 0 {
+	if len(e.DN) == 0 || r.IsGlue(e) {
 		return nil
 	}
 	for _, ava := range e.DN[0] {

@@ -58,6 +58,11 @@ func TestImportExportCheck_cli(t *testing.T) {
 	if b, err := os.ReadFile(file); err != nil || string(b) != ldif {
 		t.Errorf("export -l wrote %q (%v), want what standard output got", b, err)
 	}
+	// The export holds every entry and password hash: readable by its
+	// owner only, like the database files.
+	if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("export -l file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
 	if code, _, e := runCmd("", append([]string{"export", "-l", filepath.Join(dir, "no", "such", "dir")}, db2...)...); code != exitError || e == "" {
 		t.Errorf("export -l into a missing directory: exit %d %q", code, e)
 	}

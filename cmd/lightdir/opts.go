@@ -71,12 +71,13 @@ func getopt(args []string, spec string) (*options, error) {
 
 // writeOutput runs write on the file named by switch c when it was given, created
 // or truncated (its close error counts: the data may not have reached the disk),
-// and on out otherwise.
+// and on out otherwise. A new file is readable by its owner only: exports and
+// dumps hold every entry and password hash, as the database files do.
 func writeOutput(out io.Writer, o *options, c byte, write func(io.Writer) error) error {
 	if !o.has(c) {
 		return write(out)
 	}
-	f, err := os.Create(o.value[c])
+	f, err := os.OpenFile(o.value[c], os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
