@@ -94,6 +94,42 @@ func (r *Registry) CheckUserModifiable(desc string) error {
 	return nil
 }
 
+// unsupportedOption returns the first option of desc that a stored
+// attribute may not carry, "" when all may. RFC 4512 §2.5: a server treats
+// an attribute description with an option it does not recognize as an
+// unrecognized attribute, as slapd does. Recognized: language tags
+// (lang-), private x- tags, and binary (RFC 4522) on the certificate
+// syntaxes, whose values travel in binary.
+func unsupportedOption(at *AttributeType, desc string) string {
+	_, opts, ok := strings.Cut(desc, ";")
+	for ok {
+		var o string
+		o, opts, ok = strings.Cut(opts, ";")
+		lo := strings.ToLower(o)
+		switch {
+		case strings.HasPrefix(lo, "lang-"), strings.HasPrefix(lo, "x-"):
+		case lo == "binary" && binaryTransfer(at):
+		default:
+			return o
+		}
+	}
+	return ""
+}
+
+// binaryTransfer reports whether values of at travel with ;binary (RFC
+// 4522): Certificate, Certificate List, Certificate Pair and Supported
+// Algorithm.
+func binaryTransfer(at *AttributeType) bool {
+	if at.Syntax == nil {
+		return false
+	}
+	switch at.Syntax.OID {
+	case oidLDAPSyntaxPrefix + "8", oidLDAPSyntaxPrefix + "9", oidLDAPSyntaxPrefix + "10", oidLDAPSyntaxPrefix + "49":
+		return true
+	}
+	return false
+}
+
 // typeSet is the set of attribute types an entry holds. Entries have few
 // types, so a slice scanned linearly costs less than building a map.
 type typeSet []*AttributeType
@@ -118,6 +154,9 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		at := r.attrType(a)
 		if at == nil || checkAttrDesc(a.Desc) != nil {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
+		}
+		if o := unsupportedOption(at, a.Desc); o != "" {
+			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", a.Desc, o)
 		}
 		if !seen.add(at, a.Desc) {
 			return nil, checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)

@@ -46,6 +46,12 @@ func TestRegistry_CheckEntry_table(t *testing.T) {
 		{"tagged values", "cn=John Smith,dc=x", with("cn;lang-de", "Johann", "cn;lang-en", "John"), false, 0, nil, ""},
 		{"same options reordered", "cn=John Smith,dc=x", with("cn;lang-de;x-a", "Johann", "cn;X-A;lang-de", "J"), false, AttributeOrValueExists, ErrValueExists, "more than once"},
 		{"bad option", "cn=John Smith,dc=x", with("cn;lang_de", "Johann"), false, UndefinedAttributeType, ErrUndefinedAttributeType, "lang_de"},
+		// RFC 4512 §2.5, as slapd: an option the server does not know makes
+		// the description unrecognized; binary only on certificate syntaxes.
+		{"unknown option", "cn=John Smith,dc=x", with("description;foo", "d"), false, UndefinedAttributeType, ErrUndefinedAttributeType, `option "foo"`},
+		{"binary on a string", "cn=John Smith,dc=x", with("description;binary", "d"), false, UndefinedAttributeType, ErrUndefinedAttributeType, `option "binary"`},
+		{"binary on a certificate", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "userCertificate;binary", "\x30\x00"), false, 0, nil, ""},
+		{"private x- tag", "cn=John Smith,dc=x", with("description;x-note", "d"), false, 0, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
