@@ -173,7 +173,9 @@ func (c *Cursor) Get(key, val []byte, op CursorOp) (k, v []byte, err error) {
 	}
 	switch op {
 	case Set, SetKey, SetRange, GetBoth, GetBothRange:
-		if len(key) == 0 || len(key) > MaxKeySize {
+		// A key too long to store may still be looked for (as in LMDB):
+		// Set finds nothing, SetRange the first key after it.
+		if len(key) == 0 {
 			return nil, nil, ErrBadValSize
 		}
 	}
@@ -279,7 +281,13 @@ func (c *Cursor) afterDelete(op CursorOp, dupValid bool) (k, v []byte, fl uint16
 		case op == PrevDup && !onKey():
 			return stay()
 		case op == PrevNoDup && onKey():
-			return nil, nil, 0, nil, false // on to the key before
+			// On to the key before; if there is none, the cursor stays at
+			// the gone item's place (Prev then returns the item before it).
+			k, v, fl, err = c.getDup(nil, nil, PrevNoDup)
+			if errors.Is(err, ErrNotFound) {
+				return stay()
+			}
+			return k, v, fl, err, true
 		}
 		return k, v, fl, nil, true
 	case FirstDup, LastDup:

@@ -54,6 +54,14 @@ func (c *Cursor) putDup(key, val []byte, flags PutFlags) ([]byte, error) {
 			t.w.append.valid = false
 		}
 		if errors.Is(err, ErrKeyExists) {
+			if flags&AppendDup != 0 {
+				// LMDB compares an AppendDup value with the key's last
+				// one first, and leaves the cursor there.
+				if err := c.dupEnter(true); err != nil {
+					return nil, err
+				}
+				return nil, ErrKeyExists
+			}
 			return nil, c.refusedAt(val) // checked before anything changed
 		}
 		if errors.Is(err, ErrBadValSize) {
@@ -105,11 +113,20 @@ func (c *Cursor) putCurrentDup(key, val []byte) error {
 	// fails the transaction, as a write failing half-way does. The delete
 	// moves nodes, so val must not point into the page.
 	val = bytes.Clone(val)
+	old := bytes.Clone(v)
 	if err := c.del(false); err != nil {
 		return err
 	}
 	if _, err := c.putDup(key, val, 0); err != nil {
 		return c.txn.fail(err)
+	}
+	// Other cursors on the replaced value stay on it, now holding val (as
+	// LMDB's do: the item keeps its place), rather than finding it gone.
+	for _, o := range c.txn.w.cursors {
+		if o != c && o.dbi == c.dbi && o.detached && !o.deleted && o.dup.valid &&
+			info.cmp.compare(o.saved, key) == 0 && bytes.Equal(o.dup.saved, old) {
+			o.dup.saved = append(o.dup.saved[:0], val...)
+		}
 	}
 	return nil
 }
@@ -377,13 +394,15 @@ func (w *writeState) growSubPage(sp page, size int) page {
 	return np
 }
 
-// dupAddCheck applies NoDupData and AppendDup before anything changes.
+// dupAddCheck applies NoDupData and AppendDup before anything changes. As
+// in LMDB, AppendDup refuses a value that is not after the key's last one,
+// including one already stored.
 func dupAddCheck(exists, notLast bool, flags PutFlags) error {
 	switch {
 	case exists && flags&NoDupData != 0:
 		return ErrKeyExists
-	case !exists && notLast && flags&AppendDup != 0:
-		return fmt.Errorf("%w: AppendDup of a value before the key's last", ErrKeyExists)
+	case (exists || notLast) && flags&AppendDup != 0:
+		return fmt.Errorf("%w: AppendDup of a value not after the key's last", ErrKeyExists)
 	}
 	return nil
 }

@@ -56,8 +56,8 @@ func (t *Txn) Del(dbi DBI, key, val []byte) error {
 		return err
 	}
 	t.w.append.valid = false // the stack is about to hold another path
-	if len(key) == 0 || len(key) > MaxKeySize {
-		return ErrBadValSize
+	if len(key) == 0 {
+		return ErrBadValSize // a longer key than can be stored is just not there
 	}
 	if val != nil && c.db().rec.flags&dbDupSort != 0 {
 		if _, _, _, err := c.get(key, val, GetBoth); err != nil {
