@@ -189,6 +189,13 @@ func (t *importTarget) lock() error {
 // file and directory it created, leaving the target as it was.
 func (t *importTarget) release(failed bool) {
 	if t.f != nil {
+		if !failed {
+			// lock.mdb describes the data file just replaced: an LMDB
+			// program waiting for the lock would trust its txnid (see
+			// engine.resetLMDBLock). Empty, it is refused by such a program
+			// and rebuilt by the next one that opens first.
+			_ = t.f.Truncate(0)
+		}
 		t.f.Close()
 	}
 	if !failed {

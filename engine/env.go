@@ -257,6 +257,8 @@ func (e *Env) openFiles() error {
 			if err != ErrEnvInUse || !e.opts.ReadOnly || e.attach() != nil {
 				return fmt.Errorf("%w: %s", err, e.dataPath)
 			}
+		} else if err := resetLMDBLock(lf, 0, false); err != nil {
+			return fmt.Errorf("engine: reset lock file: %w", err)
 		}
 	}
 	flag := os.O_RDWR | os.O_CREATE
@@ -313,6 +315,11 @@ func (e *Env) closeFiles() {
 		_ = e.syncFile.Close()
 	}
 	if e.lockFile != nil {
+		if s := e.snap.Load(); s != nil && !e.attached {
+			// Leave LMDB's table as its first opener would have: an LMDB
+			// program waiting for the lock gets a shared one and trusts it.
+			_ = resetLMDBLock(e.lockFile, s.meta.txnid, true)
+		}
 		_ = e.lockFile.Close()
 	}
 	// Last: another Open of this environment may start once the lock file
