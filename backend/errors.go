@@ -1,6 +1,11 @@
 package backend
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+
+	"lightdir/engine"
+)
 
 // Returned by Open, Import, Reindex and Check.
 var (
@@ -28,3 +33,16 @@ var (
 	// suffix, parent missing, duplicate, or a schema violation.
 	ErrBadEntry = errors.New("backend: entry refused")
 )
+
+// withMapFullHint names the setting to change when err is the engine's map
+// full: the operator reads it in the import's error or the server's log
+// (clients still get only "internal error").
+func withMapFullHint(err error, mapSize int64) error {
+	if !errors.Is(err, engine.ErrMapFull) {
+		return err
+	}
+	if mapSize == 0 {
+		mapSize = DefaultMapSize
+	}
+	return fmt.Errorf("%w: the database reached its size limit (%d MiB); raise max_size in its [[database]] table", err, mapSize>>20)
+}

@@ -110,7 +110,7 @@ func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 		err = cerr
 	}
 	if err != nil {
-		return ImportStats{}, err
+		return ImportStats{}, withMapFullHint(err, topts.MapSize)
 	}
 	keysElapsed := im.keysElapsed
 	if err := os.Rename(filepath.Join(tmp, "data.mdb"), filepath.Join(opts.Dir, "data.mdb")); err != nil {

@@ -54,7 +54,7 @@ func (b *Backend) write(ctx context.Context, noop bool, fn func(w *writer) error
 		b.nextID = saved
 	}
 	b.ads.settle(committed)
-	return err
+	return withMapFullHint(err, b.opts.MapSize)
 }
 
 // maxWriterBuf is the largest entry buffer a writer keeps for the next
