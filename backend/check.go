@@ -33,6 +33,26 @@ func Check(opts Options) error {
 	})
 }
 
+// Unbuilt lists the indices of opts that are not built (added to the
+// configuration, or their build was interrupted), as "attr (kinds)":
+// searches scan instead of using them until serve builds them online or
+// Reindex runs. The database is opened read-only.
+func Unbuilt(opts Options) ([]string, error) {
+	opts.ReadOnly = true
+	b, err := Open(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Close()
+	var out []string
+	for _, d := range b.ix {
+		if !d.built {
+			out = append(out, fmt.Sprintf("%s (%s)", d.typ.Name(), d.kinds))
+		}
+	}
+	return out, nil
+}
+
 type checker struct {
 	b        *Backend
 	txn      *engine.Txn

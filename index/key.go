@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"slices"
+	"strings"
 )
 
 // Kind is the byte that starts every index key (after Keyer.Prefix). Key
@@ -57,6 +58,28 @@ const (
 	Approx
 	Substring = SubInitial | SubAny | SubFinal
 )
+
+// String lists the kinds as the configuration spells them: "eq,sub".
+// Substring refinements alone are "subinitial", "subany", "subfinal".
+func (k Kinds) String() string {
+	var out []string
+	add := func(has bool, name string) {
+		if has {
+			out = append(out, name)
+		}
+	}
+	add(k&Equality != 0, "eq")
+	add(k&Presence != 0, "pres")
+	if k&Substring == Substring {
+		add(true, "sub")
+	} else {
+		add(k&SubInitial != 0, "subinitial")
+		add(k&SubAny != 0, "subany")
+		add(k&SubFinal != 0, "subfinal")
+	}
+	add(k&Approx != 0, "approx")
+	return strings.Join(out, ",")
+}
 
 // Defaults of Keyer.
 const (

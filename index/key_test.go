@@ -284,3 +284,12 @@ func TestKeyer_OrderedIntKey_saturatesPastUint64Wrap(t *testing.T) {
 		t.Errorf("key of -2e19 = %x, want the saturated %x", neg.Key(0), min.Key(0))
 	}
 }
+
+func TestKinds_String(t *testing.T) {
+	for k, want := range map[Kinds]string{Equality: "eq", Equality | Substring: "eq,sub", Presence | Approx: "pres,approx",
+		SubInitial | SubFinal: "subinitial,subfinal", 0: ""} {
+		if got := k.String(); got != want {
+			t.Errorf("%d: %q, want %q", k, got, want)
+		}
+	}
+}

@@ -31,6 +31,14 @@ func runCheck(s stdio, args []string) (int, error) {
 	if err := backend.Check(opts); err != nil {
 		return exitError, err
 	}
+	// Not an inconsistency, but searches scan until these are built.
+	unbuilt, err := backend.Unbuilt(opts)
+	if err != nil {
+		return exitError, err
+	}
+	for _, ix := range unbuilt {
+		fmt.Fprintf(s.err, "note: index %s is not built: searches do not use it until lightdir serve builds it or lightdir index runs\n", ix)
+	}
 	fmt.Fprintln(s.out, "ok")
 	return exitOK, nil
 }
