@@ -35,14 +35,14 @@ func (w *writer) refuseAliasParent(id uint64, msg string) error {
 
 // isAlias reports whether entry id is an alias.
 func (w *writer) isAlias(id uint64) (bool, error) {
-	return w.b.hasClass(w.txn, &w.dec, id, w.b.aliasKey, w.b.isAliasEntry)
+	return w.b.hasClass(w.txn, &w.dec, id, w.b.aliasKey, w.b.aliasClass)
 }
 
-// hasClass reports whether entry id is of a class: one lookup of the pair
-// (key, id) in the objectClass index when it is built (key is the class's
+// hasClass reports whether entry id is of class oc: one lookup of the
+// pair (key, id) in the objectClass index when it is built (key is oc's
 // index key, nil without one; the index keys every entry under its
-// classes' superclasses too), else is(entry).
-func (b *Backend) hasClass(txn *engine.Txn, dec *decoder, id uint64, key []byte, is func(*schema.Entry) bool) (bool, error) {
+// classes' superclasses too), else from the entry (entryOfClass).
+func (b *Backend) hasClass(txn *engine.Txn, dec *decoder, id uint64, key []byte, oc *schema.ObjectClass) (bool, error) {
 	if d := b.ixByTyp[b.ocAttr]; d != nil && key != nil && d.usable(txn) {
 		c, err := txn.OpenCursor(d.dbi)
 		if err != nil {
@@ -61,7 +61,33 @@ func (b *Backend) hasClass(txn *engine.Txn, dec *decoder, id uint64, key []byte,
 	if err := b.readEntry(txn, id, &e, dec); err != nil {
 		return false, err
 	}
-	return is(&e), nil
+	return b.entryOfClass(&e, oc), nil
+}
+
+// entryOfClass reports whether e has class oc or a subclass of it, as the
+// objectClass index (which keys superclasses too) decides; false for a
+// nil oc (a class the schema lacks).
+func (b *Backend) entryOfClass(e *schema.Entry, oc *schema.ObjectClass) bool {
+	for i := range e.Attrs {
+		if a := &e.Attrs[i]; a.Type != nil && a.Type == b.ocAttr && b.namesClass(a.Values, oc) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesClass reports whether objectClass values name oc or a subclass of
+// it; false for a nil oc.
+func (b *Backend) namesClass(classes [][]byte, oc *schema.ObjectClass) bool {
+	if oc == nil {
+		return false
+	}
+	for _, v := range classes {
+		if c := b.reg.ObjectClass(string(v)); c != nil && c.IsSubclassOf(oc) {
+			return true
+		}
+	}
+	return false
 }
 
 // classIndexKey returns the objectClass equality index key of class oc,
@@ -93,7 +119,7 @@ func (b *Backend) checkAliasedName(e *schema.Entry) error {
 		case at.IsSubtypeOf(b.aliasAttr):
 			has = has || len(a.Values) > 0
 		case at == b.ocAttr:
-			alias = alias || b.namesAliasClass(a.Values)
+			alias = alias || b.namesClass(a.Values, b.aliasClass)
 		}
 	}
 	if has && !alias {

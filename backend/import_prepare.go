@@ -278,8 +278,8 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 // The usual entry holds each value as its DN writes it, which is checked
 // first.
 func (p *importPrep) addRDNValues(e *schema.Entry) {
-	if len(e.DN) == 0 || p.hasRDNValues(e) || p.b.reg.IsGlue(e) {
-		return
+	if len(e.DN) == 0 || p.hasRDNValues(e) {
+		return // (b.addRDNValues leaves glue entries alone)
 	}
 	n := len(e.Attrs)
 	p.b.addRDNValues(e)

@@ -25,7 +25,8 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	}
 	// As slapd, the DN is checked first: an RDN value invalid for its
 	// syntax is invalidDNSyntax, not a schema error of the entry.
-	if _, err := b.normalizeDN(req.DN); err != nil {
+	ndn, err := b.normalizeDN(req.DN)
+	if err != nil {
 		return nil, err
 	}
 	e := &schema.Entry{DN: req.DN}
@@ -51,7 +52,7 @@ func (b *Backend) Add(ctx context.Context, req *ldapserver.AddRequest) (*ldapser
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
-		id, err := w.add(e, who.raw, time.Now(), req.Controls.ManageDsaIT)
+		id, err := w.add(e, ndn, who.raw, time.Now(), req.Controls.ManageDsaIT)
 		if err != nil || req.Controls.PostRead == nil {
 			return err
 		}
@@ -72,22 +73,22 @@ func (b *Backend) addInternal(ctx context.Context, e *schema.Entry, who string) 
 	if who == "" {
 		who = b.opts.RootDN
 	}
+	ndn, err := b.normalizeDN(e.DN)
+	if err != nil {
+		return err
+	}
 	return b.write(ctx, false, func(w *writer) error {
-		_, err := w.add(e, who, time.Now(), true)
+		_, err := w.add(e, ndn, who, time.Now(), true)
 		return err
 	})
 }
 
-// add places the checked entry e in the tree: resolves the parent, stamps
-// the operational attributes and stores everything under a new ID.
-// Without manage (ManageDsaIT), a parent at or below a referral object
-// makes the add a referral.
-func (w *writer) add(e *schema.Entry, who string, now time.Time, manage bool) (uint64, error) {
+// add places the checked entry e, whose normalized DN is ndn, in the
+// tree: resolves the parent, stamps the operational attributes and stores
+// everything under a new ID. Without manage (ManageDsaIT), a parent at or
+// below a referral object makes the add a referral.
+func (w *writer) add(e *schema.Entry, ndn schema.DN, who string, now time.Time, manage bool) (uint64, error) {
 	b := w.b
-	ndn, err := b.normalizeDN(e.DN)
-	if err != nil {
-		return 0, err
-	}
 	below, ok := b.inSuffix(ndn)
 	if !ok {
 		return 0, ldapErr(ldapserver.UnwillingToPerform, "no global superior knowledge")

@@ -23,15 +23,14 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		if err := asLDAP(b.reg.CheckUserModifiable(c.Attribute.Type)); err != nil {
 			return nil, err
 		}
-		if c.Op == ldapserver.ModIncrement {
-			// As slapd: only INTEGER-syntax attributes may be incremented.
-			if at := b.reg.AttributeType(attrType(c.Attribute.Type)); at == nil || at.Syntax == nil || at.Syntax.OID != schema.SyntaxInteger {
-				return nil, ldapErr(ldapserver.ConstraintViolation, "%s: attribute syntax inappropriate for increment", c.Attribute.Type)
-			}
+		at := b.reg.AttributeType(attrType(c.Attribute.Type))
+		// As slapd: only INTEGER-syntax attributes may be incremented.
+		if c.Op == ldapserver.ModIncrement && (at == nil || at.Syntax == nil || at.Syntax.OID != schema.SyntaxInteger) {
+			return nil, ldapErr(ldapserver.ConstraintViolation, "%s: attribute syntax inappropriate for increment", c.Attribute.Type)
 		}
 		// As slapd (slap_mods_check): the values of every change, those to
 		// delete and the increment too, must be valid for the syntax.
-		if at := b.reg.AttributeType(attrType(c.Attribute.Type)); at != nil {
+		if at != nil {
 			for j, v := range c.Attribute.Values {
 				if !at.Validate(v) {
 					return nil, ldapErr(ldapserver.InvalidAttributeSyntax, "%s: value #%d invalid per syntax", c.Attribute.Type, j)
@@ -137,30 +136,33 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 // case (RFC 4512 §2.5: "cn;lang-de;lang-fr" and "CN;Lang-FR;lang-de" are
 // one attribute, as the schema check counts them).
 func findAttr(reg *schema.Registry, e *schema.Entry, desc string) int {
-	want, at := canonicalDesc(reg, desc)
-	var tags []string
-	if at != nil {
-		tags = schema.TagOptions(desc)
-		slices.Sort(tags)
-	}
-	for i := range e.Attrs {
-		d, t := canonicalDesc(reg, e.Attrs[i].Desc)
-		if at == nil || t == nil {
-			if equalFold(d, want) {
+	at := reg.AttributeType(attrType(desc))
+	if at == nil {
+		// An undefined type: the same description, canonicalized.
+		want, _ := canonicalDesc(reg, desc)
+		for i := range e.Attrs {
+			if d, _ := canonicalDesc(reg, e.Attrs[i].Desc); equalFold(d, want) {
 				return i
 			}
-			continue
 		}
-		if t != at {
-			continue
-		}
-		have := schema.TagOptions(e.Attrs[i].Desc)
-		slices.Sort(have)
-		if slices.Equal(have, tags) {
+		return -1
+	}
+	tags := sortedTags(desc)
+	for i := range e.Attrs {
+		d := e.Attrs[i].Desc
+		if reg.AttributeType(attrType(d)) == at && slices.Equal(sortedTags(d), tags) {
 			return i
 		}
 	}
 	return -1
+}
+
+// sortedTags returns the tag options of desc (schema.TagOptions) sorted,
+// to compare them as the set they are.
+func sortedTags(desc string) []string {
+	tags := schema.TagOptions(desc)
+	slices.Sort(tags)
+	return tags
 }
 
 func equalFold(a, b string) bool { return len(a) == len(b) && bytes.EqualFold([]byte(a), []byte(b)) }

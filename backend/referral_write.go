@@ -25,7 +25,7 @@ func (b *Backend) referralAt(txn *engine.Txn, dec *decoder, id uint64, e *schema
 		return nil
 	}
 	if e == nil {
-		if ok, err := b.hasClass(txn, dec, id, b.referralKey, b.isReferralEntry); err != nil || !ok {
+		if ok, err := b.hasClass(txn, dec, id, b.referralKey, b.referralClass); err != nil || !ok {
 			return err
 		}
 		e = &schema.Entry{}
@@ -37,19 +37,7 @@ func (b *Backend) referralAt(txn *engine.Txn, dec *decoder, id uint64, e *schema
 	if refs == nil {
 		return nil
 	}
-	prefix := dn[:len(dn)-matched].String()
-	urls := make([]string, 0, len(refs))
-	for _, r := range refs {
-		urls = append(urls, rewriteRef(string(r), prefix, ""))
-	}
-	err := ldapErr(ldapserver.Referral, "")
-	err.MatchedDN, err.Referral = dn[len(dn)-matched:].String(), urls
-	return err
-}
-
-// isReferralEntry reports whether e is a referral object.
-func (b *Backend) isReferralEntry(e *schema.Entry) bool {
-	return b.refsOf(e) != nil
+	return referralResult(refs, dn[len(dn)-matched:].String(), dn[:len(dn)-matched].String(), "")
 }
 
 // refuseReferralSuperior fails with affectsMultipleDSAs when entry id, a
@@ -58,7 +46,7 @@ func (w *writer) refuseReferralSuperior(id uint64) error {
 	if w.b.referralClass == nil || id == rootID {
 		return nil
 	}
-	ok, err := w.b.hasClass(w.txn, &w.dec, id, w.b.referralKey, w.b.isReferralEntry)
+	ok, err := w.b.hasClass(w.txn, &w.dec, id, w.b.referralKey, w.b.referralClass)
 	if err != nil || !ok {
 		return err
 	}

@@ -130,30 +130,9 @@ func (s *search) readAlias(id uint64) (bool, [][]byte, error) {
 // aliasFilter is (objectClass=alias), which aliasIDs plans with the indices.
 var aliasFilter = &schema.Filter{Op: schema.FilterEquality, Attr: "objectClass", Value: []byte("alias")}
 
-// isAliasEntry reports whether e has the alias object class or a subclass
-// of it, as the objectClass index (which keys superclasses too) and the
-// write checks decide.
+// isAliasEntry reports whether e is an alias.
 func (b *Backend) isAliasEntry(e *schema.Entry) bool {
-	for i := range e.Attrs {
-		if a := &e.Attrs[i]; a.Type != nil && a.Type == b.ocAttr && b.namesAliasClass(a.Values) {
-			return true
-		}
-	}
-	return false
-}
-
-// namesAliasClass reports whether objectClass values name alias or a
-// subclass of it.
-func (b *Backend) namesAliasClass(classes [][]byte) bool {
-	if b.aliasClass == nil {
-		return false
-	}
-	for _, v := range classes {
-		if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.aliasClass) {
-			return true
-		}
-	}
-	return false
+	return b.entryOfClass(e, b.aliasClass)
 }
 
 // deref follows the alias id (whose aliasedObjectName values are vals)

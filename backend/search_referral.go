@@ -2,7 +2,6 @@ package backend
 
 import (
 	"errors"
-	"slices"
 	"strings"
 
 	"lightdir/engine"
@@ -28,6 +27,8 @@ var referralFilter = &schema.Filter{Op: schema.FilterEquality, Attr: "objectClas
 
 // referralOf returns the ref values of entry id when it is a referral
 // object (nil otherwise); a private decoder keeps the current entry.
+// Decoding into it allocates nothing, unlike an objectClass index lookup
+// (a cursor), so the entry is read even when the index could answer.
 func (s *search) referralOf(id uint64) ([][]byte, error) {
 	if s.b.referralClass == nil {
 		return nil, nil
@@ -41,31 +42,17 @@ func (s *search) referralOf(id uint64) ([][]byte, error) {
 	return s.b.refsOf(&s.ae), nil
 }
 
-// refsOf returns copies of e's ref values when e is a referral object.
+// refsOf returns e's ref values (views into e) when e is a referral
+// object, nil otherwise (empty, not nil, when it has none).
 func (b *Backend) refsOf(e *schema.Entry) [][]byte {
-	isRef := false
-	var refs [][]byte
-	for i := range e.Attrs {
-		a := &e.Attrs[i]
-		switch {
-		case a.Type == nil:
-		case a.Type == b.ocAttr:
-			for _, v := range a.Values {
-				if oc := b.reg.ObjectClass(string(v)); oc != nil && oc.IsSubclassOf(b.referralClass) {
-					isRef = true
-				}
-			}
-		case a.Type == b.refAttr:
-			for _, v := range a.Values {
-				refs = append(refs, slices.Clone(v))
-			}
-		}
-	}
-	if !isRef {
+	if !b.entryOfClass(e, b.referralClass) {
 		return nil
 	}
-	if refs == nil {
-		refs = [][]byte{}
+	refs := [][]byte{}
+	for i := range e.Attrs {
+		if a := &e.Attrs[i]; a.Type != nil && a.Type == b.refAttr {
+			refs = append(refs, a.Values...)
+		}
 	}
 	return refs
 }
@@ -93,13 +80,24 @@ func (s *search) baseReferral(id uint64, refDN, prefix string) error {
 	if err != nil || refs == nil {
 		return err
 	}
+	return referralResult(refs, refDN, prefix, scopeName(s.req.Scope))
+}
+
+// referralResult is the referral result naming referral object matchedDN,
+// whose ref values are refs, for a name prefix below it (rewriteRef).
+func referralResult(refs [][]byte, matchedDN, prefix, scope string) error {
+	e := ldapErr(ldapserver.Referral, "")
+	e.MatchedDN, e.Referral = matchedDN, rewriteRefs(refs, prefix, scope)
+	return e
+}
+
+// rewriteRefs applies rewriteRef to every ref value.
+func rewriteRefs(refs [][]byte, prefix, scope string) []string {
 	urls := make([]string, 0, len(refs))
 	for _, r := range refs {
-		urls = append(urls, rewriteRef(string(r), prefix, scopeName(s.req.Scope)))
+		urls = append(urls, rewriteRef(string(r), prefix, scope))
 	}
-	e := ldapErr(ldapserver.Referral, "")
-	e.MatchedDN, e.Referral = refDN, urls
-	return e
+	return urls
 }
 
 // Values of search.refCheck.
@@ -181,11 +179,7 @@ func (s *search) reference(refs [][]byte) error {
 	if s.req.Scope == ldapserver.ScopeOne {
 		scope = "base"
 	}
-	urls := make([]string, 0, len(refs))
-	for _, r := range refs {
-		urls = append(urls, rewriteRef(string(r), "", scope))
-	}
-	return s.w.SendReference(urls)
+	return s.w.SendReference(rewriteRefs(refs, "", scope))
 }
 
 func scopeName(sc ldapserver.Scope) string {

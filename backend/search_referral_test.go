@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -28,8 +29,19 @@ func (c *refCollector) SendReference(urls []string) error {
 // base and scope; one in the scope of a one-level or subtree search is a
 // search result reference (scope base for a one-level search, sub
 // otherwise), never an entry. With ManageDsaIT it is an ordinary entry.
+// The same holds when the objectClass index cannot be used (as while it
+// is built online): each entry is then looked at.
 func TestSearch_referralObjects(t *testing.T) {
+	for _, indexed := range []bool{true, false} {
+		t.Run(fmt.Sprint("objectClass index ", indexed), func(t *testing.T) { searchReferralObjects(t, indexed) })
+	}
+}
+
+func searchReferralObjects(t *testing.T, indexed bool) {
 	b := openTest(t, testOptions(t))
+	if !indexed {
+		b.ixByTyp[b.ocAttr].built = false // and not ready: unusable
+	}
 	mustAdd(t, b, "ou=people,"+testSuffix, "objectClass: organizationalUnit", "ou: people")
 	mustAdd(t, b, "uid=a,ou=people,"+testSuffix, person("a")...)
 	mustAdd(t, b, "ou=remote,"+testSuffix, "objectClass: referral", "objectClass: extensibleObject", "ou: remote",

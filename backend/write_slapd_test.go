@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"lightdir/ldapserver"
+	"lightdir/schema"
 )
 
 // TestModify_removingRDNValueIsNamingViolation: slapd 2.5 answers a
@@ -68,5 +69,22 @@ func TestModifyDN_caseOnlyRenameDeletesOldSpelling(t *testing.T) {
 			got = append(got, c.entries[i].DN+" cn="+strings.Join(c.attr(i, "cn"), ","))
 		}
 		t.Errorf("after rename: %v, want [cn=FOO,ou=people,dc=example,dc=com cn=FOO]", got)
+	}
+}
+
+// TestFindAttr: a change names the attribute of the same type (by any name
+// or OID) with the same set of tag options, in any order and case, as
+// slapd does ("givenName;lang-fr;lang-de" adds to
+// "givenName;lang-de;lang-fr"); an undefined type by its description.
+func TestFindAttr(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	e := &schema.Entry{Attrs: []schema.Attribute{{Desc: "cn"}, {Desc: "cn;lang-de;lang-fr"}, {Desc: "2.5.4.4"}, {Desc: "x-unknown;Opt"}}}
+	for desc, want := range map[string]int{
+		"commonName": 0, "CN;Lang-FR;lang-de": 1, "cn;lang-fr;lang-de": 1, "cn;lang-de": -1, "cn;lang-de;lang-fr;lang-en": -1,
+		"sn": 2, "surname": 2, "X-Unknown;opt": 3, "x-unknown": -1, "mail": -1,
+	} {
+		if got := findAttr(b.reg, e, desc); got != want {
+			t.Errorf("findAttr(%q) = %d, want %d", desc, got, want)
+		}
 	}
 }
