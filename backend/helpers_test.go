@@ -137,6 +137,15 @@ func addReq(t testing.TB, dn string, lines ...string) *ldapserver.AddRequest {
 	return req
 }
 
+// modDNReq is a root modify DN request; newSuperior "" keeps the parent.
+func modDNReq(t testing.TB, dn, newRDN string, deleteOld bool, newSuperior string) *ldapserver.ModifyDNRequest {
+	req := &ldapserver.ModifyDNRequest{Header: rootHdr(), DN: mustDN(t, dn), NewRDN: mustDN(t, newRDN)[0], DeleteOldRDN: deleteOld}
+	if newSuperior != "" {
+		req.NewSuperior = mustDN(t, newSuperior)
+	}
+	return req
+}
+
 func mustAdd(t testing.TB, b *Backend, dn string, lines ...string) {
 	t.Helper()
 	if _, err := b.Add(context.Background(), addReq(t, dn, lines...)); err != nil {

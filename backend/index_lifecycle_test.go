@@ -22,19 +22,7 @@ type lifecycleModel struct {
 	next  int
 }
 
-func (m *lifecycleModel) variant(w string) string {
-	switch m.rng.Intn(5) {
-	case 0:
-		return strings.ToUpper(w)
-	case 1:
-		return strings.ToLower(w)
-	case 2:
-		return "  " + w + "  "
-	case 3:
-		return strings.ReplaceAll(w, "a", "A")
-	}
-	return w
-}
+func (m *lifecycleModel) variant(w string) string { return spellingVariant(m.rng, w) }
 
 func (m *lifecycleModel) listDNs(filter string) []string {
 	c, err := doSearch(m.t, m.plain, testSuffix, ldapserver.ScopeSubtree, filter)
@@ -119,17 +107,13 @@ func (m *lifecycleModel) op() {
 		if rng.Intn(2) == 0 {
 			newRDN = "cn=" + strings.TrimSpace(m.valFor("cn"))
 		}
-		var sup []string
+		var sup string
 		if rng.Intn(2) == 0 {
-			sup = []string{ous[rng.Intn(len(ous))]}
+			sup = ous[rng.Intn(len(ous))]
 		}
 		del := rng.Intn(2) == 0
 		do("moddn "+dn, func(b *Backend) error {
-			req := &ldapserver.ModifyDNRequest{Header: rootHdr(), DN: mustDN(t, dn), NewRDN: mustDN(t, newRDN)[0], DeleteOldRDN: del}
-			if sup != nil {
-				req.NewSuperior = mustDN(t, sup[0])
-			}
-			_, err := b.ModifyDN(ctx, req)
+			_, err := b.ModifyDN(ctx, modDNReq(t, dn, newRDN, del, sup))
 			return err
 		})
 	default:

@@ -24,13 +24,8 @@ func serveAliasFixture(t *testing.T) (ours, theirs *ldap.Conn) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	slapdURL := startSlapd(t, fixture, []string{"core", "cosine", "inetorgperson"}, "maxsize 104857600\nindex objectClass eq\n")
-	dir := t.TempDir()
-	if code, _, errOut := lightdir(t, dir, "import", "-q", fixture); code != 0 {
-		t.Fatalf("lightdir import: %s", errOut)
-	}
-	s := startServer(t, dir, []string{"LIGHTDIR_ROOTPW=secret"}, "-l", "ldap://127.0.0.1:0")
-	return dial(t, s.url("ldap")), dial(t, slapdURL)
+	oursURL, theirsURL := serveFile(t, fixture)
+	return dial(t, oursURL), dial(t, theirsURL)
 }
 
 // TestSearch_deref_matchesSlapd: the same alias data served by lightdir and

@@ -3,31 +3,11 @@ package integration
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/go-ldap/ldap/v3"
 )
-
-// serveLDIF imports ldif into lightdir and into slapd, serves both on
-// their default limits (500 entries for clients other than the root DN)
-// and returns the URL of each.
-func serveLDIF(t *testing.T, ldif string) (ours, theirs string) {
-	t.Helper()
-	fixture := filepath.Join(t.TempDir(), "fixture.ldif")
-	if err := os.WriteFile(fixture, []byte(ldif), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	slapdURL := startSlapd(t, fixture, []string{"core", "cosine", "inetorgperson"}, "maxsize 104857600\nindex objectClass eq\n")
-	dir := t.TempDir()
-	if code, _, errOut := lightdir(t, dir, "import", "-q", fixture); code != 0 {
-		t.Fatalf("lightdir import: %s", errOut)
-	}
-	s := startServer(t, dir, []string{"LIGHTDIR_ROOTPW=secret"}, "-l", "ldap://127.0.0.1:0")
-	return s.url("ldap"), slapdURL
-}
 
 // numberedPeople is the suffix, ou=people and n people p000.. below it.
 func numberedPeople(n int) string {
@@ -83,11 +63,7 @@ func TestSearch_pagedSizeLimit_matchesSlapd(t *testing.T) {
 	oursURL, theirsURL := serveLDIF(t, numberedPeople(520))
 	ours, theirs := dial(t, oursURL), dial(t, theirsURL)
 	anonOurs, anonTheirs := dial(t, oursURL), dial(t, theirsURL)
-	for _, c := range []*ldap.Conn{ours, theirs} {
-		if err := c.Bind(rootDN, "secret"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bindRoot(t, ours, theirs)
 	for _, tc := range []struct {
 		sizeLimit int
 		pageSize  uint32

@@ -80,14 +80,6 @@ cn: d
 sn: c
 `
 
-// startMatchSlapd loads ldif into slapd with core, cosine, inetorgperson and nis.
-func startMatchSlapd(t *testing.T, ldif string) string {
-	t.Helper()
-	lp := filepath.Join(t.TempDir(), "fixture.ldif")
-	writeFile(t, lp, ldif)
-	return startSlapd(t, lp, []string{"core", "cosine", "inetorgperson", "nis"}, "maxsize 104857600\nindex objectClass eq\n")
-}
-
 // startSlapd loads the LDIF file ldifPath with slapadd -q into a back-mdb
 // database for dc=example,dc=com (root DN cn=admin,dc=example,dc=com,
 // password secret) with the named schema files and the extra database
@@ -156,19 +148,45 @@ func startSlapd(t testing.TB, ldifPath string, schemas []string, dbConf string) 
 	}
 }
 
-// serveBoth serves ldif from lightdir (default configuration) and from
-// slapd, and returns a connection to each.
-func serveBoth(t *testing.T, ldif string) (ours, theirs *ldap.Conn) {
+// serveFile imports the LDIF file fixture into lightdir (default
+// configuration) and into slapd with Debian's default schema (core,
+// cosine, inetorgperson, nis: what lightdir's built-in schema covers),
+// serves both on their default limits (500 entries for clients other than
+// the root DN) and returns the URL of each.
+func serveFile(t *testing.T, fixture string) (ours, theirs string) {
 	t.Helper()
-	slapdURL := startMatchSlapd(t, ldif)
+	slapdURL := startSlapd(t, fixture, []string{"core", "cosine", "inetorgperson", "nis"}, "maxsize 104857600\nindex objectClass eq\n")
 	dir := t.TempDir()
-	p := filepath.Join(dir, "fixture.ldif")
-	writeFile(t, p, ldif)
-	if code, _, errOut := lightdir(t, dir, "import", "-q", p); code != 0 {
+	if code, _, errOut := lightdir(t, dir, "import", "-q", fixture); code != 0 {
 		t.Fatalf("lightdir import: %s", errOut)
 	}
 	s := startServer(t, dir, []string{"LIGHTDIR_ROOTPW=secret"}, "-l", "ldap://127.0.0.1:0")
-	return dial(t, s.url("ldap")), dial(t, slapdURL)
+	return s.url("ldap"), slapdURL
+}
+
+// serveLDIF is serveFile for the LDIF text ldif.
+func serveLDIF(t *testing.T, ldif string) (ours, theirs string) {
+	t.Helper()
+	fixture := filepath.Join(t.TempDir(), "fixture.ldif")
+	writeFile(t, fixture, ldif)
+	return serveFile(t, fixture)
+}
+
+// serveBoth is serveLDIF with a connection to each server.
+func serveBoth(t *testing.T, ldif string) (ours, theirs *ldap.Conn) {
+	t.Helper()
+	oursURL, theirsURL := serveLDIF(t, ldif)
+	return dial(t, oursURL), dial(t, theirsURL)
+}
+
+// bindRoot binds each connection as the root DN.
+func bindRoot(t *testing.T, conns ...*ldap.Conn) {
+	t.Helper()
+	for _, c := range conns {
+		if err := c.Bind(rootDN, "secret"); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // searchSummary returns the result code, or the entries found (DNs exactly as

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	ber "github.com/go-asn1-ber/asn1-ber"
 	"github.com/go-ldap/ldap/v3"
 )
 
@@ -171,11 +172,22 @@ func writeCases() []writeCase {
 	}
 }
 
-// outcome is "success" or an operation's result code and matched DN.
+// outcome is "success" or an operation's result code, matched DN (as
+// returned: both servers return it in the stored form) and referral URLs.
 func outcome(err error) string {
 	var le *ldap.Error
 	if errors.As(err, &le) {
-		return fmt.Sprintf("code %d matched %q", le.ResultCode, strings.ToLower(le.MatchedDN))
+		out := fmt.Sprintf("code %d matched %q", le.ResultCode, le.MatchedDN)
+		if le.Packet != nil && len(le.Packet.Children) > 1 {
+			for _, c := range le.Packet.Children[1].Children {
+				if c.ClassType == ber.ClassContext && c.Tag == 3 {
+					for _, u := range c.Children {
+						out += fmt.Sprintf(" ref %v", u.Value)
+					}
+				}
+			}
+		}
+		return out
 	}
 	if err != nil {
 		return "error " + err.Error()

@@ -1,8 +1,7 @@
 package integration
 
 import (
-	"errors"
-	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -10,27 +9,41 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// updateOutcome is an operation's result code, matched DN and referral
-// URLs, as a client sees them.
-func updateOutcome(err error) string {
-	if err == nil {
-		return "code 0"
+// compareWith sends one compare request with ctrls on a new anonymous
+// connection to url and returns its result as go-ldap's Compare would, but
+// with compareTrue (6) and compareFalse (5) as errors; go-ldap's Compare
+// sends no controls.
+func compareWith(t *testing.T, url string, ctrls []ldap.Control, dn, attr, value string) error {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "ldap://"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var le *ldap.Error
-	if !errors.As(err, &le) {
-		return "error " + err.Error()
-	}
-	out := fmt.Sprintf("code %d matched %q", le.ResultCode, strings.ToLower(le.MatchedDN))
-	if le.Packet != nil && len(le.Packet.Children) > 1 {
-		for _, c := range le.Packet.Children[1].Children {
-			if c.ClassType == ber.ClassContext && c.Tag == 3 {
-				for _, u := range c.Children {
-					out += fmt.Sprintf(" ref %v", u.Value)
-				}
-			}
+	defer conn.Close()
+	msg := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "LDAP Request")
+	msg.AppendChild(ber.NewInteger(ber.ClassUniversal, ber.TypePrimitive, ber.TagInteger, 1, "MessageID"))
+	req := ber.Encode(ber.ClassApplication, ber.TypeConstructed, ldap.ApplicationCompareRequest, nil, "Compare Request")
+	req.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, dn, "DN"))
+	ava := ber.Encode(ber.ClassUniversal, ber.TypeConstructed, ber.TagSequence, nil, "AttributeValueAssertion")
+	ava.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, attr, "AttributeDesc"))
+	ava.AppendChild(ber.NewString(ber.ClassUniversal, ber.TypePrimitive, ber.TagOctetString, value, "AssertionValue"))
+	req.AppendChild(ava)
+	msg.AppendChild(req)
+	if len(ctrls) > 0 {
+		cs := ber.Encode(ber.ClassContext, ber.TypeConstructed, 0, nil, "Controls")
+		for _, c := range ctrls {
+			cs.AppendChild(c.Encode())
 		}
+		msg.AppendChild(cs)
 	}
-	return out
+	if _, err := conn.Write(msg.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ber.ReadPacket(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ldap.GetLDAPError(resp)
 }
 
 // TestUpdate_referrals_matchesSlapd: without ManageDsaIT, an update or
@@ -72,6 +85,9 @@ func TestUpdate_referrals_matchesSlapd(t *testing.T) {
 		// succeeded.
 		ours map[bool]string
 		undo func(c *ldap.Conn) error
+		// compare, when set, is a compare (DN, attribute, value) sent in
+		// place of run by compareWith, so that it carries the controls.
+		compare []string
 	}
 	// With ManageDsaIT slapd still answers referral for a name below a
 	// referral object; RFC 3296 §3: the server MUST NOT generate a referral
@@ -80,7 +96,7 @@ func TestUpdate_referrals_matchesSlapd(t *testing.T) {
 	belowManaged := `code 32 matched "ou=remote,dc=example,dc=com"`
 	ops := []op{
 		{name: "add below", run: func(c *ldap.Conn, ctrls []ldap.Control) error { return addPerson(c, "cn=new,"+remote, ctrls) },
-			ours: map[bool]string{true: "code 0"},
+			ours: map[bool]string{true: "success"},
 			undo: func(c *ldap.Conn) error {
 				return c.Del(ldap.NewDelRequest("cn=new,"+remote, []ldap.Control{ldap.NewControlManageDsaIT(true)}))
 			}},
@@ -94,19 +110,13 @@ func TestUpdate_referrals_matchesSlapd(t *testing.T) {
 		}},
 		{name: "modify referral", run: modify(remote)},
 		{name: "modify below", run: modify("cn=x," + remote), ours: map[bool]string{true: belowManaged}},
-		{name: "compare referral", run: func(c *ldap.Conn, ctrls []ldap.Control) error {
-			_, err := c.Compare(remote, "ou", "remote")
-			return err
-		}},
-		{name: "compare below", run: func(c *ldap.Conn, ctrls []ldap.Control) error {
-			_, err := c.Compare("cn=x,"+remote, "cn", "x")
-			return err
-		}},
+		{name: "compare referral", compare: []string{remote, "ou", "remote"}},
+		{name: "compare below", compare: []string{"cn=x," + remote, "cn", "x"}, ours: map[bool]string{true: belowManaged}},
 		{name: "rename below", run: rename("cn=x,"+remote, "cn=y", ""), ours: map[bool]string{true: belowManaged}},
 		// slapd answers other (80) with "newSuperior is a referral object",
 		// with ManageDsaIT too.
 		{name: "move under referral", run: rename("uid=p000,ou=people,dc=example,dc=com", "uid=p000", remote),
-			ours: map[bool]string{false: `code 71 matched ""`, true: "code 0"},
+			ours: map[bool]string{false: `code 71 matched ""`, true: "success"},
 			undo: func(c *ldap.Conn) error {
 				return c.ModifyDN(ldap.NewModifyDNWithControlsRequest("uid=p000,"+remote, "uid=p000", true,
 					"ou=people,dc=example,dc=com", []ldap.Control{ldap.NewControlManageDsaIT(true)}))
@@ -124,24 +134,23 @@ func TestUpdate_referrals_matchesSlapd(t *testing.T) {
 	for _, manage := range []bool{false, true} {
 		ourURL, theirURL := serveLDIF(t, ldif)
 		ours, theirs := dial(t, ourURL), dial(t, theirURL)
-		for _, c := range []*ldap.Conn{ours, theirs} {
-			if err := c.Bind("cn=admin,dc=example,dc=com", "secret"); err != nil {
-				t.Fatal(err)
-			}
-		}
+		bindRoot(t, ours, theirs)
 		var ctrls []ldap.Control
 		if manage {
 			ctrls = append(ctrls, ldap.NewControlManageDsaIT(true))
 		}
 		for _, o := range ops {
-			if manage && strings.HasPrefix(o.name, "compare") {
-				continue // go-ldap's Compare sends no controls
+			do := func(c *ldap.Conn, url string) string {
+				if o.compare != nil {
+					return outcome(compareWith(t, url, ctrls, o.compare[0], o.compare[1], o.compare[2]))
+				}
+				return outcome(o.run(c, ctrls))
 			}
-			got, want := updateOutcome(o.run(ours, ctrls)), updateOutcome(o.run(theirs, ctrls))
+			got, want := do(ours, ourURL), do(theirs, theirURL)
 			if w, ok := o.ours[manage]; ok {
 				t.Logf("%s manageDsaIT=%v: slapd: %s", o.name, manage, want)
 				want = w
-				if o.undo != nil && got == "code 0" {
+				if o.undo != nil && got == "success" {
 					if err := o.undo(ours); err != nil {
 						t.Fatalf("%s: undo: %v", o.name, err)
 					}

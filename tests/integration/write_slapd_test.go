@@ -6,7 +6,6 @@ package integration
 // result codes, matched DNs and the entries left behind must agree.
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -36,29 +35,13 @@ type writeStep struct {
 	do   func(c *ldap.Conn) error
 }
 
-// writeOutcome is the result code and matched DN of an update, or "success".
-func writeOutcome(err error) string {
-	if err == nil {
-		return "success"
-	}
-	var le *ldap.Error
-	if errors.As(err, &le) {
-		s := fmt.Sprintf("resultCode %d", le.ResultCode)
-		if le.MatchedDN != "" {
-			s += " matchedDN " + le.MatchedDN
-		}
-		return s
-	}
-	return "error " + err.Error()
-}
-
 // compareWrites sends each step to both servers in order and reports every
 // difference in outcome; then it compares the entries named in read (all
 // user attributes: descriptions as returned, values in stored order).
 func compareWrites(t *testing.T, ours, theirs *ldap.Conn, read []string, steps ...writeStep) {
 	t.Helper()
 	for _, s := range steps {
-		got, want := writeOutcome(s.do(ours)), writeOutcome(s.do(theirs))
+		got, want := outcome(s.do(ours)), outcome(s.do(theirs))
 		if got != want {
 			t.Errorf("%s\nlightdir: %s\nslapd:    %s", s.what, got, want)
 		}
@@ -117,11 +100,7 @@ func deleteStep(what, dn string) writeStep {
 func serveBothAsRoot(t *testing.T, ldif string) (ours, theirs *ldap.Conn) {
 	t.Helper()
 	ours, theirs = serveBoth(t, ldif)
-	for _, c := range []*ldap.Conn{ours, theirs} {
-		if err := c.Bind("cn=admin,dc=example,dc=com", "secret"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	bindRoot(t, ours, theirs)
 	return ours, theirs
 }
 
