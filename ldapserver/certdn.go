@@ -59,18 +59,15 @@ func certSubjectDN(cert *x509.Certificate) string {
 				b.WriteByte('+')
 			}
 			oid := atv.Type.String()
+			// Unmarshal into a string takes only the universal string types.
 			var s string
-			name, known := certAttrNames[oid]
-			if known && atv.Value.Class == asn1.ClassUniversal {
-				if _, err := asn1.Unmarshal(atv.Value.FullBytes, &s); err != nil {
-					known = false
+			if name, ok := certAttrNames[oid]; ok {
+				if _, err := asn1.Unmarshal(atv.Value.FullBytes, &s); err == nil {
+					b.WriteString(name)
+					b.WriteByte('=')
+					b.WriteString(schema.EscapeDNValue(s))
+					continue
 				}
-			}
-			if known {
-				b.WriteString(name)
-				b.WriteByte('=')
-				b.WriteString(schema.EscapeDNValue(s))
-				continue
 			}
 			b.WriteString(oid)
 			b.WriteString("=#")

@@ -104,6 +104,8 @@ func TestServer_ldapi_externalAuthzIDForms(t *testing.T) {
 		{fmt.Sprintf("DN:GIDNUMBER=%d+UIDNUMBER=%d,CN=PeerCred,CN=External,CN=Auth", gid, uid), Success},
 		{fmt.Sprintf("dn:gidNumber=%d+uidNumber=%d,cn=peercred,cn=external,cn=auth", gid, uid+1), InvalidCredentials},
 		{fmt.Sprintf("dn:uidNumber=%d,cn=peercred,cn=external,cn=auth", uid), InvalidCredentials},
+		{fmt.Sprintf("dn:uidNumber=%d+uidNumber=%d,cn=peercred,cn=external,cn=auth", uid, uid), InvalidCredentials},
+		{fmt.Sprintf("xx:gidNumber=%d+uidNumber=%d,cn=peercred,cn=external,cn=auth", gid, uid), InvalidCredentials},
 	} {
 		id := int64(2*i + 1)
 		uc.write(msg(id, saslBindOp("EXTERNAL", tt.authz)))

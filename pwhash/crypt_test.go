@@ -189,4 +189,8 @@ func TestCrypt_passphraseLimit(t *testing.T) {
 	}
 	assertVerify(t, h, ok, true)
 	assertVerify(t, h, long, false)
+	// A malformed value is reported whatever the password's length.
+	if _, err := Verify([]byte("{CRYPT}$6$rounds=x$salt$hash"), []byte(long)); !errors.Is(err, ErrMalformed) {
+		t.Errorf("Verify(malformed {CRYPT}, 512 bytes): %v, want ErrMalformed", err)
+	}
 }

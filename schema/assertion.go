@@ -92,7 +92,7 @@ func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 	// (RFC 4517 §4.2): "01000" is no Integer, "true" no Boolean, "" no
 	// Directory String. slapd validates it the same way; the item is then
 	// Undefined (RFC 4511 §4.5.1.7).
-	if s := r.Syntax(a.Rule.SyntaxOID); s != nil && !s.Validate(f.Value) {
+	if s := a.Rule.Syntax; s != nil && !s.Validate(f.Value) {
 		return nil, fmt.Errorf("%w: assertion value for %s is not a valid %s", ErrInvalidSyntax, f.Attr, s.Desc)
 	}
 	if a.Value, err = a.Rule.NormalizeAssertion(nil, f.Value); err != nil {

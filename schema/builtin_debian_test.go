@@ -254,29 +254,31 @@ func supOID(r *Registry, name string) string {
 }
 
 func classOIDs(r *Registry, names []string) []string {
+	return sortedOIDs(names, func(n string) string {
+		if oc := r.ObjectClass(n); oc != nil {
+			return oc.OID
+		}
+		return ""
+	})
+}
+
+func attrOIDs(r *Registry, names []string) []string {
+	return slices.Compact(sortedOIDs(names, func(n string) string { return oidOf(r.AttributeType(n)) }))
+}
+
+// sortedOIDs maps names to OIDs with oid ("unknown:NAME" where it gives
+// ""), sorted.
+func sortedOIDs(names []string, oid func(string) string) []string {
 	var out []string
 	for _, n := range names {
-		if oc := r.ObjectClass(n); oc != nil {
-			out = append(out, oc.OID)
+		if o := oid(n); o != "" {
+			out = append(out, o)
 		} else {
 			out = append(out, "unknown:"+n)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func attrOIDs(r *Registry, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if at := r.AttributeType(n); at != nil {
-			out = append(out, at.OID)
-		} else {
-			out = append(out, "unknown:"+n)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
 }
 
 func setDiff(a, b []string) []string {

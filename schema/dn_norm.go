@@ -114,11 +114,18 @@ func (r *Registry) appendNormalizedDN(dst []byte, dn DN) ([]byte, error) {
 
 // validDNValues reports whether every AVA of dn names a defined attribute
 // type with a value valid for its syntax, and no RDN names a type twice.
+// It checks what NormalizeDN checks without building the normal form:
+// syntax validation runs on every value of a DN-syntax attribute.
 func (r *Registry) validDNValues(dn DN) bool {
+	var buf []byte // one copy buffer for all values: Validate needs bytes
 	for _, rdn := range dn {
 		for i, ava := range rdn {
 			at := r.AttributeType(ava.Type)
-			if at == nil || !at.Validate([]byte(ava.Value)) {
+			if at == nil {
+				return false
+			}
+			buf = append(buf[:0], ava.Value...)
+			if !at.Validate(buf) {
 				return false
 			}
 			for _, prev := range rdn[:i] {

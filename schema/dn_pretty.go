@@ -15,6 +15,11 @@ import (
 // ParseDN of the result gives dn's AVAs back.
 func (r *Registry) PrettyDN(dn DN) string {
 	var b strings.Builder
+	n := 0
+	for _, rdn := range dn {
+		n += rdn.size()
+	}
+	b.Grow(n)
 	for i, rdn := range dn {
 		if i > 0 {
 			b.WriteByte(',')
@@ -27,34 +32,47 @@ func (r *Registry) PrettyDN(dn DN) string {
 // PrettyRDN is PrettyDN for one RDN.
 func (r *Registry) PrettyRDN(rdn RDN) string {
 	var b strings.Builder
+	b.Grow(rdn.size())
 	r.appendPrettyRDN(&b, rdn)
 	return b.String()
 }
 
 func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
+	if len(rdn) == 1 { // the usual RDN: nothing to sort, so no copy
+		writePrettyAVA(b, r.prettyType(rdn[0].Type), rdn[0].Value)
+		return
+	}
 	avas := make([]AVA, len(rdn))
 	for i, ava := range rdn {
-		avas[i] = ava
-		if at := r.AttributeType(ava.Type); at != nil && at.Name() != "" {
-			avas[i].Type = at.Name()
+		avas[i] = AVA{Type: r.prettyType(ava.Type), Value: ava.Value}
+	}
+	sort.SliceStable(avas, func(i, j int) bool {
+		if avas[i].Type != avas[j].Type {
+			return avas[i].Type < avas[j].Type
 		}
-	}
-	if len(avas) > 1 {
-		sort.SliceStable(avas, func(i, j int) bool {
-			if avas[i].Type != avas[j].Type {
-				return avas[i].Type < avas[j].Type
-			}
-			return avas[i].Value < avas[j].Value
-		})
-	}
+		return avas[i].Value < avas[j].Value
+	})
 	for i, ava := range avas {
 		if i > 0 {
 			b.WriteByte('+')
 		}
-		b.WriteString(ava.Type)
-		b.WriteByte('=')
-		writeEscapedDNValue(b, ava.Value, true)
+		writePrettyAVA(b, ava.Type, ava.Value)
 	}
+}
+
+// prettyType is the primary name of attribute type t, or t as written
+// when the registry does not know it or it has no name.
+func (r *Registry) prettyType(t string) string {
+	if at := r.AttributeType(t); at != nil && at.Name() != "" {
+		return at.Name()
+	}
+	return t
+}
+
+func writePrettyAVA(b *strings.Builder, typ, value string) {
+	b.WriteString(typ)
+	b.WriteByte('=')
+	writeEscapedDNValue(b, value, true)
 }
 
 // PrettyValue returns v in the form slapd stores a value a client writes
@@ -62,18 +80,21 @@ func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
 // ("INETORGPERSON" and "2.5.6.6" become "inetOrgPerson" and "person"), a
 // DN value as PrettyDN makes it ("UID=u1 , OU=People,dc=example,dc=com"
 // becomes "uid=u1,ou=People,dc=example,dc=com"), and the DN part of a Name
-// And Optional UID value likewise. Other values, and values that are not
-// valid, are returned unchanged.
+// And Optional UID value likewise. Other values, values that are not
+// valid and values already in that form are returned as v itself (most
+// values a client writes are: no copy then).
 func (r *Registry) PrettyValue(at *AttributeType, v []byte) []byte {
 	switch {
 	case at == nil:
-	case at.OID == "2.5.4.0":
-		if oc := r.ObjectClass(string(v)); oc != nil && oc.Name() != "" {
+	case at.OID == oidObjectClass:
+		if oc := r.ObjectClass(string(v)); oc != nil && oc.Name() != "" && oc.Name() != string(v) {
 			return []byte(oc.Name())
 		}
 	case at.Syntax != nil && at.Syntax.OID == SyntaxDN:
 		if dn, err := ParseDN(string(v)); err == nil {
-			return []byte(r.PrettyDN(dn))
+			if p := r.PrettyDN(dn); p != string(v) {
+				return []byte(p)
+			}
 		}
 	case at.Syntax != nil && at.Syntax.OID == oidLDAPSyntaxPrefix+"34":
 		name, uid := splitNameUID(v)

@@ -11,6 +11,7 @@ func TestPrettyDN(t *testing.T) {
 		"CN=Upper,ou=people,dc=example,dc=com": "cn=Upper,ou=people,dc=example,dc=com",
 		"2.5.4.3=x,DC=example":                 "cn=x,dc=example",
 		"sn=c+cn=d,ou=people":                  "cn=d+sn=c,ou=people",
+		"CN=b+commonName=a,ou=people":          "cn=a+cn=b,ou=people",
 		`cn=Smith\, John,ou=people`:            `cn=Smith\2C John,ou=people`,
 		`cn=p\+q\;r\<s\>t\"u\\v\=w`:            `cn=p\2Bq\3Br\3Cs\3Et\22u\5Cv\3Dw`,
 		`cn=\ lead`:                            `cn=\20lead`,

@@ -45,6 +45,11 @@ func (r *router) route(dn schema.DN) database {
 	if err != nil {
 		return nil
 	}
+	return r.routeNormalized(n)
+}
+
+// routeNormalized is route for a normalized DN.
+func (r *router) routeNormalized(n schema.DN) database {
 	for _, d := range r.dbs {
 		if n.Equal(d.suffix) || n.IsDescendantOf(d.suffix) {
 			return d.db
@@ -61,10 +66,11 @@ func noSuchObject(dn string) error {
 // invalid DN is invalidDNSyntax, a DN outside every database
 // unwillingToPerform (no global superior knowledge).
 func (r *router) updated(dn schema.DN) (database, error) {
-	if _, err := r.reg.NormalizeDN(dn); err != nil {
+	n, err := r.reg.NormalizeDN(dn)
+	if err != nil {
 		return nil, ldapserver.Errorf(ldapserver.InvalidDNSyntax, "invalid DN: %v", err)
 	}
-	if db := r.route(dn); db != nil {
+	if db := r.routeNormalized(n); db != nil {
 		return db, nil
 	}
 	return nil, ldapserver.Errorf(ldapserver.UnwillingToPerform, "no global superior knowledge")

@@ -31,9 +31,19 @@ func newSubschemaBackend(reg *schema.Registry, b ldapserver.Backend) (*subschema
 	return &subschemaBackend{Backend: b, reg: reg, dn: dn, ndn: ndn}, nil
 }
 
+// isSubschema reports whether dn names the subschema subentry. Only a DN
+// of its shape is normalized: every search passes here, and the backend
+// caches its own normalized bases.
+func (s *subschemaBackend) isSubschema(dn schema.DN) bool {
+	if len(dn) != len(s.ndn) || len(dn[0]) != len(s.ndn[0]) {
+		return false
+	}
+	n, err := s.reg.NormalizeDN(dn)
+	return err == nil && n.Equal(s.ndn)
+}
+
 func (s *subschemaBackend) Search(ctx context.Context, req *ldapserver.SearchRequest, w ldapserver.SearchWriter) (*ldapserver.SearchResult, error) {
-	n, err := s.reg.NormalizeDN(req.Base)
-	if err != nil || !n.Equal(s.ndn) {
+	if !s.isSubschema(req.Base) {
 		return s.Backend.Search(ctx, req, w)
 	}
 	e := s.reg.SubschemaEntry(s.dn)
@@ -110,7 +120,7 @@ func (s *subschemaBackend) Add(ctx context.Context, req *ldapserver.AddRequest) 
 	if len(req.DN) == 0 {
 		return nil, ldapserver.Errorf(ldapserver.EntryAlreadyExists, "root DSE already exists")
 	}
-	if n, err := s.reg.NormalizeDN(req.DN); err == nil && n.Equal(s.ndn) {
+	if s.isSubschema(req.DN) {
 		return nil, ldapserver.Errorf(ldapserver.EntryAlreadyExists, "subschema subentry already exists")
 	}
 	return s.Backend.Add(ctx, req)

@@ -356,6 +356,28 @@ func TestRouter_modifyDNAcrossDatabases(t *testing.T) {
 	}
 }
 
+// TestRouter_updateDN: as slapd, an update of an invalid DN is
+// invalidDNSyntax and one outside every database unwillingToPerform; any
+// other goes to the database holding it.
+func TestRouter_updateDN(t *testing.T) {
+	reg := schema.Default()
+	r, err := newRouter(reg, []database{&fakeDB{opts: backend.Options{Suffix: "o=a"}}, &fakeDB{opts: backend.Options{Suffix: "o=b"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dn, want := range map[string]ldapserver.ResultCode{
+		"cn=x,O=A": ldapserver.Success, "o=b": ldapserver.Success,
+		"uidNumber=abc,o=a": ldapserver.InvalidDNSyntax, "cn=x,o=c": ldapserver.UnwillingToPerform,
+	} {
+		parsed, _ := schema.ParseDN(dn)
+		_, err := r.Delete(context.Background(), &ldapserver.DeleteRequest{DN: parsed, RawDN: dn})
+		var le *ldapserver.Error
+		if want == ldapserver.Success && err != nil || want != ldapserver.Success && (!errorsAs(err, &le) || le.Code != want) {
+			t.Errorf("delete %s: %v, want %v", dn, err, want)
+		}
+	}
+}
+
 // TestPlan_databaseOptions: the configuration maps onto backend.Options once;
 // serve opens the database with a logger and online index building added, and the
 // offline commands get the same options without them (an offline rebuild must not
@@ -436,6 +458,26 @@ func TestSubschema_assertion(t *testing.T) {
 	}
 	if n, err := search("(cn=Subschema)"); err != nil || n != 1 {
 		t.Fatalf("true assertion: %d entries, %v", n, err)
+	}
+}
+
+// TestSubschema_add: adding the subschema subentry (in any spelling) or the
+// Root DSE is entryAlreadyExists, as in slapd; other adds reach the database.
+func TestSubschema_add(t *testing.T) {
+	sb, err := newSubschemaBackend(schema.Default(), &fakeDB{opts: backend.Options{Suffix: "dc=example,dc=com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dn, want := range map[string]ldapserver.ResultCode{
+		"": ldapserver.EntryAlreadyExists, "CN=subschema": ldapserver.EntryAlreadyExists, "2.5.4.3=Subschema": ldapserver.EntryAlreadyExists,
+		"cn=Subschema2": ldapserver.Success, "cn=Subschema,dc=example,dc=com": ldapserver.Success,
+	} {
+		parsed, _ := schema.ParseDN(dn)
+		_, err := sb.Add(context.Background(), &ldapserver.AddRequest{DN: parsed, RawDN: dn})
+		var le *ldapserver.Error
+		if want == ldapserver.Success && err != nil || want != ldapserver.Success && (!errors.As(err, &le) || le.Code != want) {
+			t.Errorf("add %q: %v, want %v", dn, err, want)
+		}
 	}
 }
 
