@@ -185,6 +185,33 @@ func mixedIntegerSizes(t *testing.T, dup bool) {
 		"after LMDB's mdb_load of the 4-byte 9 the engine reads %q", perr, scanAll(t, rd, dbi))
 }
 
+// An Append of an integer key of another size than the database's is
+// refused as a plain put is: through Txn.Put, which resumes the last
+// Append's path, and through a cursor, which finds the last key first.
+func TestIntegerKey_appendOfOtherSizeRefused(t *testing.T) {
+	txn := edgeTxn(t)
+	dbi, err := txn.OpenDB("ik", IntegerKey|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for x := uint32(1); x <= 2; x++ {
+		if err := txn.Put(dbi, binary.LittleEndian.AppendUint32(nil, x), []byte("v"), Append); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k8 := binary.LittleEndian.AppendUint64(nil, 3)
+	if err := txn.Put(dbi, k8, []byte("v"), Append); !errors.Is(err, ErrBadValSize) {
+		t.Errorf("Txn.Put Append of an 8-byte key after 4-byte ones: %v, want ErrBadValSize", err)
+	}
+	c, err := txn.OpenCursor(dbi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Put(k8, []byte("v"), Append); !errors.Is(err, ErrBadValSize) {
+		t.Errorf("Cursor.Put Append of an 8-byte key after 4-byte ones: %v, want ErrBadValSize", err)
+	}
+}
+
 // A transaction that has ended refuses every use with ErrBadTxn (LMDB checks
 // MDB_TXN_BLOCKED first). Txn.Check of a committed or aborted write
 // transaction used to walk freed buffers and report the database corrupted,
@@ -255,4 +282,32 @@ func TestSyncInterval_syncDuringOwnWriteTxn(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Env.Sync inside a write transaction: still blocked after 5s (deadlock on the writer lock)")
 	}
+}
+
+// An IntegerDup value of another size than the key's values is refused
+// however they are stored: a sub-page (a few values) or a values tree.
+func TestIntegerDup_valueOfOtherSizeRefused(t *testing.T) {
+	txn := edgeTxn(t)
+	dbi, err := txn.OpenDB("id", DupSort|IntegerDup|Create)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(key string, from, to uint32) {
+		for x := from; x < to; x++ {
+			if err := txn.Put(dbi, []byte(key), binary.LittleEndian.AppendUint32(nil, x), 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	put("sub-page", 0, 3)
+	put("tree", 0, 2000)
+	for _, key := range []string{"sub-page", "tree"} {
+		if err := txn.Put(dbi, []byte(key), binary.LittleEndian.AppendUint64(nil, 1<<40), 0); !errors.Is(err, ErrBadValSize) {
+			t.Errorf("%s: 8-byte value beside 4-byte ones: %v, want ErrBadValSize", key, err)
+		}
+	}
+	if err := txn.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, txn.env, "after the refused puts")
 }

@@ -76,7 +76,11 @@ type checker struct {
 	owner    []uint8 // per page number: who uses it
 	problems []error
 	named    []namedRec
+	exts     []nodeExtent // nodesInBounds' buffer, reused page after page
 }
+
+// nodeExtent is where a node lies in its page.
+type nodeExtent struct{ off, end int }
 
 type namedRec struct {
 	name string
@@ -274,8 +278,7 @@ func (w *treeWalk) page(pgno uint64, level int, lo, hi []byte) {
 // nodesInBounds checks every node's extent and that nodes do not overlap.
 func (ck *checker) nodesInBounds(p page, tree string) bool {
 	n := p.numKeys()
-	type extent struct{ off, end int }
-	exts := make([]extent, 0, n)
+	ck.exts = ck.exts[:0]
 	for i := 0; i < n; i++ {
 		off, err := nodeOff(p, i)
 		if err != nil {
@@ -294,9 +297,10 @@ func (ck *checker) nodesInBounds(p page, tree string) bool {
 			ck.fail("%s: page %d node %d extends past the page", tree, p.pgno(), i)
 			return false
 		}
-		exts = append(exts, extent{off, end})
+		ck.exts = append(ck.exts, nodeExtent{off, end})
 	}
-	slices.SortFunc(exts, func(a, b extent) int { return a.off - b.off })
+	exts := ck.exts
+	slices.SortFunc(exts, func(a, b nodeExtent) int { return a.off - b.off })
 	for i := 1; i < len(exts); i++ {
 		if exts[i].off < exts[i-1].end {
 			ck.fail("%s: page %d nodes at offsets %d and %d overlap", tree, p.pgno(), exts[i-1].off, exts[i].off)

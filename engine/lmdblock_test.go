@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -15,12 +14,7 @@ import (
 // first-opener lock — and once the engine closes, it opens and reads what the
 // engine committed.
 func TestLMDBProgram_blockedWhileOpen(t *testing.T) {
-	if _, err := exec.LookPath("mdb_stat"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("mdb_stat (lmdb-utils) is required in CI")
-		}
-		t.Skip("mdb_stat not installed")
-	}
+	needTool(t, "mdb_stat")
 	dir := t.TempDir()
 	env, err := Open(dir, &Options{Durability: NoSync})
 	if err != nil {
@@ -55,12 +49,7 @@ func TestLMDBProgram_blockedWhileOpen(t *testing.T) {
 // engine's newest meta, losing the engine's last commit and its own.
 func TestLMDBProgram_waitingWriterAfterClose(t *testing.T) {
 	for _, tool := range []string{"mdb_stat", "mdb_load", "mdb_dump"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s (lmdb-utils) is required in CI", tool)
-			}
-			t.Skipf("%s not installed", tool)
-		}
+		needTool(t, tool)
 	}
 	dir := t.TempDir()
 	put := func(env *Env, k string) {
@@ -126,12 +115,7 @@ func TestLMDBProgram_waitingWriterAfterClose(t *testing.T) {
 // (before, it got LMDB's shared lock on the empty file and failed:
 // "mdb_env_open failed, error 22 Invalid argument").
 func TestLMDBProgram_waitingReaderAfterClose(t *testing.T) {
-	if _, err := exec.LookPath("mdb_stat"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("mdb_stat (lmdb-utils) is required in CI")
-		}
-		t.Skip("mdb_stat not installed")
-	}
+	needTool(t, "mdb_stat")
 	dir := t.TempDir()
 	env, err := Open(dir, &Options{Durability: NoSync})
 	if err != nil {

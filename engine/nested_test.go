@@ -360,43 +360,55 @@ func TestNested_parentPathsAfterChild(t *testing.T) {
 // grandparent's dirty set when the chain commits (they are free, not to be
 // written).
 func TestNested_grandchildFreesGrandparentPages_dropsThem(t *testing.T) {
+	childFreesParentPages(t, "the grandchild", func(top *Txn, dbi DBI) {
+		child, err := top.BeginChild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		grandchild, err := child.BeginChild()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := grandchild.Empty(dbi); err != nil {
+			t.Fatal(err)
+		}
+		if err := grandchild.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := child.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// childFreesParentPages fills database "d" of a new write transaction top
+// with 2000 keys, lets chain free its pages in child transactions of top
+// (and commit them), and checks that those pages left top's dirty set.
+func childFreesParentPages(t *testing.T, who string, chain func(top *Txn, dbi DBI)) {
+	t.Helper()
 	top := edgeTxn(t)
 	dbi, err := top.OpenDB("d", Create)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 2000; i++ {
-		if err := top.Put(dbi, fmt.Appendf(nil, "key-%05d", i), make([]byte, 100), 0); err != nil {
+		if err := top.Put(dbi, nestedKey(i), make([]byte, 100), 0); err != nil {
 			t.Fatal(err)
 		}
 	}
 	before := len(top.w.dirty)
-	child, err := top.BeginChild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	grandchild, err := child.BeginChild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := grandchild.Empty(dbi); err != nil {
-		t.Fatal(err)
-	}
-	if err := grandchild.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if err := child.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	chain(top, dbi)
 	// Left dirty: at most the main DB's path (the named DB's record).
 	if after := len(top.w.dirty); after > 4 {
-		t.Fatalf("%d of %d dirty pages still held after the grandchild emptied their database", after, before)
+		t.Fatalf("%d of %d dirty pages still held after %s emptied their database", after, before, who)
 	}
 	if err := top.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	checkEnv(t, top.env, "after the chain")
+	checkEnv(t, top.env, "after "+who+" committed")
 }
+
+func nestedKey(i int) []byte { return fmt.Appendf(nil, "key-%05d", i) }
 
 // Committing a transaction whose child is still active commits the child
 // first, at every depth, as LMDB does; a child that cannot commit takes its

@@ -264,29 +264,9 @@ func (p *sharedChildProc) send(t *testing.T) {
 // snapshot, pinned in a table no writer reads, whose pages the new writer
 // reused under it.
 func TestAttached_newReadAfterHostClosed_refusedOrNewest(t *testing.T) {
-	dir := t.TempDir()
-	opts := &Options{Durability: NoSync, MapSize: 64 << 20}
-	env, err := Open(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, env, 1)
-	p := startSharedChild(t, "", "orphan", dir, nil)
-	if l := p.next(t); l != "attached true" {
-		t.Fatalf("child: %q", l)
-	}
 	// The host closes; a new writer (here: this process again) opens and commits.
-	if err := env.Close(); err != nil {
-		t.Fatal(err)
-	}
-	env, err = Open(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	for n := uint64(2); n <= 20; n++ {
-		commitAll(t, env, n)
-	}
+	_, dir, p := childOutlivesHost(t, "orphan", "attached true")
+	env := newHostCommits(t, dir)
 	last := env.Info().LastTxnID
 	p.send(t)
 	l := p.next(t)
@@ -306,32 +286,11 @@ func TestAttached_newReadAfterHostClosed_refusedOrNewest(t *testing.T) {
 // transaction starts on the new host's newest commit. The table file is
 // removed by a host that closes with no pins left in it.
 func TestAttached_pinSurvivesHostRestart(t *testing.T) {
-	dir := t.TempDir()
-	opts := &Options{Durability: NoSync, MapSize: 64 << 20}
-	env, err := Open(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, env, 1)
-	p := startSharedChild(t, "", "survive", dir, nil)
-	if l := p.next(t); l != "pinned 1" {
-		t.Fatalf("child: %q", l)
-	}
-	if err := env.Close(); err != nil {
-		t.Fatal(err)
-	}
+	env, dir, p := childOutlivesHost(t, "survive", "pinned 1")
 	if _, err := os.Stat(env.sharedPath()); err != nil {
 		t.Fatalf("the reader table holding a live pin was removed at Close: %v", err)
 	}
-	env, err = Open(dir, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Enough commits of every key that, without the pin, snapshot 1's
-	// pages are reused many times over.
-	for n := uint64(2); n <= 20; n++ {
-		commitAll(t, env, n)
-	}
+	env = newHostCommits(t, dir)
 	p.send(t)
 	if l := p.next(t); l != "old 1 1 <nil>" {
 		t.Fatalf("pinned snapshot after the host changed: %q", l)
@@ -349,6 +308,42 @@ func TestAttached_pinSurvivesHostRestart(t *testing.T) {
 	if _, err := os.Stat(env.sharedPath()); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("reader table after a Close with no pins: %v", err)
 	}
+}
+
+// childOutlivesHost starts a child of role attached to a host holding commit
+// 1 (first: the child's first line), then closes the host, which it returns.
+func childOutlivesHost(t *testing.T, role, first string) (*Env, string, *sharedChildProc) {
+	t.Helper()
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, env, 1)
+	p := startSharedChild(t, "", role, dir, nil)
+	if l := p.next(t); l != first {
+		t.Fatalf("child: %q", l)
+	}
+	if err := env.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return env, dir, p
+}
+
+// newHostCommits opens dir as the next host (closed when the test ends) and
+// commits 2 to 20 to it: enough commits of every key that, unless a pin
+// protects it, snapshot 1's pages are reused many times over.
+func newHostCommits(t *testing.T, dir string) *Env {
+	t.Helper()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.Close() })
+	for n := uint64(2); n <= 20; n++ {
+		commitAll(t, env, n)
+	}
+	return env
 }
 
 // The main database's flags can change while a process is attached (the
@@ -535,8 +530,6 @@ func TestLongReader_reportHasPID(t *testing.T) {
 		t.Fatalf("reports = %+v; want one with PID %d (Readers says %+v)", reports, os.Getpid(), env.Readers())
 	}
 }
-
-var _ = errors.Is
 
 // The same with the usual cause: a user without write access to lock.mdb
 // (EACCES) opens read-only while the engine writes in another process. The

@@ -761,7 +761,7 @@ func (d *differ) step() {
 				f1, f2 = engine.Append, lmdb.Append
 			}
 		}
-		single := d.lmSingle(lm, i, k)
+		single := d.lmSingle(i)
 		e1 := ld.Put(d.ldDBI[i], k, v, f1)
 		e2 := lm.Put(d.lmDBI[i], k, v, f2)
 		if single {
@@ -781,10 +781,7 @@ func (d *differ) step() {
 			d.same(db.name+" bulk Put", diffRes{cls: ldClass(e1)}, diffRes{cls: lmClass(e2)}, false)
 		}
 		d.logf("%s bulk of %d puts", db.name, n)
-		for jj := range nCursors {
-			d.loseAll(l, i)
-			_ = jj
-		}
+		d.loseAll(l, i)
 	case "get":
 		k := db.key(d.r)
 		v1, e1 := ld.Get(d.ldDBI[i], k)
@@ -908,7 +905,7 @@ func (d *differ) step() {
 				f1, f2 = engine.AppendDup, lmdb.AppendDup
 			}
 		}
-		single := d.lmSingle(lm, i, k)
+		single := d.lmSingle(i)
 		e1 := c1.Put(k, v, f1)
 		e2 := c2.Put(k, v, f2)
 		if single {
@@ -1076,23 +1073,25 @@ func TestDiffLMDB(t *testing.T) {
 func (d *differ) ldValues(txn *engine.Txn, i int, key []byte) []string {
 	c, _ := txn.OpenCursor(d.ldDBI[i])
 	defer c.Close()
-	var out []string
-	_, v, err := c.Get(key, nil, engine.Set)
-	for err == nil {
-		out = append(out, string(v))
-		_, v, err = c.Get(nil, nil, engine.NextDup)
-	}
-	return out
+	return dupValues(c, key, engine.Set, engine.NextDup)
 }
 
 func (d *differ) lmValues(txn *lmdb.Txn, i int, key []byte) []string {
 	c, _ := txn.OpenCursor(d.lmDBI[i])
 	defer c.Close()
+	return dupValues(c, key, lmdb.Set, lmdb.NextDup)
+}
+
+// dupValues lists key's values through a cursor of either engine: Set, then
+// NextDup until an error.
+func dupValues[Op any](c interface {
+	Get(key, val []byte, op Op) ([]byte, []byte, error)
+}, key []byte, set, nextDup Op) []string {
 	var out []string
-	_, v, err := c.Get(key, nil, lmdb.Set)
+	_, v, err := c.Get(key, nil, set)
 	for err == nil {
 		out = append(out, string(v))
-		_, v, err = c.Get(nil, nil, lmdb.NextDup)
+		_, v, err = c.Get(nil, nil, nextDup)
 	}
 	return out
 }
@@ -1103,7 +1102,7 @@ func (d *differ) lmValues(txn *lmdb.Txn, i int, key []byte) []string {
 // second value (Prev then Del through it deletes both values), and its
 // cursors on a key do not follow a split of the key's values tree (a cursor
 // Del there returns success and deletes nothing).
-func (d *differ) lmSingle(txn *lmdb.Txn, i int, key []byte) bool {
+func (d *differ) lmSingle(i int) bool {
 	return d.dbs[i].dup
 }
 
