@@ -120,7 +120,8 @@ type Env struct {
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
 	shared   *sharedTable
-	attached bool
+	attached atomic.Bool
+	handover handoverState // a read-only host handing the environment to a writer (handover.go)
 
 	mapData []byte // the read-only shared mapping, len == mapSize
 	psize   int
@@ -183,6 +184,10 @@ func Open(path string, opts *Options) (*Env, error) {
 	if e.opts.Durability == SyncInterval && !e.opts.ReadOnly {
 		e.syncStop, e.syncDone = make(chan struct{}), make(chan struct{})
 		go e.syncLoop()
+	}
+	e.endHandoverRequest()
+	if e.opts.ReadOnly && e.hosting() && e.shared != nil {
+		e.startHandoverWatch()
 	}
 	return e, nil
 }
@@ -253,12 +258,18 @@ func (e *Env) openFiles() error {
 	}
 	if lf != nil {
 		e.lockFile = lf
-		if err := lockFirstOpener(lf); err != nil {
-			if err != ErrEnvInUse || !e.opts.ReadOnly || e.attach() != nil {
-				return fmt.Errorf("%w: %s", err, e.dataPath)
+		err := lockFirstOpener(lf)
+		if err == ErrEnvInUse && !e.opts.ReadOnly {
+			// A read-only process (an export, a check) may hold it: it
+			// hands the environment over and reads on attached.
+			err = e.requestHandover(lf)
+		}
+		if err == nil {
+			if err := resetLMDBLock(lf, 0, false); err != nil {
+				return fmt.Errorf("engine: reset lock file: %w", err)
 			}
-		} else if err := resetLMDBLock(lf, 0, false); err != nil {
-			return fmt.Errorf("engine: reset lock file: %w", err)
+		} else if err != ErrEnvInUse || !e.opts.ReadOnly || e.attach() != nil {
+			return fmt.Errorf("%w: %s", err, e.dataPath)
 		}
 	}
 	flag := os.O_RDWR | os.O_CREATE
@@ -293,11 +304,14 @@ func (e *Env) openFiles() error {
 }
 
 func (e *Env) closeFiles() {
+	e.endHandoverRequest()
+	hosting := e.hosting()
 	if e.shared != nil {
-		if e.attached {
-			e.shared.close()
-		} else {
+		e.releaseHandoverPin()
+		if hosting {
 			e.unhost()
+		} else {
+			e.shared.close()
 		}
 		e.shared = nil
 	}
@@ -315,7 +329,7 @@ func (e *Env) closeFiles() {
 		_ = e.syncFile.Close()
 	}
 	if e.lockFile != nil {
-		if s := e.snap.Load(); s != nil && !e.attached {
+		if s := e.snap.Load(); s != nil && hosting {
 			// Leave LMDB's table as its first opener would have: an LMDB
 			// program waiting for the lock gets a shared one and trusts it.
 			_ = resetLMDBLock(e.lockFile, s.meta.txnid, true)
@@ -396,7 +410,7 @@ func (e *Env) loadMetas() error {
 	if e.mapData, err = mmapFile(e.file, int(mapLen)); err != nil {
 		return err
 	}
-	if e.attached {
+	if e.attached.Load() {
 		if cur, _, err = e.shared.readMeta(); err != nil {
 			return err
 		}
@@ -412,7 +426,7 @@ func (e *Env) loadMetas() error {
 	e.prevMeta = cur
 	e.publish(cur, st.Size())
 	e.durableTxnid.Store(cur.txnid)
-	if !e.attached && e.lockFile != nil {
+	if !e.attached.Load() && e.lockFile != nil {
 		e.hostShared(&cur)
 	}
 	return nil
@@ -453,6 +467,7 @@ func (e *Env) Close() error {
 		close(e.syncStop)
 		<-e.syncDone
 	}
+	e.stopHandoverWatch()
 	if !e.opts.ReadOnly {
 		err = e.Sync(true)
 		if err == nil && e.opts.Durability == SyncInterval {

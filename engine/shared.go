@@ -21,6 +21,8 @@ import (
 //	16  seq    seqlock over the meta copy: odd while the writer updates it
 //	24  txnid  of the newest commit
 //	32  the newest commit's meta (the first 152 bytes of its meta page)
+//	184 flags of the host (1: read-only, hands over to a writer; handover.go)
+//	192 pid of a writer waiting for the read-only host to hand over (0: none)
 //	256 slots, 64 bytes each: snapshot txnid+1 (0: free) at +0, pid at +8
 //
 // A read-only Open that finds the environment held attaches to that file
@@ -307,6 +309,11 @@ func (e *Env) hostShared(cur *meta) {
 	pg := make([]byte, e.psize)
 	cur.encode(pg, cur.txnid%2)
 	s.publish(pg[:metaBodyEnd], cur.txnid)
+	var flags uint64
+	if e.opts.ReadOnly {
+		flags = hostReadOnly
+	}
+	s.u64(sharedFlagsOff).Store(flags)
 	s.u64(sharedPIDOff).Store(uint64(os.Getpid()))
 	e.shared = s
 }
@@ -340,7 +347,7 @@ func (e *Env) attach() error {
 		e.shared = nil
 		return ErrEnvInUse
 	}
-	e.attached = true
+	e.attached.Store(true)
 	return nil
 }
 
@@ -348,12 +355,7 @@ func (e *Env) attach() error {
 // first-opener lock is the host of the table this process attached to.
 func (e *Env) hostAlive() bool {
 	pid := e.shared.pid()
-	if pid == 0 {
-		return false // the host closed
-	}
-	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
-	return unix.FcntlFlock(e.lockFile.Fd(), unix.F_GETLK, &lk) == nil &&
-		lk.Type != unix.F_UNLCK && uint32(lk.Pid) == pid
+	return pid != 0 && lockHolder(e.lockFile) == pid // pid 0: the host closed
 }
 
 // beginAttached starts a read transaction of an attached process on the

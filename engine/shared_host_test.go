@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -42,7 +43,7 @@ func sharedChild(role, dir string) error {
 			return err
 		}
 		defer env.Close()
-		fmt.Println("attached", env.attached)
+		fmt.Println("attached", env.attached.Load())
 		wait()
 		txn, err := env.BeginRead()
 		if err != nil {
@@ -82,13 +83,40 @@ func sharedChild(role, dir string) error {
 		fmt.Println("new", txn.ID(), n, err)
 		txn.Abort()
 		return nil
+	case "rohost":
+		// Opens first, so it hosts though read-only, and holds a snapshot
+		// while a writer opens; then reads old and new snapshots.
+		env, err := Open(dir, &Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		txn, err := env.BeginRead()
+		if err != nil {
+			return err
+		}
+		fmt.Println("hosting", env.hosting(), txn.ID())
+		wait()
+		n, err := snapshotCommit(txn)
+		fmt.Println("old", txn.ID(), n, err)
+		txn.Abort()
+		if txn, err = env.BeginRead(); err != nil {
+			fmt.Println("new", err)
+			return nil
+		}
+		n, err = snapshotCommit(txn)
+		fmt.Println("new", txn.ID(), n, err, env.attached.Load())
+		txn.Abort()
+		fmt.Println("pin", env.handover.pin.Load())
+		wait()
+		return nil
 	case "intmain":
 		env, err := Open(dir, &Options{ReadOnly: true})
 		if err != nil {
 			return err
 		}
 		defer env.Close()
-		fmt.Println("attached", env.attached)
+		fmt.Println("attached", env.attached.Load())
 		wait()
 		txn, err := env.BeginRead()
 		if err != nil {
@@ -178,7 +206,7 @@ func sharedChild(role, dir string) error {
 			return nil
 		}
 		defer env.Close()
-		fmt.Println("opened attached=", env.attached)
+		fmt.Println("opened attached=", env.attached.Load())
 		wait()
 		txn, err := env.BeginRead()
 		if err != nil {
@@ -716,4 +744,97 @@ func openHost(t *testing.T) (*Env, string) {
 	}
 	t.Cleanup(func() { env.Close() })
 	return env, dir
+}
+
+// A read-only process that opened the environment first hosts it (an
+// export or a check started while the server was down). A writer that opens
+// meanwhile no longer fails with ErrEnvInUse: the read-only host hands the
+// environment over and reads on attached. Its snapshot from before stays
+// whole under the writer's commits, and its pin goes when that read ends.
+func TestReadOnlyHost_handsOverToWriter(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, env, 1)
+	if err := env.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := startSharedChild(t, "", "rohost", dir, nil)
+	if l := p.next(t); l != "hosting true 1" {
+		t.Fatalf("child: %q", l)
+	}
+	env = newHostCommits(t, dir)
+	p.send(t)
+	for _, want := range []string{"old 1 1 <nil>", "new 20 20 <nil> true", "pin 0"} {
+		if l := p.next(t); l != want {
+			t.Fatalf("child: %q, want %q", l, want)
+		}
+	}
+	if rs := env.Readers(); len(rs) != 0 {
+		t.Fatalf("Readers() after the child's reads ended = %+v", rs)
+	}
+	p.send(t)
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, env, "after the handover")
+}
+
+// A writer that gives up waiting leaves the read-only host hosting: it takes
+// the first-opener lock back, and a later writer gets the handover. Another
+// writer is still refused at once.
+func TestReadOnlyHost_writerGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, env, 1)
+	if err := env.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p := startSharedChild(t, "", "rohost", dir, nil)
+	if l := p.next(t); l != "hosting true 1" {
+		t.Fatalf("child: %q", l)
+	}
+	defer func(w time.Duration) { handoverWait = w }(handoverWait)
+	handoverWait = 0
+	if env, err := Open(dir, &Options{Durability: NoSync}); !errors.Is(err, ErrEnvInUse) {
+		if err == nil {
+			env.Close()
+		}
+		t.Fatalf("Open with no time to wait: %v, want ErrEnvInUse", err)
+	}
+	lf, err := os.Open(filepath.Join(dir, "lock.mdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf.Close()
+	for deadline := time.Now().Add(10 * time.Second); lockHolder(lf) != uint32(p.cmd.Process.Pid); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the read-only host did not take the lock back (holder %d)", lockHolder(lf))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	handoverWait = 10 * time.Second
+	env = newHostCommits(t, dir)
+	p.send(t)
+	for _, want := range []string{"old 1 1 <nil>", "new 20 20 <nil> true", "pin 0"} {
+		if l := p.next(t); l != want {
+			t.Fatalf("child: %q, want %q", l, want)
+		}
+	}
+	if other, err := Open(dir, &Options{Durability: NoSync}); !errors.Is(err, ErrEnvInUse) {
+		if err == nil {
+			other.Close()
+		}
+		t.Fatalf("second writer: %v, want ErrEnvInUse", err)
+	}
+	p.send(t)
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	checkEnv(t, env, "after the handover")
 }

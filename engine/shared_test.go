@@ -47,7 +47,7 @@ func attachChild(role, dir string) error {
 			return err
 		}
 		defer env.Close()
-		if !env.attached {
+		if !env.attached.Load() {
 			return fmt.Errorf("read-only open did not attach")
 		}
 		if _, err := env.BeginWrite(); !errors.Is(err, ErrReadOnly) {

@@ -72,13 +72,23 @@ func (t *Txn) beginRead() error {
 		t.done = true
 		return ErrClosed
 	}
-	if e.attached {
+	if e.handover.pin.Load() != 0 && !e.attached.Load() {
+		e.finishHandover()
+	}
+	if e.attached.Load() {
 		return e.beginAttached(t)
 	}
 	slot, snap, ok := e.readers.acquire(&e.snap)
 	if !ok {
 		t.done = true
 		return ErrReadersFull
+	}
+	if e.attached.Load() {
+		// A handover finished meanwhile: this process's snapshot is no
+		// longer protected by its own pins once the handover pin goes.
+		e.readers.release(slot)
+		e.releaseHandoverPinIfIdle()
+		return e.beginAttached(t)
 	}
 	t.snap, t.slot, t.txnid, t.maxPg = snap, slot, snap.meta.txnid, snap.maxPg
 	t.initDBs()
@@ -169,6 +179,9 @@ func (t *Txn) Abort() {
 			return
 		}
 		t.env.readers.release(t.slot)
+		if t.env.handover.pin.Load() != 0 {
+			t.env.releaseHandoverPinIfIdle()
+		}
 		return
 	}
 	if t.child != nil {
