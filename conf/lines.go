@@ -3,7 +3,6 @@ package conf
 import (
 	"bufio"
 	"bytes"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -107,19 +106,6 @@ func (idx lineIndex) lineOfKey(key string) int {
 		}
 	}
 	return best
-}
-
-// linesOfKey returns, in file order, every line setting a key path given
-// without array indices: one per table of an array of tables that has it.
-func (idx lineIndex) linesOfKey(key string) []int {
-	var lines []int
-	for p, n := range idx {
-		if stripIndices(p) == key {
-			lines = append(lines, n)
-		}
-	}
-	slices.Sort(lines)
-	return lines
 }
 
 func stripIndices(p string) string {

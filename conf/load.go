@@ -78,22 +78,7 @@ func Load(path string) (*Config, error) {
 // relative paths.
 func Parse(name string, data []byte) (*Config, error) {
 	c := &Config{File: name, lines: indexLines(data)}
-	md, err := toml.Decode(string(data), c)
-	if err != nil {
-		return nil, Problems{c.decodeProblem(err)}
-	}
-	var ps Problems
-	seen := map[string]int{} // occurrences so far of each key: the same typo may sit in several tables
-	for _, k := range md.Undecoded() {
-		key := k.String()
-		line := c.lines.lineOfKey(key)
-		if lines := c.lines.linesOfKey(key); seen[key] < len(lines) {
-			line = lines[seen[key]]
-		}
-		seen[key]++
-		ps = append(ps, Problem{File: name, Line: line, Key: key, Err: ErrUnknownKey})
-	}
-	if len(ps) > 0 {
+	if ps := c.decode(string(data)); len(ps) > 0 {
 		return nil, ps
 	}
 	c.setDefaults()

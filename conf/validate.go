@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -55,8 +56,13 @@ func (v *validator) listeners() {
 				v.bad(key, "%q: ldapi needs the socket path escaped, like ldapi://%%2Frun%%2Flightdir.sock", u)
 			}
 		default:
-			if _, err := url.Parse(u); err != nil {
+			if pu, err := url.Parse(u); err != nil {
 				v.bad(key, "%q: %v", u, err)
+			} else if p := pu.Port(); p != "" {
+				// url.Parse takes any digits; listening on them fails only at start.
+				if n, err := strconv.Atoi(p); err != nil || n > 65535 {
+					v.bad(key, "%q: port %s is out of range (0-65535)", u, p)
+				}
 			}
 			if scheme == "ldaps" && (v.c.TLS.Cert == "" || v.c.TLS.Key == "") {
 				v.bad(key, "%q needs tls.cert and tls.key", u)

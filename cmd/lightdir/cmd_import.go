@@ -132,7 +132,12 @@ func optionsFromConfig(path, suffix string) (backend.Options, error) {
 
 // optionsFromConf picks the database with suffix (or the only one) of cfg.
 func optionsFromConf(cfg *conf.Config, path, suffix string) (backend.Options, error) {
-	p, err := preparePlan(cfg)
+	// The offline commands open no listener: the certificate and key are
+	// serve's to load (slapadd and slapcat run without them too), and a job
+	// that may not read the private key can still export.
+	offline := *cfg
+	offline.TLS = conf.TLS{}
+	p, err := preparePlan(&offline)
 	if err != nil {
 		return backend.Options{}, err
 	}

@@ -177,3 +177,36 @@ func TestExport_helpMatchesREADME(t *testing.T) {
 		t.Fatalf("export --help:\n%s", out)
 	}
 }
+
+// TestDatabaseCommands_withoutTheServersCertificate: import, export, index and
+// check open no listener, so the [tls] files are not theirs to load: a backup
+// job that cannot read the server's private key, or a restore on a host whose
+// certificate is not installed yet, still works (slapadd and slapcat run with
+// TLSCertificateFile and TLSCertificateKeyFile naming missing files). They
+// used to refuse with "tls: conf: invalid value: open ...".
+func TestDatabaseCommands_withoutTheServersCertificate(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "lightdir.toml")
+	os.WriteFile(cfg, []byte(`listen = ["ldaps://127.0.0.1:6360"]
+[tls]
+cert = "missing-cert.pem"
+key = "missing-key.pem"
+[[database]]
+suffix = "dc=example,dc=com"
+directory = "db"
+[database.indices]
+uid = ["eq"]
+`), 0o644)
+	if code, _, e := runCmd(importLDIF, "import", "-q", "-c", cfg); code != exitOK {
+		t.Fatalf("import: exit %d %s", code, e)
+	}
+	for _, cmd := range []string{"export", "index", "check"} {
+		if code, _, e := runCmd("", cmd, "-c", cfg); code != exitOK {
+			t.Errorf("%s: exit %d %s", cmd, code, e)
+		}
+	}
+	// serve and test still check the files.
+	if code, _, e := runCmd("", "test", "-c", cfg); code != exitError || !strings.Contains(e, "missing-cert.pem") {
+		t.Errorf("test: exit %d %q", code, e)
+	}
+}

@@ -144,12 +144,13 @@ func start(p *plan, log *zap.Logger, s stdio) (_ *running, err error) {
 func (r *running) openDBs(p *plan, s stdio) error {
 	for i, dp := range p.dbs {
 		o := dp.opts
+		var savePW func() error
 		if dp.pwFile != "" {
-			pw, err := rootPassword(dp.pwFile, o.RootDN, os.Getenv(rootPWEnv), s.out)
+			pw, save, err := prepareRootPassword(dp.pwFile, o.RootDN, os.Getenv(rootPWEnv), s.out)
 			if err != nil {
 				return fmt.Errorf("database[%d] root password: %w", i, err)
 			}
-			o.RootPW = pw
+			o.RootPW, savePW = pw, save
 		}
 		o.Logger = r.log.Named("backend").With(zap.String("suffix", o.Suffix))
 		// An index the configuration adds to a loaded database is built in the
@@ -160,6 +161,13 @@ func (r *running) openDBs(p *plan, s stdio) error {
 			return fmt.Errorf("database[%d] %s: %w", i, o.Dir, err)
 		}
 		r.dbs = append(r.dbs, db)
+		// Only now that the database is ours: a start refused because
+		// another process has it leaves the password file as it was.
+		if savePW != nil {
+			if err := savePW(); err != nil {
+				return fmt.Errorf("database[%d] root password: %w", i, err)
+			}
+		}
 		if o.ReadOnly {
 			continue
 		}

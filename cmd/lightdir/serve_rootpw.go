@@ -21,41 +21,59 @@ const rootPWEnv = "LIGHTDIR_ROOTPW"
 // env and without a file, a password is generated, its hash stored and the
 // password printed once on out. Only hashes are ever written.
 func rootPassword(file, rootDN, env string, out io.Writer) ([]byte, error) {
+	h, save, err := prepareRootPassword(file, rootDN, env, out)
+	if err == nil && save != nil {
+		err = save()
+	}
+	return h, err
+}
+
+// prepareRootPassword is rootPassword in two steps: it returns the hash to use
+// and, when the file must change, save, which writes it (and then prints a
+// generated password). serve saves once the database is open, so that a start
+// refused (another process has the database) changes nothing.
+func prepareRootPassword(file, rootDN, env string, out io.Writer) (hash []byte, save func() error, err error) {
 	stored, err := os.ReadFile(file)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
+		return nil, nil, err
 	}
 	stored = []byte(strings.TrimSpace(string(stored)))
 	if len(stored) > 0 && !pwhash.IsHashed(stored) {
-		return nil, fmt.Errorf("%s: not a password hash", file)
+		return nil, nil, fmt.Errorf("%s: not a password hash", file)
 	}
 	switch {
 	case env != "":
 		if ok, _ := pwhash.Verify(stored, []byte(env)); ok && len(stored) > 0 {
-			return stored, nil
+			return stored, nil, nil
 		}
-		return storeRootPW(file, []byte(env))
+		h, err := pwhash.Hash("", []byte(env))
+		if err != nil {
+			return nil, nil, err
+		}
+		return []byte(h), func() error { return storeRootPW(file, h) }, nil
 	case len(stored) > 0:
-		return stored, nil
+		return stored, nil, nil
 	}
 	pw := rand.Text()[:20]
-	h, err := storeRootPW(file, []byte(pw))
+	h, err := pwhash.Hash("", []byte(pw))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fmt.Fprintf(out, "lightdir: generated the password of %s: %s\n"+
-		"lightdir: it is not shown again; only its hash is kept, in %s (set %s to choose one)\n",
-		rootDN, pw, file, rootPWEnv)
-	return h, nil
+	return []byte(h), func() error {
+		if err := storeRootPW(file, h); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "lightdir: generated the password of %s: %s\n"+
+			"lightdir: it is not shown again; only its hash is kept, in %s (set %s to choose one)\n",
+			rootDN, pw, file, rootPWEnv)
+		return nil
+	}, nil
 }
 
-func storeRootPW(file string, pw []byte) ([]byte, error) {
-	h, err := pwhash.Hash("", pw)
-	if err != nil {
-		return nil, err
-	}
+// storeRootPW writes the hash h to file.
+func storeRootPW(file, h string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-		return nil, err
+		return err
 	}
 	// Written, flushed and renamed, then the directory flushed: after a
 	// crash the file holds the old hash or the new one, never nothing
@@ -63,7 +81,7 @@ func storeRootPW(file string, pw []byte) ([]byte, error) {
 	tmp := file + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	_, err = f.WriteString(h + "\n")
 	if err == nil {
@@ -77,11 +95,11 @@ func storeRootPW(file string, pw []byte) ([]byte, error) {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return nil, err
+		return err
 	}
 	if d, err := os.Open(filepath.Dir(file)); err == nil {
 		d.Sync()
 		d.Close()
 	}
-	return []byte(h), nil
+	return nil
 }

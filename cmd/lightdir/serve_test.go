@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -568,5 +569,49 @@ func TestLoadConfig_emptyListen(t *testing.T) {
 		if _, err := loadConfig(o); err == nil || !strings.Contains(err.Error(), "listen") {
 			t.Errorf("-l %q: got %v, want a problem with listen", l, err)
 		}
+	}
+}
+
+// TestStart_refusedDatabase_keepsRootPassword: a start that cannot open its
+// database (another serve has it open: "environment in use") changes nothing.
+// It used to write the root password file first: run by mistake with another
+// $LIGHTDIR_ROOTPW next to the running server, serve exited 1 yet had replaced
+// the hash, so that the next restart refused the password in use; without a
+// file, it printed a generated password that a second attempt replaced.
+func TestStart_refusedDatabase_keepsRootPassword(t *testing.T) {
+	prev := openDatabase
+	openDatabase = func(backend.Options) (database, error) {
+		return nil, errors.New("engine: environment in use by another process")
+	}
+	t.Cleanup(func() { openDatabase = prev })
+	dir := t.TempDir()
+	file := filepath.Join(dir, "data", "rootpw")
+	first, err := rootPassword(file, "cn=admin,dc=example,dc=com", "first", io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := conf.Default()
+	cfg.Listen = []string{"ldap://127.0.0.1:0"}
+	cfg.Database[0].Directory = filepath.Join(dir, "data")
+	cfg.Database[0].RootPasswordFile = file
+	p, err := preparePlan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	t.Setenv(rootPWEnv, "second")
+	if _, err := start(p, zap.NewNop(), stdio{out: &out, err: &out}); err == nil {
+		t.Fatal("started without its database")
+	}
+	if stored, err := os.ReadFile(file); err != nil || !bytes.Equal(bytes.TrimSpace(stored), first) {
+		t.Fatalf("the refused start replaced the root password hash: %q (%v)", stored, err)
+	}
+	os.Remove(file)
+	t.Setenv(rootPWEnv, "")
+	if _, err := start(p, zap.NewNop(), stdio{out: &out, err: &out}); err == nil {
+		t.Fatal("started without its database")
+	}
+	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) || out.Len() != 0 {
+		t.Fatalf("the refused start generated a password: printed %q, file %v", out.String(), err)
 	}
 }
