@@ -210,11 +210,17 @@ func (cs *childScan) count(id uint64) (int, error) {
 
 // linkDN stores the DN records of id: parent|nrdn -> id and id -> parent,
 // rdn, nrdn. For the suffix entry, parent is rootID and rdn/nrdn are the
-// whole suffix DN. Fails with ErrKeyExists when the name is taken.
+// whole suffix DN. Fails with entryAlreadyExists when the name is taken and
+// unwillingToPerform when the RDN is too long for a key.
 func (b *Backend) linkDN(txn *engine.Txn, id, parent uint64, rdn, nrdn string) error {
 	var ib [8]byte
 	binary.BigEndian.PutUint64(ib[:], id)
-	if err := txn.Put(b.db.dn2id, dnKey(nil, parent, nrdn), ib[:], engine.NoOverwrite); err != nil {
+	switch err := txn.Put(b.db.dn2id, dnKey(nil, parent, nrdn), ib[:], engine.NoOverwrite); {
+	case errors.Is(err, engine.ErrKeyExists):
+		return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
+	case errors.Is(err, engine.ErrBadValSize):
+		return ldapErr(ldapserver.UnwillingToPerform, "RDN too long")
+	case err != nil:
 		return err
 	}
 	var kb [8]byte

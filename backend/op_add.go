@@ -3,10 +3,8 @@ package backend
 import (
 	"bytes"
 	"context"
-	"errors"
 	"time"
 
-	"lightdir/engine"
 	"lightdir/ldapserver"
 	"lightdir/pwhash"
 	"lightdir/schema"
@@ -122,12 +120,6 @@ func (w *writer) add(e *schema.Entry, ndn schema.DN, who string, now time.Time, 
 		return 0, err
 	}
 	if err := b.linkDN(w.txn, id, parent, rdn, nrdn); err != nil {
-		if errors.Is(err, engine.ErrKeyExists) {
-			return 0, ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
-		}
-		if errors.Is(err, engine.ErrBadValSize) {
-			return 0, ldapErr(ldapserver.UnwillingToPerform, "RDN too long")
-		}
 		return 0, err
 	}
 	if err := w.putEntry(id, e); err != nil {

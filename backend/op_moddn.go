@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"lightdir/engine"
@@ -68,9 +67,6 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 			return err
 		}
 		if err := b.linkDN(w.txn, id, pid, b.reg.PrettyRDN(req.NewRDN), nnew[0].String()); err != nil {
-			if errors.Is(err, engine.ErrKeyExists) {
-				return ldapErr(ldapserver.EntryAlreadyExists, "entry already exists")
-			}
 			return err
 		}
 		if err := w.replace(id, old, updated); err != nil {

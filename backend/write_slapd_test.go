@@ -88,3 +88,25 @@ func TestFindAttr(t *testing.T) {
 		}
 	}
 }
+
+// TestLongRDN_refusedClearly: the DN tree keys an entry by its parent and
+// normalized RDN, so an RDN past the engine's key size cannot be stored. An
+// add and a rename to such an RDN are both unwillingToPerform "RDN too long"
+// and change nothing; the rename used to fail as an internal error (80).
+func TestLongRDN_refusedClearly(t *testing.T) {
+	b := peopleFixture(t)
+	ctx := context.Background()
+	long := strings.Repeat("x", 600)
+	if _, err := b.Add(ctx, addReq(t, "cn="+long+",ou=people,dc=example,dc=com", "objectClass: person", "cn: "+long, "sn: s")); codeOf(err) != ldapserver.UnwillingToPerform {
+		t.Fatalf("add with a 600-byte RDN: %v, want unwillingToPerform", err)
+	}
+	mustAdd(t, b, "cn=short,ou=people,dc=example,dc=com", "objectClass: person", "cn: short", "sn: s")
+	_, err := b.ModifyDN(ctx, modDNReq(t, "cn=short,ou=people,dc=example,dc=com", "cn="+long, true, ""))
+	if codeOf(err) != ldapserver.UnwillingToPerform || !strings.Contains(err.Error(), "RDN too long") {
+		t.Fatalf("rename to a 600-byte RDN: %v, want unwillingToPerform (RDN too long)", err)
+	}
+	c, _ := doSearch(t, b, "ou=people,dc=example,dc=com", ldapserver.ScopeOne, "(cn=short)", "cn")
+	if len(c.entries) != 1 || c.entries[0].DN != "cn=short,ou=people,dc=example,dc=com" {
+		t.Fatalf("after the refused rename: %d entries", len(c.entries))
+	}
+}
