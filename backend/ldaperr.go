@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"lightdir/engine"
 	"lightdir/ldapserver"
 	"lightdir/schema"
 )
@@ -29,6 +30,20 @@ func noSuchObject(dn schema.DN, matched int) *ldapserver.Error {
 	e := &ldapserver.Error{Code: ldapserver.NoSuchObject}
 	if matched > 0 && matched <= len(dn) {
 		e.MatchedDN = dn[len(dn)-matched:].String()
+	}
+	return e
+}
+
+// noSuchObjectAt is noSuchObject for a lookup that matched entry id: the
+// matchedDN is that entry's DN as stored, as slapd returns it (the
+// request's "uid=x,OU=PEOPLE,dc=example,dc=com" matches
+// "ou=people,dc=example,dc=com", not "OU=PEOPLE,dc=example,dc=com").
+func (b *Backend) noSuchObjectAt(txn *engine.Txn, id uint64, dn schema.DN, matched int) *ldapserver.Error {
+	e := noSuchObject(dn, matched)
+	if e.MatchedDN != "" {
+		if stored, err := b.dnOf(txn, id, nil); err == nil {
+			e.MatchedDN = stored
+		}
 	}
 	return e
 }

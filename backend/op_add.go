@@ -103,7 +103,7 @@ func (w *writer) add(e *schema.Entry, ndn schema.DN, who string, now time.Time, 
 			}
 		}
 		if !found {
-			return 0, noSuchObject(e.DN, matched)
+			return 0, b.noSuchObjectAt(w.txn, pid, e.DN, matched)
 		}
 		if err := w.refuseAliasParent(pid, "parent is an alias"); err != nil {
 			return 0, err

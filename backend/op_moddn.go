@@ -17,9 +17,6 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 	if err != nil {
 		return nil, err
 	}
-	if below, ok := b.inSuffix(ndn); ok && below == 0 {
-		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot rename the suffix entry")
-	}
 	parentDN := req.DN.Parent()
 	if req.NewSuperior != nil {
 		parentDN = req.NewSuperior
@@ -29,9 +26,19 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := b.inSuffix(nnew[1:]); !ok {
-		// slapd: the new DN belongs to no (or another) database.
+	if _, ok := b.inSuffix(nnew); !ok {
+		// slapd: the new DN belongs to no (or another) database; this
+		// comes first, also when the entry is the suffix.
 		return nil, ldapErr(ldapserver.AffectsMultipleDSAs, "cannot rename between DSAs")
+	}
+	if below, ok := b.inSuffix(ndn); ok && below == 0 {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot rename the suffix entry")
+	}
+	// As slapd, a new superior at or below the entry is refused by name,
+	// before either is looked up (the entry, or the new superior, may not
+	// exist: the answer is still unwillingToPerform, not noSuchObject).
+	if np := nnew[1:]; req.NewSuperior != nil && (np.Equal(ndn) || np.IsDescendantOf(ndn)) {
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot move an entry below itself")
 	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {

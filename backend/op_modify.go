@@ -19,6 +19,16 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 	if err != nil {
 		return nil, err
 	}
+	// As slapd, which refuses these while decoding the request, before
+	// it looks at any change's attribute.
+	for _, c := range req.Changes {
+		switch {
+		case c.Op == ldapserver.ModAdd && len(c.Attribute.Values) == 0:
+			return nil, ldapErr(ldapserver.ProtocolError, "%s: modify/add operation requires values", c.Attribute.Type)
+		case c.Op == ldapserver.ModIncrement && len(c.Attribute.Values) != 1:
+			return nil, ldapErr(ldapserver.ProtocolError, "%s: modify/increment operation requires a single value", c.Attribute.Type)
+		}
+	}
 	for _, c := range req.Changes {
 		if err := asLDAP(b.reg.CheckUserModifiable(c.Attribute.Type)); err != nil {
 			return nil, err
@@ -32,9 +42,22 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		// delete and the increment too, must be valid for the syntax.
 		if at != nil {
 			for j, v := range c.Attribute.Values {
-				if !at.Validate(v) {
+				// An objectClass value must name a known class, for a
+				// delete too, as in slapd.
+				if !at.Validate(v) || at == b.ocAttr && b.reg.ObjectClass(string(v)) == nil {
 					return nil, ldapErr(ldapserver.InvalidAttributeSyntax, "%s: value #%d invalid per syntax", c.Attribute.Type, j)
 				}
+			}
+		}
+		// Then, still for this change and before the entry is read, the
+		// values an add or replace gives: several for a SINGLE-VALUE
+		// type, or one twice under the equality rule.
+		if at != nil && len(c.Attribute.Values) > 1 && (c.Op == ldapserver.ModAdd || c.Op == ldapserver.ModReplace) {
+			if at.SingleValue {
+				return nil, ldapErr(ldapserver.ConstraintViolation, "%s: multiple values provided", c.Attribute.Type)
+			}
+			if j := firstRepeated(at, c.Attribute.Values); j >= 0 {
+				return nil, ldapErr(ldapserver.AttributeOrValueExists, "%s: value #%d provided more than once", c.Attribute.Type, j)
 			}
 		}
 	}
@@ -257,6 +280,21 @@ func repeated(at *schema.AttributeType, vals [][]byte, nv []byte) bool {
 		}
 	}
 	return false
+}
+
+// firstRepeated returns the index of the first of vals equal under at's
+// equality rule to an earlier one, -1 when all differ; each value is
+// normalized once (a replace may carry thousands of members).
+func firstRepeated(at *schema.AttributeType, vals [][]byte) int {
+	seen := make(map[string]struct{}, len(vals))
+	for j, v := range vals {
+		n := string(normOf(at, v))
+		if _, ok := seen[n]; ok {
+			return j
+		}
+		seen[n] = struct{}{}
+	}
+	return -1
 }
 
 // increment adds the single integer value to every value (RFC 4525).

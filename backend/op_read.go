@@ -98,7 +98,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 					return err
 				}
 			}
-			return noSuchObject(req.DN, matched)
+			return b.noSuchObjectAt(txn, id, req.DN, matched)
 		}
 		e, err := b.fullEntry(txn, id, req.DN, who)
 		if err != nil {
@@ -112,7 +112,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		if err := b.checkAssertion(req.Controls.Assertion, e); err != nil {
 			return err
 		}
-		if !b.hasType(e, ad.Type) {
+		if !b.hasType(e, ad.Type, schema.TagOptions(req.Attr)) {
 			return ldapErr(ldapserver.NoSuchAttribute, "")
 		}
 		result = b.reg.Compile(f).Match(e) == schema.True
@@ -121,10 +121,13 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 	return result, err
 }
 
-// hasType reports whether e holds a value of at or a subtype.
-func (b *Backend) hasType(e *schema.Entry, at *schema.AttributeType) bool {
+// hasType reports whether e holds a value of at or a subtype, under a
+// description with every tag option in tags (RFC 4512 §2.5.2: as slapd,
+// comparing "cn;lang-de" on an entry without such values is noSuchAttribute,
+// not compareFalse).
+func (b *Backend) hasType(e *schema.Entry, at *schema.AttributeType, tags []string) bool {
 	for i := range e.Attrs {
-		if t := e.Attrs[i].Type; t != nil && t.IsSubtypeOf(at) {
+		if t := e.Attrs[i].Type; t != nil && t.IsSubtypeOf(at) && schema.HasOptions(e.Attrs[i].Desc, tags) {
 			return true
 		}
 	}

@@ -124,7 +124,7 @@ func (w *writer) target(ndn, dn schema.DN, manage bool) (uint64, *schema.Entry, 
 				return 0, nil, err
 			}
 		}
-		return 0, nil, noSuchObject(dn, matched)
+		return 0, nil, w.b.noSuchObjectAt(w.txn, id, dn, matched)
 	}
 	e, err := w.getEntry(id, dn)
 	if err != nil {

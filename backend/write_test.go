@@ -199,12 +199,12 @@ func TestBackend_Search_paged(t *testing.T) {
 
 // TestBackend_writes_missingTarget_matchedDN: every change to a missing
 // entry is noSuchObject with the deepest existing ancestor as the matched
-// DN, spelled as the client spelled it.
+// DN, spelled as stored (as slapd returns it), not as the client spelled it.
 func TestBackend_writes_missingTarget_matchedDN(t *testing.T) {
 	b := peopleFixture(t)
 	ctx := context.Background()
 	const missing = "uid=nobody,OU=People,dc=example,dc=com"
-	const want = "OU=People,dc=example,dc=com"
+	const want = "ou=people,dc=example,dc=com"
 	dn := mustDN(t, missing)
 	for name, op := range map[string]func() error{
 		"delete": func() error {

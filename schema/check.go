@@ -30,35 +30,43 @@ func checkErr(code ResultCode, sentinel error, format string, args ...any) *Erro
 // ErrValueExists, ErrObjectClassViolation or ErrNamingViolation.
 // It does not modify e.
 func (r *Registry) CheckEntry(e *Entry, opts CheckOptions) error {
-	if _, err := r.checkEntry(e, opts); err != nil {
-		return err
-	}
-	return r.checkRDN(e, NamingViolation, ErrNamingViolation)
+	return r.checkEntry(e, nil, opts)
 }
 
-// checkEntry is CheckEntry without the RDN check; it returns the
-// entry's structural object class.
-func (r *Registry) checkEntry(e *Entry, opts CheckOptions) (*ObjectClass, error) {
+// checkEntry is CheckEntry; with old (a modify's entry before the
+// change) it also requires old's structural object class. The checks run
+// in the order of slapd's entry_schema_check, so that an entry with
+// several problems gets the same result code: attributes and values, the
+// classes, the structural class (and its change: objectClassModsProhibited),
+// the RDN values (namingViolation), the DIT content rule, then MUST and
+// MAY (objectClassViolation).
+func (r *Registry) checkEntry(e, old *Entry, opts CheckOptions) error {
 	types, err := r.checkAttributes(e, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	classes, err := r.entryClasses(e)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	structural, err := structuralOf(classes)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if old != nil {
+		if oldSC, err := r.StructuralObjectClass(old); err == nil && oldSC != structural {
+			return checkErr(ObjectClassModsProhibited, ErrObjectClassViolation,
+				"structural object class modification from %q to %q not allowed", oldSC.Name(), structural.Name())
+		}
+	}
+	if err := r.checkRDN(e, NamingViolation, ErrNamingViolation); err != nil {
+		return err
 	}
 	extra, err := r.checkContentRule(structural, classes, types)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := checkContent(classes, types, extra); err != nil {
-		return nil, err
-	}
-	return structural, nil
+	return checkContent(classes, types, extra)
 }
 
 // CheckModify verifies the result of a modify: updated must pass
@@ -66,18 +74,7 @@ func (r *Registry) checkEntry(e *Entry, opts CheckOptions) (*ObjectClass, error)
 // (objectClassModsProhibited otherwise) and keep the RDN values
 // (namingViolation otherwise, as slapd answers).
 func (r *Registry) CheckModify(old, updated *Entry, opts CheckOptions) error {
-	if err := r.checkRDN(updated, NamingViolation, ErrNamingViolation); err != nil {
-		return err
-	}
-	newSC, err := r.checkEntry(updated, opts)
-	if err != nil {
-		return err
-	}
-	if oldSC, err := r.StructuralObjectClass(old); err == nil && oldSC != newSC {
-		return checkErr(ObjectClassModsProhibited, ErrObjectClassViolation,
-			"structural object class modification from %q to %q not allowed", oldSC.Name(), newSC.Name())
-	}
-	return nil
+	return r.checkEntry(updated, old, opts)
 }
 
 // CheckUserModifiable reports whether clients may write attribute desc:
@@ -149,6 +146,7 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 	types := make(typeSet, 0, len(e.Attrs))
 	seen := attrSeen{}
 	var nbuf []byte
+	var repeatErr error
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
 		at := r.attrType(a)
@@ -158,8 +156,10 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		if o := unsupportedOption(at, a.Desc); o != "" {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", a.Desc, o)
 		}
-		if !seen.add(at, a.Desc) {
-			return nil, checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)
+		// An attribute given twice is reported after every attribute's
+		// own checks, as slapd (which checks each as given, then merges).
+		if !seen.add(at, a.Desc) && repeatErr == nil {
+			repeatErr = checkErr(AttributeOrValueExists, ErrValueExists, "attribute %q provided more than once", a.Desc)
 		}
 		if !types.has(at) {
 			types = append(types, at)
@@ -170,18 +170,33 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		if len(a.Values) == 0 {
 			return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "attribute %q has no values", a.Desc)
 		}
-		if at.SingleValue && len(a.Values) > 1 {
-			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is single-valued but has %d values", a.Desc, len(a.Values))
-		}
+		// Values are checked against the syntax before their number, as
+		// slapd does (slap_mods_check).
 		for j, v := range a.Values {
 			if !at.Validate(v) {
 				return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "%s: value #%d is not a valid %s", a.Desc, j, syntaxName(at))
+			}
+		}
+		if at.SingleValue && len(a.Values) > 1 {
+			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is single-valued but has %d values", a.Desc, len(a.Values))
+		}
+		// An unknown class is a bad objectClass value, found in
+		// attribute order as slapd does (before a repeated value of a
+		// later attribute).
+		if at.OID == oidObjectClass {
+			for _, v := range a.Values {
+				if r.ObjectClass(string(v)) == nil {
+					return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "objectClass: unknown object class %q", v)
+				}
 			}
 		}
 		var err error
 		if nbuf, err = checkDuplicates(at, a, nbuf); err != nil {
 			return nil, err
 		}
+	}
+	if repeatErr != nil {
+		return nil, repeatErr
 	}
 	return types, nil
 }

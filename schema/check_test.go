@@ -34,7 +34,11 @@ func TestRegistry_CheckEntry_table(t *testing.T) {
 		{"two chains", "cn=John Smith,dc=example,dc=com", with("objectClass", "device"), false, ObjectClassViolation, ErrObjectClassViolation, "one superclass chain"},
 		{"no objectClass", "cn=x", []string{"cn", "x"}, false, ObjectClassViolation, ErrObjectClassViolation, "no objectClass"},
 		{"unknown class", "cn=John Smith", with("objectClass", "nonsense"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "nonsense"},
+		// slapd checks each attribute's values in turn: the unknown class
+		// comes before the repeated sn value.
+		{"unknown class, then a repeated value", "cn=John Smith", with("objectClass", "nonsense", "sn", "SMITH"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "nonsense"},
 		{"single-value", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "displayName", "a", "displayName", "b"), false, ConstraintViolation, ErrConstraintViolation, "single-valued"},
+		{"single-value, one value invalid", "cn=John Smith,dc=x", with("objectClass", "posixAccount", "uid", "u", "uidNumber", "1", "uidNumber", "x", "gidNumber", "1", "homeDirectory", "/"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "uidNumber"},
 		{"bad syntax", "cn=John Smith,dc=x", with("objectClass", "posixAccount", "uid", "u", "uidNumber", "12a", "gidNumber", "1", "homeDirectory", "/"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "uidNumber"},
 		{"bad ia5", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "mail", "jöhn@example.com"), false, InvalidAttributeSyntax, ErrInvalidSyntax, "IA5"},
 		{"duplicate after normalization", "cn=John Smith,dc=x", with("cn", "JOHN   smith"), false, AttributeOrValueExists, ErrValueExists, "repeats"},
@@ -120,6 +124,48 @@ func TestRegistry_CheckModify(t *testing.T) {
 	}
 	if err := r.CheckUserModifiable("cn;lang-de"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRegistry_CheckEntry_repeatedAttributeLast: an attribute given twice
+// is attributeOrValueExists only when every attribute passes its own
+// checks; slapd checks each as given before merging them, so an invalid
+// value in the second is invalidAttributeSyntax.
+func TestRegistry_CheckEntry_repeatedAttributeLast(t *testing.T) {
+	r := Default()
+	e := testEntry(t, "cn=g,dc=x", "objectClass", "groupOfNames", "cn", "g", "member", "cn=a")
+	e.Attrs = append(e.Attrs, Attribute{Desc: "MEMBER", Values: [][]byte{[]byte("1")}})
+	var se *Error
+	if err := r.CheckEntry(e, CheckOptions{}); !errors.As(err, &se) || se.Code != InvalidAttributeSyntax {
+		t.Errorf("member given twice, then an invalid member: %v, want invalidAttributeSyntax (slapd)", err)
+	}
+	e.Attrs[len(e.Attrs)-1].Values[0] = []byte("cn=b")
+	if err := r.CheckEntry(e, CheckOptions{}); !errors.As(err, &se) || se.Code != AttributeOrValueExists {
+		t.Errorf("member given twice: %v, want attributeOrValueExists", err)
+	}
+}
+
+// TestRegistry_CheckModify_order: a modify result with several problems
+// gets the code of slapd's entry_schema_check, which checks the structural
+// class change before the RDN values and both before MUST and MAY:
+// objectClassModsProhibited for a structural change that also drops the
+// RDN value or a MUST (lightdir answered namingViolation, objectClassViolation).
+func TestRegistry_CheckModify_order(t *testing.T) {
+	r := Default()
+	old := testEntry(t, "cn=m1,dc=x", "objectClass", "inetOrgPerson", "cn", "m1", "sn", "x")
+	var se *Error
+	for name, updated := range map[string]*Entry{
+		"structural change and no RDN value":       testEntry(t, "cn=m1,dc=x", "objectClass", "person", "sn", "x"),
+		"structural change and no MUST":            testEntry(t, "cn=m1,dc=x", "objectClass", "person", "objectClass", "organizationalPerson", "cn", "m1"),
+		"structural change and a type not allowed": testEntry(t, "cn=m1,dc=x", "objectClass", "person", "cn", "m1", "sn", "x", "mail", "a@b"),
+	} {
+		if err := r.CheckModify(old, updated, CheckOptions{}); !errors.As(err, &se) || se.Code != ObjectClassModsProhibited {
+			t.Errorf("%s: %v, want objectClassModsProhibited (slapd)", name, err)
+		}
+	}
+	noRDNNotAllowed := testEntry(t, "cn=m1,dc=x", "objectClass", "inetOrgPerson", "cn", "m2", "sn", "x", "uidNumber", "1")
+	if err := r.CheckModify(old, noRDNNotAllowed, CheckOptions{}); !errors.As(err, &se) || se.Code != NamingViolation {
+		t.Errorf("no RDN value and a type not allowed: %v, want namingViolation (slapd)", err)
 	}
 }
 

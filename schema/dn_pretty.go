@@ -39,12 +39,13 @@ func (r *Registry) PrettyRDN(rdn RDN) string {
 
 func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
 	if len(rdn) == 1 { // the usual RDN: nothing to sort, so no copy
-		writePrettyAVA(b, r.prettyType(rdn[0].Type), rdn[0].Value)
+		typ, val := r.prettyAVA(rdn[0])
+		writePrettyAVA(b, typ, val)
 		return
 	}
 	avas := make([]AVA, len(rdn))
 	for i, ava := range rdn {
-		avas[i] = AVA{Type: r.prettyType(ava.Type), Value: ava.Value}
+		avas[i].Type, avas[i].Value = r.prettyAVA(ava)
 	}
 	sort.SliceStable(avas, func(i, j int) bool {
 		if avas[i].Type != avas[j].Type {
@@ -60,13 +61,24 @@ func (r *Registry) appendPrettyRDN(b *strings.Builder, rdn RDN) {
 	}
 }
 
-// prettyType is the primary name of attribute type t, or t as written
-// when the registry does not know it or it has no name.
-func (r *Registry) prettyType(t string) string {
-	if at := r.AttributeType(t); at != nil && at.Name() != "" {
-		return at.Name()
+// prettyAVA returns the type of ava as its primary name (as written when
+// the registry does not know it or it has no name) and its value as
+// PrettyValue makes it: like slapd's dnPretty, which runs each value
+// through its syntax's pretty function, so that "member=CN=X,DC=Y" names
+// the entry as "member=cn=X,dc=Y" (escaped), as the member value is stored.
+func (r *Registry) prettyAVA(ava AVA) (string, string) {
+	at := r.AttributeType(ava.Type)
+	if at == nil {
+		return ava.Type, ava.Value
 	}
-	return t
+	typ, val := ava.Type, ava.Value
+	if at.Name() != "" {
+		typ = at.Name()
+	}
+	if at.OID == oidObjectClass || at.Syntax != nil && (at.Syntax.OID == SyntaxDN || at.Syntax.OID == oidLDAPSyntaxPrefix+"34") {
+		val = string(r.PrettyValue(at, []byte(val)))
+	}
+	return typ, val
 }
 
 func writePrettyAVA(b *strings.Builder, typ, value string) {

@@ -19,6 +19,11 @@ func TestPrettyDN(t *testing.T) {
 		`cn=trail\ `:                           `cn=trail\20`,
 		"cn=caf\u00e9":                         "cn=caf\u00e9",
 		"x-unknown=v":                          "x-unknown=v",
+		// Values take their syntax's pretty form, as slapd's dnPretty
+		// makes them: a DN value like a stored member, a class name.
+		`member=CN=X\, DC=Y,ou=people`: `member=cn\3DX\2Cdc\3DY,ou=people`,
+		`cn=z+member=UID=x\,DC=y`:      `cn=z+member=uid\3Dx\2Cdc\3Dy`,
+		"objectClass=PERSON":           "objectClass=person",
 	} {
 		dn, err := ParseDN(in)
 		if err != nil {
