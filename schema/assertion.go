@@ -50,6 +50,13 @@ func (r *Registry) Assertion(f *Filter) (*Assertion, error) {
 		if err != nil {
 			return nil, err
 		}
+		// RFC 4512 §2.5: "Servers SHALL treat an attribute description
+		// with an unrecognized attribute option as unrecognized", so the
+		// item is Undefined (RFC 4511 §4.5.1.7), as in slapd; the options
+		// recognized are those a stored attribute may carry.
+		if o := unsupportedOption(ad.Type, f.Attr); o != "" {
+			return nil, fmt.Errorf("%w %q: unrecognized option %q", ErrUndefinedAttributeType, f.Attr, o)
+		}
 		a.Type, a.Options = ad.Type, TagOptions(f.Attr)
 	}
 	var err error
@@ -121,10 +128,12 @@ func (r *Registry) extensibleRule(a *Assertion, f *Filter) error {
 
 // ruleApplies reports whether an extensible match may use mr on values of
 // at: the rule's assertion syntax is at's syntax (or Directory String for
-// types whose syntax is a subset of it: IA5, Printable, Numeric, Country,
-// Telephone Number, which RFC 4517 §3.3.31 makes a PrintableString and
-// slapd counts among the Directory String rules' compatible syntaxes),
-// or the rule normalizes values the way at's own rules do.
+// Printable String, Country String and Telephone Number, which RFC 4517
+// §3.3.31 makes a PrintableString: slapd 2.5's compatible syntaxes of the
+// Directory String rules, as its matchingRuleUse lists them; IA5 String
+// and Numeric String are not among them, so (mail:caseIgnoreMatch:=...)
+// is Undefined there), or the rule normalizes values the way at's own
+// rules do.
 func ruleApplies(mr *MatchingRule, at *AttributeType) bool {
 	if at.Syntax != nil {
 		if mr.SyntaxOID == at.Syntax.OID {
@@ -132,7 +141,7 @@ func ruleApplies(mr *MatchingRule, at *AttributeType) bool {
 		}
 		if mr.SyntaxOID == SyntaxDirectoryString {
 			switch at.Syntax.OID {
-			case SyntaxIA5String, syn + "44", syn + "36", syn + "11", syn + "50":
+			case syn + "44", syn + "11", syn + "50":
 				return true
 			}
 		}

@@ -240,8 +240,13 @@ func (ev *evaluator) values(a *Assertion, at *AttributeType, attr *Attribute, cl
 }
 
 // dnValues applies an extensible ":dn" match to the AVAs of the entry's DN.
+// An AVA's type carries no options, so a description with options (as
+// cn;lang-en) selects none of them, as in slapd.
 func (ev *evaluator) dnValues(a *Assertion) Truth {
 	res := False
+	if len(a.Options) > 0 {
+		return res
+	}
 	for _, rdn := range ev.e.DN {
 		for _, ava := range rdn {
 			at := ev.r.AttributeType(ava.Type)

@@ -24,7 +24,11 @@ const (
 // type's equality: (objectClass:=person) is (objectClass=person), while
 // naming objectIdentifierMatch compares the names only, as in slapd.
 func (r *Registry) assertedClass(f *Filter, a *Assertion) *ObjectClass {
-	equality := a.Op == FilterEquality || a.Op == FilterExtensible && f.MatchingRule == ""
+	// An approximate match on a type without an approximate rule is an
+	// equality match (RFC 4511 §4.5.1.7.6), so (objectClass~=person)
+	// holds for inetOrgPerson entries too, as in slapd.
+	equality := a.Op == FilterEquality || a.Op == FilterExtensible && f.MatchingRule == "" ||
+		a.Op == FilterApprox && a.Type != nil && a.Type.Approx == nil
 	if !equality || a.Type == nil || a.Type.OID != oidObjectClass && a.Type.OID != oidStructuralObjectClass {
 		return nil
 	}

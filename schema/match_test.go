@@ -50,7 +50,10 @@ func TestMatcher_Match_table(t *testing.T) {
 		{"(cn;lang-de=johann schmidt)", True},
 		{"(cn;lang-de=john smith)", False}, // untagged value does not match a tagged assertion
 		{"(cn;lang-fr=johann schmidt)", False},
-		{"(cn;binary=john smith)", True}, // transfer option ignored
+		{"(cn;binary=john smith)", Undefined}, // ;binary is no option of a Directory String (RFC 4522): unrecognized, as in slapd
+		{"(cn;x-private=john smith)", False},  // private x- options are recognized (schema.unsupportedOption)
+		{"(!(cn;foo=john smith))", Undefined}, // RFC 4512 §2.5: unrecognized option, unrecognized description
+		{"(cn;foo=*)", False},
 		{"(telephoneNumber=+49 151 2345)", True},
 		{"(telephoneNumber=+49-151-2345)", True},
 		{"(telephoneNumber=+49 151 2346)", False},
@@ -119,7 +122,8 @@ func TestMatcher_Match_table(t *testing.T) {
 		{"(ou=people)", False},
 		{"(ou:dn:caseExactMatch:=People)", True},
 		{"(ou:dn:caseExactMatch:=people)", False},
-		{"(:dn:caseIgnoreMatch:=example)", True},
+		{"(:dn:caseIgnoreMatch:=example)", False}, // dc is IA5: caseIgnoreMatch does not apply (slapd)
+		{"(:dn:caseIgnoreIA5Match:=example)", True},
 		{"(:caseIgnoreMatch:=smith)", True},
 		{"(:caseIgnoreIA5Match:=JSMITH)", False}, // uid is a Directory String, not IA5
 		{"(cn:integerMatch:=1)", Undefined},

@@ -107,6 +107,77 @@ func TestMatch_directoryStringRulesOnTelephoneNumber(t *testing.T) {
 	}
 }
 
+// The Directory String rules do not apply to IA5 String or Numeric String
+// attributes in extensible matches: slapd 2.5's matchingRuleUse of
+// caseIgnoreMatch, caseExactMatch and caseIgnoreOrderingMatch lists
+// neither mail, homeDirectory, dc nor x121Address, and
+// (mail:caseIgnoreMatch:=...) is Undefined there. lightdir applied them,
+// so such filters, and (:caseIgnoreOrderingMatch:=...) without a type,
+// returned entries slapd does not.
+func TestMatch_directoryStringRulesNotOnIA5(t *testing.T) {
+	e := testEntry(t, "uid=u1,dc=example,dc=com", "objectClass", "inetOrgPerson", "objectClass", "posixAccount",
+		"objectClass", "extensibleObject", "uid", "u1", "cn", "c", "sn", "s", "uidNumber", "1", "gidNumber", "1",
+		"homeDirectory", "/home/u1", "mail", "John@example.com", "x121Address", "123")
+	matchBoth(t, Default(), e, map[string]Truth{
+		"(mail:caseIgnoreMatch:=john@example.com)":    Undefined,
+		"(mail:2.5.13.5:=John@example.com)":           Undefined,
+		"(homeDirectory:caseIgnoreMatch:=/home/u1)":   Undefined,
+		"(mail:caseIgnoreOrderingMatch:=k)":           Undefined,
+		"(x121Address:caseIgnoreMatch:=123)":          Undefined,
+		"(mail:caseIgnoreIA5Match:=JOHN@example.com)": True,
+		"(:caseIgnoreMatch:=john@example.com)":        False,
+		"(:caseIgnoreIA5Match:=john@example.com)":     True,
+		"(:caseIgnoreOrderingMatch:=d)":               True, // cn and sn
+		"(:caseIgnoreOrderingMatch:=a)":               False,
+	})
+	for _, n := range []string{"mail", "homeDirectory", "dc", "x121Address"} {
+		if ruleApplies(Default().MatchingRule("caseIgnoreMatch"), Default().AttributeType(n)) {
+			t.Errorf("caseIgnoreMatch applies to %s", n)
+		}
+	}
+}
+
+// An approximate match on a type without an approximate rule is an
+// equality match (RFC 4511 §4.5.1.7.6), and objectClass equality holds for
+// subclasses: slapd finds every inetOrgPerson entry with
+// (objectClass~=person) and every entry with (objectClass~=top). lightdir
+// compared the names only and found neither.
+func TestMatch_approxOnObjectClassIsEquality(t *testing.T) {
+	matchBoth(t, Default(), posixEntry(t), map[string]Truth{
+		"(objectClass~=person)": True, "(objectClass~=top)": True, "(!(objectClass~=top))": False,
+		"(structuralObjectClass~=person)": True, "(structuralObjectClass~=2.5.6.6)": True,
+		"(objectClass~=inetOrgPerson)": True, "(objectClass~=groupOfNames)": False,
+		"(objectClass~=noSuchClass)": Undefined,
+	})
+}
+
+// RFC 4512 §2.5: "Servers SHALL treat an attribute description with an
+// unrecognized attribute option as unrecognized", so a filter item on one
+// is Undefined (RFC 4511 §4.5.1.7) and so is its NOT; slapd 2.5 answers
+// so. lightdir ignored ;binary on a Directory String and made an unknown
+// option FALSE, so (!(uid;foo=u1)) returned every entry.
+func TestMatch_unrecognizedOptionIsUndefined(t *testing.T) {
+	matchBoth(t, Default(), posixEntry(t), map[string]Truth{
+		"(uid;foo=u1)": Undefined, "(!(uid;foo=u1))": Undefined, "(!(uid;foo=*u*))": Undefined,
+		"(cn;binary=John Smith)": Undefined, "(!(cn;binary=*))": True, // Present: FALSE, as for an unknown type "(uid;foo:=u1)": Undefined,
+		"(uid;lang-en=u1)": False, "(!(uid;lang-en=u1))": True, "(uid;x-private=u1)": False,
+	})
+}
+
+// The AVAs of an entry's DN have types without options, so an extensible
+// match with dnAttributes on cn;lang-en does not look at the RDN's cn
+// (slapd 2.5 finds cn=John Smith,... with (cn:dn:=John Smith) but not with
+// (cn;lang-en:dn:=John Smith)); lightdir ignored the options there.
+func TestMatch_dnAttributesWithOptions(t *testing.T) {
+	e := testEntry(t, "cn=John Smith,ou=people,dc=example,dc=com", "objectClass", "person", "cn", "Johnny",
+		"cn;lang-de", "Johann", "sn", "Smith")
+	matchBoth(t, Default(), e, map[string]Truth{
+		"(cn:dn:=John Smith)": True, "(cn;lang-en:dn:=John Smith)": False, "(CN;LANG-DE:dn:=John Smith)": False,
+		"(cn;lang-de:dn:=Johann)": True, "(ou;lang-en:dn:=people)": False, "(ou:dn:=people)": True,
+		"(!(cn;lang-en:dn:=John Smith))": True,
+	})
+}
+
 // slapd 2.5 implements the Active Directory bitwise rules
 // integerBitAndMatch (1.2.840.113556.1.4.803: all asserted bits set) and
 // integerBitOrMatch (1.2.840.113556.1.4.804: any asserted bit set) on
