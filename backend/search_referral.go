@@ -66,7 +66,7 @@ func (s *search) notFound(id uint64, dn schema.DN, matched int) error {
 			return err
 		}
 	}
-	return noSuchObject(dn, matched)
+	return s.b.noSuchObjectAt(s.txn, id, dn, matched)
 }
 
 // baseReferral is the referral result for a search whose base is entry

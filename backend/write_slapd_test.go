@@ -220,6 +220,7 @@ func TestWrites_matchedDNAsStored(t *testing.T) {
 		_, errs["modify"] = b.Modify(ctx, &ldapserver.ModifyRequest{Header: rootHdr(), DN: dn, Changes: []ldapserver.Change{change(ldapserver.ModAdd, "l", "x")}})
 		_, errs["compare"] = b.Compare(ctx, &ldapserver.CompareRequest{Header: rootHdr(), DN: dn, Attr: "cn", Value: []byte("x")})
 		_, errs["add below"] = b.Add(ctx, addReq(t, "cn=y,"+c[0], "objectClass: person", "cn: y", "sn: y"))
+		_, errs["search"] = doSearch(t, b, c[0], ldapserver.ScopeBase, "(objectClass=*)")
 		for op, err := range errs {
 			var le *ldapserver.Error
 			if !errors.As(err, &le) {
