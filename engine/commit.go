@@ -374,8 +374,8 @@ func (t *Txn) writeMeta() error {
 	}
 	e.prevMeta = t.snap.meta
 	e.publish(m, e.fileSize)
-	if e.shared != nil {
-		e.shared.publish(pg[:metaBodyEnd], m.txnid)
+	if e.shared.Load() != nil {
+		e.shared.Load().publish(pg[:metaBodyEnd], m.txnid)
 	}
 	return nil
 }

@@ -119,9 +119,13 @@ type Env struct {
 	dataID   fileID   // the data file's identity, registered in openEnvs
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
-	shared   *sharedTable
+	shared   atomic.Pointer[sharedTable]
 	attached atomic.Bool
-	handover handoverState // a read-only host handing the environment to a writer (handover.go)
+	// retired are reader tables of hosts that closed, kept mapped until
+	// Close for the read transactions pinned in them (reattach).
+	retiredMu sync.Mutex
+	retired   []*sharedTable
+	handover  handoverState // a read-only host handing the environment to a writer (handover.go)
 
 	mapData []byte // the read-only shared mapping, len == mapSize
 	psize   int
@@ -186,7 +190,7 @@ func Open(path string, opts *Options) (*Env, error) {
 		go e.syncLoop()
 	}
 	e.endHandoverRequest()
-	if e.opts.ReadOnly && e.hosting() && e.shared != nil {
+	if e.opts.ReadOnly && e.hosting() && e.shared.Load() != nil {
 		e.startHandoverWatch()
 	}
 	return e, nil
@@ -306,15 +310,19 @@ func (e *Env) openFiles() error {
 func (e *Env) closeFiles() {
 	e.endHandoverRequest()
 	hosting := e.hosting()
-	if e.shared != nil {
+	if e.shared.Load() != nil {
 		e.releaseHandoverPin()
 		if hosting {
 			e.unhost()
 		} else {
-			e.shared.close()
+			e.shared.Load().close()
 		}
-		e.shared = nil
+		e.shared.Store(nil)
 	}
+	for _, s := range e.retired {
+		s.close()
+	}
+	e.retired = nil
 	if e.mapData != nil {
 		_ = munmap(e.mapData)
 		e.mapData = nil
@@ -411,7 +419,7 @@ func (e *Env) loadMetas() error {
 		return err
 	}
 	if e.attached.Load() {
-		if cur, _, err = e.shared.readMeta(); err != nil {
+		if cur, _, err = e.shared.Load().readMeta(); err != nil {
 			return err
 		}
 	} else {
@@ -533,11 +541,11 @@ func (e *Env) Info() Info {
 	s := e.snap.Load()
 	old := e.readers.oldest(^uint64(0))
 	n := int(e.readers.inUse.Load())
-	if e.shared != nil {
+	if e.shared.Load() != nil {
 		// Readers of other processes pin snapshots too (this process's own
 		// attached readers are counted in inUse already).
 		pid := os.Getpid()
-		for _, r := range e.shared.list(0) {
+		for _, r := range e.shared.Load().list(0) {
 			if r.PID != pid {
 				n++
 			}

@@ -48,6 +48,7 @@ type handoverState struct {
 	mu          sync.Mutex
 	handingOver bool         // the lock is released; the writer has not hosted yet
 	pin         atomic.Int32 // slot+1 of the shared slot pinning this process's snapshot
+	pinTab      *sharedTable // ... in this table (the current one may change: reattach)
 	stop, done  chan struct{}
 	request     *sharedTable // a writer's Open: the table whose request word it set
 }
@@ -155,7 +156,7 @@ func (e *Env) watchHandover() bool {
 	h := &e.handover
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := e.shared
+	s := e.shared.Load()
 	req := uint32(s.u64(sharedRequestOff).Load())
 	writerWaits := req != 0 && req != uint32(os.Getpid()) && processAlive(req)
 	switch {
@@ -175,7 +176,7 @@ func (e *Env) watchHandover() bool {
 // then reads as one attached to a host that closed). Called with
 // handover.mu held.
 func (e *Env) writerHosts() bool {
-	return e.hostAlive() || e.shared.u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid
+	return e.hostAlive() || e.shared.Load().u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid
 }
 
 // finishHandover makes this process read attached once the writer it
@@ -198,7 +199,7 @@ func (e *Env) finishHandover() {
 // stepAside pins this process's snapshot in the shared table and releases
 // the first-opener lock for the waiting writer. Called with handover.mu held.
 func (e *Env) stepAside() {
-	s := e.shared
+	s := e.shared.Load()
 	slot, m, err := s.acquire()
 	if err != nil {
 		return // no free slot: try again later
@@ -208,6 +209,7 @@ func (e *Env) stepAside() {
 		return
 	}
 	e.handover.pin.Store(int32(slot + 1))
+	e.handover.pinTab = s
 	s.u64(sharedPIDOff).Store(0)
 	lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: 0, Len: 1}
 	if unix.FcntlFlock(e.lockFile.Fd(), unix.F_SETLK, &lk) != nil {
@@ -236,6 +238,6 @@ func (e *Env) releaseHandoverPinIfIdle() {
 
 func (e *Env) releaseHandoverPin() {
 	if pin := e.handover.pin.Swap(0); pin != 0 {
-		e.shared.release(int(pin) - 1)
+		e.handover.pinTab.release(int(pin) - 1)
 	}
 }

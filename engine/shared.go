@@ -268,10 +268,10 @@ func (s *sharedTable) list(last uint64) []ReaderInfo {
 // ClearStaleReaders frees the reader slots of processes that died while
 // reading and returns how many there were (what mdb_stat -rr does).
 func (e *Env) ClearStaleReaders() int {
-	if e.shared == nil {
+	if e.shared.Load() == nil {
 		return 0
 	}
-	return e.shared.clearStale()
+	return e.shared.Load().clearStale()
 }
 
 // clearStale frees the slots of processes that died while reading.
@@ -315,7 +315,7 @@ func (e *Env) hostShared(cur *meta) {
 	}
 	s.u64(sharedFlagsOff).Store(flags)
 	s.u64(sharedPIDOff).Store(uint64(os.Getpid()))
-	e.shared = s
+	e.shared.Store(s)
 }
 
 // unhost ends this process's hosting of the reader table. The table file
@@ -324,7 +324,7 @@ func (e *Env) hostShared(cur *meta) {
 // attached reader that pins after the check below refuses its pin itself
 // (hostAlive).
 func (e *Env) unhost() {
-	s := e.shared
+	s := e.shared.Load()
 	s.u64(sharedPIDOff).Store(0)
 	if len(s.list(0)) == 0 {
 		_ = os.Remove(e.sharedPath())
@@ -341,10 +341,10 @@ func (e *Env) attach() error {
 	if err != nil {
 		return err
 	}
-	e.shared = s
+	e.shared.Store(s)
 	if !e.hostAlive() {
 		s.close()
-		e.shared = nil
+		e.shared.Store(nil)
 		return ErrEnvInUse
 	}
 	e.attached.Store(true)
@@ -353,9 +353,37 @@ func (e *Env) attach() error {
 
 // hostAlive reports whether the process holding the environment's
 // first-opener lock is the host of the table this process attached to.
-func (e *Env) hostAlive() bool {
-	pid := e.shared.pid()
+func (e *Env) hostAlive() bool { return e.hostAliveOn(e.shared.Load()) }
+
+func (e *Env) hostAliveOn(s *sharedTable) bool {
+	pid := s.pid()
 	return pid != 0 && lockHolder(e.lockFile) == pid // pid 0: the host closed
+}
+
+// reattach moves an attached process whose host closed to the reader table
+// of the next host, when that host made a new one (a host that closes with
+// no pins removes its table). It returns the table to use, or nil. The
+// table left behind stays mapped until Close: read transactions pinned in
+// it release their slots there.
+func (e *Env) reattach(old *sharedTable) *sharedTable {
+	e.retiredMu.Lock()
+	defer e.retiredMu.Unlock()
+	if cur := e.shared.Load(); cur != old {
+		return cur // another read transaction moved first
+	}
+	s, err := openShared(e.sharedPath(), false, 0)
+	if err != nil {
+		return nil
+	}
+	oldID, err1 := fdID(old.f)
+	newID, err2 := fdID(s.f)
+	if err1 != nil || err2 != nil || oldID == newID || !e.hostAliveOn(s) {
+		s.close()
+		return nil
+	}
+	e.retired = append(e.retired, old)
+	e.shared.Store(s)
+	return s
 }
 
 // beginAttached starts a read transaction of an attached process on the
@@ -365,7 +393,7 @@ func (e *Env) beginAttached(t *Txn) error {
 	if !e.readers.reserve(e.opts.MaxReaders) {
 		return ErrReadersFull
 	}
-	slot, snap, err := e.pinShared()
+	tab, slot, snap, err := e.pinShared()
 	if err != nil {
 		e.readers.inUse.Add(-1)
 		return err
@@ -375,35 +403,43 @@ func (e *Env) beginAttached(t *Txn) error {
 		// process looked: take its order, as setMainFlags does there.
 		e.setMainFlags(snap.meta.main.flags)
 	}
-	t.snap, t.txnid, t.maxPg, t.sharedSlot, t.done = snap, snap.meta.txnid, snap.maxPg, slot+1, false
+	t.snap, t.txnid, t.maxPg, t.sharedTab, t.sharedSlot, t.done = snap, snap.meta.txnid, snap.maxPg, tab, slot+1, false
 	t.initDBs()
 	return nil
 }
 
 // pinShared pins the host's newest snapshot in a slot of the shared table
 // and makes it this process's snapshot.
-func (e *Env) pinShared() (int, *snapshot, error) {
-	slot, m, err := e.shared.acquire()
-	if err != nil {
-		return 0, nil, err
+func (e *Env) pinShared() (*sharedTable, int, *snapshot, error) {
+	s := e.shared.Load()
+	for {
+		slot, m, err := s.acquire()
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		fail := func(err error) (*sharedTable, int, *snapshot, error) {
+			s.release(slot)
+			return nil, 0, nil, err
+		}
+		// The pin counts only while a host reads this table: the one this
+		// process attached to, or a later one that took the file over.
+		if !e.hostAliveOn(s) {
+			if next := e.reattach(s); next != nil {
+				s.release(slot)
+				s = next
+				continue
+			}
+			return fail(fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse))
+		}
+		st, err := e.file.Stat()
+		if err != nil {
+			return fail(fmt.Errorf("engine: %w", err))
+		}
+		if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
+			return fail(fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull))
+		}
+		snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
+		e.snap.Store(snap)
+		return s, slot, snap, nil
 	}
-	fail := func(err error) (int, *snapshot, error) {
-		e.shared.release(slot)
-		return 0, nil, err
-	}
-	// The pin counts only while a host reads this table: the one this
-	// process attached to, or a later one that took the file over.
-	if !e.hostAlive() {
-		return fail(fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse))
-	}
-	st, err := e.file.Stat()
-	if err != nil {
-		return fail(fmt.Errorf("engine: %w", err))
-	}
-	if (m.lastPg+1)*uint64(e.psize) > uint64(len(e.mapData)) {
-		return fail(fmt.Errorf("%w: the database outgrew this process's map; reopen", ErrMapFull))
-	}
-	snap := &snapshot{meta: m, maxPg: min(m.lastPg+1, uint64(st.Size()/int64(e.psize)))}
-	e.snap.Store(snap)
-	return slot, snap, nil
 }

@@ -70,7 +70,7 @@ func attachChild(role, dir string) error {
 			if err != nil {
 				return err
 			}
-			slot := env.shared.u64(env.shared.slotOff(txn.sharedSlot - 1))
+			slot := env.shared.Load().u64(env.shared.Load().slotOff(txn.sharedSlot - 1))
 			for range 50 {
 				if slot.Load() != txn.ID()+1 {
 					lost++
@@ -184,16 +184,16 @@ func TestAttach_deadReaderSlotReclaimed(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatalf("reader process: %q", line)
 	}
-	if got := env.shared.pinned(); len(got) != 1 {
+	if got := env.shared.Load().pinned(); len(got) != 1 {
 		t.Fatalf("pinned snapshots %v, want the reader's", got)
 	}
-	if old := env.shared.oldest(^uint64(0)); old == ^uint64(0) {
+	if old := env.shared.Load().oldest(^uint64(0)); old == ^uint64(0) {
 		t.Fatal("a live reader's pin was not honoured")
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	env.shared.oldest(^uint64(0))
-	if got := env.shared.pinned(); len(got) != 0 {
+	env.shared.Load().oldest(^uint64(0))
+	if got := env.shared.Load().pinned(); len(got) != 0 {
 		t.Fatalf("pinned snapshots %v after the reader died, want none", got)
 	}
 }
@@ -255,8 +255,8 @@ func TestAttach_clearingDeadSlots_sparesLiveReaders(t *testing.T) {
 		}
 		// A reader process died pinning the newest snapshot in the first
 		// slot; the host clears it as every write transaction does.
-		env.shared.u64(env.shared.slotOff(0)).CompareAndSwap(0, pin)
-		env.shared.oldest(^uint64(0))
+		env.shared.Load().u64(env.shared.Load().slotOff(0)).CompareAndSwap(0, pin)
+		env.shared.Load().oldest(^uint64(0))
 	}
 }
 
@@ -270,10 +270,10 @@ func TestAttach_halfUpdatedTable_reported(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer env.Close()
-	seq := env.shared.u64(sharedSeqOff)
+	seq := env.shared.Load().u64(sharedSeqOff)
 	seq.Add(1) // odd: an update that never ends
 	defer seq.Add(1)
-	if _, _, err := env.shared.readMeta(); !errors.Is(err, ErrCorrupted) {
+	if _, _, err := env.shared.Load().readMeta(); !errors.Is(err, ErrCorrupted) {
 		t.Fatalf("reading a half-updated table: %v", err)
 	}
 }

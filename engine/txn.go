@@ -24,11 +24,12 @@ type Txn struct {
 	maxPg      uint64  // pages below this may be read from the map
 	dbs        []txnDB // indexed by DBI; grown on demand
 	w          *writeState
-	sharedSlot int       // attached read transactions: shared slot + 1
-	parent     *Txn      // nested write transactions: the transaction this one commits into
-	child      *Txn      // the active child; t is unusable until it ends
-	dbsBuf     [16]txnDB // dbs for up to 16 databases, without another allocation
-	renewals   uint32    // how many times Renew reused t (cursors from before refuse to move)
+	sharedSlot int          // attached read transactions: shared slot + 1
+	sharedTab  *sharedTable // ... in this table
+	parent     *Txn         // nested write transactions: the transaction this one commits into
+	child      *Txn         // the active child; t is unusable until it ends
+	dbsBuf     [16]txnDB    // dbs for up to 16 databases, without another allocation
+	renewals   uint32       // how many times Renew reused t (cursors from before refuse to move)
 }
 
 // txnDB is a transaction's view of one database.
@@ -174,7 +175,7 @@ func (t *Txn) Abort() {
 	t.done = true
 	if !t.write {
 		if t.sharedSlot > 0 {
-			t.env.shared.release(t.sharedSlot - 1)
+			t.sharedTab.release(t.sharedSlot - 1)
 			t.env.readers.inUse.Add(-1)
 			return
 		}
