@@ -15,7 +15,9 @@ import (
 )
 
 // Bind implements ldapserver.Backend: the root DN checks Options.RootPW,
-// any other DN the userPassword values of its entry. Every failure is
+// any DN the userPassword values of its entry (the root DN too, when its
+// password does not match: as slapd's back-mdb, ITS#4962). Alias and
+// referral entries never bind (as mdb_bind). Every failure is
 // invalidCredentials, so a client cannot tell a wrong DN from a wrong
 // password.
 func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldapserver.BindResult, error) {
@@ -28,7 +30,8 @@ func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldaps
 		if ok, _ := pwhash.Verify(b.opts.RootPW, req.Password); ok && len(b.opts.RootPW) > 0 {
 			return &ldapserver.BindResult{Identity: req.DN.String()}, nil
 		}
-		return nil, bad
+		// Not the root password: an entry at the root DN may still
+		// authenticate with its own userPassword.
 	}
 	var identity string
 	err = b.view(func(txn *engine.Txn) error {
@@ -40,6 +43,9 @@ func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldaps
 		var dec decoder
 		if err := b.readEntry(txn, id, &e, &dec); err != nil {
 			return err
+		}
+		if b.isAliasEntry(&e) || b.refsOf(&e) != nil {
+			return nil
 		}
 		if b.checkPassword(&e, req.Password) {
 			identity, err = b.dnOf(txn, id, nil)

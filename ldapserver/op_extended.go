@@ -116,8 +116,9 @@ func (c *conn) passwordModify(op *operation, cs Controls, value []byte) {
 		return
 	}
 	op.dn = req.UserIdentity
-	if req.UserIdentity == "" && req.Session.Identity == "" {
-		op.reply(&Result{Code: UnwillingToPerform, Message: "only authenticated users may change their password"}, nil, nil)
+	if req.Session.Identity == "" {
+		// As slapd: anonymous clients change no password, named or not.
+		op.reply(&Result{Code: StrongerAuthRequired, Message: "only authenticated users may change passwords"}, nil, nil)
 		return
 	}
 	res, err := c.srv.backend.PasswordModify(op.ctx, req)

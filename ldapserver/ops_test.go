@@ -359,8 +359,14 @@ func TestServer_Extended(t *testing.T) {
 	ts := startServer(t, Options{})
 	c := ts.dial(t, false)
 	alice := "uid=alice,ou=people," + testSuffix
-	if _, err := c.PasswordModify(ldap.NewPasswordModifyRequest("", "", "x")); ldapCode(t, err) != UnwillingToPerform {
+	// As slapd (passwd_extop): any anonymous request is strongerAuthRequired,
+	// "only authenticated users may change passwords", with or without a
+	// user identity and old password.
+	if _, err := c.PasswordModify(ldap.NewPasswordModifyRequest("", "", "x")); ldapCode(t, err) != StrongerAuthRequired {
 		t.Fatalf("anonymous password modify: %v", err)
+	}
+	if _, err := c.PasswordModify(ldap.NewPasswordModifyRequest(alice, "alicepw", "x")); ldapCode(t, err) != StrongerAuthRequired {
+		t.Fatalf("anonymous password modify naming a user: %v", err)
 	}
 	if err := c.Bind(alice, "alicepw"); err != nil {
 		t.Fatal(err)
