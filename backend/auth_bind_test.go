@@ -67,3 +67,13 @@ func TestBind_aliasAndReferralEntries(t *testing.T) {
 		t.Errorf("bind to a person: %v, want success", code)
 	}
 }
+
+// TestBind_dnWithUndefinedType: a bind DN naming an attribute type the
+// schema lacks is invalidDNSyntax, as slapd answers; it was
+// invalidCredentials, which sent administrators looking for a wrong password.
+func TestBind_dnWithUndefinedType(t *testing.T) {
+	b := peopleFixture(t)
+	if code := bindCode(t, b, "foo=bar,dc=example,dc=com", "secret"); code != ldapserver.InvalidDNSyntax {
+		t.Fatalf("bind as foo=bar,dc=example,dc=com: %v, want invalidDNSyntax (slapd)", code)
+	}
+}

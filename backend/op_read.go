@@ -17,14 +17,15 @@ import (
 // Bind implements ldapserver.Backend: the root DN checks Options.RootPW,
 // any DN the userPassword values of its entry (the root DN too, when its
 // password does not match: as slapd's back-mdb, ITS#4962). Alias and
-// referral entries never bind (as mdb_bind). Every failure is
-// invalidCredentials, so a client cannot tell a wrong DN from a wrong
-// password.
+// referral entries never bind (as mdb_bind). Every failure but an invalid
+// DN is invalidCredentials, so a client cannot tell a missing entry from a
+// wrong password.
 func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldapserver.BindResult, error) {
 	bad := ldapErr(ldapserver.InvalidCredentials, "")
 	ndn, err := b.reg.NormalizeDN(req.DN)
 	if err != nil {
-		return nil, bad
+		// An undefined type in the DN (slapd: invalidDNSyntax too).
+		return nil, ldapErr(ldapserver.InvalidDNSyntax, "invalid DN: %v", err)
 	}
 	if b.rootDN != "" && ndn.String() == b.rootDN {
 		if ok, _ := pwhash.Verify(b.opts.RootPW, req.Password); ok && len(b.opts.RootPW) > 0 {
