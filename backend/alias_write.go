@@ -43,7 +43,7 @@ func (w *writer) isAlias(id uint64) (bool, error) {
 // index key, nil without one; the index keys every entry under its
 // classes' superclasses too), else from the entry (entryOfClass).
 func (b *Backend) hasClass(txn *engine.Txn, dec *decoder, id uint64, key []byte, oc *schema.ObjectClass) (bool, error) {
-	if d := b.ixByTyp[b.ocAttr]; d != nil && key != nil && d.usable(txn) {
+	if d := b.ixByTyp[b.ocAttr]; d != nil && key != nil && d.usable(txn)&index.Equality != 0 {
 		c, err := txn.OpenCursor(d.dbi)
 		if err != nil {
 			return false, err

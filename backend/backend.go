@@ -133,6 +133,9 @@ type indexDef struct {
 	keyer index.Keyer
 	dbi   engine.DBI
 	built bool // every entry's keys are stored: the index may serve searches
+	// ready are the kinds whose keys are complete while the index is not
+	// built: an online build adding kinds leaves them serving searches.
+	ready index.Kinds
 	// readyTxn is the transaction that completed an online build (0: none);
 	// snapshots from it on may use the index (index_online.go).
 	readyTxn atomic.Uint64
@@ -478,7 +481,7 @@ func (b *Backend) forgetUnmaintained(txn *engine.Txn) error {
 	}
 	k, v, err := c.Get([]byte(metaIndex), nil, engine.SetRange)
 	for ; err == nil && strings.HasPrefix(string(k), metaIndex); k, v, err = c.Get(nil, nil, engine.Next) {
-		if len(v) == 1 && index.Kinds(v[0])&^configured[string(k[len(metaIndex):])] != 0 {
+		if len(v) >= 1 && index.Kinds(v[0])&^configured[string(k[len(metaIndex):])] != 0 {
 			stale = append(stale, append([]byte(nil), k...))
 		}
 	}
@@ -516,13 +519,14 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 	mkey := d.metaKey()
 	v, err := txn.Get(b.db.meta, mkey)
 	var have index.Kinds
+	partial := false // other kinds may have keys, of an unfinished build
 	switch {
-	case err == nil && len(v) == 1:
-		have = index.Kinds(v[0])
+	case err == nil && (len(v) == 1 || len(v) == 2 && v[1] == metaIndexPartial):
+		have, partial = index.Kinds(v[0]), len(v) == 2
 	case err != nil && !errors.Is(err, engine.ErrNotFound):
 		return err
 	}
-	if empty && !b.opts.ReadOnly && have&d.kinds != d.kinds {
+	if empty && !b.opts.ReadOnly && (have&d.kinds != d.kinds || partial) {
 		// No entry to index, but the DB may still hold keys of entries
 		// deleted while it was not maintained: start it empty.
 		if err := txn.Empty(dbi); err != nil {
@@ -533,7 +537,8 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 			return err
 		}
 	}
-	d.built = have&d.kinds == d.kinds
+	d.built = have&d.kinds == d.kinds && !partial
+	d.ready = have & d.kinds
 	if d.built && b.opts.ReadOnly {
 		// A read-only open cannot lower the record (forgetUnmaintained):
 		// every kind it names is complete, so use and check them all.

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"lightdir/engine"
+	"lightdir/index"
 )
 
 // Online index building (Options.BuildIndexesOnline): an index in the
@@ -33,13 +34,15 @@ const DefaultBuildBatch = 1000
 // write transaction while emptying an index DB before building it.
 const DefaultClearBatch = 50000
 
-// usable reports whether searches in txn may use the index.
-func (d *indexDef) usable(txn *engine.Txn) bool {
+// usable returns the kinds of the index that searches in txn may use.
+func (d *indexDef) usable(txn *engine.Txn) index.Kinds {
 	if d.built {
-		return true
+		return d.kinds
 	}
-	r := d.readyTxn.Load()
-	return r != 0 && txn.ID() >= r
+	if r := d.readyTxn.Load(); r != 0 && txn.ID() >= r {
+		return d.kinds
+	}
+	return d.ready
 }
 
 // startOnlineBuild starts the builder for the indices the database lacks;
@@ -81,16 +84,19 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 		batch = DefaultBuildBatch
 	}
 	mkey := d.metaKey()
-	// The DB is about to be emptied: record the index as unbuilt first
-	// (as Reindex does), so that an interrupted build never leaves a
-	// record of kinds that an Open configured with fewer of them would
-	// trust over an emptied or half-built DB.
+	// The keys of the kinds not ready are about to be replaced: record
+	// only the ready kinds first, marked partial, so that an interrupted
+	// build never leaves a record that an Open configured with fewer kinds
+	// would trust over a half-built DB. The ready kinds keep serving
+	// searches throughout: client writes maintain them, and the build
+	// neither clears nor adds their keys.
+	keep, todo := d.ready, d.kinds&^d.ready
 	if err := b.write(ctx, false, func(w *writer) error {
-		return w.txn.Put(b.db.meta, mkey, []byte{0}, 0)
+		return w.txn.Put(b.db.meta, mkey, []byte{byte(keep), metaIndexPartial}, 0)
 	}); err != nil {
 		return err
 	}
-	if err := b.clearOnline(ctx, d); err != nil {
+	if err := b.clearOnline(ctx, d, keep); err != nil {
 		return err
 	}
 	next, done, ready := uint64(1), false, uint64(0)
@@ -100,7 +106,7 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 		}
 		err := b.write(ctx, false, func(w *writer) error {
 			var err error
-			if next, done, err = b.indexRange(w.txn, d, next, batch); err != nil || !done {
+			if next, done, err = b.indexRange(w.txn, d, todo, next, batch); err != nil || !done {
 				return err
 			}
 			ready = w.txn.ID()
@@ -115,12 +121,12 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 	return nil
 }
 
-// clearOnline empties d's DB (keys left from an earlier build, possibly
-// stale) a bounded batch of IDs per write transaction, so client writes
+// clearOnline empties d's DB but for the keys of the kinds keep (keys
+// left from an earlier build, possibly stale) a bounded batch of IDs per write transaction, so client writes
 // wait for one batch at most. Keys that client writes add meanwhile may be
 // deleted again; that is harmless because the build that follows visits
 // every entry.
-func (b *Backend) clearOnline(ctx context.Context, d *indexDef) error {
+func (b *Backend) clearOnline(ctx context.Context, d *indexDef, keep index.Kinds) error {
 	limit := b.opts.clearBatch
 	if limit <= 0 {
 		limit = DefaultClearBatch
@@ -131,7 +137,7 @@ func (b *Backend) clearOnline(ctx context.Context, d *indexDef) error {
 		}
 		err := b.write(ctx, false, func(w *writer) error {
 			var err error
-			empty, err = clearSome(w.txn, d.dbi, limit)
+			empty, err = clearSome(w.txn, d.dbi, limit, keep)
 			return err
 		})
 		if err != nil {

@@ -183,3 +183,97 @@ func TestBackend_onlineIndexBuild_closeStops(t *testing.T) {
 		t.Errorf("(sn=u1*): %v", got)
 	}
 }
+
+// TestBackend_onlineIndexBuild_addedKindKeepsOthers: adding a kind to an
+// index ("uid eq" becomes "uid eq,sub") builds only the new kind online;
+// equality searches keep using the index throughout (they scanned every
+// entry until the build ended, which on a large directory is an outage).
+// A build interrupted and then configured without the new kind removes
+// its partial keys before the index is trusted again (Check would count
+// them as extra keys).
+func TestBackend_onlineIndexBuild_addedKindKeepsOthers(t *testing.T) {
+	opts := testOptions(t)
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq"}}}
+	b := openTest(t, opts)
+	for i := range 50 {
+		mustAdd(t, b, fmt.Sprintf("uid=u%02d,%s", i, testSuffix), person(fmt.Sprintf("u%02d", i))...)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub"}}}
+	opts.BuildIndexesOnline = true
+	opts.buildBatch = 5
+	paused, resume := make(chan uint64), make(chan struct{})
+	batches := 0
+	opts.buildHook = func(_ context.Context, next uint64) {
+		if batches++; batches == 4 {
+			paused <- next
+			<-resume
+		}
+	}
+	b = openTest(t, opts)
+	select {
+	case <-paused:
+	case <-time.After(30 * time.Second):
+		t.Fatal("online build never reached its fourth batch")
+	}
+	ctx := context.Background()
+	mustAdd(t, b, "uid=new,"+testSuffix, person("new")...)
+	if _, err := b.Delete(ctx, &ldapserver.DeleteRequest{Header: rootHdr(), DN: mustDN(t, "uid=u01,"+testSuffix)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ filter, want string }{{"(uid=u07)", "[u07]"}, {"(uid=new)", "[new]"}, {"(uid=u01)", "[]"}} {
+		used, ids := plannedByIndex(t, b, tc.filter)
+		if !used || (len(ids) > 0) != (tc.want != "[]") {
+			t.Errorf("%s during the build of sub: index used %v, candidates %v; the equality keys are complete", tc.filter, used, ids)
+		}
+		if got := fmt.Sprint(uidsOf(t, b, tc.filter)); got != tc.want {
+			t.Errorf("%s during the build: %s, want %s", tc.filter, got, tc.want)
+		}
+	}
+	if used, _ := plannedByIndex(t, b, "(uid=u0*)"); used {
+		t.Error("the half-built substring keys are used")
+	}
+	if got := fmt.Sprint(uidsOf(t, b, "(uid=u0*)")); got != "[u00 u02 u03 u04 u05 u06 u07 u08 u09]" {
+		t.Errorf("(uid=u0*) during the build: %s", got)
+	}
+	close(resume)
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if ok, err := b.WaitIndexes(wctx); !ok || err != nil {
+		t.Fatalf("WaitIndexes: %v %v", ok, err)
+	}
+	if used, ids := plannedByIndex(t, b, "(uid=u0*)"); !used || len(ids) != 9 {
+		t.Errorf("(uid=u0*) after the build: index used %v, candidates %v", used, ids)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Interrupted: pres is being added when the backend closes; the next
+	// configuration drops it again.
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub", "pres"}}}
+	batches = 0
+	paused, resume = make(chan uint64), make(chan struct{})
+	b = openTest(t, opts)
+	<-paused
+	if used, _ := plannedByIndex(t, b, "(uid=u1*)"); !used {
+		t.Error("substring keys unused while pres builds")
+	}
+	go func() { close(resume) }()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub"}}}
+	opts.buildHook = nil
+	b = openTest(t, opts)
+	if used, _ := plannedByIndex(t, b, "(uid=u07)"); !used {
+		t.Error("equality keys unused after the interrupted build")
+	}
+	if ok, err := b.WaitIndexes(wctx); !ok || err != nil {
+		t.Fatalf("WaitIndexes after the interrupted build: %v %v", ok, err)
+	}
+	// openTest's cleanup runs Check: no presence key may be left.
+}

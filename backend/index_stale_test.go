@@ -267,7 +267,7 @@ func TestClearSome_boundedBatches(t *testing.T) {
 		var empty bool
 		if err := b.env.Update(func(txn *engine.Txn) error {
 			var err error
-			empty, err = clearSome(txn, dbi, limit)
+			empty, err = clearSome(txn, dbi, limit, 0)
 			return err
 		}); err != nil {
 			t.Fatal(err)

@@ -17,6 +17,12 @@ import (
 // entries whatever the matcher's view of subclasses: candidates are
 // always re-tested.
 func (d *indexDef) keysFor(reg *schema.Registry, e *schema.Entry, ks *index.Keys, scratch *[][]byte) {
+	d.kindKeys(reg, e, d.kinds, ks, scratch)
+}
+
+// kindKeys is keysFor limited to the given kinds (an online build adding
+// kinds to an index computes only theirs).
+func (d *indexDef) kindKeys(reg *schema.Registry, e *schema.Entry, kinds index.Kinds, ks *index.Keys, scratch *[][]byte) {
 	ks.Reset()
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
@@ -27,10 +33,10 @@ func (d *indexDef) keysFor(reg *schema.Registry, e *schema.Entry, ks *index.Keys
 		if n := d.typ.Name(); n == "objectClass" || n == "structuralObjectClass" {
 			vals = reg.ObjectClassClosure(vals)
 		}
-		if d.kinds&index.Presence != 0 {
+		if kinds&index.Presence != 0 {
 			d.keyer.ValueKeys(ks, index.Presence, vals[:1])
 		}
-		if d.kinds&index.Equality != 0 {
+		if kinds&index.Equality != 0 {
 			norms := (*scratch)[:0]
 			if a.Type == d.typ && a.Norm != nil && len(vals) == len(a.Norm) && &vals[0] == &a.Values[0] {
 				for _, n := range a.Norm {
@@ -44,12 +50,12 @@ func (d *indexDef) keysFor(reg *schema.Registry, e *schema.Entry, ks *index.Keys
 			d.keyer.ValueKeys(ks, index.Equality, norms)
 			*scratch = norms
 		}
-		if d.kinds&index.Substring != 0 {
+		if kinds&index.Substring != 0 {
 			norms := normalizeAll((*scratch)[:0], d.typ.Substr, vals)
-			d.keyer.ValueKeys(ks, d.kinds&index.Substring, norms)
+			d.keyer.ValueKeys(ks, kinds&index.Substring, norms)
 			*scratch = norms
 		}
-		if d.kinds&index.Approx != 0 {
+		if kinds&index.Approx != 0 {
 			norms := normalizeAll((*scratch)[:0], d.typ.Approx, vals)
 			d.keyer.ValueKeys(ks, index.Approx, norms)
 			*scratch = norms

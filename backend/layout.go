@@ -45,6 +45,12 @@ const (
 	formatVersion = "1"
 )
 
+// metaIndexPartial, as a second byte of an index record, says an online
+// build adding kinds is under way: the kinds of the first byte are
+// complete, other kinds may have some keys (an older version reads the
+// two-byte record as nothing built and rebuilds).
+const metaIndexPartial = 'p'
+
 // rootID is the virtual parent of the suffix entry; real IDs start at 1.
 const rootID uint64 = 0
 

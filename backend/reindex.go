@@ -65,7 +65,7 @@ func (b *Backend) rebuild(d *indexDef) error {
 	for done := false; !done; {
 		err := b.env.Update(func(txn *engine.Txn) error {
 			var err error
-			next, done, err = b.indexRange(txn, d, next, reindexBatch)
+			next, done, err = b.indexRange(txn, d, d.kinds, next, reindexBatch)
 			return err
 		})
 		if err != nil {
@@ -79,7 +79,7 @@ func (b *Backend) rebuild(d *indexDef) error {
 }
 
 // indexRange adds the keys of up to limit entries from ID from on.
-func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64, limit int) (next uint64, done bool, err error) {
+func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, kinds index.Kinds, from uint64, limit int) (next uint64, done bool, err error) {
 	c, err := txn.OpenCursor(b.db.id2entry)
 	if err != nil {
 		return 0, false, err
@@ -106,7 +106,7 @@ func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64, limit in
 		if err := dec.decode(&e, v, b.ads.snapshot()); err != nil {
 			return 0, false, fmt.Errorf("entry %d: %w", id, err)
 		}
-		d.keysFor(b.reg, &e, &ks, &scratch)
+		d.kindKeys(b.reg, &e, kinds, &ks, &scratch)
 		index.NativeEndian.PutID(idb[:], id)
 		for i := 0; i < ks.Len(); i++ {
 			if err := txn.Put(d.dbi, ks.Key(i), idb[:], 0); err != nil {
@@ -119,22 +119,36 @@ func (b *Backend) indexRange(txn *engine.Txn, d *indexDef, from uint64, limit in
 }
 
 // clearSome deletes up to limit IDs of dbi, from its first key on, and
-// reports whether dbi is empty now. A key whose IDs fit in what is left of
+// reports whether dbi is empty now (but for the keys of the kinds keep,
+// which it leaves as they are). A key whose IDs fit in what is left of
 // limit goes in one step (its pages are freed without visiting each ID);
 // a larger one loses its first IDs one at a time, so one huge key is
 // cleared over several calls.
-func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
+func clearSome(txn *engine.Txn, dbi engine.DBI, limit int, keep index.Kinds) (bool, error) {
 	c, err := txn.OpenCursor(dbi)
 	if err != nil {
 		return false, err
 	}
 	defer c.Close()
-	for left := uint64(max(limit, 1)); left > 0; {
-		if _, _, err := c.Get(nil, nil, engine.First); err != nil {
-			if errors.Is(err, engine.ErrNotFound) {
-				return true, nil
+	// first positions c on the first key to delete: keys start with their
+	// kind byte, so the keys of a kind to keep are skipped in one seek.
+	first := func() (bool, error) {
+		k, _, err := c.Get(nil, nil, engine.First)
+		for err == nil && len(k) > 0 && keep.Has(index.Kind(k[0])) {
+			if k[0] == 0xff {
+				return false, nil
 			}
-			return false, err
+			k, _, err = c.Get([]byte{k[0] + 1}, nil, engine.SetRange)
+		}
+		if errors.Is(err, engine.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	for left := uint64(max(limit, 1)); left > 0; {
+		found, err := first()
+		if err != nil || !found {
+			return !found, err
 		}
 		n, err := c.Count()
 		if err != nil {
@@ -149,9 +163,6 @@ func clearSome(txn *engine.Txn, dbi engine.DBI, limit int) (bool, error) {
 		}
 		left -= n
 	}
-	_, _, err = c.Get(nil, nil, engine.First)
-	if errors.Is(err, engine.ErrNotFound) {
-		return true, nil
-	}
-	return false, err
+	found, err := first()
+	return !found, err
 }

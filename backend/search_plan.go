@@ -100,20 +100,21 @@ func (p *planner) leaf(f *schema.Filter, a *schema.Assertion) (index.List, bool,
 		return index.List{}, true, nil
 	}
 	d := p.b.ixByTyp[a.Type]
-	if d == nil || !d.usable(p.txn) {
+	if d == nil {
 		return index.List{}, true, nil
 	}
+	kinds := d.usable(p.txn)
 	p.keys.Reset()
 	switch {
-	case f.Op == schema.FilterPresent && d.kinds&index.Presence != 0:
+	case f.Op == schema.FilterPresent && kinds&index.Presence != 0:
 		p.kbuf = d.keyer.AppendPresence(p.kbuf[:0])
 		return p.read(d, p.kbuf)
-	case f.Op == schema.FilterEquality && d.kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
+	case f.Op == schema.FilterEquality && kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
 		p.kbuf = d.keyer.AppendEquality(p.kbuf[:0], a.Value)
 		return p.read(d, p.kbuf)
-	case f.Op == schema.FilterSubstrings && d.kinds&index.Substring != 0 && a.Rule == d.typ.Substr:
-		d.keyer.SubstringKeys(&p.keys, d.kinds, a.Initial, a.Any, a.Final)
-	case f.Op == schema.FilterApprox && d.kinds&index.Approx != 0 && a.Rule == d.typ.Approx:
+	case f.Op == schema.FilterSubstrings && kinds&index.Substring != 0 && a.Rule == d.typ.Substr:
+		d.keyer.SubstringKeys(&p.keys, kinds, a.Initial, a.Any, a.Final)
+	case f.Op == schema.FilterApprox && kinds&index.Approx != 0 && a.Rule == d.typ.Approx:
 		d.keyer.ApproxKeys(&p.keys, a.Value)
 	}
 	if p.keys.Len() == 0 {

@@ -59,6 +59,26 @@ const (
 	Substring = SubInitial | SubAny | SubFinal
 )
 
+// Has reports whether keys of kind belong to the kinds k (an ordered key to
+// none: ordered keys are not part of any configured kind).
+func (k Kinds) Has(kind Kind) bool {
+	switch kind {
+	case KindPresence:
+		return k&Presence != 0
+	case KindEqual, KindEqualHash:
+		return k&Equality != 0
+	case KindSubInitial:
+		return k&SubInitial != 0
+	case KindSubAny:
+		return k&SubAny != 0
+	case KindSubFinal:
+		return k&SubFinal != 0
+	case KindApprox:
+		return k&Approx != 0
+	}
+	return false
+}
+
 // String lists the kinds as the configuration spells them: "eq,sub".
 // Substring refinements alone are "subinitial", "subany", "subfinal".
 func (k Kinds) String() string {

@@ -293,3 +293,25 @@ func TestKinds_String(t *testing.T) {
 		}
 	}
 }
+
+// TestKinds_Has: every key a Keyer makes for a set of kinds belongs to it,
+// and to no other kind (an online build clears keys by their kind byte).
+func TestKinds_Has(t *testing.T) {
+	k := &Keyer{Attr: "cn"}
+	long := bytes.Repeat([]byte("v"), DefaultMaxExact+1)
+	for _, kinds := range []Kinds{Presence, Equality, SubInitial, SubAny, SubFinal, Approx} {
+		var ks Keys
+		k.ValueKeys(&ks, kinds, [][]byte{[]byte("some value"), long})
+		if ks.Len() == 0 {
+			t.Fatalf("%v: no keys", kinds)
+		}
+		for i := 0; i < ks.Len(); i++ {
+			kind := Kind(ks.Key(i)[0])
+			for _, other := range []Kinds{Presence, Equality, SubInitial, SubAny, SubFinal, Approx} {
+				if other.Has(kind) != (other == kinds) {
+					t.Errorf("key %q of %v: %v.Has = %v", ks.Key(i), kinds, other, other.Has(kind))
+				}
+			}
+		}
+	}
+}
