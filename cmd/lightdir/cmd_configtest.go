@@ -3,8 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"lightdir/conf"
 )
@@ -39,6 +43,9 @@ func runConfigTest(s stdio, args []string) (int, error) {
 		// Report the checks of serve along with conf's own problems.
 		_, perr := preparePlan(cfg)
 		err = mergeProblems(err, perr)
+		if lerr := logFileWritable(cfg.Log.File); lerr != nil {
+			err = mergeProblems(err, conf.Problems{cfg.Problem("log.file", lerr)})
+		}
 	}
 	if err != nil {
 		// One problem per line, so that each names its key and line.
@@ -70,4 +77,25 @@ func mergeProblems(a, b error) error {
 		return ps
 	}
 	return errors.Join(a, b)
+}
+
+// logFileWritable reports why serve could not open path for its log
+// (nil for standard error), without creating it.
+func logFileWritable(path string) error {
+	if path == "" {
+		return nil
+	}
+	target := path
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		target = filepath.Dir(path)
+		if st, err := os.Stat(target); err != nil {
+			return fmt.Errorf("%w: %v", conf.ErrInvalid, err)
+		} else if !st.IsDir() {
+			return fmt.Errorf("%w: %s is not a directory", conf.ErrInvalid, target)
+		}
+	}
+	if err := unix.Access(target, unix.W_OK); err != nil {
+		return fmt.Errorf("%w: %s: not writable: %v", conf.ErrInvalid, target, err)
+	}
+	return nil
 }

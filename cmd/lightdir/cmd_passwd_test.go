@@ -82,3 +82,23 @@ func TestConfigTest_exitCodes(t *testing.T) {
 		t.Errorf("duplicate suffixes: exit %d\n%s", code, errs)
 	}
 }
+
+// TestConfigTest_logFile: `lightdir test` checks that log.file can be
+// written, as serve needs at start; a log in a missing directory passed the
+// test and then stopped serve.
+func TestConfigTest_logFile(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "log.toml")
+	os.WriteFile(cfg, []byte("[log]\nfile = \"missing/dir/lightdir.log\"\n"), 0o644)
+	code, _, errs := runCmd("", "test", "-c", cfg)
+	if code != exitError || !strings.Contains(errs, cfg+":2: log.file:") {
+		t.Errorf("log in a missing directory: exit %d %q", code, errs)
+	}
+	os.WriteFile(cfg, []byte("[log]\nfile = \"lightdir.log\"\n"), 0o644)
+	if code, _, errs := runCmd("", "test", "-q", "-c", cfg); code != exitOK {
+		t.Errorf("log in the config's directory: exit %d %q", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lightdir.log")); !os.IsNotExist(err) {
+		t.Errorf("lightdir test created the log file: %v", err)
+	}
+}
