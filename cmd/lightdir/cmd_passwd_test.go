@@ -102,3 +102,14 @@ func TestConfigTest_logFile(t *testing.T) {
 		t.Errorf("lightdir test created the log file: %v", err)
 	}
 }
+
+// TestConfigTest_emptySuffixOnce: a database without a suffix is one
+// problem (it was also reported as an empty DN).
+func TestConfigTest_emptySuffixOnce(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "s.toml")
+	os.WriteFile(cfg, []byte("[[database]]\nsuffix = \"\"\ndirectory = \"d\"\n"), 0o644)
+	code, _, errs := runCmd("", "test", "-c", cfg)
+	if code != exitError || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "suffix is required") {
+		t.Errorf("empty suffix: exit %d %q", code, errs)
+	}
+}

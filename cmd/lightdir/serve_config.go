@@ -156,7 +156,7 @@ func (p *plan) prepareDB(i int) (dbPlan, schema.DN, []keyErr) {
 		errs = append(errs, keyErr{key(k), fmt.Errorf("%w: "+format, append([]any{conf.ErrInvalid}, args...)...)})
 	}
 	suffix, err := p.normDN(d.Suffix)
-	if err != nil {
+	if err != nil && d.Suffix != "" { // conf reports a missing suffix
 		bad("suffix", "%v", err)
 	}
 	if d.RootDN != "" {
