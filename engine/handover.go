@@ -94,6 +94,13 @@ func (e *Env) requestHandover(lf *os.File) error {
 	}
 }
 
+// handoverPending reports whether a writer waits for the read-only host of
+// s to hand the environment over (or has it and does not host yet).
+func handoverPending(s *sharedTable) bool {
+	req := uint32(s.u64(sharedRequestOff).Load())
+	return req != 0 && req != uint32(os.Getpid()) && processAlive(req)
+}
+
 // endHandoverRequest withdraws this process's request, if any: it hosts now,
 // or it gave up.
 func (e *Env) endHandoverRequest() {
@@ -153,6 +160,13 @@ func (e *Env) watchHandover() bool {
 	if e.finishHandover(); e.attached.Load() {
 		return true
 	}
+	e.handoverStep()
+	return false
+}
+
+// handoverStep steps aside for a writer that waits, or hosts again when
+// the writer went away without hosting for good.
+func (e *Env) handoverStep() {
 	h := &e.handover
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -163,12 +177,24 @@ func (e *Env) watchHandover() bool {
 	case !h.handingOver && writerWaits:
 		e.stepAside()
 	case h.handingOver && !writerWaits && lockFirstOpener(e.lockFile) == nil:
-		// The writer went away before it hosted: host again.
+		if s.u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid {
+			// The writer hosted, committed and closed since
+			// finishHandover looked: this process's snapshot is not the
+			// newest, and a host must never serve (nor leave in lock.mdb
+			// at Close) an older one. It reads attached instead: the next
+			// finishHandover sees the commit.
+			lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: 0, Len: 1}
+			_ = unix.FcntlFlock(e.lockFile.Fd(), unix.F_SETLK, &lk)
+			return
+		}
+		// The writer went away before it hosted (or hosted and closed
+		// without a commit): host again. A writer that hosted wrote its
+		// own flags: the table must say again that this host hands over.
+		s.u64(sharedFlagsOff).Store(hostReadOnly)
 		s.u64(sharedPIDOff).Store(uint64(os.Getpid()))
 		h.handingOver = false
 		e.releaseHandoverPin()
 	}
-	return false
 }
 
 // writerHosts reports whether the writer this process stepped aside for

@@ -342,6 +342,9 @@ func (e *Env) attach() error {
 		return err
 	}
 	e.shared.Store(s)
+	for deadline := time.Now().Add(handoverWait + time.Second); !e.hostAlive() && handoverPending(s) && time.Now().Before(deadline); {
+		time.Sleep(handoverPoll / 10) // the writer a read-only host steps aside for hosts in a moment
+	}
 	if !e.hostAlive() {
 		s.close()
 		e.shared.Store(nil)
@@ -371,14 +374,29 @@ func (e *Env) reattach(old *sharedTable) *sharedTable {
 	if cur := e.shared.Load(); cur != old {
 		return cur // another read transaction moved first
 	}
+	// INVARIANT: this process never closes a descriptor of a table it may
+	// hold slot locks in: closing any descriptor of a file drops all the
+	// process's fcntl locks on it, and the next host would take the pins of
+	// its live read transactions for a dead reader's. So the path is
+	// compared before it is opened, and a table that turns out to be the
+	// same file stays open (retired) until Close.
+	oldID, err := fdID(old.f)
+	if err != nil {
+		return nil
+	}
+	if id, err := statID(e.sharedPath()); err != nil || id == oldID {
+		return nil
+	}
 	s, err := openShared(e.sharedPath(), false, 0)
 	if err != nil {
 		return nil
 	}
-	oldID, err1 := fdID(old.f)
-	newID, err2 := fdID(s.f)
-	if err1 != nil || err2 != nil || oldID == newID || !e.hostAliveOn(s) {
-		s.close()
+	if newID, err := fdID(s.f); err != nil || newID == oldID {
+		e.retired = append(e.retired, s) // replaced back in between: keep it open
+		return nil
+	}
+	if !e.hostAliveOn(s) {
+		s.close() // another file: this process holds no lock in it
 		return nil
 	}
 	e.retired = append(e.retired, old)
@@ -412,6 +430,7 @@ func (e *Env) beginAttached(t *Txn) error {
 // and makes it this process's snapshot.
 func (e *Env) pinShared() (*sharedTable, int, *snapshot, error) {
 	s := e.shared.Load()
+	var deadline time.Time
 	for {
 		slot, m, err := s.acquire()
 		if err != nil {
@@ -428,6 +447,18 @@ func (e *Env) pinShared() (*sharedTable, int, *snapshot, error) {
 				s.release(slot)
 				s = next
 				continue
+			}
+			// A read-only host hands the environment over to a writer
+			// (handover.go): one of them hosts again in a moment.
+			if handoverPending(s) {
+				if deadline.IsZero() {
+					deadline = time.Now().Add(handoverWait + time.Second)
+				}
+				if time.Now().Before(deadline) && !e.closed.Load() {
+					s.release(slot)
+					time.Sleep(handoverPoll / 10)
+					continue
+				}
 			}
 			return fail(fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse))
 		}

@@ -218,6 +218,9 @@ func sharedChild(role, dir string) error {
 		txn.Abort()
 		return nil
 	}
+	if ok, err := handoverChild(role, dir, wait); ok {
+		return err
+	}
 	return fmt.Errorf("unknown role %q", role)
 }
 
