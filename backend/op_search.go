@@ -435,7 +435,7 @@ func (s *search) candidate(id uint64, blob []byte) error {
 	if s.refCheck != refNone && id != s.baseID {
 		if _, ok := slices.BinarySearch(s.refs, id); ok || s.refCheck == refByEntry {
 			if refs := s.b.refsOf(&s.e); refs != nil {
-				return s.reference(refs)
+				return s.reference(id, refs)
 			}
 		}
 	}

@@ -42,6 +42,14 @@ func (b *Backend) parseSelectionInto(attrs []string, types []selected) selection
 		case "1.1":
 		default:
 			if at := b.reg.AttributeType(attrType(a)); at != nil {
+				if schema.UnsupportedOption(at, a) != "" {
+					// An unrecognized option makes the description
+					// unrecognized (RFC 4512 §2.5), so it selects nothing
+					// (RFC 4511 §4.5.1.8), as in slapd: ";binary" on a
+					// type whose values do not travel in binary (cn;binary,
+					// jpegPhoto;binary) used to select the type.
+					continue
+				}
 				s.types = append(s.types, selected{at: at, opts: schema.TagOptions(a)})
 			} else if oc := b.reg.ObjectClass(strings.TrimPrefix(a, "@")); oc != nil && strings.HasPrefix(a, "@") {
 				for _, at := range oc.Must {

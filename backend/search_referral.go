@@ -167,13 +167,17 @@ func (s *search) findReferrals(p *planner) (*referralSet, error) {
 
 // reference sends the search result reference for referral object id
 // (whose ref values are in refs) found in scope.
-func (s *search) reference(refs [][]byte) error {
+func (s *search) reference(id uint64, refs [][]byte) error {
 	if s.sorter != nil && s.req.Controls.Paged != nil && len(s.req.Controls.Paged.Cookie) > 0 {
 		return nil // a sorted, paged search sent its references with the first page
 	}
 	if s.sorter == nil && s.pageSize > 0 && s.sent >= s.pageSize {
-		s.more = true
-		return errStop
+		// A page counts entries only (RFC 2696 §2): a reference met
+		// after a full page goes with it, and the next page starts after
+		// the referral object. Stopping here sent a cookie when no entry
+		// was left, and the client one more, empty page (slapd sends
+		// none).
+		s.lastSent = id
 	}
 	scope := "sub"
 	if s.req.Scope == ldapserver.ScopeOne {

@@ -149,3 +149,48 @@ func TestSearch_referralObjects_followWrites(t *testing.T) {
 		t.Fatalf("references after deleting it: %v", refs)
 	}
 }
+
+// A paged search counts entries only (RFC 2696): a referral object met
+// after a full page is sent with that page, and the next page starts after
+// it. The last page is the one with the last entry and its cookie is
+// empty, as in slapd; lightdir used to stop at the reference, send a
+// cookie, and answer the next request with a page of no entries.
+func TestSearch_pagedReferenceAfterFullPage(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	for _, ou := range []string{"a", "b", "c"} {
+		mustAdd(t, b, "ou="+ou+","+testSuffix, "objectClass: organizationalUnit", "ou: "+ou)
+	}
+	mustAdd(t, b, "ou=remote,"+testSuffix, "objectClass: referral", "objectClass: extensibleObject", "ou: remote",
+		"ref: ldap://other.example.net/ou=remote,dc=example,dc=com")
+	mustAdd(t, b, "ou=d,"+testSuffix, "objectClass: organizationalUnit", "ou: d")
+	for _, tc := range []struct {
+		filter string
+		size   int
+		pages  string
+	}{{"(objectClass=*)", 3, "3+1 1"}, {"(objectClass=*)", 2, "2 2+1"}, {"(objectClass=*)", 4, "4+1"},
+		{"(objectClass=*)", 1, "1 1 1+1 1"}, {"(!(ou=d))", 3, "3+1"}, {"(!(ou=d))", 1, "1 1 1+1"}} {
+		var pages []string
+		var cookie []byte
+		for range 10 {
+			req := &ldapserver.SearchRequest{Header: rootHdr(), Base: mustDN(t, testSuffix), RawBase: testSuffix,
+				Scope: ldapserver.ScopeOne, Filter: mustFilter(t, tc.filter), Attributes: []string{"1.1"}}
+			req.Controls.Paged = &ldapserver.PagedResults{Size: tc.size, Cookie: cookie}
+			c := &refCollector{}
+			res, err := b.Search(context.Background(), req, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := fmt.Sprint(len(c.entries))
+			if len(c.refs) > 0 {
+				page += fmt.Sprintf("+%d", len(c.refs))
+			}
+			pages = append(pages, page)
+			if cookie = res.Paged.Cookie; len(cookie) == 0 {
+				break
+			}
+		}
+		if got := strings.Join(pages, " "); got != tc.pages {
+			t.Errorf("%s, pages of %d: %s, want %s", tc.filter, tc.size, got, tc.pages)
+		}
+	}
+}

@@ -17,7 +17,9 @@ import (
 // entry with one, and reverseOrder reverses the whole order, as slapd's
 // sssvlv overlay does. Ties are broken by entry ID, so the order is total
 // and the same on every page. Attributes without an ordering rule sort by
-// their equality-normalized bytes.
+// their equality-normalized bytes. A key with options (cn;lang-de)
+// takes only the values of descriptions carrying them (RFC 2891's
+// attributeType is an AttributeDescription; RFC 4512 §2.5), as slapd does.
 //
 // The search collects (keys, ID) for every matching entry but keeps only
 // the best pageSize+1 (or sizeLimit+1) of them in a bounded heap, then
@@ -32,6 +34,7 @@ import (
 // sortKey is one resolved key of a sort request.
 type sortKey struct {
 	at      *schema.AttributeType
+	opts    []string             // tagging options the values must carry (schema.TagOptions)
 	rule    *schema.MatchingRule // ordering rule; nil: equality-normalized bytes
 	reverse bool
 }
@@ -84,7 +87,7 @@ func (s *search) newSorter() (*sorter, *ldapserver.SortResult, error) {
 		if rule != nil && !rule.Implemented() {
 			rule = nil
 		}
-		so.keys = append(so.keys, sortKey{at: at, rule: rule, reverse: k.Reverse})
+		so.keys = append(so.keys, sortKey{at: at, opts: schema.TagOptions(k.Attr), rule: rule, reverse: k.Reverse})
 	}
 	return so, &ldapserver.SortResult{Code: ldapserver.Success}, nil
 }
@@ -161,7 +164,7 @@ func (so *sorter) keyOf(k sortKey, e *schema.Entry, dst []byte) []byte {
 	found := false
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
-		if a.Type == nil || !a.Type.IsSubtypeOf(k.at) {
+		if a.Type == nil || !a.Type.IsSubtypeOf(k.at) || !schema.HasOptions(a.Desc, k.opts) {
 			continue
 		}
 		// Without an ordering rule the key is the equality-normalized

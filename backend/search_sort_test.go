@@ -249,3 +249,38 @@ func TestSearch_sorted_hidesPasswords(t *testing.T) {
 		}
 	}
 }
+
+// A sort key with options (cn;lang-de) orders by the values of that
+// description only, as slapd's sssvlv does (RFC 2891 keys are attribute
+// descriptions): lightdir used to drop the options and order by every cn
+// value, tagged or not.
+func TestSearch_sortKeyWithOptions(t *testing.T) {
+	b := openTest(t, testOptions(t))
+	mustAdd(t, b, "ou=people,"+testSuffix, "objectClass: organizationalUnit", "ou: people")
+	for _, p := range [][]string{
+		{"u1", "cn: Aaron", "cn;lang-de: Zacharias"},
+		{"u2", "cn: Zed", "cn;lang-de: Anton"},
+		{"u3", "cn: Mia", "cn;lang-de: Moritz", "cn;lang-en: Aaron"},
+		{"u4", "cn: Bea"},
+	} {
+		lines := append(slices.DeleteFunc(person(p[0]), func(l string) bool { return strings.HasPrefix(l, "cn:") }), p[1:]...)
+		mustAdd(t, b, "uid="+p[0]+",ou=people,"+testSuffix, lines...)
+	}
+	for _, tc := range []struct {
+		key  string
+		want []string
+	}{
+		{"cn;lang-de", []string{"u2", "u3", "u1", "u4"}},
+		{"CN;LANG-DE", []string{"u2", "u3", "u1", "u4"}},
+		{"cn;lang-en", []string{"u3", "u1", "u2", "u4"}},
+		{"cn;lang-fr", []string{"u1", "u2", "u3", "u4"}},
+	} {
+		uids, res, err := sortedSearch(t, b, []ldapserver.SortKey{{Attr: tc.key, OrderingRule: "caseIgnoreOrderingMatch"}}, "(objectClass=person)", 0, nil)
+		if err != nil || res.Sort == nil || res.Sort.Code != ldapserver.Success {
+			t.Fatalf("sort by %s: %v %+v", tc.key, err, res)
+		}
+		if !slices.Equal(uids, tc.want) {
+			t.Errorf("sort by %s: %v, want %v", tc.key, uids, tc.want)
+		}
+	}
+}

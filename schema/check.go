@@ -113,6 +113,11 @@ func unsupportedOption(at *AttributeType, desc string) string {
 	return ""
 }
 
+// UnsupportedOption returns the first option of the attribute description
+// desc (of type at) that the server does not recognize, "" when it
+// recognizes them all (see unsupportedOption).
+func UnsupportedOption(at *AttributeType, desc string) string { return unsupportedOption(at, desc) }
+
 // binaryTransfer reports whether values of at travel with ;binary (RFC
 // 4522): Certificate, Certificate List, Certificate Pair and Supported
 // Algorithm.
