@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"maps"
 	"slices"
 	"testing"
 )
@@ -159,7 +160,12 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 			}
 			switch op := r.IntN(25); {
 			case op >= 20:
-				dupModelExtraOp(t, r, txn, d, dbi, dm, key, op-20, where(j))
+				old, nv := dupModelExtraOp(t, r, txn, d, dbi, dm, key, op-20, where(j))
+				if old != nil && d.name == wd.name && walker.placed && bytes.Equal(walker.k, key) && bytes.Equal(walker.v, old) {
+					// A cursor on a value replaced in place by another
+					// cursor's Current put stays on it, as in LMDB.
+					walker.v = nv
+				}
 			case op < 3 && d.flags&DupFixed != 0:
 				vals, size := dupRun(r, d, bytes.HasPrefix(key, []byte("big")))
 				flags := []PutFlags{0, 0, NoDupData, AppendDup}[r.IntN(4)]
@@ -204,11 +210,7 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 					}
 					continue
 				}
-				var v []byte
-				for s := range vals {
-					v = []byte(s)
-					break
-				}
+				v := []byte(pickValue(r, vals))
 				if err := txn.Del(dbi, key, v); err != nil {
 					t.Fatalf("%s: del %q=%q: %v", where(j), key, v, err)
 				}
@@ -359,7 +361,9 @@ func (w *dupWalker) step(t *testing.T, r *rand.Rand, dm dupModel, where string) 
 // replaces the value when the new one sorts into its place, else changes
 // nothing); 2: PutMultiple with NoOverwrite; 3: a put through a cursor,
 // which then stands on the pair; 4: an Append put (dupModelAppend).
-func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, dm dupModel, key []byte, op int, where string) {
+// dupModelExtraOp runs one of the less common operations; after a Current
+// put that replaced a value in place, it returns the old and new values.
+func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, dm dupModel, key []byte, op int, where string) (replaced, by []byte) {
 	t.Helper()
 	_, vcmp := comparators(uint16(d.flags))
 	add := func(v []byte) {
@@ -369,9 +373,8 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 		dm[string(key)][string(v)] = true
 	}
 	var some []byte // one of the key's values, if it has any
-	for v := range dm[string(key)] {
-		some = []byte(v)
-		break
+	if vals := dm[string(key)]; len(vals) > 0 {
+		some = []byte(pickValue(r, vals))
 	}
 	switch op {
 	case 0:
@@ -440,6 +443,7 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 			if k, v, err := c.Get(nil, nil, GetCurrent); err != nil || !bytes.Equal(k, key) || !bytes.Equal(v, nv) {
 				t.Fatalf("%s: cursor after a Current put: %q %x %v", where, k, v, err)
 			}
+			return some, nv
 		}
 	case 2:
 		if d.flags&DupFixed == 0 {
@@ -473,6 +477,7 @@ func dupModelExtraOp(t *testing.T, r *rand.Rand, txn *Txn, d modelDB, dbi DBI, d
 	case 4:
 		dupModelAppend(t, r, txn, d, dbi, dm, key, where)
 	}
+	return nil, nil
 }
 
 // dupModelAppend puts with Append (and half the time AppendDup) at the end of
@@ -708,4 +713,11 @@ func mustCursor(t *testing.T, txn *Txn, dbi DBI) *Cursor {
 	}
 	t.Cleanup(c.Close)
 	return c
+}
+
+// pickValue returns a random one of vals, chosen by r alone (not by map
+// order), so that a seed replays the same operations.
+func pickValue(r *rand.Rand, vals map[string]bool) string {
+	sorted := slices.Sorted(maps.Keys(vals))
+	return sorted[r.IntN(len(sorted))]
 }
