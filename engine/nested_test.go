@@ -208,10 +208,7 @@ func nestDupOp(t *testing.T, r *rand.Rand, txn *Txn, dbis nestDBIs, m nestModel,
 	case x < 19:
 		v := string(id(r.Uint64N(1500)))
 		if vals := set[key]; len(vals) > 0 && r.IntN(2) == 0 {
-			for s := range vals { // one that is there
-				v = s
-				break
-			}
+			v = pickValue(r, vals) // one that is there (by the seed, not map order)
 		}
 		err := txn.Del(dbi, []byte(key), []byte(v))
 		if had := set[key][v]; had != (err == nil) {
