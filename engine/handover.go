@@ -69,7 +69,7 @@ func (e *Env) requestHandover(lf *os.File) error {
 		return ErrEnvInUse
 	}
 	host := s.pid()
-	if host == 0 || lockHolder(lf) != host || s.u64(sharedFlagsOff).Load()&hostReadOnly == 0 {
+	if !e.hostAliveOn(s) || s.u64(sharedFlagsOff).Load()&hostReadOnly == 0 {
 		s.close()
 		return ErrEnvInUse
 	}
@@ -101,6 +101,18 @@ func handoverPending(s *sharedTable) bool {
 	return req != 0 && req != uint32(os.Getpid()) && processAlive(req)
 }
 
+// awaitHost waits while a read-only host hands the environment over to a
+// writer (one of them hosts s again in a moment) and reports whether s has
+// a live host.
+func (e *Env) awaitHost(s *sharedTable) bool {
+	for deadline := time.Now().Add(handoverWait + time.Second); !e.hostAliveOn(s); time.Sleep(handoverPoll / 10) {
+		if !handoverPending(s) || e.closed.Load() || time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
 // endHandoverRequest withdraws this process's request, if any: it hosts now,
 // or it gave up.
 func (e *Env) endHandoverRequest() {
@@ -109,15 +121,6 @@ func (e *Env) endHandoverRequest() {
 		s.close()
 		e.handover.request = nil
 	}
-}
-
-// lockHolder returns the PID holding the first-opener lock of lf (0: none).
-func lockHolder(lf *os.File) uint32 {
-	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
-	if unix.FcntlFlock(lf.Fd(), unix.F_GETLK, &lk) != nil || lk.Type == unix.F_UNLCK {
-		return 0
-	}
-	return uint32(lk.Pid)
 }
 
 func processAlive(pid uint32) bool {
@@ -171,20 +174,18 @@ func (e *Env) handoverStep() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	s := e.shared.Load()
-	req := uint32(s.u64(sharedRequestOff).Load())
-	writerWaits := req != 0 && req != uint32(os.Getpid()) && processAlive(req)
+	writerWaits := handoverPending(s)
 	switch {
 	case !h.handingOver && writerWaits:
 		e.stepAside()
 	case h.handingOver && !writerWaits && lockFirstOpener(e.lockFile) == nil:
-		if s.u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid {
+		if e.tableIsNewer() {
 			// The writer hosted, committed and closed since
 			// finishHandover looked: this process's snapshot is not the
 			// newest, and a host must never serve (nor leave in lock.mdb
 			// at Close) an older one. It reads attached instead: the next
 			// finishHandover sees the commit.
-			lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: 0, Len: 1}
-			_ = unix.FcntlFlock(e.lockFile.Fd(), unix.F_SETLK, &lk)
+			_ = unlockFirstOpener(e.lockFile)
 			return
 		}
 		// The writer went away before it hosted (or hosted and closed
@@ -201,8 +202,12 @@ func (e *Env) handoverStep() {
 // hosts the environment (or hosted and committed, then left: this process
 // then reads as one attached to a host that closed). Called with
 // handover.mu held.
-func (e *Env) writerHosts() bool {
-	return e.hostAlive() || e.shared.Load().u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid
+func (e *Env) writerHosts() bool { return e.hostAlive() || e.tableIsNewer() }
+
+// tableIsNewer reports whether the reader table publishes a commit other
+// than this read-only process's snapshot: a writer committed since.
+func (e *Env) tableIsNewer() bool {
+	return e.shared.Load().u64(sharedTxnOff).Load() != e.snap.Load().meta.txnid
 }
 
 // finishHandover makes this process read attached once the writer it
@@ -237,8 +242,7 @@ func (e *Env) stepAside() {
 	e.handover.pin.Store(int32(slot + 1))
 	e.handover.pinTab = s
 	s.u64(sharedPIDOff).Store(0)
-	lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: 0, Len: 1}
-	if unix.FcntlFlock(e.lockFile.Fd(), unix.F_SETLK, &lk) != nil {
+	if unlockFirstOpener(e.lockFile) != nil {
 		s.u64(sharedPIDOff).Store(uint64(os.Getpid()))
 		e.handover.pin.Store(0)
 		s.release(slot)

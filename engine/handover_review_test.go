@@ -120,6 +120,18 @@ func TestAttached_refusedBeginKeepsOtherPins(t *testing.T) {
 // role that opens it read-only first, so that it hosts it.
 func startROHost(t *testing.T, role string) (string, *sharedChildProc) {
 	t.Helper()
+	dir := closedWithCommit1(t)
+	p := startSharedChild(t, "", role, dir, nil)
+	if l := p.next(t); l != "hosting true 1" {
+		t.Fatalf("child: %q", l)
+	}
+	return dir, p
+}
+
+// closedWithCommit1 returns a new environment's directory holding commit 1,
+// with no process in it.
+func closedWithCommit1(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
 	if err != nil {
@@ -129,11 +141,7 @@ func startROHost(t *testing.T, role string) (string, *sharedChildProc) {
 	if err := env.Close(); err != nil {
 		t.Fatal(err)
 	}
-	p := startSharedChild(t, "", role, dir, nil)
-	if l := p.next(t); l != "hosting true 1" {
-		t.Fatalf("child: %q", l)
-	}
-	return dir, p
+	return dir
 }
 
 // waitLockHolder waits until pid holds dir's first-opener lock.
@@ -214,15 +222,7 @@ func TestReadOnlyHost_attachedReadsThroughHandover(t *testing.T) {
 // lock.mdb, where an LMDB writer waiting for the lock starts from the older
 // meta and overwrites the newest commit.
 func TestReadOnlyHost_writerCommitsAndClosesMidStep(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, env, 1)
-	if err := env.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dir := closedWithCommit1(t)
 	defer func(p time.Duration) { handoverPoll = p }(handoverPoll)
 	handoverPoll = time.Hour // this test moves the handover on itself
 	ro, err := Open(dir, &Options{ReadOnly: true})

@@ -342,10 +342,7 @@ func (e *Env) attach() error {
 		return err
 	}
 	e.shared.Store(s)
-	for deadline := time.Now().Add(handoverWait + time.Second); !e.hostAlive() && handoverPending(s) && time.Now().Before(deadline); {
-		time.Sleep(handoverPoll / 10) // the writer a read-only host steps aside for hosts in a moment
-	}
-	if !e.hostAlive() {
+	if !e.awaitHost(s) {
 		s.close()
 		e.shared.Store(nil)
 		return ErrEnvInUse
@@ -430,7 +427,6 @@ func (e *Env) beginAttached(t *Txn) error {
 // and makes it this process's snapshot.
 func (e *Env) pinShared() (*sharedTable, int, *snapshot, error) {
 	s := e.shared.Load()
-	var deadline time.Time
 	for {
 		slot, m, err := s.acquire()
 		if err != nil {
@@ -443,24 +439,15 @@ func (e *Env) pinShared() (*sharedTable, int, *snapshot, error) {
 		// The pin counts only while a host reads this table: the one this
 		// process attached to, or a later one that took the file over.
 		if !e.hostAliveOn(s) {
+			s.release(slot)
 			if next := e.reattach(s); next != nil {
-				s.release(slot)
 				s = next
 				continue
 			}
-			// A read-only host hands the environment over to a writer
-			// (handover.go): one of them hosts again in a moment.
-			if handoverPending(s) {
-				if deadline.IsZero() {
-					deadline = time.Now().Add(handoverWait + time.Second)
-				}
-				if time.Now().Before(deadline) && !e.closed.Load() {
-					s.release(slot)
-					time.Sleep(handoverPoll / 10)
-					continue
-				}
+			if e.awaitHost(s) { // a read-only host handed the environment over
+				continue
 			}
-			return fail(fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse))
+			return nil, 0, nil, fmt.Errorf("%w: no process hosts the environment's readers (the host closed); reopen", ErrEnvInUse)
 		}
 		st, err := e.file.Stat()
 		if err != nil {

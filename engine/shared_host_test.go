@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -754,26 +753,8 @@ func openHost(t *testing.T) (*Env, string) {
 // environment over and reads on attached. Its snapshot from before stays
 // whole under the writer's commits, and its pin goes when that read ends.
 func TestReadOnlyHost_handsOverToWriter(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, env, 1)
-	if err := env.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p := startSharedChild(t, "", "rohost", dir, nil)
-	if l := p.next(t); l != "hosting true 1" {
-		t.Fatalf("child: %q", l)
-	}
-	env = newHostCommits(t, dir)
-	p.send(t)
-	for _, want := range []string{"old 1 1 <nil>", "new 20 20 <nil> true", "pin 0"} {
-		if l := p.next(t); l != want {
-			t.Fatalf("child: %q, want %q", l, want)
-		}
-	}
+	dir, p := startROHost(t, "rohost")
+	env := writerTakesOver(t, dir, p)
 	if rs := env.Readers(); len(rs) != 0 {
 		t.Fatalf("Readers() after the child's reads ended = %+v", rs)
 	}
@@ -784,23 +765,26 @@ func TestReadOnlyHost_handsOverToWriter(t *testing.T) {
 	checkEnv(t, env, "after the handover")
 }
 
+// writerTakesOver opens dir as a writer while the "rohost" child p hosts
+// it, commits 2 to 20, and checks the child's reads: its snapshot from
+// before whole, a new one on the newest commit, attached, its pin gone.
+func writerTakesOver(t *testing.T, dir string, p *sharedChildProc) *Env {
+	t.Helper()
+	env := newHostCommits(t, dir)
+	p.send(t)
+	for _, want := range []string{"old 1 1 <nil>", "new 20 20 <nil> true", "pin 0"} {
+		if l := p.next(t); l != want {
+			t.Fatalf("child: %q, want %q", l, want)
+		}
+	}
+	return env
+}
+
 // A writer that gives up waiting leaves the read-only host hosting: it takes
 // the first-opener lock back, and a later writer gets the handover. Another
 // writer is still refused at once.
 func TestReadOnlyHost_writerGivesUp(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, env, 1)
-	if err := env.Close(); err != nil {
-		t.Fatal(err)
-	}
-	p := startSharedChild(t, "", "rohost", dir, nil)
-	if l := p.next(t); l != "hosting true 1" {
-		t.Fatalf("child: %q", l)
-	}
+	dir, p := startROHost(t, "rohost")
 	defer func(w time.Duration) { handoverWait = w }(handoverWait)
 	handoverWait = 0
 	if env, err := Open(dir, &Options{Durability: NoSync}); !errors.Is(err, ErrEnvInUse) {
@@ -809,25 +793,9 @@ func TestReadOnlyHost_writerGivesUp(t *testing.T) {
 		}
 		t.Fatalf("Open with no time to wait: %v, want ErrEnvInUse", err)
 	}
-	lf, err := os.Open(filepath.Join(dir, "lock.mdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lf.Close()
-	for deadline := time.Now().Add(10 * time.Second); lockHolder(lf) != uint32(p.cmd.Process.Pid); {
-		if time.Now().After(deadline) {
-			t.Fatalf("the read-only host did not take the lock back (holder %d)", lockHolder(lf))
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	waitLockHolder(t, dir, p.cmd.Process.Pid) // the read-only host took the lock back
 	handoverWait = 10 * time.Second
-	env = newHostCommits(t, dir)
-	p.send(t)
-	for _, want := range []string{"old 1 1 <nil>", "new 20 20 <nil> true", "pin 0"} {
-		if l := p.next(t); l != want {
-			t.Fatalf("child: %q, want %q", l, want)
-		}
-	}
+	env := writerTakesOver(t, dir, p)
 	if other, err := Open(dir, &Options{Durability: NoSync}); !errors.Is(err, ErrEnvInUse) {
 		if err == nil {
 			other.Close()

@@ -50,6 +50,22 @@ func lockFirstOpener(f *os.File) error {
 	return err
 }
 
+// unlockFirstOpener releases the first-opener lock of f, for a read-only
+// host that steps aside for a writer (handover.go).
+func unlockFirstOpener(f *os.File) error {
+	lk := unix.Flock_t{Type: unix.F_UNLCK, Whence: 0, Start: 0, Len: 1}
+	return unix.FcntlFlock(f.Fd(), unix.F_SETLK, &lk)
+}
+
+// lockHolder returns the PID holding the first-opener lock of f (0: none).
+func lockHolder(f *os.File) uint32 {
+	lk := unix.Flock_t{Type: unix.F_WRLCK, Whence: 0, Start: 0, Len: 1}
+	if unix.FcntlFlock(f.Fd(), unix.F_GETLK, &lk) != nil || lk.Type == unix.F_UNLCK {
+		return 0
+	}
+	return uint32(lk.Pid)
+}
+
 // fileID identifies a file independently of the path used to reach it.
 type fileID struct{ dev, ino uint64 }
 
