@@ -75,10 +75,16 @@ func (r *Registry) prettyAVA(ava AVA) (string, string) {
 	if at.Name() != "" {
 		typ = at.Name()
 	}
-	if at.OID == oidObjectClass || at.Syntax != nil && (at.Syntax.OID == SyntaxDN || at.Syntax.OID == oidLDAPSyntaxPrefix+"34") {
+	if hasPrettyForm(at) {
 		val = string(r.PrettyValue(at, []byte(val)))
 	}
 	return typ, val
+}
+
+// hasPrettyForm reports whether PrettyValue may change values of at:
+// objectClass names and DN-valued syntaxes. Others are stored as given.
+func hasPrettyForm(at *AttributeType) bool {
+	return at.OID == oidObjectClass || at.Syntax != nil && (at.Syntax.OID == SyntaxDN || at.Syntax.OID == oidLDAPSyntaxPrefix+"34")
 }
 
 func writePrettyAVA(b *strings.Builder, typ, value string) {
@@ -96,8 +102,10 @@ func writePrettyAVA(b *strings.Builder, typ, value string) {
 // valid and values already in that form are returned as v itself (most
 // values a client writes are: no copy then).
 func (r *Registry) PrettyValue(at *AttributeType, v []byte) []byte {
+	if at == nil || !hasPrettyForm(at) {
+		return v
+	}
 	switch {
-	case at == nil:
 	case at.OID == oidObjectClass:
 		if oc := r.ObjectClass(string(v)); oc != nil && oc.Name() != "" && oc.Name() != string(v) {
 			return []byte(oc.Name())
