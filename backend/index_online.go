@@ -106,7 +106,9 @@ func (b *Backend) buildOnline(ctx context.Context, d *indexDef) error {
 		}
 		err := b.write(ctx, false, func(w *writer) error {
 			var err error
-			if next, done, err = b.indexRange(w.txn, d, todo, next, batch); err != nil || !done {
+			if todo == 0 {
+				done = true // only the keys of an interrupted build of other kinds had to go
+			} else if next, done, err = b.indexRange(w.txn, d, todo, next, batch); err != nil || !done {
 				return err
 			}
 			ready = w.txn.ID()
