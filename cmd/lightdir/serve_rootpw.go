@@ -16,22 +16,12 @@ import (
 // database whose configuration has no root_password.
 const rootPWEnv = "LIGHTDIR_ROOTPW"
 
-// rootPassword returns the hashed root password kept in file. With env set, its
-// hash replaces the file's content unless the file already matches it. Without
-// env and without a file, a password is generated, its hash stored and the
-// password printed once on out. Only hashes are ever written.
-func rootPassword(file, rootDN, env string, out io.Writer) ([]byte, error) {
-	h, save, err := prepareRootPassword(file, rootDN, env, out)
-	if err == nil && save != nil {
-		err = save()
-	}
-	return h, err
-}
-
-// prepareRootPassword is rootPassword in two steps: it returns the hash to use
-// and, when the file must change, save, which writes it (and then prints a
-// generated password). serve saves once the database is open, so that a start
-// refused (another process has the database) changes nothing.
+// prepareRootPassword returns the hashed root password kept in file. With env
+// set, its hash replaces the file's content unless the file already matches it.
+// Without env and without a file, a password is generated, its hash stored and
+// the password printed once on out. Only hashes are ever written. When the file
+// must change, save writes it (and then prints a generated password): serve
+// saves once the database is open, so that a refused start changes nothing.
 func prepareRootPassword(file, rootDN, env string, out io.Writer) (hash []byte, save func() error, err error) {
 	stored, err := os.ReadFile(file)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {

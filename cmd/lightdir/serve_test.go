@@ -615,3 +615,12 @@ func TestStart_refusedDatabase_keepsRootPassword(t *testing.T) {
 		t.Fatalf("the refused start generated a password: printed %q, file %v", out.String(), err)
 	}
 }
+
+// rootPassword is prepareRootPassword with the file saved at once.
+func rootPassword(file, rootDN, env string, out io.Writer) ([]byte, error) {
+	h, save, err := prepareRootPassword(file, rootDN, env, out)
+	if err == nil && save != nil {
+		err = save()
+	}
+	return h, err
+}
