@@ -47,6 +47,37 @@ func uidsOf(t *testing.T, b *Backend, filter string) []string {
 	return out
 }
 
+// buildPause stops the online builder before its fourth batch until resume
+// is closed.
+type buildPause struct {
+	paused chan uint64 // receives the first ID of the batch held back
+	resume chan struct{}
+}
+
+func pauseBuild(opts *Options) *buildPause {
+	p := &buildPause{paused: make(chan uint64), resume: make(chan struct{})}
+	batches := 0
+	opts.buildHook = func(_ context.Context, next uint64) {
+		if batches++; batches == 4 {
+			p.paused <- next
+			<-p.resume
+		}
+	}
+	return p
+}
+
+// wait returns the ID the paused builder would index next.
+func (p *buildPause) wait(t *testing.T) uint64 {
+	t.Helper()
+	select {
+	case next := <-p.paused:
+		return next
+	case <-time.After(30 * time.Second):
+		t.Fatal("online build never reached its fourth batch")
+	}
+	return 0
+}
+
 // TestBackend_onlineIndexBuild: an index added to the configuration of a
 // loaded database is built in the background; while it builds, searches
 // answer correctly without it and writes go ahead (before and after the
@@ -65,21 +96,9 @@ func TestBackend_onlineIndexBuild(t *testing.T) {
 	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq"}}}
 	opts.BuildIndexesOnline = true
 	opts.buildBatch = 5
-	paused, resume := make(chan uint64), make(chan struct{})
-	batches := 0
-	opts.buildHook = func(_ context.Context, next uint64) {
-		if batches++; batches == 4 {
-			paused <- next
-			<-resume
-		}
-	}
+	pause := pauseBuild(&opts)
 	b = openTest(t, opts)
-	var next uint64
-	select {
-	case next = <-paused:
-	case <-time.After(30 * time.Second):
-		t.Fatal("online build never reached its fourth batch")
-	}
+	next := pause.wait(t)
 	if next <= 1 || next > 50 {
 		t.Fatalf("paused at ID %d", next)
 	}
@@ -109,7 +128,7 @@ func TestBackend_onlineIndexBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer old.Abort()
-	close(resume)
+	close(pause.resume)
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if ok, err := b.WaitIndexes(wctx); !ok || err != nil {
@@ -205,20 +224,9 @@ func TestBackend_onlineIndexBuild_addedKindKeepsOthers(t *testing.T) {
 	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub"}}}
 	opts.BuildIndexesOnline = true
 	opts.buildBatch = 5
-	paused, resume := make(chan uint64), make(chan struct{})
-	batches := 0
-	opts.buildHook = func(_ context.Context, next uint64) {
-		if batches++; batches == 4 {
-			paused <- next
-			<-resume
-		}
-	}
+	pause := pauseBuild(&opts)
 	b = openTest(t, opts)
-	select {
-	case <-paused:
-	case <-time.After(30 * time.Second):
-		t.Fatal("online build never reached its fourth batch")
-	}
+	pause.wait(t)
 	ctx := context.Background()
 	mustAdd(t, b, "uid=new,"+testSuffix, person("new")...)
 	if _, err := b.Delete(ctx, &ldapserver.DeleteRequest{Header: rootHdr(), DN: mustDN(t, "uid=u01,"+testSuffix)}); err != nil {
@@ -239,7 +247,7 @@ func TestBackend_onlineIndexBuild_addedKindKeepsOthers(t *testing.T) {
 	if got := fmt.Sprint(uidsOf(t, b, "(uid=u0*)")); got != "[u00 u02 u03 u04 u05 u06 u07 u08 u09]" {
 		t.Errorf("(uid=u0*) during the build: %s", got)
 	}
-	close(resume)
+	close(pause.resume)
 	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if ok, err := b.WaitIndexes(wctx); !ok || err != nil {
@@ -255,14 +263,13 @@ func TestBackend_onlineIndexBuild_addedKindKeepsOthers(t *testing.T) {
 	// Interrupted: pres is being added when the backend closes; the next
 	// configuration drops it again.
 	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub", "pres"}}}
-	batches = 0
-	paused, resume = make(chan uint64), make(chan struct{})
+	pause = pauseBuild(&opts)
 	b = openTest(t, opts)
-	<-paused
+	pause.wait(t)
 	if used, _ := plannedByIndex(t, b, "(uid=u1*)"); !used {
 		t.Error("substring keys unused while pres builds")
 	}
-	go func() { close(resume) }()
+	close(pause.resume)
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
