@@ -52,8 +52,8 @@ func newWriteState(t *Txn) *writeState {
 	// Reuse lag (format spec 12.3): never the pages freed by the previous commit,
 	// nor any a reader or (SyncInterval) the last durable snapshot can see.
 	w.oldest = e.readers.oldest(t.txnid - 1)
-	if e.shared.Load() != nil {
-		w.oldest = e.shared.Load().oldest(w.oldest)
+	if s := e.shared.Load(); s != nil {
+		w.oldest = s.oldest(w.oldest)
 	}
 	if e.opts.Durability == SyncInterval {
 		w.oldest = min(w.oldest, e.durableTxnid.Load())

@@ -374,8 +374,8 @@ func (t *Txn) writeMeta() error {
 	}
 	e.prevMeta = t.snap.meta
 	e.publish(m, e.fileSize)
-	if e.shared.Load() != nil {
-		e.shared.Load().publish(pg[:metaBodyEnd], m.txnid)
+	if s := e.shared.Load(); s != nil {
+		s.publish(pg[:metaBodyEnd], m.txnid)
 	}
 	return nil
 }

@@ -310,12 +310,12 @@ func (e *Env) openFiles() error {
 func (e *Env) closeFiles() {
 	e.endHandoverRequest()
 	hosting := e.hosting()
-	if e.shared.Load() != nil {
+	if s := e.shared.Load(); s != nil {
 		e.releaseHandoverPin()
 		if hosting {
 			e.unhost()
 		} else {
-			e.shared.Load().close()
+			s.close()
 		}
 		e.shared.Store(nil)
 	}
@@ -541,11 +541,11 @@ func (e *Env) Info() Info {
 	s := e.snap.Load()
 	old := e.readers.oldest(^uint64(0))
 	n := int(e.readers.inUse.Load())
-	if e.shared.Load() != nil {
+	if shared := e.shared.Load(); shared != nil {
 		// Readers of other processes pin snapshots too (this process's own
 		// attached readers are counted in inUse already).
 		pid := os.Getpid()
-		for _, r := range e.shared.Load().list(0) {
+		for _, r := range shared.list(0) {
 			if r.PID != pid {
 				n++
 			}

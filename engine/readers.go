@@ -107,15 +107,16 @@ type ReaderInfo struct {
 // Age is unknown and reported as 0).
 func (e *Env) Readers() []ReaderInfo {
 	last := e.snap.Load().meta.txnid
-	if e.shared.Load() != nil {
+	shared := e.shared.Load()
+	if shared != nil {
 		// An attached process's snapshot is the one it last began; the table
 		// holds the newest commit.
-		last = max(last, e.shared.Load().u64(sharedTxnOff).Load())
+		last = max(last, shared.u64(sharedTxnOff).Load())
 	}
 	now := monoNow()
 	var out []ReaderInfo
-	if e.shared.Load() != nil {
-		out = e.shared.Load().list(last)
+	if shared != nil {
+		out = shared.list(last)
 	}
 	pid := os.Getpid()
 	for i := range e.readers.slots {

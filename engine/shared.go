@@ -268,10 +268,11 @@ func (s *sharedTable) list(last uint64) []ReaderInfo {
 // ClearStaleReaders frees the reader slots of processes that died while
 // reading and returns how many there were (what mdb_stat -rr does).
 func (e *Env) ClearStaleReaders() int {
-	if e.shared.Load() == nil {
+	s := e.shared.Load()
+	if s == nil {
 		return 0
 	}
-	return e.shared.Load().clearStale()
+	return s.clearStale()
 }
 
 // clearStale frees the slots of processes that died while reading.
