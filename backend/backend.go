@@ -462,37 +462,51 @@ func supportedKinds(at *schema.AttributeType) index.Kinds {
 	return k
 }
 
-// forgetUnmaintained marks unbuilt, in the meta DB, every index whose
-// record names kinds the configuration does not: an index left out of the
-// configuration, or one configured with fewer kinds. Writes maintain only
-// configured kinds, so such keys go stale from this open on, and Check
-// would count the extra keys; the index must be rebuilt (online or with
-// Reindex, which empty its DB first) before searches use it again. The
-// stale keys of an index left out stay in its DB until then.
+// forgetUnmaintained updates, in the meta DB, every index record naming
+// kinds the configuration does not. Writes maintain only configured kinds,
+// so such keys go stale from this open on (and Check would count them). An
+// index left out of the configuration is marked unbuilt: it must be rebuilt
+// (online or with Reindex, which empty its DB first) before searches use it
+// again, and its stale keys stay in its DB until then. An index configured
+// with fewer kinds keeps its other kinds in use: the record names them,
+// marked partial, and the online build or Reindex removes the dropped
+// kinds' keys.
 func (b *Backend) forgetUnmaintained(txn *engine.Txn) error {
 	configured := map[string]index.Kinds{}
 	for _, d := range b.ix {
 		configured[strings.ToLower(d.typ.Name())] = d.kinds
 	}
-	var stale [][]byte
+	type staleRecord struct {
+		key  []byte
+		kept index.Kinds
+	}
+	var stale []staleRecord
 	c, err := txn.OpenCursor(b.db.meta)
 	if err != nil {
 		return err
 	}
 	k, v, err := c.Get([]byte(metaIndex), nil, engine.SetRange)
 	for ; err == nil && strings.HasPrefix(string(k), metaIndex); k, v, err = c.Get(nil, nil, engine.Next) {
-		if len(v) >= 1 && index.Kinds(v[0])&^configured[string(k[len(metaIndex):])] != 0 {
-			stale = append(stale, append([]byte(nil), k...))
+		want := configured[string(k[len(metaIndex):])]
+		if len(v) >= 1 && index.Kinds(v[0])&^want != 0 {
+			stale = append(stale, staleRecord{append([]byte(nil), k...), index.Kinds(v[0]) & want})
 		}
 	}
 	c.Close()
 	if err != nil && !errors.Is(err, engine.ErrNotFound) {
 		return err
 	}
-	for _, k := range stale {
-		b.log.Warn("index (or some of its kinds) left out of the configuration: it must be rebuilt before searches use it again",
-			zap.String("attr", string(k[len(metaIndex):])))
-		if err := txn.Put(b.db.meta, k, []byte{0}, 0); err != nil {
+	for _, r := range stale {
+		attr := zap.String("attr", string(r.key[len(metaIndex):]))
+		rec := []byte{0}
+		if r.kept == 0 {
+			b.log.Warn("index left out of the configuration: it must be rebuilt before searches use it again", attr)
+		} else {
+			rec = []byte{byte(r.kept), metaIndexPartial}
+			b.log.Info("index kinds left out of the configuration: searches keep using the others; their keys go at the next build",
+				attr, zap.Stringer("kept", r.kept))
+		}
+		if err := txn.Put(b.db.meta, r.key, rec, 0); err != nil {
 			return err
 		}
 	}
@@ -545,8 +559,17 @@ func (b *Backend) openIndex(txn *engine.Txn, d *indexDef, empty bool) error {
 		d.kinds = have & supportedKinds(d.typ)
 	}
 	if !d.built && !b.opts.BuildIndexesOnline {
-		b.log.Warn("index not built: searches do not use it until lightdir index runs",
-			zap.String("attr", d.typ.Name()))
+		switch missing := d.kinds &^ d.ready; {
+		case missing == 0:
+			b.log.Info("index holds keys of kinds left out of the configuration: lightdir index removes them",
+				zap.String("attr", d.typ.Name()))
+		case d.ready != 0:
+			b.log.Warn("index kinds not built: searches use only the others until lightdir index runs",
+				zap.String("attr", d.typ.Name()), zap.Stringer("missing", missing))
+		default:
+			b.log.Warn("index not built: searches do not use it until lightdir index runs",
+				zap.String("attr", d.typ.Name()))
+		}
 	}
 	return nil
 }

@@ -33,10 +33,10 @@ func Check(opts Options) error {
 	})
 }
 
-// Unbuilt lists the indices of opts that are not built (added to the
+// Unbuilt lists the index kinds of opts that are not built (added to the
 // configuration, or their build was interrupted), as "attr (kinds)":
-// searches scan instead of using them until serve builds them online or
-// Reindex runs. The database is opened read-only.
+// searches do not use them until serve builds them online or Reindex runs.
+// The database is opened read-only.
 func Unbuilt(opts Options) ([]string, error) {
 	opts.ReadOnly = true
 	b, err := Open(opts)
@@ -46,8 +46,8 @@ func Unbuilt(opts Options) ([]string, error) {
 	defer b.Close()
 	var out []string
 	for _, d := range b.ix {
-		if !d.built {
-			out = append(out, fmt.Sprintf("%s (%s)", d.typ.Name(), d.kinds))
+		if missing := d.kinds &^ d.ready; !d.built && missing != 0 {
+			out = append(out, fmt.Sprintf("%s (%s)", d.typ.Name(), missing))
 		}
 	}
 	return out, nil

@@ -44,7 +44,8 @@
 //     (Options.BuildIndexesOnline, index_online.go), has built it. An
 //     interrupted online build starts over at the next Open. So is an
 //     index (or index kind) that was left out of the configuration for a
-//     writable Open and then configured again: its keys went stale.
+//     writable Open and then configured again: its keys went stale. The
+//     kinds that stayed configured were maintained and stay in use.
 //   - An RDN is limited by the engine's key size (about 500 bytes).
 //   - Sorting (RFC 2891) re-runs the whole search for every page of a
 //     sorted, paged search (the cookie holds the last sort keys and ID);

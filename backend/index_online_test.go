@@ -284,3 +284,56 @@ func TestBackend_onlineIndexBuild_addedKindKeepsOthers(t *testing.T) {
 	}
 	// openTest's cleanup runs Check: no presence key may be left.
 }
+
+// TestBackend_droppedKindKeepsOthers: configuring an index with fewer kinds
+// (uid eq,sub to uid eq) keeps the remaining kinds in use at once, offline
+// and online; the dropped kind's keys go at the next build, after which
+// Check finds the index exact.
+func TestBackend_droppedKindKeepsOthers(t *testing.T) {
+	opts := testOptions(t)
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq", "sub"}}}
+	b := openTest(t, opts)
+	for i := range 30 {
+		mustAdd(t, b, fmt.Sprintf("uid=u%02d,%s", i, testSuffix), person(fmt.Sprintf("u%02d", i))...)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	opts.Indexes = []IndexSpec{{Attr: "uid", Kinds: []string{"eq"}}}
+	b = openTest(t, opts)
+	mustAdd(t, b, "uid=new,"+testSuffix, person("new")...)
+	if _, err := b.Delete(context.Background(), &ldapserver.DeleteRequest{Header: rootHdr(), DN: mustDN(t, "uid=u01,"+testSuffix)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ filter, want string }{{"(uid=u07)", "[u07]"}, {"(uid=new)", "[new]"}, {"(uid=u01)", "[]"}} {
+		if used, _ := plannedByIndex(t, b, tc.filter); !used {
+			t.Errorf("%s after sub was dropped: equality keys unused", tc.filter)
+		}
+		if got := fmt.Sprint(uidsOf(t, b, tc.filter)); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.filter, got, tc.want)
+		}
+	}
+	if got := fmt.Sprint(uidsOf(t, b, "(uid=u0*)")); got != "[u00 u02 u03 u04 u05 u06 u07 u08 u09]" {
+		t.Errorf("(uid=u0*): %s", got)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if unbuilt, err := Unbuilt(opts); err != nil || len(unbuilt) != 0 {
+		t.Errorf("Unbuilt = %v, %v; every configured kind is built", unbuilt, err)
+	}
+
+	// The online build removes the substring keys; equality stays in use.
+	opts.BuildIndexesOnline = true
+	b = openTest(t, opts)
+	if used, _ := plannedByIndex(t, b, "(uid=u08)"); !used {
+		t.Error("equality keys unused while the dropped kind's keys are removed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if ok, err := b.WaitIndexes(ctx); !ok || err != nil {
+		t.Fatalf("WaitIndexes: %v %v", ok, err)
+	}
+	// openTest's cleanup runs Check: no substring key may be left.
+}
