@@ -112,6 +112,9 @@ type Backend struct {
 	baseCache normCache[*normBase] // normalized search bases
 	idCache   normCache[actor]     // classified session and proxied identities
 	readTxns  sync.Pool            // ended read transactions, renewed by beginRead
+	// slotFreed, when set, is closed by the next endRead: operations waiting
+	// in beginRead for a reader slot wait on it.
+	slotFreed atomic.Pointer[chan struct{}]
 
 	// noScopeWalk makes every one-level and subtree search use the
 	// candidate loop (tests set it before searching, to cover both paths).
@@ -700,7 +703,54 @@ func suffixEntry(dn schema.DN) *schema.Entry {
 
 // beginRead starts a read transaction on the newest snapshot, renewing an
 // ended one when there is one: a lookup then allocates no transaction.
-func (b *Backend) beginRead() (*engine.Txn, error) {
+// When every reader slot is taken (Options.MaxReaders operations are
+// reading, e.g. searches stalled on clients that do not read their
+// results), it waits for a slot as long as ctx lets it, as slapd queues
+// operations for its threads: the server admits many more concurrent
+// operations than there are slots, and failing them would answer binds
+// and searches "internal error" under load.
+func (b *Backend) beginRead(ctx context.Context) (*engine.Txn, error) {
+	txn, err := b.tryBeginRead()
+	if !errors.Is(err, engine.ErrReadersFull) {
+		return txn, err
+	}
+	// Slots freed by other processes are not signalled: retry now and then.
+	timer := time.NewTimer(readerRetry)
+	defer timer.Stop()
+	for {
+		freed := b.awaitSlot() // before trying: a slot freed after the try closes it
+		txn, err := b.tryBeginRead()
+		if !errors.Is(err, engine.ErrReadersFull) {
+			return txn, err
+		}
+		select {
+		case <-freed:
+		case <-timer.C:
+			timer.Reset(readerRetry)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// readerRetry is how often beginRead retries while it waits for a reader
+// slot without being told that one was freed.
+const readerRetry = 20 * time.Millisecond
+
+// awaitSlot returns a channel the next endRead closes.
+func (b *Backend) awaitSlot() <-chan struct{} {
+	for {
+		if p := b.slotFreed.Load(); p != nil {
+			return *p
+		}
+		ch := make(chan struct{})
+		if b.slotFreed.CompareAndSwap(nil, &ch) {
+			return ch
+		}
+	}
+}
+
+func (b *Backend) tryBeginRead() (*engine.Txn, error) {
 	txn, ok := b.readTxns.Get().(*engine.Txn)
 	if !ok || txn.Renew() != nil {
 		var err error
@@ -729,11 +779,14 @@ func (b *Backend) readADs(txn *engine.Txn) error {
 func (b *Backend) endRead(txn *engine.Txn) {
 	txn.Abort()
 	b.readTxns.Put(txn)
+	if p := b.slotFreed.Load(); p != nil && b.slotFreed.CompareAndSwap(p, nil) {
+		close(*p)
+	}
 }
 
 // view runs fn in a read transaction from beginRead.
-func (b *Backend) view(fn func(*engine.Txn) error) error {
-	txn, err := b.beginRead()
+func (b *Backend) view(ctx context.Context, fn func(*engine.Txn) error) error {
+	txn, err := b.beginRead(ctx)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func checkNorms(t testing.TB, opts Options) {
 		return
 	}
 	defer b.Close()
-	err = b.view(func(txn *engine.Txn) error {
+	err = b.view(context.Background(), func(txn *engine.Txn) error {
 		c, err := txn.OpenCursor(b.db.id2entry)
 		if err != nil {
 			return err

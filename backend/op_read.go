@@ -35,7 +35,7 @@ func (b *Backend) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldaps
 		// authenticate with its own userPassword.
 	}
 	var identity string
-	err = b.view(func(txn *engine.Txn) error {
+	err = b.view(ctx, func(txn *engine.Txn) error {
 		id, _, found, err := b.lookup(txn, ndn)
 		if err != nil || !found {
 			return err
@@ -93,7 +93,7 @@ func (b *Backend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (
 		return false, err
 	}
 	var result bool
-	err = b.view(func(txn *engine.Txn) error {
+	err = b.view(ctx, func(txn *engine.Txn) error {
 		id, matched, found, err := b.lookup(txn, ndn)
 		if err != nil {
 			return err

@@ -92,7 +92,7 @@ func (b *Backend) Search(ctx context.Context, req *ldapserver.SearchRequest, w l
 	}
 	s := getSearch()
 	defer s.recycle() // deferred first: runs after the transaction ended
-	txn, err := b.beginRead()
+	txn, err := b.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
