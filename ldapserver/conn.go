@@ -65,6 +65,11 @@ type conn struct {
 	writerDone chan struct{}
 	draining   atomic.Bool
 	opWG       sync.WaitGroup
+	// writing is set while the writer holds responses it has not flushed, and
+	// lastWrite is when it last handed one to the transport (UnixNano): a
+	// connection whose client is receiving results is not idle.
+	writing   atomic.Bool
+	lastWrite atomic.Int64
 
 	mu         sync.Mutex // guards everything below
 	ops        map[int32]*operation
@@ -269,18 +274,24 @@ func (c *conn) writeLoop() {
 		case <-c.dead:
 			return
 		}
+		c.writing.Store(true)
 		if wt > 0 {
 			wc.SetWriteDeadline(time.Now().Add(wt))
 		}
 		_, err := bw.Write(*m.b)
 		putBuf(m.b)
+		flushed := false
 		if err == nil && (len(c.out) == 0 || m.flushed != nil) {
-			err = bw.Flush()
+			err, flushed = bw.Flush(), true
 		}
 		if err != nil {
 			c.log.Info("write failed; closing", zap.Error(err))
 			c.abort(err)
 			return
+		}
+		c.lastWrite.Store(time.Now().UnixNano())
+		if flushed {
+			c.writing.Store(false)
 		}
 		if m.flushed != nil {
 			close(m.flushed)
@@ -382,10 +393,16 @@ func (c *conn) finish() {
 	c.log.Info("connection closed")
 }
 
-// busySince reports whether an operation is running or finished within d: a
-// connection is idle only after d with nothing outstanding, so a response that
-// was just queued is never cut off by an idle close.
+// busySince reports whether an operation is running or finished within d, or
+// responses are still being sent or were within d: a connection is idle only
+// after d with nothing outstanding and nothing sent, so a response that was
+// just queued is never cut off by an idle close, nor are the queued results of
+// finished operations that a slow client is still receiving (a client that
+// stops reading is for the write timeout to close).
 func (c *conn) busySince(d time.Duration) bool {
+	if len(c.out) > 0 || c.writing.Load() || time.Since(time.Unix(0, c.lastWrite.Load())) < d {
+		return true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.ops) > 0 || time.Since(c.lastDone) < d

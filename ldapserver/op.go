@@ -214,6 +214,12 @@ func (op *operation) replyErr(err error) {
 			err = cause
 		}
 	}
+	if errors.Is(err, errConnClosed) {
+		// A response could not be sent: the client is gone or its connection
+		// was cut. The operation is abandoned, no server failure.
+		op.abandoned.Store(true)
+		err = errAbandoned
+	}
 	r := resultFor(err)
 	if r.Code == Other {
 		op.c.log.Warn("operation failed", zap.Uint64("op", op.num), zap.Stringer("type", op.kind), zap.Error(err))

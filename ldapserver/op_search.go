@@ -15,7 +15,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 		return
 	}
 	sizeLimit := effectiveLimit(req.sizeLimit, c.srv.opts.SizeLimit)
-	timeLimit := time.Duration(effectiveLimit(req.timeLimit, int(c.srv.opts.TimeLimit/time.Second))) * time.Second
+	timeLimit := effectiveLimit(time.Duration(req.timeLimit)*time.Second, c.srv.opts.TimeLimit)
 	w := &searchSender{op: op, ctx: op.ctx, typesOnly: req.typesOnly, sizeLimit: sizeLimit}
 
 	if op.dn == "" && op.scope == ScopeBase {
@@ -63,7 +63,7 @@ func (c *conn) doSearch(op *operation, f frame) {
 
 // effectiveLimit combines a client's limit with the server's: the smaller non-zero
 // one wins; 0 means unlimited (a negative server limit is unlimited too).
-func effectiveLimit(client, server int) int {
+func effectiveLimit[T int | time.Duration](client, server T) T {
 	if server < 0 {
 		server = 0
 	}
