@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 
 	"lightdir/engine"
 	"lightdir/ldif"
@@ -92,7 +93,11 @@ func (x *exporter) write(id uint64, blob []byte) error {
 	x.out.DN = dn
 	x.out.Attrs = x.out.Attrs[:0]
 	for _, a := range x.e.Attrs {
-		x.out.Attrs = append(x.out.Attrs, ldif.Attr{Desc: a.Desc, Values: a.Values})
+		desc := a.Desc
+		if !ldif.ValidDescription(desc) {
+			desc = ldifDescription(desc, a.Type)
+		}
+		x.out.Attrs = append(x.out.Attrs, ldif.Attr{Desc: desc, Values: a.Values})
 	}
 	if err := x.lw.WriteEntry(&x.out); err != nil {
 		return err
@@ -106,4 +111,27 @@ func (x *exporter) write(id uint64, blob []byte) error {
 		}
 	}
 	return nil
+}
+
+// ldifDescription returns desc with its type named so that LDIF can carry
+// it. The schema loader accepts type names with '_' or '.' (vendor schemas
+// use them) and entries store a type under its first name, but an LDIF
+// description must be a descr or a numeric OID: another name of the type
+// that is a descr, else its OID, names the same type, and import maps it
+// back. Options are kept.
+func ldifDescription(desc string, at *schema.AttributeType) string {
+	if at == nil {
+		return desc
+	}
+	typ := at.OID
+	for _, n := range at.Names {
+		if ldif.ValidDescription(n) {
+			typ = n
+			break
+		}
+	}
+	if _, opts, ok := strings.Cut(desc, ";"); ok {
+		return typ + ";" + opts
+	}
+	return typ
 }

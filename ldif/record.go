@@ -161,6 +161,13 @@ func lower(c byte) byte {
 	return c
 }
 
+// ValidDescription reports whether desc is an attribute description that
+// LDIF can carry (RFC 2849 AttributeDescription): a descr (a letter, then
+// letters, digits and hyphens) or a numeric OID, then ";"-separated options
+// of letters, digits and hyphens. The Writer refuses records with other
+// descriptions and the Reader does not read them.
+func ValidDescription(desc string) bool { return validDesc([]byte(desc)) }
+
 // validDesc reports whether d is an RFC 2849 AttributeDescription: a
 // descriptor (ALPHA then ALPHA/DIGIT/"-") or a numeric OID, followed by
 // ";"-separated options made of ALPHA/DIGIT/"-".
