@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"lightdir/index"
@@ -89,11 +90,12 @@ type importPrep struct {
 	ocIndex int // index of the objectClass index in b.ix; -1: no class cache
 
 	e       schema.Entry
-	ads     []uint32 // AD number of each attribute of e
-	preset  []bool   // the attribute's Norm was set by stamp
-	vals    [][]byte // backing of stamped attributes' Values and Norm
-	arena   []byte   // stamped values
-	nbuf    []byte   // normalized values
+	ads     []uint32       // AD number of each attribute of e
+	adAt    map[uint32]int // for entries with many attributes: AD number -> index in e.Attrs
+	preset  []bool         // the attribute's Norm was set by stamp
+	vals    [][]byte       // backing of stamped attributes' Values and Norm
+	arena   []byte         // stamped values
+	nbuf    []byte         // normalized values
 	ks      index.Keys
 	scratch [][]byte
 	ockey   []byte
@@ -259,10 +261,31 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 	p.vals, p.arena, p.nbuf = p.vals[:0], p.arena[:0], p.nbuf[:0]
 	p.operational, p.feeds = false, 0
 	c := &p.b.computed
+	// Past a few dozen attributes, finding one spelled apart goes through a
+	// map rather than a scan per attribute.
+	many := len(le.Attrs) > 32
+	if many {
+		if p.adAt == nil {
+			p.adAt = map[uint32]int{}
+		}
+		clear(p.adAt)
+	}
 	for _, a := range le.Attrs {
 		t := p.typeOf(a.Desc)
 		if t.at != nil && (t.at == c.entryDN || t.at == c.hasSubs || t.at == c.numSubs || t.at == c.subschema) {
 			continue // computed when read, never stored (ldapsearch '+' output has them)
+		}
+		if t.at != nil {
+			if k := p.attrWithAD(t.ad, many); k >= 0 {
+				// The same attribute spelled another way (another name of
+				// the type, its OID, options in another order or case):
+				// its lines add values, as slapadd reads them.
+				e.Attrs[k].Values = append(slices.Clip(e.Attrs[k].Values), a.Values...)
+				continue
+			}
+			if many {
+				p.adAt[t.ad] = len(e.Attrs)
+			}
 		}
 		e.Attrs = append(e.Attrs, schema.Attribute{Desc: a.Desc, Values: a.Values, Type: t.at})
 		p.ads = append(p.ads, t.ad)
@@ -271,6 +294,18 @@ func (p *importPrep) entry(le *ldif.Entry) *schema.Entry {
 		p.feeds |= t.feeds
 	}
 	return e
+}
+
+// attrWithAD returns the index in p.e.Attrs of the attribute with AD
+// number ad, or -1; many says p.adAt holds them.
+func (p *importPrep) attrWithAD(ad uint32, many bool) int {
+	if many {
+		if k, ok := p.adAt[ad]; ok {
+			return k
+		}
+		return -1
+	}
+	return slices.Index(p.ads, ad)
 }
 
 // addRDNValues adds the values of the first RDN that e lacks, as Add
