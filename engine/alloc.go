@@ -25,10 +25,11 @@ type writeState struct {
 	loose     []uint64 // pages this transaction allocated and freed again
 	reclaimed []uint64 // free pages taken from the free DB, unused so far; descending
 
-	oldest       uint64 // free-DB records with keys below this may be reused
-	lastConsumed uint64 // key of the last free-DB record taken (0: none)
-	freeDone     bool   // no more reusable free-DB records
-	savingFree   bool   // commit is writing the free DB: read no more records, free into freed
+	oldest       uint64     // free-DB records with keys below this may be reused
+	lastConsumed uint64     // key of the last free-DB record taken (0: none)
+	freeDone     bool       // no more reusable free-DB records
+	savingFree   bool       // commit is writing the free DB: read no more records, free into freed
+	young        youngState // SyncInterval: reuse of pages the durable snapshot cannot see (young.go)
 
 	cursors  []*Cursor
 	opCursor *Cursor // reused by Txn.Put and Txn.Del
@@ -55,7 +56,8 @@ func newWriteState(t *Txn) *writeState {
 	if s := e.shared.Load(); s != nil {
 		w.oldest = s.oldest(w.oldest)
 	}
-	if e.opts.Durability == SyncInterval {
+	if e.opts.Durability == SyncInterval && t.parent == nil {
+		w.startYoung(w.oldest)
 		w.oldest = min(w.oldest, e.durableTxnid.Load())
 	}
 	return w
@@ -130,6 +132,7 @@ func (w *writeState) allocPages(n int) (uint64, page, error) {
 		}
 		w.nextPg += uint64(n)
 	}
+	w.young.noteAlloc(pgno, n)
 	p := w.t.env.getBuf(n)
 	clear(p[:pageHeaderSize])
 	p.setPgno(pgno)
@@ -185,9 +188,20 @@ func (w *writeState) takeReclaimed(n int) (uint64, bool) {
 	return 0, false
 }
 
-// readFreeRecord moves the next reusable free-DB record's pages into reclaimed.
-// It reports false when no record may be reused.
+// readFreeRecord moves the next reusable free-DB record's pages into
+// reclaimed; once there is none, the young pages of a held-back one
+// (SyncInterval). It reports false when no more pages may be reused.
 func (w *writeState) readFreeRecord() (bool, error) {
+	more, err := w.readWholeRecord()
+	if err != nil || more {
+		return more, err
+	}
+	return w.readYoungRecord()
+}
+
+// readWholeRecord moves the next reusable free-DB record's pages into
+// reclaimed. It reports false when no record may be reused.
+func (w *writeState) readWholeRecord() (bool, error) {
 	if w.freeDone {
 		return false, nil
 	}

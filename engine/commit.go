@@ -47,6 +47,7 @@ func (t *Txn) Commit() error {
 			return err
 		}
 	}
+	t.commitYoung()
 	return nil
 }
 
@@ -150,6 +151,9 @@ func (t *Txn) saveFreeList() error {
 		if err := fc.delNode(); err != nil {
 			return err
 		}
+	}
+	if err := t.rewritePartialRecords(fc); err != nil {
+		return err
 	}
 	// Pages freed by this transaction go under its own txnid; unused free
 	// pages go back under the newest consumed record's key, which is below

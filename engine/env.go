@@ -110,13 +110,13 @@ type Env struct {
 	file     *os.File // data file: pwrite, fdatasync
 	metaFile *os.File // data file opened O_DSYNC for durable meta writes (writer-owned)
 	// flushMu serializes SyncInterval flushes (not with commits: a flush
-	// records a published snapshot, whose pages are all written) and guards
-	// syncFile and flushErr.
+	// records a published snapshot, whose pages are all written, and write
+	// transactions go on during its fdatasync) and guards syncFile.
 	flushMu  sync.Mutex
-	syncFile *os.File // SyncInterval's record (data file path + "-sync"), once written
-	flushErr error    // SyncInterval: a flush failed; no write may follow
-	lockFile *os.File // held for the first-opener lock until Close
-	dataID   fileID   // the data file's identity, registered in openEnvs
+	syncFile *os.File              // SyncInterval's record (data file path + "-sync"), once written
+	flushErr atomic.Pointer[error] // SyncInterval: a flush failed; no write may follow
+	lockFile *os.File              // held for the first-opener lock until Close
+	dataID   fileID                // the data file's identity, registered in openEnvs
 	// shared is the reader table for other processes: this process hosts it
 	// (it holds the first-opener lock) or, when attached, reads through it.
 	shared   atomic.Pointer[sharedTable]
@@ -140,8 +140,19 @@ type Env struct {
 	// durableTxnid is the newest txnid whose meta is on stable storage (SyncInterval);
 	// its pages are not reused until a newer meta is durable.
 	durableTxnid atomic.Uint64
-	syncStop     chan struct{}
-	syncDone     chan struct{}
+	// horizonMu guards flushing, the snapshot the newest flush makes (or
+	// made) durable; with durableTxnid it bounds what writers reuse (young.go).
+	horizonMu sync.Mutex
+	flushing  uint64
+	// SyncInterval page reuse (young.go), guarded by writeMu: the
+	// transaction that last took each page from the pool (pages taken after
+	// youngPrunedAt only), and the last held-back free-DB record looked into.
+	youngAlloc    map[uint64]uint64
+	youngPrunedAt uint64
+	youngScanned  uint64
+	youngReused   int // pages reused that way so far (tests)
+	syncStop      chan struct{}
+	syncDone      chan struct{}
 
 	dbs     atomic.Pointer[[]dbInfo] // DBI -> name and flags; copy-on-write
 	dbsMu   sync.Mutex               // serializes additions to dbs

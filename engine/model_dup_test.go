@@ -111,7 +111,7 @@ func TestModelDup_randomOps_matchSortedSets(t *testing.T) {
 func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 	r := rand.New(rand.NewPCG(seed, seed*31+7))
 	dir := t.TempDir()
-	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
+	opts := modelOptions(seed)
 	env, err := Open(dir, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -255,6 +255,11 @@ func runDupModel(t *testing.T, seed uint64, txns int) (spills int) {
 				t.Fatal(err)
 			}
 			committed = m
+		}
+		if opts.Durability == SyncInterval && r.IntN(6) == 0 {
+			if err := env.Sync(false); err != nil {
+				t.Fatal(err)
+			}
 		}
 		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
 		if r.IntN(10) == 0 {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 var (
@@ -101,11 +102,22 @@ func TestModel_randomOps_matchSortedMap(t *testing.T) {
 	}
 }
 
+// modelOptions: odd seeds run in SyncInterval mode, flushed at random
+// points between transactions, so that commits reuse pages written after
+// a flush (young.go) while the model checks every transaction.
+func modelOptions(seed uint64) *Options {
+	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
+	if seed%2 == 1 {
+		opts.Durability, opts.SyncInterval = SyncInterval, time.Hour
+	}
+	return opts
+}
+
 // runModel returns how many times its write transactions spilled.
 func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	dir := t.TempDir()
-	opts := &Options{MapSize: 256 << 20, Durability: NoSync, DirtyLimit: modelDirtyLimit}
+	opts := modelOptions(seed)
 	env, err := Open(dir, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -278,6 +290,11 @@ func runModel(t *testing.T, seed uint64, txns int) (spills int) {
 				t.Fatalf("seed %d txn %d: commit: %v", seed, i, err)
 			}
 			committed = m
+		}
+		if opts.Durability == SyncInterval && r.IntN(6) == 0 {
+			if err := env.Sync(false); err != nil {
+				t.Fatal(err)
+			}
 		}
 		checkEnv(t, env, fmt.Sprintf("seed %d txn %d", seed, i))
 		if r.IntN(15) == 0 {

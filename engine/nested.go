@@ -20,7 +20,12 @@ func (t *Txn) BeginChild() (*Txn, error) {
 		t: c, parent: pw, dirty: make(map[uint64]page), nextPg: pw.nextPg,
 		freed: slices.Clone(pw.freed), loose: slices.Clone(pw.loose), reclaimed: slices.Clone(pw.reclaimed),
 		oldest: pw.oldest, lastConsumed: pw.lastConsumed, freeDone: pw.freeDone, dbsTouched: pw.dbsTouched,
+		young: pw.young,
 	}
+	// The child's runs are its own until it commits; records it looks into
+	// are added to a copy of the parent's list.
+	c.w.young.allocs = nil
+	c.w.young.partial = slices.Clone(pw.young.partial)
 	// The parent's cursors find their place again by key after the child.
 	for _, cur := range pw.cursors {
 		cur.detach()
@@ -53,6 +58,9 @@ func (t *Txn) commitChild() error {
 	pw.gen++
 	pw.nextPg, pw.freed, pw.loose, pw.reclaimed = w.nextPg, w.freed, w.loose, w.reclaimed
 	pw.lastConsumed, pw.freeDone, pw.dbsTouched = w.lastConsumed, w.freeDone, w.dbsTouched
+	allocs := append(pw.young.allocs, w.young.allocs...)
+	pw.young = w.young
+	pw.young.allocs = allocs
 	// The parent's view of each database is now the child's.
 	p.dbs = t.dbs
 	t.done = true

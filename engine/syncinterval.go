@@ -189,24 +189,32 @@ func removeIfExists(path string) error {
 	return nil
 }
 
+// flushPicked, when set (tests), runs in a flush once it has picked the
+// snapshot to make durable, before the flush.
+var flushPicked func()
+
 // flushDeferredMeta makes the newest commit durable in SyncInterval mode:
 // flush the data file (pages and meta pages), then record the meta. Until
 // the record is written the previous durable snapshot stays protected.
 func (e *Env) flushDeferredMeta() error {
 	e.flushMu.Lock()
 	defer e.flushMu.Unlock()
-	if e.flushErr != nil {
-		return e.flushErr
+	if err := e.flushErr.Load(); err != nil {
+		return *err
 	}
-	cur := e.snap.Load().meta
+	cur := e.beginFlush()
 	if cur.txnid == e.durableTxnid.Load() {
 		return nil
+	}
+	if flushPicked != nil {
+		flushPicked()
 	}
 	if err := fdatasync(e.file); err != nil {
 		// The kernel may have dropped pages it failed to write, and a later
 		// flush would not say so: no later commit may be recorded durable.
-		e.flushErr = fmt.Errorf("engine: flush data pages failed, the environment takes no more writes: %w", err)
-		return e.flushErr
+		err = fmt.Errorf("engine: flush data pages failed, the environment takes no more writes: %w", err)
+		e.flushErr.Store(&err)
+		return err
 	}
 	if err := e.writeSyncRecord(&cur); err != nil {
 		return err

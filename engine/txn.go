@@ -106,12 +106,9 @@ func (e *Env) BeginWrite() (*Txn, error) {
 		return nil, ErrClosed
 	}
 	e.writeMu.Lock()
-	e.flushMu.Lock()
-	flushErr := e.flushErr
-	e.flushMu.Unlock()
-	if flushErr != nil {
+	if err := e.flushErr.Load(); err != nil {
 		e.writeMu.Unlock()
-		return nil, flushErr
+		return nil, *err
 	}
 	e.warnLongReaders()
 	snap := e.snap.Load()
