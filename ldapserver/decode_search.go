@@ -18,6 +18,10 @@ type searchFields struct {
 	typesOnly bool
 	filter    *schema.Filter
 	attrs     []string // nil when the selection is empty
+	// invalid names a field whose value is out of its range ("invalid
+	// scope"): well-formed BER, so the search alone is answered
+	// protocolError (as slapd does) and the session goes on.
+	invalid string
 }
 
 // decodeSearch reads the content of a SearchRequest:
@@ -35,21 +39,31 @@ func decodeSearch(c []byte) (s searchFields, err error) {
 		return s, err
 	}
 	s.base = string(base.Content)
-	scope, err := r.boundedInt(berEnumerated, int64(ScopeSubordinate))
-	if err != nil {
-		return s, err
-	}
-	deref, err := r.boundedInt(berEnumerated, int64(DerefAlways))
-	if err != nil {
-		return s, err
-	}
-	size, err := r.boundedInt(berInteger, maxInt)
-	if err != nil {
-		return s, err
-	}
-	limit, err := r.boundedInt(berInteger, maxInt)
-	if err != nil {
-		return s, err
+	var scope, deref, size, limit int64
+	for _, f := range []struct {
+		v       *int64
+		tag     byte
+		max     int64
+		invalid string
+	}{
+		{&scope, berEnumerated, int64(ScopeSubordinate), "invalid scope"},
+		{&deref, berEnumerated, int64(DerefAlways), "invalid deref"},
+		{&size, berInteger, maxInt, "invalid size limit"},
+		{&limit, berInteger, maxInt, "invalid time limit"},
+	} {
+		e, err := r.expect(f.tag)
+		if err != nil {
+			return s, err
+		}
+		if *f.v, err = berInt(e.Content); err != nil {
+			return s, err
+		}
+		if *f.v > maxInt || *f.v < -maxInt-1 {
+			return s, fmt.Errorf("%w: value %d beyond 32 bits", errBER, *f.v)
+		}
+		if (*f.v < 0 || *f.v > f.max) && s.invalid == "" {
+			s.invalid, *f.v = f.invalid, 0
+		}
 	}
 	s.scope, s.deref, s.sizeLimit, s.timeLimit = Scope(scope), DerefAliases(deref), int(size), int(limit)
 	typesOnly, err := r.expect(berBoolean)
@@ -91,23 +105,6 @@ func decodeSearch(c []byte) (s searchFields, err error) {
 
 // maxInt is RFC 4511's maxInt (2^31-1), the bound of limits and message IDs.
 const maxInt = 1<<31 - 1
-
-// boundedInt reads an INTEGER or ENUMERATED element with the given tag whose value
-// must lie in 0..max.
-func (r *berReader) boundedInt(tag byte, max int64) (int64, error) {
-	e, err := r.expect(tag)
-	if err != nil {
-		return 0, err
-	}
-	v, err := berInt(e.Content)
-	if err != nil {
-		return 0, err
-	}
-	if v < 0 || v > max {
-		return 0, fmt.Errorf("%w: value %d out of range 0..%d", errBER, v, max)
-	}
-	return v, nil
-}
 
 // countElems counts the TLVs in a constructed content, checking their framing.
 func countElems(c []byte) (int, error) {

@@ -85,6 +85,27 @@ func TestDecodeSearch_matchesGoldap(t *testing.T) {
 	}
 }
 
+// TestDecodeSearch_outOfRange: a scope, deref or limit out of its range in
+// well-formed BER decodes, naming the field, so that the search alone is
+// answered protocolError (as slapd does) and the session goes on.
+func TestDecodeSearch_outOfRange(t *testing.T) {
+	for _, tt := range []struct {
+		in   []byte
+		want string
+	}{
+		{searchContent("o=x", 4, 0, 0, 0, false, presentFilter("cn")), "invalid scope"},
+		{searchContent("o=x", 2, 4, 0, 0, false, presentFilter("cn")), "invalid deref"},
+		{searchContent("o=x", 2, 0, -1, 0, false, presentFilter("cn")), "invalid size limit"},
+		{searchContent("o=x", 2, 0, 0, -1, false, presentFilter("cn")), "invalid time limit"},
+		{searchContent("o=x", -1, 0, 0, -1, false, presentFilter("cn")), "invalid scope"},
+	} {
+		s, err := decodeSearch(tt.in)
+		if err != nil || s.invalid != tt.want {
+			t.Errorf("%x: invalid %q, %v; want %q", tt.in, s.invalid, err, tt.want)
+		}
+	}
+}
+
 // TestDecodeSearch_malformed: every field is checked; errors wrap errBER, and the
 // frame decoder turns them into ErrMalformed.
 func TestDecodeSearch_malformed(t *testing.T) {
@@ -93,10 +114,6 @@ func TestDecodeSearch_malformed(t *testing.T) {
 		name string
 		in   []byte
 	}{
-		{"scope 4", searchContent("o=x", 4, 0, 0, 0, false, presentFilter("cn"))},
-		{"deref 4", searchContent("o=x", 2, 4, 0, 0, false, presentFilter("cn"))},
-		{"negative size limit", searchContent("o=x", 2, 0, -1, 0, false, presentFilter("cn"))},
-		{"negative time limit", searchContent("o=x", 2, 0, 0, -1, false, presentFilter("cn"))},
 		{"size limit above maxInt", searchContent("o=x", 2, 0, 1<<31, 0, false, presentFilter("cn"))},
 		{"bad filter", searchContent("o=x", 2, 0, 0, 0, false, []byte{0x8f, 0x00})},
 		{"no attributes", valid[:len(valid)-6]},
@@ -116,5 +133,33 @@ func TestDecodeSearch_malformed(t *testing.T) {
 				t.Fatalf("frame: %v, want ErrMalformed", err)
 			}
 		})
+	}
+}
+
+// TestServer_Search_outOfRange: a search with a scope, deref or limit out
+// of range is answered protocolError naming the field, as slapd answers
+// it, and the session goes on (it used to be cut with a notice).
+func TestServer_Search_outOfRange(t *testing.T) {
+	ts := startServer(t, Options{})
+	rc := dialRaw(t, ts.addr)
+	var w berBuf
+	w.bytes(tagSearchRequest, searchContent("o=x", 2, 0, -5, 0, false, presentFilter("cn")))
+	rc.write(msg(1, w.b))
+	m, ok := rc.read()
+	if !ok || m.id != 1 || m.tag != tagSearchDone || m.code != ProtocolError || m.diag != "invalid size limit" {
+		t.Fatalf("got %+v (ok %v), want protocolError \"invalid size limit\" for message 1", m, ok)
+	}
+	rc.write(msg(2, searchOp("", 0, presentFilter("objectClass"))))
+	for {
+		m, ok := rc.read()
+		if !ok {
+			t.Fatal("the session was cut after the out-of-range search")
+		}
+		if m.tag == tagSearchDone {
+			if m.id != 2 || m.code != Success {
+				t.Fatalf("root DSE search after it: %+v", m)
+			}
+			break
+		}
 	}
 }

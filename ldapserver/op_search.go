@@ -10,6 +10,10 @@ import (
 func (c *conn) doSearch(op *operation, f frame) {
 	req := &f.search
 	op.dn, op.scope, op.filter = req.base, req.scope, req.filter
+	if req.invalid != "" {
+		op.reply(&Result{Code: ProtocolError, Message: req.invalid}, nil, nil)
+		return
+	}
 	cs, ok := op.controls(f, scSearch)
 	if !ok {
 		return
