@@ -72,6 +72,12 @@ func preparePlan(cfg *conf.Config) (*plan, error) {
 		suffixes = append(suffixes, suffix)
 		p.dbs = append(p.dbs, dp)
 	}
+	for i := range cfg.Database {
+		if j := rootDNElsewhere(p, i, suffixes); j >= 0 {
+			bad(fmt.Sprintf("database[%d].root_dn", i), fmt.Errorf("%w: %q is in the naming context of database[%d] (%q)",
+				conf.ErrInvalid, cfg.Database[i].RootDN, j, cfg.Database[j].Suffix))
+		}
+	}
 	if len(ps) > 0 {
 		slices.SortStableFunc(ps, func(a, b conf.Problem) int { return a.Line - b.Line })
 		return nil, ps
@@ -93,6 +99,28 @@ func sameSuffix(cfg *conf.Config, i int, suffix schema.DN, before []schema.DN) i
 	}
 	for j, s := range before {
 		if s != nil && suffix.Equal(s) {
+			return j
+		}
+	}
+	return -1
+}
+
+// rootDNElsewhere returns the database nested below database i whose naming
+// context holds i's root DN, or -1. Operations on that DN, binds included, go
+// to the nested database (the longest suffix wins), so the root DN could never
+// bind; slaptest refuses it too ("<rootpw> can only be set when rootdn is
+// under suffix").
+func rootDNElsewhere(p *plan, i int, suffixes []schema.DN) int {
+	own := suffixes[i]
+	if own == nil || p.cfg.Database[i].RootDN == "" {
+		return -1
+	}
+	root, err := p.normDN(p.cfg.Database[i].RootDN)
+	if err != nil || !root.IsDescendantOf(own) { // reported by prepareDB
+		return -1
+	}
+	for j, s := range suffixes {
+		if j != i && s != nil && len(s) > len(own) && (root.Equal(s) || root.IsDescendantOf(s)) {
 			return j
 		}
 	}

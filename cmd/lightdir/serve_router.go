@@ -39,13 +39,15 @@ func newRouter(reg *schema.Registry, dbs []database) (*router, error) {
 	return r, nil
 }
 
-// route returns the database holding dn, or nil.
-func (r *router) route(dn schema.DN) database {
+// route returns the database holding dn, or nil. A DN that does not
+// normalize (an undefined attribute type, a value its syntax refuses) is
+// invalidDNSyntax, as one database (and slapd) answers it.
+func (r *router) route(dn schema.DN) (database, error) {
 	n, err := r.reg.NormalizeDN(dn)
 	if err != nil {
-		return nil
+		return nil, ldapserver.Errorf(ldapserver.InvalidDNSyntax, "invalid DN: %v", err)
 	}
-	return r.routeNormalized(n)
+	return r.routeNormalized(n), nil
 }
 
 // routeNormalized is route for a normalized DN.
@@ -66,11 +68,11 @@ func noSuchObject(dn string) error {
 // invalid DN is invalidDNSyntax, a DN outside every database
 // unwillingToPerform (no global superior knowledge).
 func (r *router) updated(dn schema.DN) (database, error) {
-	n, err := r.reg.NormalizeDN(dn)
+	db, err := r.route(dn)
 	if err != nil {
-		return nil, ldapserver.Errorf(ldapserver.InvalidDNSyntax, "invalid DN: %v", err)
+		return nil, err
 	}
-	if db := r.routeNormalized(n); db != nil {
+	if db != nil {
 		return db, nil
 	}
 	return nil, ldapserver.Errorf(ldapserver.UnwillingToPerform, "no global superior knowledge")
@@ -86,21 +88,33 @@ func (r *router) NamingContexts() []string {
 }
 
 func (r *router) Bind(ctx context.Context, req *ldapserver.BindRequest) (*ldapserver.BindResult, error) {
-	if db := r.route(req.DN); db != nil {
+	db, err := r.route(req.DN)
+	if err != nil {
+		return nil, err
+	}
+	if db != nil {
 		return db.Bind(ctx, req)
 	}
 	return nil, &ldapserver.Error{Code: ldapserver.InvalidCredentials}
 }
 
 func (r *router) Search(ctx context.Context, req *ldapserver.SearchRequest, w ldapserver.SearchWriter) (*ldapserver.SearchResult, error) {
-	if db := r.route(req.Base); db != nil {
+	db, err := r.route(req.Base)
+	if err != nil {
+		return nil, err
+	}
+	if db != nil {
 		return db.Search(ctx, req, w)
 	}
 	return nil, noSuchObject(req.RawBase)
 }
 
 func (r *router) Compare(ctx context.Context, req *ldapserver.CompareRequest) (bool, error) {
-	if db := r.route(req.DN); db != nil {
+	db, err := r.route(req.DN)
+	if err != nil {
+		return false, err
+	}
+	if db != nil {
 		return db.Compare(ctx, req)
 	}
 	return false, noSuchObject(req.RawDN)
@@ -130,13 +144,30 @@ func (r *router) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*ld
 	return db.Modify(ctx, req)
 }
 
-// ModifyDN refuses moves between databases (affectsMultipleDSAs).
+// ModifyDN refuses moves between databases (affectsMultipleDSAs): the new
+// DN, not only the new superior, must be in the entry's database, since a
+// rename in place may give an entry of the upper database the DN of a nested
+// database's suffix (slapd: "cannot rename between DSAs").
 func (r *router) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest) (*ldapserver.WriteResult, error) {
 	db, err := r.updated(req.DN)
 	if err != nil {
 		return nil, err
 	}
-	if req.NewSuperior != nil && r.route(req.NewSuperior) != db {
+	parent := req.NewSuperior
+	if parent == nil && len(req.DN) > 0 {
+		parent = req.DN[1:]
+	}
+	if req.NewSuperior != nil {
+		to, err := r.route(req.NewSuperior)
+		if err != nil {
+			return nil, err
+		}
+		if to != db {
+			return nil, ldapserver.Errorf(ldapserver.AffectsMultipleDSAs, "cannot move an entry to another database")
+		}
+	}
+	// An invalid new RDN is the database's to report: it is not a move.
+	if to, err := r.route(append(schema.DN{req.NewRDN}, parent...)); err == nil && to != db {
 		return nil, ldapserver.Errorf(ldapserver.AffectsMultipleDSAs, "cannot move an entry to another database")
 	}
 	return db.ModifyDN(ctx, req)
@@ -157,7 +188,7 @@ func (r *router) PasswordModify(ctx context.Context, req *ldapserver.PasswordMod
 		}
 		target = dn
 	}
-	if db := r.route(target); db != nil && len(target) > 0 {
+	if db, _ := r.route(target); db != nil && len(target) > 0 {
 		return db.PasswordModify(ctx, req)
 	}
 	return nil, ldapserver.Errorf(ldapserver.UnwillingToPerform, "no database holds the user")
