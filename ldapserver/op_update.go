@@ -15,6 +15,10 @@ func (c *conn) doCompare(op *operation, f frame) {
 		return
 	}
 	ava := req.Ava()
+	if len(dn) == 0 {
+		c.compareRootDSE(op, cs, string(ava.AttributeDesc()), []byte(ava.AssertionValue()))
+		return
+	}
 	match, err := c.srv.backend.Compare(op.ctx, &CompareRequest{Header: op.header(cs), DN: dn, RawDN: op.dn,
 		Attr: string(ava.AttributeDesc()), Value: []byte(ava.AssertionValue())})
 	if err != nil {

@@ -64,17 +64,7 @@ func (s *Server) rootDSE() *Entry {
 // user attribute; the others are operational and returned when asked for by name
 // or with "+". An assertion control (RFC 4528) is checked against the Root DSE.
 func (c *conn) searchRootDSE(op *operation, w *searchSender, cs Controls, f *schema.Filter, attrs []string) {
-	full := c.srv.rootDSE()
-	c.mu.Lock()
-	external := c.external != ""
-	c.mu.Unlock()
-	if !external {
-		// SASL EXTERNAL, the one mechanism, needs an identity from the
-		// transport (ldapi peer credentials or a TLS client certificate):
-		// elsewhere nothing is offered, as slapd does.
-		full = &Entry{DN: full.DN, Attributes: slices.DeleteFunc(slices.Clone(full.Attributes),
-			func(a Attribute) bool { return a.Type == "supportedSASLMechanisms" })}
-	}
+	full := c.rootDSE()
 	if cs.Assertion != nil && !matchDSE(cs.Assertion, full) {
 		op.reply(&Result{Code: AssertionFailed, Message: "assertion control failed"}, nil, nil)
 		return
@@ -92,6 +82,42 @@ func (c *conn) searchRootDSE(op *operation, w *searchSender, cs Controls, f *sch
 		}
 	}
 	op.reply(&Result{Code: Success}, nil, nil)
+}
+
+// rootDSE is the Root DSE as this connection sees it.
+func (c *conn) rootDSE() *Entry {
+	full := c.srv.rootDSE()
+	c.mu.Lock()
+	external := c.external != ""
+	c.mu.Unlock()
+	if !external {
+		// SASL EXTERNAL, the one mechanism, needs an identity from the
+		// transport (ldapi peer credentials or a TLS client certificate):
+		// elsewhere nothing is offered, as slapd does.
+		full = &Entry{DN: full.DN, Attributes: slices.DeleteFunc(slices.Clone(full.Attributes),
+			func(a Attribute) bool { return a.Type == "supportedSASLMechanisms" })}
+	}
+	return full
+}
+
+// compareRootDSE answers a compare of "" from the Root DSE, as slapd does: the
+// entry exists, so an attribute it lacks is noSuchAttribute, and values match
+// as they do in Root DSE search filters (case-insensitively).
+func (c *conn) compareRootDSE(op *operation, cs Controls, attr string, value []byte) {
+	full := c.rootDSE()
+	if cs.Assertion != nil && !matchDSE(cs.Assertion, full) {
+		op.reply(&Result{Code: AssertionFailed, Message: "assertion control failed"}, nil, nil)
+		return
+	}
+	if !matchDSE(&schema.Filter{Op: schema.FilterPresent, Attr: attr}, full) {
+		op.reply(&Result{Code: NoSuchAttribute}, nil, nil)
+		return
+	}
+	code := CompareFalse
+	if matchDSE(&schema.Filter{Op: schema.FilterEquality, Attr: attr, Value: value}, full) {
+		code = CompareTrue
+	}
+	op.reply(&Result{Code: code}, nil, nil)
 }
 
 // selected applies an attribute selection (RFC 4511 §4.5.1.8, RFC 3673).

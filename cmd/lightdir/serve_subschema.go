@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"lightdir/ldapserver"
@@ -63,6 +64,39 @@ func (s *subschemaBackend) Search(ctx context.Context, req *ldapserver.SearchReq
 		return nil, err
 	}
 	return &ldapserver.SearchResult{}, nil
+}
+
+// Compare answers a compare of the subschema subentry from the registry, as
+// slapd does; any other entry's compare goes to the wrapped backend.
+func (s *subschemaBackend) Compare(ctx context.Context, req *ldapserver.CompareRequest) (bool, error) {
+	if !s.isSubschema(req.DN) {
+		return s.Backend.Compare(ctx, req)
+	}
+	ad, err := s.reg.ParseAttributeDescription(req.Attr)
+	if err != nil {
+		return false, ldapserver.Errorf(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", req.Attr)
+	}
+	if ad.Type.Equality == nil || !ad.Type.Equality.Implemented() {
+		return false, ldapserver.Errorf(ldapserver.InappropriateMatching, "%s has no equality matching rule", req.Attr)
+	}
+	f := &schema.Filter{Op: schema.FilterEquality, Attr: req.Attr, Value: req.Value}
+	if _, err := s.reg.Assertion(f); errors.Is(err, schema.ErrInvalidSyntax) {
+		return false, ldapserver.Errorf(ldapserver.InvalidAttributeSyntax, "%s: value invalid per syntax", req.Attr)
+	}
+	e := s.reg.SubschemaEntry(s.dn)
+	if a := req.Controls.Assertion; a != nil && s.reg.Match(a, e) != schema.True {
+		return false, ldapserver.Errorf(ldapserver.AssertionFailed, "assertion control failed")
+	}
+	has := false
+	for _, a := range e.Attrs {
+		if at := s.reg.AttributeType(a.Desc); at != nil && at.IsSubtypeOf(ad.Type) && schema.HasOptions(a.Desc, schema.TagOptions(req.Attr)) {
+			has = true
+		}
+	}
+	if !has {
+		return false, ldapserver.Errorf(ldapserver.NoSuchAttribute, "")
+	}
+	return s.reg.Match(f, e) == schema.True, nil
 }
 
 // selected applies an attribute list (RFC 4511 §4.5.1.8) to one of the
