@@ -205,38 +205,43 @@ func (w *writeState) readWholeRecord() (bool, error) {
 	if w.freeDone {
 		return false, nil
 	}
-	t := w.t
-	c := t.newCursor(freeDBI)
-	var key [8]byte
-	le.PutUint64(key[:], w.lastConsumed+1)
-	_, err := c.seek(key[:])
-	if err == ErrNotFound {
-		w.freeDone = true
-		return false, nil
-	}
-	if err != nil {
+	txn, pages, found, err := w.freeRecord(w.lastConsumed+1, w.oldest)
+	if err != nil || !found {
+		w.freeDone = err == nil
 		return false, err
-	}
-	k, v, _, err := c.current()
-	if err != nil {
-		return false, err
-	}
-	if len(k) != 8 {
-		return false, fmt.Errorf("%w: free DB key of %d bytes", ErrCorrupted, len(k))
-	}
-	txn := le.Uint64(k)
-	if txn >= w.oldest {
-		w.freeDone = true
-		return false, nil
-	}
-	pages, err := decodeFreeList(v, w.nextPg)
-	if err != nil {
-		return false, fmt.Errorf("free DB record %d: %w", txn, err)
 	}
 	w.lastConsumed = txn
 	w.reclaimed = append(w.reclaimed, pages...)
 	slices.SortFunc(w.reclaimed, func(a, b uint64) int { return cmpU64(b, a) })
 	return true, nil
+}
+
+// freeRecord reads the first free-DB record keyed from..below-1: its key
+// and pages. found is false when there is none.
+func (w *writeState) freeRecord(from, below uint64) (txn uint64, pages []uint64, found bool, err error) {
+	c := w.t.newCursor(freeDBI)
+	var key [8]byte
+	le.PutUint64(key[:], from)
+	if _, err := c.seek(key[:]); err != nil {
+		if err == ErrNotFound {
+			err = nil
+		}
+		return 0, nil, false, err
+	}
+	k, v, _, err := c.current()
+	if err != nil {
+		return 0, nil, false, err
+	}
+	if len(k) != 8 {
+		return 0, nil, false, fmt.Errorf("%w: free DB key of %d bytes", ErrCorrupted, len(k))
+	}
+	if txn = le.Uint64(k); txn >= below {
+		return 0, nil, false, nil
+	}
+	if pages, err = decodeFreeList(v, w.nextPg); err != nil {
+		return 0, nil, false, fmt.Errorf("free DB record %d: %w", txn, err)
+	}
+	return txn, pages, true, nil
 }
 
 // decodeFreeList parses a free-DB value: count, then count page numbers in

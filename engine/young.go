@@ -109,32 +109,10 @@ func (w *writeState) readYoungRecord() (bool, error) {
 	e := w.t.env
 	from := max(y.scannedTo, e.youngScanned, w.lastConsumed) + 1
 	from = max(from, w.oldest) // keys below it are the whole-record path's
-	c := w.t.newCursor(freeDBI)
-	var key [8]byte
-	le.PutUint64(key[:], from)
-	_, err := c.seek(key[:])
-	if err == ErrNotFound {
-		y.done = true
-		return false, nil
-	}
-	if err != nil {
+	txn, pages, found, err := w.freeRecord(from, y.readersOldest)
+	if err != nil || !found {
+		y.done = err == nil
 		return false, err
-	}
-	k, v, _, err := c.current()
-	if err != nil {
-		return false, err
-	}
-	if len(k) != 8 {
-		return false, fmt.Errorf("%w: free DB key of %d bytes", ErrCorrupted, len(k))
-	}
-	txn := le.Uint64(k)
-	if txn >= y.readersOldest {
-		y.done = true
-		return false, nil
-	}
-	pages, err := decodeFreeList(v, w.nextPg)
-	if err != nil {
-		return false, fmt.Errorf("free DB record %d: %w", txn, err)
 	}
 	y.scannedTo = txn
 	remain := pages[:0:0]
