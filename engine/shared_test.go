@@ -116,17 +116,10 @@ func attachChild(role, dir string) error {
 
 const attachKeys = 300
 
-// TestAttach_otherProcessReadsConsistentSnapshots: a read-only process opens
-// the environment while this one holds it and writes; it sees whole commits
-// only, even when it holds a snapshot across many of them.
-func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
-	dir := t.TempDir()
-	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	commitAll(t, env, 1)
+// readWhileCommitting runs the "read" child process on the environment in
+// dir and commits (commitAll) until it reports; the report must be "ok ...".
+func readWhileCommitting(t *testing.T, env *Env, dir string) string {
+	t.Helper()
 	cmd, out := startAttachChild(t, "read", dir)
 	done := make(chan string, 1)
 	go func() {
@@ -151,6 +144,21 @@ func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
 	if err := cmd.Wait(); err != nil || !strings.HasPrefix(result, "ok") {
 		t.Fatalf("reader process: %q, %v", result, err)
 	}
+	return result
+}
+
+// TestAttach_otherProcessReadsConsistentSnapshots: a read-only process opens
+// the environment while this one holds it and writes; it sees whole commits
+// only, even when it holds a snapshot across many of them.
+func TestAttach_otherProcessReadsConsistentSnapshots(t *testing.T) {
+	dir := t.TempDir()
+	env, err := Open(dir, &Options{Durability: NoSync, MapSize: 64 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	commitAll(t, env, 1)
+	result := readWhileCommitting(t, env, dir)
 	var seen int
 	fmt.Sscanf(result, "ok %d", &seen)
 	if seen < 2 {

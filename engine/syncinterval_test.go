@@ -43,30 +43,9 @@ func TestSyncInterval_reboot_rollsBackToTheLastFlush(t *testing.T) {
 	}
 	cached := readFile(t, dataPath)
 
-	ps := env.PageSize()
-	torn := bytes.Clone(cached)
-	garbage := rand.New(rand.NewPCG(3, 4))
-	reused := 0
-	for off := 2 * ps; off < len(torn); off += ps {
-		if off+ps <= len(flushed) && bytes.Equal(cached[off:off+ps], flushed[off:off+ps]) {
-			continue // not written since the flush
-		}
-		if off+ps <= len(flushed) {
-			reused++
-		}
-		for i := off; i < off+ps; i++ {
-			torn[i] = byte(garbage.Uint32())
-		}
-	}
+	crashDir, reused := crashImage(t, cached, flushed, sideFile, env.PageSize(), rand.New(rand.NewPCG(3, 4)))
 	if reused == 0 {
 		t.Fatal("no page of the flushed file was rewritten: the test misses page reuse")
-	}
-	crashDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb"), torn, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb-sync"), sideFile, 0o600); err != nil {
-		t.Fatal(err)
 	}
 
 	realBoot := bootID
@@ -102,6 +81,34 @@ func TestSyncInterval_reboot_rollsBackToTheLastFlush(t *testing.T) {
 	if got := envItems(t, rec); !equalEnvItems(got, after) {
 		t.Fatal("reopened environment differs from what was committed")
 	}
+}
+
+// crashImage writes, in a new directory, what a system crash may leave after
+// the flush that left flushed (the data file) and sideFile (its record): the
+// data file as cached now, but every page written since the flush turned to
+// garbage. It also counts the pages of the flushed file that were rewritten.
+func crashImage(t *testing.T, cached, flushed, sideFile []byte, ps int, garbage *rand.Rand) (dir string, reused int) {
+	t.Helper()
+	torn := bytes.Clone(cached)
+	for off := 2 * ps; off < len(torn); off += ps {
+		if off+ps <= len(flushed) && bytes.Equal(cached[off:off+ps], flushed[off:off+ps]) {
+			continue // not written since the flush
+		}
+		if off+ps <= len(flushed) {
+			reused++
+		}
+		for i := off; i < off+ps; i++ {
+			torn[i] = byte(garbage.Uint32())
+		}
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "data.mdb"), torn, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data.mdb-sync"), sideFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, reused
 }
 
 // envItems lists the items of every database, by name ("" is the main one).

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,28 +36,11 @@ type heldReader struct {
 	want map[string][]kv
 }
 
-// crashImage builds the image a system crash may leave: every page written
-// since flushed is garbage; the side file is the one recorded at the flush.
+// crashOpen opens, after a simulated reboot, the image a system crash may
+// leave (crashImage) after the flush that left flushed and sideFile.
 func crashOpen(t *testing.T, env *Env, opts *Options, flushed, sideFile []byte, rng *rand.Rand, tag string) *Env {
 	t.Helper()
-	cached := readFile(t, env.Path())
-	ps := env.PageSize()
-	torn := bytes.Clone(cached)
-	for off := 2 * ps; off < len(torn); off += ps {
-		if off+ps <= len(flushed) && bytes.Equal(cached[off:off+ps], flushed[off:off+ps]) {
-			continue
-		}
-		for i := off; i < off+ps; i++ {
-			torn[i] = byte(rng.Uint32())
-		}
-	}
-	crashDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb"), torn, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb-sync"), sideFile, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	crashDir, _ := crashImage(t, readFile(t, env.Path()), flushed, sideFile, env.PageSize(), rng)
 	realBoot := bootID
 	boot := "00000000-0000-0000-0000-" + fmt.Sprintf("%012x", rng.Uint64()>>16)
 	bootID = func() string { return boot }
@@ -242,11 +223,7 @@ func runYoungCrash(t *testing.T, seed uint64, steps int) {
 	if err := env.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"mdb_stat", "-a", "-e", "-f", dir}, {"mdb_dump", "-a", "-n", filepath.Join(dir, "data.mdb")}} {
-		if out, err := exec.Command(needTool(t, args[0]), args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("seed %d: %v: %v\n%.2000s", seed, args, err, out)
-		}
-	}
+	lmdbAccepts(t, dir, fmt.Sprintf("seed %d", seed))
 	t.Logf("young pages reused: %d, spills %d", env.youngReused, env.spills)
 }
 
@@ -462,9 +439,16 @@ func bigPartial(t *testing.T, bigFrom int) {
 	if err := env.Close(); err != nil {
 		t.Fatal(err)
 	}
+	lmdbAccepts(t, dir, "big partial record")
+}
+
+// lmdbAccepts runs real mdb_stat -a -e -f and mdb_dump -a on the
+// environment in dir, which must both succeed.
+func lmdbAccepts(t *testing.T, dir, tag string) {
+	t.Helper()
 	for _, args := range [][]string{{"mdb_stat", "-a", "-e", "-f", dir}, {"mdb_dump", "-a", "-n", filepath.Join(dir, "data.mdb")}} {
 		if out, err := exec.Command(needTool(t, args[0]), args[1:]...).CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%.2000s", args, err, out)
+			t.Fatalf("%s: %v: %v\n%.2000s", tag, args, err, out)
 		}
 	}
 }
@@ -496,30 +480,10 @@ func TestSyncInterval_otherProcessReadsConsistentSnapshots(t *testing.T) {
 			}
 		}
 	}()
-	cmd, out := startAttachChild(t, "read", dir)
-	done := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		var last string
-		for sc.Scan() {
-			last = sc.Text()
-		}
-		done <- last
-	}()
-	var result string
-	for n := uint64(2); result == ""; n++ {
-		commitAll(t, env, n)
-		select {
-		case result = <-done:
-		default:
-		}
-	}
+	result := readWhileCommitting(t, env, dir)
 	close(stop)
 	if err := <-flushed; err != nil {
 		t.Fatal(err)
-	}
-	if err := cmd.Wait(); err != nil || !strings.HasPrefix(result, "ok") {
-		t.Fatalf("reader process: %q, %v", result, err)
 	}
 	t.Logf("reader: %s; young pages reused %d", result, env.youngReused)
 	checkEnv(t, env, "end")

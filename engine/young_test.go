@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -94,23 +93,7 @@ func TestSyncInterval_rebootAfterManyFlushes(t *testing.T) {
 		nestedWorkload(t, env, rng, 10)
 		cached := readFile(t, dataPath)
 
-		ps := env.PageSize()
-		torn := bytes.Clone(cached)
-		for off := 2 * ps; off < len(torn); off += ps {
-			if off+ps <= len(flushed) && bytes.Equal(cached[off:off+ps], flushed[off:off+ps]) {
-				continue
-			}
-			for i := off; i < off+ps; i++ {
-				torn[i] = byte(rng.Uint32())
-			}
-		}
-		crashDir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(crashDir, "data.mdb"), torn, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(crashDir, "data.mdb-sync"), sideFile, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		crashDir, _ := crashImage(t, cached, flushed, sideFile, env.PageSize(), rng)
 		bootID = func() string { return fmt.Sprintf("00000000-0000-0000-0000-%012d", round) }
 		rec, err := Open(crashDir, opts)
 		bootID = realBoot
@@ -209,24 +192,7 @@ func TestSyncInterval_rebootDuringFlush(t *testing.T) {
 	cached := readFile(t, dataPath)
 	sideFile := readFile(t, dataPath+"-sync")
 
-	ps := env.PageSize()
-	torn := bytes.Clone(cached)
-	garbage := rand.New(rand.NewPCG(5, 6))
-	for off := 2 * ps; off < len(torn); off += ps {
-		if off+ps <= len(atPick) && bytes.Equal(cached[off:off+ps], atPick[off:off+ps]) {
-			continue
-		}
-		for i := off; i < off+ps; i++ {
-			torn[i] = byte(garbage.Uint32())
-		}
-	}
-	crashDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb"), torn, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(crashDir, "data.mdb-sync"), sideFile, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	crashDir, _ := crashImage(t, cached, atPick, sideFile, env.PageSize(), rand.New(rand.NewPCG(5, 6)))
 	realBoot := bootID
 	defer func() { bootID = realBoot }()
 	bootID = func() string { return "00000000-0000-0000-0000-0000000f1a5e" }
