@@ -56,7 +56,7 @@ func newWriteState(t *Txn) *writeState {
 	if s := e.shared.Load(); s != nil {
 		w.oldest = s.oldest(w.oldest)
 	}
-	if e.opts.Durability == SyncInterval && t.parent == nil {
+	if e.opts.Durability == SyncInterval {
 		w.startYoung(w.oldest)
 		w.oldest = min(w.oldest, e.durableTxnid.Load())
 	}

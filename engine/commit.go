@@ -145,10 +145,7 @@ func (t *Txn) saveFreeList() error {
 		if le.Uint64(k) > w.lastConsumed {
 			break
 		}
-		if err := fc.touchPath(); err != nil {
-			return err
-		}
-		if err := fc.delNode(); err != nil {
+		if err := fc.delFreeRecord(); err != nil {
 			return err
 		}
 	}
@@ -198,6 +195,14 @@ func (t *Txn) saveFreeList() error {
 		return err
 	}
 	return t.fillFreeRecord(keyS[:], spare, resS)
+}
+
+// delFreeRecord deletes the free-DB record at the cursor.
+func (c *Cursor) delFreeRecord() error {
+	if err := c.touchPath(); err != nil {
+		return err
+	}
+	return c.delNode()
 }
 
 // fillFreeRecord writes pages, sorted descending, into the free DB record

@@ -143,10 +143,7 @@ func (t *Txn) rewritePartialRecords(fc *Cursor) error {
 				err = fmt.Errorf("%w: free DB record %d vanished", ErrCorrupted, r.key)
 			}
 			if err == nil {
-				err = fc.touchPath()
-			}
-			if err == nil {
-				err = fc.delNode()
+				err = fc.delFreeRecord()
 			}
 			if err != nil {
 				return err
