@@ -103,7 +103,7 @@ func (y *youngState) noteAlloc(pgno uint64, n int) {
 // reports false when there is no such record left.
 func (w *writeState) readYoungRecord() (bool, error) {
 	y := &w.young
-	if !y.on || y.done || w.savingFree {
+	if !y.on || y.done {
 		return false, nil
 	}
 	e := w.t.env
