@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -127,12 +128,14 @@ type Env struct {
 	retired   []*sharedTable
 	handover  handoverState // a read-only host handing the environment to a writer (handover.go)
 
-	mapData []byte // the read-only shared mapping, len == mapSize
-	psize   int
-	nodeMax int
+	mapData  []byte // the read-only shared mapping, len == mapSize
+	writeMap []byte // a writable shared mapping of the same range, for commits; nil when read-only or refused
+	psize    int
+	nodeMax  int
 
 	writeMu  sync.Mutex // one write transaction at a time; guards the fields below it
 	fileSize int64      // data file length
+	mapRuns  uint64     // runs of pages copied through writeMap (tests)
 	prevMeta meta       // the snapshot before the current one (SyncInterval flushes)
 	snap     atomic.Pointer[snapshot]
 	readers  readerTable
@@ -338,6 +341,10 @@ func (e *Env) closeFiles() {
 		_ = munmap(e.mapData)
 		e.mapData = nil
 	}
+	if e.writeMap != nil {
+		_ = munmap(e.writeMap)
+		e.writeMap = nil
+	}
 	if e.file != nil {
 		_ = e.file.Close()
 	}
@@ -428,6 +435,12 @@ func (e *Env) loadMetas() error {
 	mapLen := (mapSize + int64(e.psize) - 1) / int64(e.psize) * int64(e.psize)
 	if e.mapData, err = mmapFile(e.file, int(mapLen)); err != nil {
 		return err
+	}
+	if !e.opts.ReadOnly && runtime.GOOS == "linux" {
+		// Linux's fdatasync writes back pages dirtied through a shared map
+		// (elsewhere that takes msync). Without the map (a file system
+		// refusing it), every run is written with pwrite.
+		e.writeMap, _ = mmapWritable(e.file, int(mapLen))
 	}
 	if e.attached.Load() {
 		if cur, _, err = e.shared.Load().readMeta(); err != nil {

@@ -22,6 +22,19 @@ func mmapFile(f *os.File, size int) ([]byte, error) {
 	return b, nil
 }
 
+// mmapWritable maps size bytes of f writable and shared: the writer copies
+// committed pages into it (writeDirty). It is a second mapping so that the
+// slices handed to readers stay read-only.
+func mmapWritable(f *os.File, size int) ([]byte, error) {
+	b, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("engine: mmap %d bytes writable: %w", size, err)
+	}
+	// A page not in the cache is read in whole before the copy; read no more.
+	_ = unix.Madvise(b, unix.MADV_RANDOM)
+	return b, nil
+}
+
 func munmap(b []byte) error { return unix.Munmap(b) }
 
 // fdatasync flushes f's data; tests replace it to make flushes fail.
