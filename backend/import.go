@@ -117,10 +117,24 @@ func Import(opts Options, r io.Reader, io ImportOptions) (ImportStats, error) {
 		return ImportStats{}, fmt.Errorf("backend: install imported database: %w", err)
 	}
 	done = true
+	// The rename is durable only once the directory is: a crash right after
+	// a reported success could otherwise bring back the empty data file.
+	if err := syncDir(opts.Dir); err != nil {
+		return ImportStats{}, fmt.Errorf("backend: install imported database: flush %s: %w", opts.Dir, err)
+	}
 	return ImportStats{Entries: n, Elapsed: time.Since(start), KeysElapsed: keysElapsed}, nil
 }
 
 const importTempPrefix = ".lightdir-import-"
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
 
 // removeStaleImports deletes the temporary databases in dir of imports
 // that were killed (their directory lock is free): they are never used

@@ -79,7 +79,6 @@ func (p *progress) done(n int) {
 	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r%s\n", p.line(n))
-		return
 	}
-	fmt.Fprintf(p.w, "imported %d entries in %s (%.0f/s)\n", n, time.Since(p.start).Round(time.Millisecond), p.rate(n))
+	// Otherwise the caller prints the summary (lightdir import does).
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"lightdir/backend"
 	"lightdir/conf"
@@ -75,7 +76,8 @@ func runImport(s stdio, args []string) (int, error) {
 		return exitError, err
 	}
 	if !o.has('q') {
-		fmt.Fprintf(s.err, "imported %d entries in %s\n", st.Entries, st.Elapsed.Round(1e6))
+		rate := float64(st.Entries) / max(st.Elapsed.Seconds(), 1e-9)
+		fmt.Fprintf(s.err, "imported %d entries in %s (%.0f/s)\n", st.Entries, st.Elapsed.Round(time.Millisecond), rate)
 	}
 	return exitOK, nil
 }

@@ -210,3 +210,16 @@ uid = ["eq"]
 		t.Errorf("test: exit %d %q", code, e)
 	}
 }
+
+// Without -q, an import to a pipe or file ends with one summary line, not two.
+func TestImport_oneSummaryLine(t *testing.T) {
+	db := []string{"-b", "dc=example,dc=com", "-d", filepath.Join(t.TempDir(), "db")}
+	code, _, e := runCmd(importLDIF, append([]string{"import"}, db...)...)
+	if code != 0 {
+		t.Fatalf("import: %d %s", code, e)
+	}
+	lines := strings.Split(strings.TrimSuffix(e, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "imported 3 entries in ") || !strings.HasSuffix(lines[0], "/s)") {
+		t.Fatalf("standard error %q, want one summary line with the rate", e)
+	}
+}
