@@ -26,6 +26,9 @@ type operation struct {
 	cancel context.CancelCauseFunc
 	// abandoned suppresses every further response (Abandon, RFC 4511 §4.11).
 	abandoned atomic.Bool
+	// cancelRequested is set by the first Cancel of this operation; a second
+	// one is refused rather than waiting and reporting the same outcome.
+	cancelRequested atomic.Bool
 	// registered operations are in conn.ops, where Abandon and Cancel find them;
 	// Bind, StartTLS and refused requests are not.
 	registered bool

@@ -75,6 +75,10 @@ func (c *conn) cancelOp(op *operation, value []byte) {
 	case t.kind == opExtended && (t.oid == OIDCancel || t.oid == OIDStartTLS):
 		op.reply(&Result{Code: CannotCancel, Message: "operation cannot be cancelled"}, nil, nil)
 		return
+	case !t.cancelRequested.CompareAndSwap(false, true):
+		// As slapd answers it; RFC 3909 names no code for this case.
+		op.reply(&Result{Code: ProtocolError, Message: fmt.Sprintf("operation %d is already being cancelled", target)}, nil, nil)
+		return
 	}
 	t.cancel(errCanceled)
 	select {

@@ -46,7 +46,8 @@ func outstanding(ts *testServer) int {
 }
 
 // TestConn_Cancel: RFC 3909 results — canceled/success, noSuchOperation, tooLate,
-// and cannotCancel for a Cancel targeting a Cancel.
+// cannotCancel for a Cancel targeting a Cancel, protocolError for a second
+// Cancel of one operation (as slapd).
 func TestConn_Cancel(t *testing.T) {
 	ts := startServer(t, Options{})
 	rc := dialRaw(t, ts.addr)
@@ -78,6 +79,10 @@ func TestConn_Cancel(t *testing.T) {
 	rc.write(msg(7, extOp(OIDCancel, cancelValue(6))))
 	if m, _ := rc.read(); m.id != 7 || m.code != CannotCancel {
 		t.Fatalf("cancel of a cancel: id %d code %v", m.id, m.code)
+	}
+	rc.write(msg(9, extOp(OIDCancel, cancelValue(5))))
+	if m, _ := rc.read(); m.id != 9 || m.code != ProtocolError {
+		t.Fatalf("second cancel of one operation: id %d code %v, want protocolError", m.id, m.code)
 	}
 	ts.be.searchRelease <- struct{}{}
 	got = map[int64]rawMsg{}
