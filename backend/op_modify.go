@@ -61,6 +61,15 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 			}
 		}
 	}
+	// As slapd (slap_mods_obsolete_check), after the checks above: an
+	// OBSOLETE type may only lose its values (delete, or replace with
+	// none).
+	for _, c := range req.Changes {
+		at := b.reg.AttributeType(attrType(c.Attribute.Type))
+		if at != nil && at.Obsolete && (c.Op != ldapserver.ModDelete && c.Op != ldapserver.ModReplace || len(c.Attribute.Values) > 0) {
+			return nil, ldapErr(ldapserver.ConstraintViolation, "%s: attribute is obsolete", c.Attribute.Type)
+		}
+	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
 		id, old, err := w.target(ndn, req.DN, req.Controls.ManageDsaIT)

@@ -40,10 +40,17 @@ func New() *Registry {
 // with Load* calls.
 func Default() *Registry {
 	r := New()
+	nAttrs, nClasses := len(r.attrList), len(r.classList)
 	r.mustLoad("core", coreSchema)
 	r.mustLoad("cosine", cosineSchema)
 	r.mustLoad("inetorgperson", inetOrgPersonSchema)
 	r.mustLoad("nis", nisSchema)
+	for _, at := range r.attrList[nAttrs:] {
+		at.standard = true
+	}
+	for _, oc := range r.classList[nClasses:] {
+		oc.standard = true
+	}
 	return r
 }
 

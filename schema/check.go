@@ -20,8 +20,9 @@ func checkErr(code ResultCode, sentinel error, format string, args ...any) *Erro
 
 // CheckEntry verifies that e may be stored: every attribute type is
 // defined, values conform to their syntax and are not repeated,
-// SINGLE-VALUE types have one value, NO-USER-MODIFICATION types are absent
-// (unless opts.Internal), the object classes form exactly one structural
+// SINGLE-VALUE types have one value, NO-USER-MODIFICATION and OBSOLETE
+// types are absent (unless opts.Internal), no object class is OBSOLETE,
+// the object classes form exactly one structural
 // chain, MUST attributes are present, every user attribute is allowed by
 // some class (or extensibleObject is present), the DIT content rule of the
 // structural class (if any) is met, and the RDN's values are in the entry. The first problem found is returned as an *Error whose
@@ -151,7 +152,7 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 	types := make(typeSet, 0, len(e.Attrs))
 	seen := attrSeen{}
 	var nbuf []byte
-	var repeatErr error
+	var repeatErr, obsoleteErr error
 	for i := range e.Attrs {
 		a := &e.Attrs[i]
 		at := r.attrType(a)
@@ -171,6 +172,13 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		}
 		if at.NoUserModification && !opts.Internal {
 			return nil, checkErr(ConstraintViolation, ErrConstraintViolation, "attribute %q is maintained by the server and cannot be set", a.Desc)
+		}
+		// An OBSOLETE type may not be given a value by a client (RFC
+		// 4512 §4.1.2: it is not active). slapd checks this after every
+		// attribute's values and before a repeated attribute; an import
+		// (Internal), like slapadd, accepts it.
+		if at.Obsolete && !opts.Internal && obsoleteErr == nil {
+			obsoleteErr = checkErr(ConstraintViolation, ErrConstraintViolation, "%s: attribute is obsolete", a.Desc)
 		}
 		if len(a.Values) == 0 {
 			return nil, checkErr(InvalidAttributeSyntax, ErrInvalidSyntax, "attribute %q has no values", a.Desc)
@@ -199,6 +207,9 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		if nbuf, err = checkDuplicates(at, a, nbuf); err != nil {
 			return nil, err
 		}
+	}
+	if obsoleteErr != nil {
+		return nil, obsoleteErr
 	}
 	if repeatErr != nil {
 		return nil, repeatErr
@@ -400,11 +411,16 @@ func structuralOf(classes []*ObjectClass) (*ObjectClass, error) {
 	return best, nil
 }
 
-// checkContent checks MUST and MAY against the classes' closures (plus the
-// extra types a DIT content rule allows).
+// checkContent checks that no class is OBSOLETE, and MUST and MAY against
+// the classes' closures (plus the extra types a DIT content rule allows).
 func checkContent(classes []*ObjectClass, types typeSet, extra map[*AttributeType]bool) error {
 	extensible := false
 	for _, oc := range classes {
+		// As slapd (entry_schema_check), for every write and for an
+		// import too: an OBSOLETE class is not active (RFC 4512 §4.1.1).
+		if oc.Obsolete {
+			return checkErr(ObjectClassViolation, ErrObjectClassViolation, "objectClass %q is OBSOLETE", oc.Name())
+		}
 		if oc.OID == "1.3.6.1.4.1.1466.101.120.111" {
 			extensible = true
 		}

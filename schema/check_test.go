@@ -255,3 +255,39 @@ func TestRegistry_CheckEntry_repeatedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistry_CheckEntry_obsolete: a vendor schema marks a type or a class
+// OBSOLETE to retire it; slapd then refuses a client's add that gives the
+// type a value (constraintViolation "vOld: attribute is obsolete") and any
+// entry of the class (objectClassViolation "objectClass 'vendorOld' is
+// OBSOLETE", slapadd too), while slapadd still loads values of the type.
+// lightdir ignored OBSOLETE and stored both.
+func TestRegistry_CheckEntry_obsolete(t *testing.T) {
+	r := Default()
+	if err := r.LoadSchemaFile("vendor.schema", []byte(`
+attributetype ( 1.3.6.1.4.1.99999.1.5 NAME 'vOld' OBSOLETE SUP description )
+objectclass ( 1.3.6.1.4.1.99999.2.5 NAME 'vendorOld' OBSOLETE SUP top AUXILIARY MAY vOld )
+objectclass ( 1.3.6.1.4.1.99999.2.6 NAME 'vendorAux' SUP top AUXILIARY MAY vOld )
+`)); err != nil {
+		t.Fatal(err)
+	}
+	var se *Error
+	e := testEntry(t, "cn=a,dc=x", "objectClass", "person", "objectClass", "vendorAux", "cn", "a", "sn", "b", "vOld", "x")
+	if err := r.CheckEntry(e, CheckOptions{}); !errors.As(err, &se) || se.Code != ConstraintViolation || !strings.Contains(err.Error(), "vOld: attribute is obsolete") {
+		t.Errorf("client add with an OBSOLETE type: %v, want constraintViolation (slapd)", err)
+	}
+	if err := r.CheckEntry(e, CheckOptions{Internal: true}); err != nil {
+		t.Errorf("import of an OBSOLETE type: %v, want success (slapadd)", err)
+	}
+	// The values of the other attributes are checked first, as slapd does.
+	bad := testEntry(t, "cn=a,dc=x", "objectClass", "person", "objectClass", "vendorAux", "cn", "a", "sn", "b", "vOld", "x", "telephoneNumber", "")
+	if err := r.CheckEntry(bad, CheckOptions{}); !errors.As(err, &se) || se.Code != InvalidAttributeSyntax {
+		t.Errorf("OBSOLETE type and a later invalid value: %v, want invalidAttributeSyntax", err)
+	}
+	for _, internal := range []bool{false, true} {
+		e := testEntry(t, "cn=a,dc=x", "objectClass", "person", "objectClass", "vendorOld", "cn", "a", "sn", "b")
+		if err := r.CheckEntry(e, CheckOptions{Internal: internal}); !errors.As(err, &se) || se.Code != ObjectClassViolation || !strings.Contains(err.Error(), "OBSOLETE") {
+			t.Errorf("entry of an OBSOLETE class (internal %v): %v, want objectClassViolation (slapd, slapadd)", internal, err)
+		}
+	}
+}

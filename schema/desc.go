@@ -108,6 +108,10 @@ type AttributeType struct {
 	Syntax   *Syntax
 
 	lname string // lower-cased Name(), the type's form in normalized DNs
+
+	// standard marks a definition of Default's standard schemas, which a
+	// schema file may redefine (see LoadSchemaFile).
+	standard bool
 }
 
 // ObjectClass is an object class (RFC 4512 §4.1.1).
@@ -132,6 +136,9 @@ type ObjectClass struct {
 	// allowed is Must and May as a set, built with them when the class is
 	// resolved; every class a Registry returns has it.
 	allowed map[*AttributeType]bool
+
+	// standard: see AttributeType.standard.
+	standard bool
 }
 
 // MatchingRuleUse lists the attribute types a matching rule applies to

@@ -163,26 +163,15 @@ func (at *AttributeType) NormalizeValue(dst, v []byte) ([]byte, error) {
 	return at.Equality.Normalize(dst, v)
 }
 
-// Validate reports whether v is a valid value of at's syntax (and within
-// its {len} bound, counted in characters).
+// Validate reports whether v is a valid value of at's syntax. The {len}
+// bound of the type's SYNTAX is not applied: RFC 4512 §4.1.2 makes it a
+// suggested minimum upper bound that "does not add restrictions to the
+// syntax", and slapd stores longer values too.
 func (at *AttributeType) Validate(v []byte) bool {
-	if at.SyntaxLen > 0 && len(v) > at.SyntaxLen && countRunes(v) > at.SyntaxLen {
-		return false
-	}
 	if at.Syntax == nil {
 		return true
 	}
 	return at.Syntax.Validate(v)
-}
-
-func countRunes(v []byte) int {
-	n := 0
-	for _, c := range v {
-		if c&0xc0 != 0x80 {
-			n++
-		}
-	}
-	return n
 }
 
 // Validate reports whether v is valid for the syntax. Syntaxes without a

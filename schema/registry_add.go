@@ -51,6 +51,10 @@ type adder struct {
 	lens     [5]int
 	attrDone map[*AttributeType]int8 // 1 resolving, 2 resolved
 	ocDone   map[*ObjectClass]int8
+	// redefined is set when the set replaced a standard definition: every
+	// type and class is then resolved again, as their closures and
+	// inherited rules may have copied the old one.
+	redefined bool
 }
 
 func (r *Registry) apply(set *defSet) error {
@@ -58,6 +62,14 @@ func (r *Registry) apply(set *defSet) error {
 		lens: [5]int{len(r.syntaxList), len(r.ruleList), len(r.attrList), len(r.classList), len(r.contentRules)}}
 	if err := a.run(set); err != nil {
 		a.rollback()
+		if a.redefined {
+			// The definitions are restored; resolve them again so that
+			// nothing keeps what the failed set's redefinitions made.
+			b := &adder{r: r, attrDone: map[*AttributeType]int8{}, ocDone: map[*ObjectClass]int8{}}
+			if rerr := b.resolveAll(); rerr != nil {
+				panic(fmt.Sprintf("schema: restoring redefined definitions: %v", rerr))
+			}
+		}
 		return err
 	}
 	for k, v := range set.macros {
@@ -133,6 +145,11 @@ func (a *adder) run(set *defSet) error {
 	if err != nil {
 		return err
 	}
+	if a.redefined {
+		if err := a.resolveAll(); err != nil {
+			return err
+		}
+	}
 	for _, at := range newAttrs {
 		if err := a.resolveAttr(at); err != nil {
 			return err
@@ -194,6 +211,9 @@ func (a *adder) addAttrs(attrs []*AttributeType) ([]*AttributeType, error) {
 			if err := addAliases(a, r.attrs, "attribute type", old, &old.Names, at.Names); err != nil {
 				return nil, a.at(at, err)
 			}
+			if old.standard && a.attrDiffers(old, at) {
+				a.redefineAttr(old, at)
+			}
 			continue
 		}
 		a.attrDone[at] = 0
@@ -216,6 +236,9 @@ func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
 			old := r.classes[oc.OID]
 			if err := addAliases(a, r.classes, "object class", old, &old.Names, oc.Names); err != nil {
 				return nil, a.at(oc, err)
+			}
+			if old.standard && a.classDiffers(old, oc) {
+				a.redefineClass(old, oc)
 			}
 			continue
 		}
@@ -453,6 +476,135 @@ func (a *adder) checkContentRule(cr *DITContentRule) error {
 			if r.AttributeType(n) == nil {
 				return fmt.Errorf("%w: DIT content rule %s: attribute %q", ErrUnresolved, cr.OID, n)
 			}
+		}
+	}
+	return nil
+}
+
+// A schema file that repeats a definition of Default's standard schemas
+// (same OID, same primary name) with other semantics replaces it: an
+// operator who loads rfc2307bis.schema gets its AUXILIARY posixGroup and
+// Directory String gecos, as slapd does when it loads that file instead
+// of nis.schema. The definition is replaced in place (lookups and
+// resolved references keep pointing at it), every type and class is
+// resolved again, and a failed load restores it. A repetition that means
+// the same (only DESC, extensions, bounds or name spellings differ), or one
+// of a definition that is not standard, is skipped as before.
+
+// attrDiffers reports whether nw means something else than the registered
+// old: another SUP, syntax, matching rule, usage or flag.
+func (a *adder) attrDiffers(old, nw *AttributeType) bool {
+	r := a.r
+	sameAttr := func(x, y string) bool {
+		if strings.EqualFold(x, y) {
+			return true
+		}
+		ax, ay := r.AttributeType(x), r.AttributeType(y)
+		return ax != nil && ax == ay
+	}
+	sameRule := func(x, y string) bool {
+		if strings.EqualFold(x, y) {
+			return true
+		}
+		mx, my := r.MatchingRule(x), r.MatchingRule(y)
+		return mx != nil && mx == my
+	}
+	return !sameAttr(old.SupName, nw.SupName) || old.SyntaxOID != nw.SyntaxOID ||
+		!sameRule(old.EqualityName, nw.EqualityName) || !sameRule(old.OrderingName, nw.OrderingName) ||
+		!sameRule(old.SubstrName, nw.SubstrName) || old.SingleValue != nw.SingleValue ||
+		old.Collective != nw.Collective || old.NoUserModification != nw.NoUserModification ||
+		old.Usage != nw.Usage || old.Obsolete != nw.Obsolete
+}
+
+// classDiffers reports whether nw means something else than old: another
+// kind, superclasses, MUST or MAY types, or OBSOLETE.
+func (a *adder) classDiffers(old, nw *ObjectClass) bool {
+	r := a.r
+	set := func(names []string, lookup func(string) any) map[any]bool {
+		m := map[any]bool{}
+		for _, n := range names {
+			if v := lookup(n); v != nil {
+				m[v] = true
+			} else {
+				m[strings.ToLower(n)] = true
+			}
+		}
+		return m
+	}
+	attr := func(n string) any {
+		if at := r.AttributeType(n); at != nil {
+			return at
+		}
+		return nil
+	}
+	class := func(n string) any {
+		if oc := r.ObjectClass(n); oc != nil {
+			return oc
+		}
+		return nil
+	}
+	same := func(x, y map[any]bool) bool {
+		if len(x) != len(y) {
+			return false
+		}
+		for k := range x {
+			if !y[k] {
+				return false
+			}
+		}
+		return true
+	}
+	return old.Kind != nw.Kind || old.Obsolete != nw.Obsolete ||
+		!same(set(old.SupNames, class), set(nw.SupNames, class)) ||
+		!same(set(old.MustNames, attr), set(nw.MustNames, attr)) ||
+		!same(set(old.MayNames, attr), set(nw.MayNames, attr))
+}
+
+// redefineAttr makes old (a standard type) the definition nw, keeping
+// old's names (nw's were added as aliases) and its place in the registry.
+func (a *adder) redefineAttr(old, nw *AttributeType) {
+	saved := *old
+	names := old.Names
+	*old = *nw
+	old.Names, old.standard = names, false
+	a.keys = append(a.keys, func() { *old = saved })
+	if line, ok := a.lines[nw]; ok {
+		a.lines[old] = line
+	}
+	a.redefined = true
+}
+
+// redefineClass is redefineAttr for an object class.
+func (a *adder) redefineClass(old, nw *ObjectClass) {
+	saved := *old
+	names := old.Names
+	*old = *nw
+	old.Names, old.standard = names, false
+	a.keys = append(a.keys, func() { *old = saved })
+	if line, ok := a.lines[nw]; ok {
+		a.lines[old] = line
+	}
+	a.redefined = true
+}
+
+// resolveAll resolves every attribute type and object class of the
+// registry again.
+func (a *adder) resolveAll() error {
+	r := a.r
+	for _, at := range r.attrList {
+		a.attrDone[at] = 0
+	}
+	for _, oc := range r.classList {
+		a.ocDone[oc] = 0
+	}
+	for _, at := range r.attrList {
+		if err := a.resolveAttr(at); err != nil {
+			return err
+		}
+	}
+	for _, oc := range r.classList {
+		if err := a.resolveClass(oc); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -20,7 +20,10 @@ import (
 //
 // Loading is atomic: on any error nothing is added. A definition whose OID
 // is already registered under the same primary name is skipped, so a file
-// that repeats built-in definitions loads. Errors wrap
+// that repeats built-in definitions loads; but one that gives a type or
+// class of Default's standard schemas another meaning (SUP, syntax, rules,
+// flags, kind, MUST, MAY) replaces it, as when slapd loads that file instead
+// of the standard one (rfc2307bis.schema's AUXILIARY posixGroup). Errors wrap
 // ErrInvalidDescription, ErrUnresolved or ErrDuplicate and name the file
 // and line.
 func (r *Registry) LoadSchemaFile(name string, data []byte) error {

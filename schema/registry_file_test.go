@@ -328,3 +328,104 @@ func TestRegistry_LoadSchemaFile_cosineAloneOverDefault(t *testing.T) {
 		t.Fatal("pilotDSA or dSA missing after loading")
 	}
 }
+
+// rfc2307bisExcerpt redefines, as rfc2307bis.schema (draft-howard-rfc2307bis)
+// does, types and a class of RFC 2307 that Default holds: posixGroup is
+// AUXILIARY (so a groupOfNames can be a posixGroup), gecos and memberUid
+// are Directory Strings. It also adds a type and a class of its own.
+const rfc2307bisExcerpt = `
+attributeType ( 1.3.6.1.1.1.1.2 NAME 'gecos'
+    DESC 'The GECOS field; the common name'
+    EQUALITY caseIgnoreMatch
+    SUBSTR caseIgnoreSubstringsMatch
+    SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+    SINGLE-VALUE )
+attributeType ( 1.3.6.1.1.1.1.12 NAME 'memberUid'
+    EQUALITY caseExactMatch
+    SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )
+attributeType ( 1.3.6.1.1.1.1.31 NAME 'automountMapName'
+    EQUALITY caseExactMatch
+    SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+objectClass ( 1.3.6.1.1.1.2.2 NAME 'posixGroup' SUP top AUXILIARY
+    DESC 'Abstraction of a group of accounts'
+    MUST gidNumber
+    MAY ( userPassword $ memberUid $ description ) )
+objectClass ( 1.3.6.1.1.1.2.16 NAME 'automountMap' SUP top STRUCTURAL
+    MUST ( automountMapName ) MAY description )
+`
+
+// TestRegistry_LoadSchemaFile_redefinesStandard: an operator who sets
+// schema_files = ["rfc2307bis.schema"] (slapd: include it instead of
+// nis.schema) got `lightdir test` ok, but every definition of the file
+// with the OID and name of a built-in RFC 2307 one was skipped without a
+// word: posixGroup stayed STRUCTURAL, so adding a groupOfNames that is
+// also a posixGroup failed ("not in one superclass chain"; slapd accepts
+// it), and gecos stayed IA5, refusing "José" (slapd accepts it). The
+// file's definitions now replace the standard ones; repeating one with
+// the same meaning still changes nothing, and a failed load restores them.
+func TestRegistry_LoadSchemaFile_redefinesStandard(t *testing.T) {
+	r := Default()
+	if err := r.LoadSchemaFile("rfc2307bis.schema", []byte(rfc2307bisExcerpt)); err != nil {
+		t.Fatal(err)
+	}
+	pg := r.ObjectClass("posixGroup")
+	if pg.Kind != Auxiliary || containsType(pg.Must, r.AttributeType("cn")) || !containsType(pg.Must, r.AttributeType("gidNumber")) {
+		t.Fatalf("posixGroup = %s (kind %s), want the file's AUXILIARY class", pg, pg.Kind)
+	}
+	if gecos := r.AttributeType("gecos"); gecos.Syntax == nil || gecos.Syntax.OID != SyntaxDirectoryString || gecos.Equality.Name() != "caseIgnoreMatch" || !gecos.Validate([]byte("José")) {
+		t.Fatalf("gecos = %s, want the file's Directory String", gecos)
+	}
+	if mu := r.AttributeType("memberUid"); mu.Equality.Name() != "caseExactMatch" || mu.Substr != nil {
+		t.Fatalf("memberUid = %s", mu)
+	}
+	group := testEntry(t, "cn=staff,dc=x", "objectClass", "groupOfNames", "objectClass", "posixGroup",
+		"cn", "staff", "gidNumber", "100", "member", "cn=a,dc=x", "memberUid", "José")
+	if err := r.CheckEntry(group, CheckOptions{}); err != nil {
+		t.Errorf("groupOfNames + posixGroup (slapd with rfc2307bis accepts it): %v", err)
+	}
+	acct := testEntry(t, "uid=j,dc=x", "objectClass", "account", "objectClass", "posixAccount",
+		"uid", "j", "cn", "j", "uidNumber", "1", "gidNumber", "1", "homeDirectory", "/h", "gecos", "José Núñez")
+	if err := r.CheckEntry(acct, CheckOptions{}); err != nil {
+		t.Errorf("UTF-8 gecos: %v", err)
+	}
+	published := strings.Join(func() (v []string) {
+		for _, b := range r.SubschemaEntry(nil).Get("objectClasses").Values {
+			v = append(v, string(b))
+		}
+		return
+	}(), "\n")
+	if !strings.Contains(published, "NAME 'posixGroup' DESC 'Abstraction of a group of accounts' SUP top AUXILIARY MUST gidNumber") {
+		t.Errorf("cn=Subschema does not publish the file's posixGroup:\n%s", published)
+	}
+
+	// The same meaning written differently (Debian's nis.schema) changes nothing.
+	d := Default()
+	before := d.ObjectClass("posixGroup").String()
+	if data, err := os.ReadFile(filepath.Join(systemSchemaDir, "nis.schema")); err == nil {
+		if err := d.LoadSchemaFile("nis.schema", data); err != nil {
+			t.Fatal(err)
+		}
+		if after := d.ObjectClass("posixGroup").String(); after != before {
+			t.Errorf("nis.schema changed posixGroup:\n%s\n%s", before, after)
+		}
+	}
+
+	// A failed load restores the standard definitions.
+	f := Default()
+	bad := rfc2307bisExcerpt + "attributetype ( 1.3.6.1.4.1.99999.1.1 NAME 'broken' SUP noSuchType )\n"
+	if err := f.LoadSchemaFile("bad.schema", []byte(bad)); !errors.Is(err, ErrUnresolved) {
+		t.Fatalf("bad file: %v", err)
+	}
+	if pg := f.ObjectClass("posixGroup"); pg.Kind != Structural || !containsType(pg.Must, f.AttributeType("cn")) {
+		t.Errorf("posixGroup after a failed load = %s", pg)
+	}
+	if gecos := f.AttributeType("gecos"); gecos.Syntax.OID != syn+"26" || gecos.Equality.Name() != "caseIgnoreIA5Match" || gecos.Validate([]byte("José")) {
+		t.Errorf("gecos after a failed load = %s", gecos)
+	}
+	if f.ObjectClass("automountMap") != nil || f.AttributeType("automountMapName") != nil {
+		t.Error("failed load left definitions behind")
+	}
+	if err := f.LoadSchemaFile("rfc2307bis.schema", []byte(rfc2307bisExcerpt)); err != nil || f.ObjectClass("posixGroup").Kind != Auxiliary {
+		t.Errorf("load after a failed one: %v", err)
+	}
+}

@@ -1,6 +1,10 @@
 package schema
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // TestSyntax_Validate_table checks valid and invalid values for every syntax with a validator.
 var syntaxCases = []struct {
@@ -84,23 +88,30 @@ func TestSyntax_Validate_table(t *testing.T) {
 	}
 }
 
-// TestAttributeType_Validate_length checks the {len} bound counts characters.
+// TestAttributeType_Validate_length: the {len} after a SYNTAX is a
+// suggested minimum upper bound that "does not add restrictions to the
+// syntax" (RFC 4512 §4.1.2), and slapd stores longer values. lightdir
+// refused them as invalidAttributeSyntax ("not a valid Directory String"):
+// an info value of 2,049 characters (cosine.schema's info is {2048}), a
+// mail of 257 (core.schema {256}), a vendor type's value past its bound,
+// and so an LDIF from slapcat that slapd holds did not import.
 func TestAttributeType_Validate_length(t *testing.T) {
 	r := Default()
-	at := r.AttributeType("buildingName") // Directory String{256}
-	long := make([]byte, 257)
-	for i := range long {
-		long[i] = 'a'
-	}
-	if at.Validate(long) || !at.Validate(long[:256]) {
-		t.Fatal("length bound of 256 not applied")
-	}
-	wide := []byte{}
-	for i := 0; i < 256; i++ {
-		wide = append(wide, "ü"...)
-	}
-	if !at.Validate(wide) {
-		t.Fatal("256 two-byte characters rejected: the bound counts characters")
+	for _, tc := range []struct {
+		name string
+		n    int
+		c    string
+	}{{"buildingName", 257, "a"}, {"info", 2049, "x"}, {"mail", 257, "m"}} {
+		at := r.AttributeType(tc.name)
+		if at == nil || at.SyntaxLen == 0 || at.SyntaxLen >= tc.n {
+			t.Fatalf("%s: want a bound below %d, have %+v", tc.name, tc.n, at)
+		}
+		if v := []byte(strings.Repeat(tc.c, tc.n)); !at.Validate(v) {
+			t.Errorf("%s: a value of %d characters (bound %d) refused; slapd stores it", tc.name, tc.n, at.SyntaxLen)
+		}
+		if !strings.Contains(at.String(), fmt.Sprintf("{%d}", at.SyntaxLen)) {
+			t.Errorf("%s: bound not published: %s", tc.name, at)
+		}
 	}
 }
 

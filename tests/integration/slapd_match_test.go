@@ -82,7 +82,8 @@ sn: c
 
 // startSlapd loads the LDIF file ldifPath with slapadd -q into a back-mdb
 // database for dc=example,dc=com (root DN cn=admin,dc=example,dc=com,
-// password secret) with the named schema files and the extra database
+// password secret) with the named schema files (names in /etc/ldap/schema,
+// or absolute paths) and the extra database
 // lines dbConf, serves it with slapd on a free port, and returns its URL.
 func startSlapd(t testing.TB, ldifPath string, schemas []string, dbConf string) string {
 	t.Helper()
@@ -95,6 +96,9 @@ func startSlapd(t testing.TB, ldifPath string, schemas []string, dbConf string) 
 	var conf strings.Builder
 	for _, s := range schemas {
 		p := "/etc/ldap/schema/" + s + ".schema"
+		if filepath.IsAbs(s) {
+			p = s
+		}
 		if !fileExists(p) {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("%s missing in CI", p)
