@@ -174,7 +174,8 @@ func (b *Backend) addRDNValues(e *schema.Entry) {
 		if at == nil {
 			continue // CheckEntry reports the undefined type
 		}
-		_ = b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, [][]byte{[]byte(ava.Value)}, true)
+		vals := b.prettyValues(ava.Type, [][]byte{[]byte(ava.Value)}) // as the attributes given
+		_ = b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, vals, true)
 	}
 }
 

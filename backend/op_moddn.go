@@ -154,7 +154,8 @@ func (b *Backend) renameValues(e *schema.Entry, oldRDN, newRDN schema.RDN, delet
 			return ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", ava.Type)
 		}
 		idx := findAttr(b.reg, e, ava.Type)
-		if err := b.addValues(e, idx, ava.Type, at, [][]byte{[]byte(ava.Value)}, true); err != nil {
+		// In the canonical form a modify stores (and the DN shows).
+		if err := b.addValues(e, idx, ava.Type, at, b.prettyValues(ava.Type, [][]byte{[]byte(ava.Value)}), true); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lightdir/ldapserver"
+	"lightdir/pwhash"
 	"lightdir/schema"
 )
 
@@ -30,6 +31,13 @@ func (b *Backend) Modify(ctx context.Context, req *ldapserver.ModifyRequest) (*l
 		}
 	}
 	for _, c := range req.Changes {
+		// The description first, as slapd: an option the type does not
+		// take (";binary" on description) or a certificate without
+		// ";binary" names no attribute of the entry, never the one
+		// without the option.
+		if err := asLDAP(b.reg.CheckDescOptions(c.Attribute.Type)); err != nil {
+			return nil, err
+		}
 		if err := asLDAP(b.reg.CheckUserModifiable(c.Attribute.Type)); err != nil {
 			return nil, err
 		}
@@ -131,7 +139,13 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 		return ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", desc)
 	}
 	vals := c.Attribute.Values
+	idx := findAttr(b.reg, e, desc)
 	if at == b.pwAttr || (b.pwAttr != nil && at.IsSubtypeOf(b.pwAttr)) {
+		// A password stored hashed is still the value the client wrote:
+		// a delete or add that names it names the stored hash.
+		if idx >= 0 && (c.Op == ldapserver.ModDelete || c.Op == ldapserver.ModAdd) {
+			vals = storedPasswords(&e.Attrs[idx], vals)
+		}
 		tmp := &schema.Entry{Attrs: []schema.Attribute{{Desc: desc, Values: vals}}}
 		if c.Op != ldapserver.ModDelete {
 			if err := b.hashPasswords(tmp); err != nil {
@@ -143,7 +157,17 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 	if c.Op == ldapserver.ModAdd || c.Op == ldapserver.ModReplace {
 		vals = b.prettyValues(desc, vals)
 	}
-	idx := findAttr(b.reg, e, desc)
+	// As slapd (modify_add_values, modify_delete_vindex; X.511 §11.3.2):
+	// without an equality rule, values can be neither found to delete
+	// nor told apart from those an add brings.
+	if at.Equality == nil || !at.Equality.Implemented() {
+		switch {
+		case c.Op == ldapserver.ModAdd && idx >= 0:
+			return ldapErr(ldapserver.InappropriateMatching, "modify/add: %s: no equality matching rule", desc)
+		case c.Op == ldapserver.ModDelete && len(vals) > 0:
+			return ldapErr(ldapserver.InappropriateMatching, "modify/delete: %s: no equality matching rule", desc)
+		}
+	}
 	switch c.Op {
 	case ldapserver.ModAdd:
 		return b.addValues(e, idx, desc, at, vals, permissive)
@@ -161,6 +185,31 @@ func (b *Backend) applyChange(e *schema.Entry, c ldapserver.Change, permissive b
 		return b.increment(e, idx, desc, vals)
 	}
 	return ldapErr(ldapserver.ProtocolError, "unknown modify operation %d", c.Op)
+}
+
+// storedPasswords returns vals with each cleartext password that a, the
+// stored attribute, holds hashed (and not as it is) replaced by the
+// stored value; vals itself when none is.
+func storedPasswords(a *schema.Attribute, vals [][]byte) [][]byte {
+	out, copied := vals, false
+	for i, v := range vals {
+		if pwhash.IsHashed(v) || slices.ContainsFunc(a.Values, func(s []byte) bool { return bytes.Equal(s, v) }) {
+			continue
+		}
+		for _, s := range a.Values {
+			if !pwhash.IsHashed(s) {
+				continue
+			}
+			if ok, _ := pwhash.Verify(s, pwhash.Cleartext(v)); ok {
+				if !copied {
+					out, copied = slices.Clone(vals), true
+				}
+				out[i] = s
+				break
+			}
+		}
+	}
+	return out
 }
 
 // findAttr returns the index of the attribute with the same description,
@@ -218,13 +267,31 @@ func normOf(at *schema.AttributeType, v []byte) []byte {
 	return v
 }
 
-func hasValue(at *schema.AttributeType, a *schema.Attribute, nv []byte) int {
+// valueNorms returns the equality-normalized form of each value of a (as
+// normOf gives it), taking the stored normalized values where a has them:
+// an attribute read from the database needs no normalization at all.
+func valueNorms(at *schema.AttributeType, a *schema.Attribute) [][]byte {
+	out := make([][]byte, len(a.Values))
+	prepared := len(a.Norm) == len(a.Values)
 	for i, v := range a.Values {
-		if bytes.Equal(normOf(at, v), nv) {
-			return i
+		if prepared && a.Norm[i] != nil {
+			out[i] = a.Norm[i]
+		} else {
+			out[i] = normOf(at, v)
 		}
 	}
-	return -1
+	return out
+}
+
+// normIndex maps each normalized value of norms to its first index.
+func normIndex(norms [][]byte, extra int) map[string]int {
+	m := make(map[string]int, len(norms)+extra)
+	for i, n := range norms {
+		if _, ok := m[string(n)]; !ok {
+			m[string(n)] = i
+		}
+	}
+	return m
 }
 
 func (b *Backend) addValues(e *schema.Entry, idx int, desc string, at *schema.AttributeType, vals [][]byte, permissive bool) error {
@@ -236,14 +303,20 @@ func (b *Backend) addValues(e *schema.Entry, idx int, desc string, at *schema.At
 		idx = len(e.Attrs) - 1
 	}
 	a := &e.Attrs[idx]
+	// The values present are normalized once (or taken as stored), not
+	// once per value added: a group of thousands of members gets
+	// thousands more in one request.
+	present := normIndex(valueNorms(at, a), len(vals))
 	a.Norm = nil
-	for _, v := range vals {
-		if hasValue(at, a, normOf(at, v)) >= 0 {
+	for i, v := range vals {
+		nv := string(normOf(at, v))
+		if _, ok := present[nv]; ok {
 			if permissive {
 				continue
 			}
-			return ldapErr(ldapserver.AttributeOrValueExists, "modify/add: %s: value #0 already exists", desc)
+			return ldapErr(ldapserver.AttributeOrValueExists, "modify/add: %s: value #%d already exists", desc, i)
 		}
+		present[nv] = len(a.Values)
 		a.Values = append(a.Values, append([]byte{}, v...))
 	}
 	return nil
@@ -261,34 +334,36 @@ func (b *Backend) deleteValues(e *schema.Entry, idx int, desc string, at *schema
 		return nil
 	}
 	a := &e.Attrs[idx]
+	present := normIndex(valueNorms(at, a), 0)
 	a.Norm = nil
-	for i, v := range vals {
-		nv := normOf(at, v)
-		j := hasValue(at, a, nv)
-		if j < 0 {
-			if permissive || repeated(at, vals[:i], nv) {
-				// A value listed twice goes once (slapd marks the
-				// values to delete, then removes them).
-				continue
-			}
+	gone := make([]bool, len(a.Values))
+	left := len(a.Values)
+	for _, v := range vals {
+		j, ok := present[string(normOf(at, v))]
+		switch {
+		case ok && !gone[j]:
+			gone[j] = true
+			left--
+		case ok:
+			// A value listed twice goes once (slapd marks the values
+			// to delete, then removes them).
+		case permissive:
+		default:
 			return ldapErr(ldapserver.NoSuchAttribute, "modify/delete: %s: no such value", desc)
 		}
-		a.Values = append(a.Values[:j], a.Values[j+1:]...)
 	}
-	if len(a.Values) == 0 {
+	if left == 0 {
 		e.Attrs = append(e.Attrs[:idx], e.Attrs[idx+1:]...)
+		return nil
 	}
-	return nil
-}
-
-// repeated reports whether one of vals has the normalized value nv.
-func repeated(at *schema.AttributeType, vals [][]byte, nv []byte) bool {
-	for _, v := range vals {
-		if bytes.Equal(normOf(at, v), nv) {
-			return true
+	kept := make([][]byte, 0, left)
+	for j, v := range a.Values {
+		if !gone[j] {
+			kept = append(kept, v)
 		}
 	}
-	return false
+	a.Values = kept
+	return nil
 }
 
 // firstRepeated returns the index of the first of vals equal under at's

@@ -8,7 +8,7 @@ import (
 	"lightdir/ldapserver"
 )
 
-func peopleFixture(t *testing.T, indexes ...IndexSpec) *Backend {
+func peopleFixture(t testing.TB, indexes ...IndexSpec) *Backend {
 	b := openTest(t, testOptions(t, indexes...))
 	mustAdd(t, b, "ou=people,dc=example,dc=com", "objectClass: organizationalUnit", "ou: people")
 	mustAdd(t, b, "ou=groups,dc=example,dc=com", "objectClass: organizationalUnit", "ou: groups")

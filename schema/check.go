@@ -92,6 +92,45 @@ func (r *Registry) CheckUserModifiable(desc string) error {
 	return nil
 }
 
+// CheckDescOptions reports whether a client may write under the attribute
+// description desc, whose type is defined: every option must be one the
+// server recognizes (unsupportedOption), and ";binary" is required
+// exactly on the syntaxes whose values travel in binary (RFC 4522; RFC
+// 4523 §2.1: certificates "MUST only be transferred using the ;binary
+// transfer option"). Otherwise it returns an *Error with
+// UndefinedAttributeType, worded as slapd's slap_mods_check. Undefined
+// types are left to the caller (nil).
+func (r *Registry) CheckDescOptions(desc string) error {
+	ad, err := r.ParseAttributeDescription(desc)
+	if err != nil {
+		return nil
+	}
+	if o := unsupportedOption(ad.Type, desc); o != "" {
+		if strings.EqualFold(o, "binary") {
+			return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: option \"binary\" not supported with type", desc)
+		}
+		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: unrecognized option", desc)
+	}
+	return requireBinary(ad.Type, desc)
+}
+
+// requireBinary returns an *Error with UndefinedAttributeType when at's
+// values travel in binary and desc lacks the ";binary" option.
+func requireBinary(at *AttributeType, desc string) error {
+	if !binaryTransfer(at) {
+		return nil
+	}
+	_, opts, ok := strings.Cut(desc, ";")
+	for ok {
+		var o string
+		o, opts, ok = strings.Cut(opts, ";")
+		if strings.EqualFold(o, "binary") {
+			return nil
+		}
+	}
+	return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: requires ;binary transfer", desc)
+}
+
 // unsupportedOption returns the first option of desc that a stored
 // attribute may not carry, "" when all may. RFC 4512 §2.5: a server treats
 // an attribute description with an option it does not recognize as an
@@ -161,6 +200,13 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		}
 		if o := unsupportedOption(at, a.Desc); o != "" {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", a.Desc, o)
+		}
+		// A client writes certificates with ";binary" (stored data, the
+		// server's own writes and imports are taken as they are).
+		if !opts.Internal {
+			if err := requireBinary(at, a.Desc); err != nil {
+				return nil, err
+			}
 		}
 		// An attribute given twice is reported after every attribute's
 		// own checks, as slapd (which checks each as given, then merges).

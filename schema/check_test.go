@@ -54,10 +54,10 @@ func TestRegistry_CheckEntry_table(t *testing.T) {
 		// the description unrecognized; binary only on certificate syntaxes.
 		{"unknown option", "cn=John Smith,dc=x", with("description;foo", "d"), false, UndefinedAttributeType, ErrUndefinedAttributeType, `option "foo"`},
 		{"binary on a string", "cn=John Smith,dc=x", with("description;binary", "d"), false, UndefinedAttributeType, ErrUndefinedAttributeType, `option "binary"`},
-		{"binary on a certificate", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "userCertificate;binary", "\x30\x00"), false, 0, nil, ""},
+		{"binary on a certificate", "cn=John Smith,dc=x", with("objectClass", "inetOrgPerson", "userCertificate;binary", minimalCert), false, 0, nil, ""},
 		{"private x- tag", "cn=John Smith,dc=x", with("description;x-note", "d"), false, 0, nil, ""},
 		{"binary on the other certificate syntaxes", "cn=John Smith,dc=x", with("objectClass", "extensibleObject",
-			"certificateRevocationList;binary", "\x30\x00", "crossCertificatePair;binary", "\x30\x00", "supportedAlgorithms;binary", "\x30\x00"), false, 0, nil, ""},
+			"certificateRevocationList;binary", minimalCRL, "crossCertificatePair;binary", "\x30\x00", "supportedAlgorithms;binary", "\x30\x00"), false, 0, nil, ""},
 		// As slapd: a tagged value does not hold the RDN's value, and a glue
 		// entry needs none.
 		{"rdn value only tagged", "cn=Johann,dc=x", with("cn;lang-de", "Johann"), false, NamingViolation, ErrNamingViolation, "cn=Johann"},

@@ -6,6 +6,13 @@ import (
 	"testing"
 )
 
+// minimalCert and minimalCRL are the smallest values of the Certificate
+// and Certificate List outlines: every field present, every one empty.
+const (
+	minimalCert = "\x30\x19\x30\x12\xa0\x03\x02\x01\x02\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\x30\x00\x30\x00\x03\x01\x00"
+	minimalCRL  = "\x30\x13\x30\x09\x30\x03\x06\x01\x2a\x30\x00\x17\x00\x30\x03\x06\x01\x2a\x03\x01\x00"
+)
+
 // TestSyntax_Validate_table checks valid and invalid values for every syntax with a validator.
 var syntaxCases = []struct {
 	oid     string
@@ -55,8 +62,14 @@ var syntaxCases = []struct {
 	{syn + "25", []string{"person#level"}, []string{""}},
 	{syn + "42", []string{"1.2.3 x"}, []string{""}},
 	{syn + "43", []string{"TELEX+00728722"}, []string{""}},
-	{syn + "8", []string{"\x30\x00"}, []string{""}},
-	{syn + "9", []string{"\x30\x00"}, []string{""}},
+	// As slapd (certificateValidate, certificateListValidate): the
+	// outline of the DER structure, fields in order, nothing after it.
+	{syn + "8", []string{minimalCert},
+		[]string{"", "\x30\x00", minimalCert + "\x00\x00", minimalCert[:len(minimalCert)-1], minimalCRL, "-----BEGIN CERTIFICATE-----",
+			// version 1 (no [0]) with extensions
+			"\x30\x18\x30\x11\x02\x01\x01\x30\x00\x30\x00\x30\x00\x30\x00\x30\x00\xa3\x02\x30\x00\x30\x00\x03\x01\x00"}},
+	{syn + "9", []string{minimalCRL},
+		[]string{"", "\x30\x00", minimalCRL[:len(minimalCRL)-1], minimalCert, "garbage"}},
 	{syn + "10", []string{"\x30\x00"}, []string{""}},
 	{syn + "23", []string{"\x00"}, []string{""}},
 	{syn + "28", []string{"\xff\xd8"}, []string{""}},
