@@ -40,6 +40,12 @@ func (b *Backend) ModifyDN(ctx context.Context, req *ldapserver.ModifyDNRequest)
 	if np := nnew[1:]; req.NewSuperior != nil && (np.Equal(ndn) || np.IsDescendantOf(ndn)) {
 		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot move an entry below itself")
 	}
+	if ndn.IsDescendantOf(nnew) {
+		// The new name is one of the entry's ancestors (slapd answers so by
+		// name too, not entryAlreadyExists, nor noSuchObject when the entry
+		// is not there).
+		return nil, ldapErr(ldapserver.UnwillingToPerform, "cannot place an entry above itself")
+	}
 	var res ldapserver.WriteResult
 	err = b.write(ctx, req.Controls.NoOp, func(w *writer) error {
 		id, old, err := w.target(ndn, req.DN, req.Controls.ManageDsaIT)

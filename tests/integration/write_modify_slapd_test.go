@@ -148,3 +148,21 @@ func TestSlapdWrite_prettyRDNValues(t *testing.T) {
 			"objectClass: groupOfNames", "cn: g2"),
 	)
 }
+
+// A modify DN whose new name is one of the entry's ancestors is refused by
+// name, as slapd does ("cannot place an entry above itself",
+// unwillingToPerform), whether or not the entry exists; lightdir answered
+// entryAlreadyExists, or noSuchObject for a missing entry. The random write
+// test found it.
+func TestSlapdWrite_renameAboveItself(t *testing.T) {
+	ours, theirs := serveBothAsRoot(t, writeFixture)
+	const sub, c1 = "ou=sub2," + people, "cn=c1,ou=sub2," + people
+	compareWrites(t, ours, theirs, []string{sub, c1},
+		addStep("add", sub, "objectClass: organizationalUnit", "ou: sub2"),
+		addStep("add", c1, "objectClass: person", "cn: c1", "sn: c"),
+		renameStep("rename to the parent's name", c1, "ou=sub2", true, people),
+		renameStep("rename to the grandparent's name", c1, "ou=people", true, "dc=example,dc=com"),
+		renameStep("rename a missing entry to its parent's name", "cn=zz,"+sub, "ou=sub2", true, people),
+		renameStep("rename below a missing parent to its name", "cn=zz,ou=nope,"+people, "ou=nope", true, people),
+	)
+}

@@ -198,8 +198,11 @@ func (g *wgen) value(typ string) string {
 	case "ou":
 		return g.pick("o", "O", "sub", "x", "n1")
 	case "member", "seealso", "owner":
-		if g.chance(0.6) {
-			return g.respell(g.pick(g.dns...))
+		// Not the longest names: a DN value in a new RDN nests the name in
+		// the new DN, and past a few hundred bytes slapd's back-mdb fails
+		// such adds with other (80), which says nothing of lightdir.
+		if dn := g.pick(g.dns...); g.chance(0.6) && len(dn) < 160 {
+			return g.respell(dn)
 		}
 		return g.pick("cn=x,dc=example,dc=com", "UID=u1 , OU=People,dc=example,dc=com", "cn=a+sn=b,dc=example,dc=com", "2.5.4.3=x,dc=example,dc=com")
 	case "objectclass":
@@ -304,6 +307,9 @@ func (g *wgen) add() wop {
 		}
 	})
 	mutate(0.1, "duplicate value", func() {
+		if len(attrs) < 2 { // an earlier mutation left objectClass alone
+			return
+		}
 		i := 1 + g.r.IntN(len(attrs)-1)
 		attrs[i].vals = append(attrs[i].vals, g.respell(attrs[i].vals[0]))
 	})
