@@ -266,7 +266,7 @@ func (t *Txn) writePages() error {
 // would, without a system call per run (a commit of random updates writes
 // hundreds of one-page runs; random fills, deletes and dup fills run 1.3-1.9x
 // faster). A run reaching past the end goes through pwrite, which grows the
-// file (a copy there would fault).
+// file (a copy there would fault), and so does a run the copy faults on.
 func (t *Txn) writeDirty(pages []dirtyPage) error {
 	e := t.env
 	ps := uint64(e.psize)
@@ -282,6 +282,18 @@ func (t *Txn) writeDirty(pages []dirtyPage) error {
 		if e.writeMap != nil && next*ps <= uint64(e.fileSize) {
 			err = copyToMap(e.writeMap, iov[:n], start*ps)
 			e.mapRuns++
+			if errors.Is(err, errMapFault) {
+				// The kernel could not give the page a place: a full disk
+				// (filling a hole, or any overwrite on a copy-on-write file
+				// system), an I/O error reading it in, or a file shorter
+				// than fileSize. pwrite writes the run all the same (it needs
+				// no read and grows a short file) or fails with the real
+				// error (ENOSPC, EDQUOT, EIO) instead of a fault address.
+				if st, serr := e.file.Stat(); serr == nil && st.Size() < e.fileSize {
+					e.fileSize = st.Size()
+				}
+				err = pwritevAll(fd, iov[:n], int64(start*ps))
+			}
 		} else {
 			err = pwritevAll(fd, iov[:n], int64(start*ps))
 		}
@@ -349,8 +361,9 @@ func sortedDirty(dirty map[uint64]page) []dirtyPage {
 // copyToMap copies the buffers of iov one after another into m from off. A
 // fault while copying (the file cut short behind the engine's back, a full
 // disk when the kernel allocates a block for a hole, an I/O error reading a
-// page in) comes back as an error instead of killing the process; the pages
-// written are free ones no snapshot sees, so a failed commit changes nothing.
+// page in) comes back as an error instead of killing the process (writeDirty
+// then writes the run with pwrite); the pages written are free ones no
+// snapshot sees, so a failed commit changes nothing.
 func copyToMap(m []byte, iov [][]byte, off uint64) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {

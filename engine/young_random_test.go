@@ -289,14 +289,15 @@ func runYoungConcurrent(t *testing.T, seed uint64, steps int) {
 			picked = flushPoint{}
 			bootMu.Lock()
 			err := env.Sync(false)
-			bootMu.Unlock()
 			if err != nil {
+				bootMu.Unlock()
 				done <- err
 				return
 			}
 			if picked.image != nil {
 				side, err := os.ReadFile(env.Path() + "-sync")
 				if err != nil {
+					bootMu.Unlock()
 					done <- err
 					return
 				}
@@ -305,6 +306,7 @@ func runYoungConcurrent(t *testing.T, seed uint64, steps int) {
 				last = picked
 				mu.Unlock()
 			}
+			bootMu.Unlock()
 		}
 	}()
 	names := []string{"", "a", "b"}
@@ -348,14 +350,18 @@ func runYoungConcurrent(t *testing.T, seed uint64, steps int) {
 			mu.Unlock()
 			continue
 		}
+		// The last completed flush is read with no flush under way: one
+		// that has made a newer snapshot durable lets commits reuse the
+		// older one's pages before it records its own flush point.
+		bootMu.Lock()
 		mu.Lock()
 		fp := last
 		want, ok := states[fp.txnid]
 		mu.Unlock()
 		if !ok {
+			bootMu.Unlock()
 			t.Fatalf("%s: no state recorded for txn %d", tag, fp.txnid)
 		}
-		bootMu.Lock()
 		rec := crashOpen(t, env, opts, fp.image, fp.sideFile, rng, tag)
 		bootMu.Unlock()
 		checkEnv(t, rec, tag+", after the reboot")
