@@ -17,7 +17,8 @@
 // concurrently, one goroutine each, keyed by message ID; each gets a context that
 // Abandon, Cancel (RFC 3909), Unbind, the time limit or the connection closing
 // cancels. Bind waits for outstanding operations; StartTLS is refused while any are
-// outstanding, and is answered and flushed before the handshake.
+// outstanding, and is answered and flushed before the handshake; the session is
+// anonymous once TLS is up, as slapd makes it.
 //
 // Backends see requests in this package's types (BindRequest, SearchRequest, ...),
 // each with a Header holding the message ID, the Session (identity, TLS, ldapi) and

@@ -179,18 +179,23 @@ func decodePasswordModify(v []byte, req *PasswordModifyRequest) error {
 
 // startTLS runs the StartTLS extended operation in the read loop (RFC 4511 §4.14,
 // RFC 4513 §3): refuse while other operations are outstanding, otherwise answer,
-// flush, and upgrade the transport under the handshake timeout. It returns false
-// when the connection must close.
+// flush, and upgrade the transport under the handshake timeout; the session is
+// anonymous afterwards. It returns false when the connection must close.
 func (c *conn) startTLS(f frame) bool {
 	op := c.newOp(f, false)
 	defer op.end()
 	if _, ok := op.controls(f, scExtended); !ok {
 		return true
 	}
+	req := f.op.(message.ExtendedRequest)
 	c.mu.Lock()
 	already := c.tls
 	c.mu.Unlock()
 	switch {
+	case req.RequestValue() != nil:
+		// RFC 4511 §4.14.1: the requestValue is absent (slapd: protocolError).
+		op.reply(&Result{Code: ProtocolError, Message: "StartTLS takes no request value"}, nil, nil)
+		return true
 	case c.srv.opts.TLSConfig == nil:
 		op.reply(&Result{Code: ProtocolError, Message: "StartTLS is not configured"}, nil, nil)
 		return true
@@ -219,6 +224,10 @@ func (c *conn) startTLS(f frame) bool {
 		c.log.Info("starttls handshake failed", zap.Error(err))
 		return false
 	}
+	// A bind made in the clear does not carry over into the TLS session
+	// (RFC 4513 §4; slapd's default, "STARTTLS anonymous"): a man in the
+	// middle could have injected it before the client's StartTLS.
+	c.setAuth("", "")
 	c.br.Reset(c.rwc)
 	return true
 }
