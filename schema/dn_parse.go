@@ -12,7 +12,8 @@ import (
 // '=' or '#' inside a value. Attribute types are kept as written (descr or
 // numeric OID, "OID." prefix removed); values are unescaped. A '#'-hex value
 // whose BER encoding is a primitive string type is stored as the string's
-// content, otherwise as the raw BER bytes. The empty string is the empty DN.
+// content, otherwise as the raw BER bytes. The empty string is the empty DN;
+// a string of spaces is no DN.
 // Errors wrap ErrInvalidDN. The result shares no memory with s: values and
 // types are cut from one copy of s, and all AVAs share one array, so a
 // typical DN costs three allocations.
@@ -20,6 +21,10 @@ func ParseDN(s string) (DN, error) {
 	p := dnParser{s: s}
 	p.skipSpaces()
 	if p.i == len(s) {
+		if len(s) > 0 {
+			// Spaces alone name no entry, not even the root (slapd: 34).
+			return nil, fmt.Errorf("%w %q: only spaces", ErrInvalidDN, s)
+		}
 		return DN{}, nil
 	}
 	p.s = strings.Clone(s)

@@ -166,3 +166,23 @@ func TestSlapdWrite_renameAboveItself(t *testing.T) {
 		renameStep("rename below a missing parent to its name", "cn=zz,ou=nope,"+people, "ou=nope", true, people),
 	)
 }
+
+// A DN of spaces alone is no DN: slapd answers invalidDNSyntax to a search,
+// compare or bind naming it. lightdir took it for the empty DN (a compare
+// of the Root DSE succeeded), or answered noSuchObject or
+// invalidCredentials.
+func TestSlapd_dnOfSpaces(t *testing.T) {
+	ours, theirs := serveBothAsRoot(t, writeFixture)
+	for name, c := range map[string]*ldap.Conn{"lightdir": ours, "slapd": theirs} {
+		_, err := c.Search(ldap.NewSearchRequest("   ", ldap.ScopeBaseObject, ldap.NeverDerefAliases, 0, 0, false, "(objectClass=*)", []string{"1.1"}, nil))
+		if !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidDNSyntax) {
+			t.Errorf("%s: search based at spaces: %v, want invalidDNSyntax", name, err)
+		}
+		if _, err := c.Compare("   ", "objectClass", "top"); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidDNSyntax) {
+			t.Errorf("%s: compare of spaces: %v, want invalidDNSyntax", name, err)
+		}
+		if err := c.Bind("   ", "x"); !ldap.IsErrorWithCode(err, ldap.LDAPResultInvalidDNSyntax) {
+			t.Errorf("%s: bind as spaces: %v, want invalidDNSyntax", name, err)
+		}
+	}
+}
