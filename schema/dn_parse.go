@@ -171,7 +171,43 @@ func (p *dnParser) hexValue() (string, error) {
 	for j := range b {
 		b[j] = unhex(h[2*j])<<4 | unhex(h[2*j+1])
 	}
+	if !berElement(b) {
+		return "", fmt.Errorf("hex value at offset %d is not one BER element", start)
+	}
 	return string(berStringContent(b)), nil
+}
+
+// berElement reports whether b is exactly one BER element with a definite
+// length: hex that is not (RFC 4514 2.4: "the BER encoding of the
+// AttributeValue") would otherwise be taken as the raw bytes of any value.
+func berElement(b []byte) bool {
+	i := 1
+	if len(b) < 2 {
+		return false
+	}
+	if b[0]&0x1f == 0x1f { // high tag number form
+		for i < len(b) && b[i]&0x80 != 0 {
+			i++
+		}
+		i++
+	}
+	if i >= len(b) {
+		return false
+	}
+	n := int(b[i])
+	i++
+	if n&0x80 != 0 {
+		k := n & 0x7f
+		if k == 0 || k > 3 || len(b)-i < k {
+			return false // indefinite, or longer than a DN can be
+		}
+		n = 0
+		for _, c := range b[i : i+k] {
+			n = n<<8 | int(c)
+		}
+		i += k
+	}
+	return len(b)-i == n
 }
 
 // berStringContent returns the content octets of a primitive BER string

@@ -43,7 +43,8 @@ func TestParseDN_table(t *testing.T) {
 // TestParseDN_invalid checks that malformed DNs fail with ErrInvalidDN.
 func TestParseDN_invalid(t *testing.T) {
 	for _, in := range []string{"cn", "=a", "cn=a,", "cn=a,,o=b", "cn=a+", `cn=a\`, `cn=a\zz`, "cn=#abc", "cn=#", "c n=a", "1.=a", "cn=a<b", "cn=\"q\"", "01.2=a", "-x=a",
-		"   "} { // spaces alone: not the empty DN (slapd: invalidDNSyntax)
+		"   ",                                                    // spaces alone: not the empty DN (slapd: invalidDNSyntax)
+		"cn=#616263", "cn=#0403616263ff", "cn=#04", "cn=#0480"} { // hex that is not one BER element
 		t.Run(in, func(t *testing.T) {
 			if _, err := ParseDN(in); !errors.Is(err, ErrInvalidDN) {
 				t.Fatalf("ParseDN(%q) error %v, want ErrInvalidDN", in, err)
