@@ -42,6 +42,12 @@ func (b *Backend) parseSelectionInto(attrs []string, types []selected) selection
 		case "1.1":
 		default:
 			if at := b.reg.AttributeType(attrType(a)); at != nil {
+				if _, err := b.reg.ParseAttributeDescription(a); err != nil {
+					// A malformed description (an empty option: "cn;",
+					// "cn;;lang-en") names no attribute and selects
+					// nothing, as in slapd; it used to select the type.
+					continue
+				}
 				if schema.UnsupportedOption(at, a) != "" {
 					// An unrecognized option makes the description
 					// unrecognized (RFC 4512 §2.5), so it selects nothing

@@ -105,6 +105,9 @@ func (r *Registry) CheckDescOptions(desc string) error {
 	if err != nil {
 		return nil
 	}
+	if o := storedRangeOption(desc); o != "" {
+		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: inappropriate use of tag range option", desc)
+	}
 	if o := unsupportedOption(ad.Type, desc); o != "" {
 		if strings.EqualFold(o, "binary") {
 			return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: option \"binary\" not supported with type", desc)
@@ -147,6 +150,22 @@ func unsupportedOption(at *AttributeType, desc string) string {
 		case strings.HasPrefix(lo, "lang-"), strings.HasPrefix(lo, "x-"):
 		case lo == "binary" && binaryTransfer(at):
 		default:
+			return o
+		}
+	}
+	return ""
+}
+
+// storedRangeOption returns the first language range option of desc
+// (IsLangRange), "" when it has none: a range selects language tags but
+// is none itself, so no stored attribute carries one (RFC 3866 §3.3;
+// slapd: "inappropriate use of tag range option").
+func storedRangeOption(desc string) string {
+	_, opts, ok := strings.Cut(desc, ";")
+	for ok {
+		var o string
+		o, opts, ok = strings.Cut(opts, ";")
+		if IsLangRange(o) {
 			return o
 		}
 	}
@@ -197,6 +216,9 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		at := r.attrType(a)
 		if at == nil || checkAttrDesc(a.Desc) != nil {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
+		}
+		if o := storedRangeOption(a.Desc); o != "" {
+			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: inappropriate use of tag range option", a.Desc)
 		}
 		if o := unsupportedOption(at, a.Desc); o != "" {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", a.Desc, o)

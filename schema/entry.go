@@ -50,7 +50,11 @@ func (r *Registry) attrType(a *Attribute) *AttributeType {
 }
 
 // HasOptions reports whether desc carries every option in want (lower-case,
-// "binary" already removed), compared case-insensitively.
+// "binary" already removed), compared case-insensitively. A language
+// range in want (RFC 3866 §3.3: "lang-" or a language tag option ending
+// in "-", such as "lang-en-") is carried by every language tag option it
+// covers: "lang-" by all of them, "lang-en-" by lang-en and lang-en-us,
+// as slapd's tag ranges.
 func HasOptions(desc string, want []string) bool {
 	for _, w := range want {
 		found := false
@@ -60,16 +64,26 @@ func HasOptions(desc string, want []string) bool {
 		} else {
 			rest = ""
 		}
+		isRange := IsLangRange(w)
 		for rest != "" && !found {
 			var o string
 			o, rest, _ = strings.Cut(rest, ";")
-			found = strings.EqualFold(o, w)
+			found = strings.EqualFold(o, w) ||
+				isRange && (len(o) > len(w) && strings.EqualFold(o[:len(w)], w) || len(w) > len("lang-") && strings.EqualFold(o, w[:len(w)-1]))
 		}
 		if !found {
 			return false
 		}
 	}
 	return true
+}
+
+// IsLangRange reports whether the option o is a language range option
+// (RFC 3866 §3.3): "lang-" alone or a language tag option followed by
+// "-". Ranges select attributes in attribute lists, filters, compares and
+// sort keys; no stored attribute carries one.
+func IsLangRange(o string) bool {
+	return len(o) >= len("lang-") && strings.EqualFold(o[:len("lang-")], "lang-") && o[len(o)-1] == '-'
 }
 
 // TagOptions returns the options of desc that select subtypes (everything
