@@ -42,18 +42,13 @@ func (b *Backend) parseSelectionInto(attrs []string, types []selected) selection
 		case "1.1":
 		default:
 			if at := b.reg.AttributeType(attrType(a)); at != nil {
-				if _, err := b.reg.ParseAttributeDescription(a); err != nil {
-					// A malformed description (an empty option: "cn;",
-					// "cn;;lang-en") names no attribute and selects
-					// nothing, as in slapd; it used to select the type.
-					continue
-				}
 				if schema.UnsupportedOption(at, a) != "" {
 					// An unrecognized option makes the description
 					// unrecognized (RFC 4512 §2.5), so it selects nothing
 					// (RFC 4511 §4.5.1.8), as in slapd: ";binary" on a
 					// type whose values do not travel in binary (cn;binary,
-					// jpegPhoto;binary) used to select the type.
+					// jpegPhoto;binary) used to select the type, and so did
+					// an empty option ("cn;").
 					continue
 				}
 				s.types = append(s.types, selected{at: at, opts: schema.TagOptions(a)})

@@ -139,7 +139,9 @@ func requireBinary(at *AttributeType, desc string) error {
 // an attribute description with an option it does not recognize as an
 // unrecognized attribute, as slapd does. Recognized: language tags
 // (lang-), private x- tags, and binary (RFC 4522) on the certificate
-// syntaxes, whose values travel in binary.
+// syntaxes, whose values travel in binary. An empty option ("cn;",
+// "cn;;lang-en") or one with other characters than letters, digits and
+// hyphens is no option at all: it is returned as ";" or as written.
 func unsupportedOption(at *AttributeType, desc string) string {
 	_, opts, ok := strings.Cut(desc, ";")
 	for ok {
@@ -147,6 +149,10 @@ func unsupportedOption(at *AttributeType, desc string) string {
 		o, opts, ok = strings.Cut(opts, ";")
 		lo := strings.ToLower(o)
 		switch {
+		case o == "":
+			return ";"
+		case !isOptionChars(o):
+			return o
 		case strings.HasPrefix(lo, "lang-"), strings.HasPrefix(lo, "x-"):
 		case lo == "binary" && binaryTransfer(at):
 		default:
@@ -154,6 +160,17 @@ func unsupportedOption(at *AttributeType, desc string) string {
 		}
 	}
 	return ""
+}
+
+// isOptionChars reports whether o holds only the characters of an option
+// (RFC 4512 §2.5: keychar).
+func isOptionChars(o string) bool {
+	for i := 0; i < len(o); i++ {
+		if c := o[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // storedRangeOption returns the first language range option of desc

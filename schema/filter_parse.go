@@ -259,11 +259,8 @@ func checkAttrDesc(desc string) error {
 		if o == "" {
 			return fmt.Errorf("bad attribute description %q", desc)
 		}
-		for i := 0; i < len(o); i++ {
-			c := o[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-				return fmt.Errorf("bad option in %q", desc)
-			}
+		if !isOptionChars(o) {
+			return fmt.Errorf("bad option in %q", desc)
 		}
 	}
 	return nil
