@@ -81,13 +81,28 @@ func (r *derReader) skipTag() (uint64, int) {
 	return tag, n
 }
 
-// peekTag returns the tag and length of the element at the position.
-func (r *derReader) peekTag() (uint64, int) {
-	tag, n, _ := r.element()
-	return tag, n
+// peekTag returns the tag of the element at the position.
+func (r *derReader) peekTag() uint64 {
+	tag, _, _ := r.element()
+	return tag
 }
 
 func (r *derReader) skipData(n int) { r.p += n }
+
+// skip passes over the whole element at the position, which must have the
+// tag want.
+func (r *derReader) skip(want uint64) bool {
+	tag, n := r.skipTag()
+	r.skipData(n)
+	return tag == want
+}
+
+// enter moves into the contents of the element at the position, which must
+// have the tag want.
+func (r *derReader) enter(want uint64) bool {
+	tag, _ := r.skipTag()
+	return tag == want
+}
 
 // getInt reads an INTEGER element of at most 4 octets (ber_get_int).
 func (r *derReader) getInt() (int32, bool) {
@@ -110,70 +125,51 @@ func (r *derReader) getInt() (int32, bool) {
 // atEnd reports whether nothing follows the position.
 func (r *derReader) atEnd() bool { return r.p == len(r.b) }
 
+// signature passes over what ends both signed structures:
+// signatureAlgorithm, signatureValue.
+func (r *derReader) signature() bool {
+	return r.skip(derSequence) && r.skip(derBitString)
+}
+
 // validCertificate: Certificate (RFC 5280 §4.1), outline as slapd checks it.
 func validCertificate(_ *Registry, v []byte) bool {
 	r := &derReader{b: v}
-	if tag, _ := r.skipTag(); tag != derSequence { // signed wrapper
-		return false
-	}
-	if tag, _ := r.skipTag(); tag != derSequence { // tbsCertificate
+	if !r.enter(derSequence) || !r.enter(derSequence) { // signed wrapper, tbsCertificate
 		return false
 	}
 	version := int32(0) // v1
-	if tag, _ := r.peekTag(); tag == derContext0 {
+	if r.peekTag() == derContext0 {
 		r.skipTag()
 		var ok bool
 		if version, ok = r.getInt(); !ok {
 			return false
 		}
 	}
-	tag, n := r.skipTag() // serialNumber
-	if tag != derInteger {
+	if !r.skip(derInteger) { // serialNumber
 		return false
 	}
-	r.skipData(n)
 	// signature, issuer, validity, subject, subjectPublicKeyInfo
 	for range 5 {
-		tag, n := r.skipTag()
-		if tag != derSequence {
+		if !r.skip(derSequence) {
 			return false
 		}
-		r.skipData(n)
 	}
-	tag, n = r.skipTag()
-	if tag == derContext1 { // issuerUniqueID
-		if version < 1 {
+	if r.peekTag() == derContext1 { // issuerUniqueID (v2 on)
+		if version < 1 || !r.skip(derContext1) {
 			return false
 		}
-		r.skipData(n)
-		tag, n = r.skipTag()
 	}
-	if tag == derContext2 { // subjectUniqueID
-		if version < 1 {
+	if r.peekTag() == derContext2 { // subjectUniqueID (v2 on)
+		if version < 1 || !r.skip(derContext2) {
 			return false
 		}
-		r.skipData(n)
-		tag, n = r.skipTag()
 	}
-	if tag == derContext3 { // extensions
-		if version < 2 {
+	if r.peekTag() == derContext3 { // extensions (v3)
+		if version < 2 || !r.enter(derContext3) || !r.skip(derSequence) {
 			return false
 		}
-		if tag, n = r.skipTag(); tag != derSequence {
-			return false
-		}
-		r.skipData(n)
-		tag, n = r.skipTag()
 	}
-	if tag != derSequence { // signatureAlgorithm
-		return false
-	}
-	r.skipData(n)
-	if tag, n = r.skipTag(); tag != derBitString { // signatureValue
-		return false
-	}
-	r.skipData(n)
-	return r.atEnd()
+	return r.signature() && r.atEnd()
 }
 
 // validCertificateList: CertificateList (RFC 5280 §5.1), outline as slapd
@@ -185,60 +181,44 @@ func validCertificateList(_ *Registry, v []byte) bool {
 		return false
 	}
 	wrapperEnd := r.p + wrapperLen
-	if tag, _ := r.skipTag(); tag != derSequence { // tbsCertList
+	if !r.enter(derSequence) { // tbsCertList
 		return false
 	}
 	version := int32(0) // v1
-	if tag, _ := r.peekTag(); tag == derInteger {
+	if r.peekTag() == derInteger {
 		version, _ = r.getInt()
 		if version != 1 {
 			return false
 		}
 	}
-	tag, n := r.skipTag() // signature
-	if tag != derSequence {
+	if !r.skip(derSequence) || !r.skip(derSequence) { // signature, issuer
 		return false
 	}
-	r.skipData(n)
-	if tag, n = r.skipTag(); tag != derSequence { // issuer
+	isTime := func(tag uint64) bool { return tag == derUTCTime || tag == derGeneralizedTime }
+	if tag := r.peekTag(); !isTime(tag) || !r.skip(tag) { // thisUpdate
 		return false
 	}
-	r.skipData(n)
-	if tag, n = r.skipTag(); tag != derUTCTime && tag != derGeneralizedTime { // thisUpdate
-		return false
+	if tag := r.peekTag(); isTime(tag) { // nextUpdate
+		r.skip(tag)
 	}
-	r.skipData(n)
-	tag, n = r.skipTag()
-	if tag == derUTCTime || tag == derGeneralizedTime { // nextUpdate
-		r.skipData(n)
-		tag, n = r.skipTag()
-	}
-	if tag == derSequence { // revokedCertificates, or already signatureAlgorithm
-		if inner, _ := r.peekTag(); inner == derSequence || n == 0 {
+	if r.peekTag() == derSequence { // revokedCertificates, or already signatureAlgorithm
+		p := r.p
+		_, n := r.skipTag()
+		if inner := r.peekTag(); inner == derSequence || n == 0 {
 			r.skipData(n)
-			tag, n = r.skipTag()
+		} else {
+			r.p = p
 		}
 	}
-	if tag == derContext0 { // crlExtensions
-		if version != 1 {
-			return false
-		}
-		if inner, _ := r.peekTag(); inner != derSequence {
+	if r.peekTag() == derContext0 { // crlExtensions
+		_, n := r.skipTag()
+		if version != 1 || r.peekTag() != derSequence {
 			return false
 		}
 		r.skipData(n)
-		tag, n = r.skipTag()
 	}
-	if tag != derSequence { // signatureAlgorithm
-		return false
-	}
-	r.skipData(n)
-	if tag, n = r.skipTag(); tag != derBitString { // signatureValue
-		return false
-	}
-	r.skipData(n)
 	// slapd tolerates bytes after a complete list (as OpenSSL does).
-	return r.atEnd() || r.p == wrapperEnd
+	return r.signature() && (r.atEnd() || r.p == wrapperEnd)
 }
 
 // validSequence: Certificate Pair, as slapd's sequenceValidate: a
