@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 )
@@ -123,10 +124,7 @@ func requireBinary(at *AttributeType, desc string) error {
 	if !binaryTransfer(at) {
 		return nil
 	}
-	_, opts, ok := strings.Cut(desc, ";")
-	for ok {
-		var o string
-		o, opts, ok = strings.Cut(opts, ";")
+	for o := range options(desc) {
 		if strings.EqualFold(o, "binary") {
 			return nil
 		}
@@ -143,10 +141,7 @@ func requireBinary(at *AttributeType, desc string) error {
 // "cn;;lang-en") or one with other characters than letters, digits and
 // hyphens is no option at all: it is returned as ";" or as written.
 func unsupportedOption(at *AttributeType, desc string) string {
-	_, opts, ok := strings.Cut(desc, ";")
-	for ok {
-		var o string
-		o, opts, ok = strings.Cut(opts, ";")
+	for o := range options(desc) {
 		lo := strings.ToLower(o)
 		switch {
 		case o == "":
@@ -160,6 +155,21 @@ func unsupportedOption(at *AttributeType, desc string) string {
 		}
 	}
 	return ""
+}
+
+// options yields the options of the attribute description desc as
+// written, empty ones included ("cn;" has one).
+func options(desc string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		_, opts, ok := strings.Cut(desc, ";")
+		for ok {
+			var o string
+			o, opts, ok = strings.Cut(opts, ";")
+			if !yield(o) {
+				return
+			}
+		}
+	}
 }
 
 // isOptionChars reports whether o holds only the characters of an option
@@ -178,10 +188,7 @@ func isOptionChars(o string) bool {
 // is none itself, so no stored attribute carries one (RFC 3866 §3.3;
 // slapd: "inappropriate use of tag range option").
 func storedRangeOption(desc string) string {
-	_, opts, ok := strings.Cut(desc, ";")
-	for ok {
-		var o string
-		o, opts, ok = strings.Cut(opts, ";")
+	for o := range options(desc) {
 		if IsLangRange(o) {
 			return o
 		}

@@ -58,24 +58,29 @@ func (r *Registry) attrType(a *Attribute) *AttributeType {
 func HasOptions(desc string, want []string) bool {
 	for _, w := range want {
 		found := false
-		rest := desc
-		if i := strings.IndexByte(rest, ';'); i >= 0 {
-			rest = rest[i+1:]
-		} else {
-			rest = ""
-		}
-		isRange := IsLangRange(w)
-		for rest != "" && !found {
-			var o string
-			o, rest, _ = strings.Cut(rest, ";")
-			found = strings.EqualFold(o, w) ||
-				isRange && (len(o) > len(w) && strings.EqualFold(o[:len(w)], w) || len(w) > len("lang-") && strings.EqualFold(o, w[:len(w)-1]))
+		for o := range options(desc) {
+			if found = optionCovers(w, o); found {
+				break
+			}
 		}
 		if !found {
 			return false
 		}
 	}
 	return true
+}
+
+// optionCovers reports whether the wanted option w selects the option o:
+// the same option, or a language range and a tag in it ("lang-en-" covers
+// lang-en and lang-en-us).
+func optionCovers(w, o string) bool {
+	if strings.EqualFold(o, w) {
+		return true
+	}
+	if !IsLangRange(w) {
+		return false
+	}
+	return len(o) > len(w) && strings.EqualFold(o[:len(w)], w) || len(w) > len("lang-") && strings.EqualFold(o, w[:len(w)-1])
 }
 
 // IsLangRange reports whether the option o is a language range option
