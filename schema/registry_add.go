@@ -212,7 +212,7 @@ func (a *adder) addAttrs(attrs []*AttributeType) ([]*AttributeType, error) {
 				return nil, a.at(at, err)
 			}
 			if old.standard && a.attrDiffers(old, at) {
-				a.redefineAttr(old, at)
+				redefine(a, old, at, func(def, saved *AttributeType) { def.Names, def.standard = saved.Names, false })
 			}
 			continue
 		}
@@ -238,7 +238,7 @@ func (a *adder) addClasses(classes []*ObjectClass) ([]*ObjectClass, error) {
 				return nil, a.at(oc, err)
 			}
 			if old.standard && a.classDiffers(old, oc) {
-				a.redefineClass(old, oc)
+				redefine(a, old, oc, func(def, saved *ObjectClass) { def.Names, def.standard = saved.Names, false })
 			}
 			continue
 		}
@@ -560,26 +560,14 @@ func (a *adder) classDiffers(old, nw *ObjectClass) bool {
 		!same(set(old.MayNames, attr), set(nw.MayNames, attr))
 }
 
-// redefineAttr makes old (a standard type) the definition nw, keeping
-// old's names (nw's were added as aliases) and its place in the registry.
-func (a *adder) redefineAttr(old, nw *AttributeType) {
+// redefine makes old (a standard type or class) the definition nw in
+// place, so that lookups and resolved references keep pointing at it;
+// keep gives it back its names (nw's were added as aliases) and marks it
+// no longer standard. A failed load restores old.
+func redefine[T any](a *adder, old, nw *T, keep func(def, saved *T)) {
 	saved := *old
-	names := old.Names
 	*old = *nw
-	old.Names, old.standard = names, false
-	a.keys = append(a.keys, func() { *old = saved })
-	if line, ok := a.lines[nw]; ok {
-		a.lines[old] = line
-	}
-	a.redefined = true
-}
-
-// redefineClass is redefineAttr for an object class.
-func (a *adder) redefineClass(old, nw *ObjectClass) {
-	saved := *old
-	names := old.Names
-	*old = *nw
-	old.Names, old.standard = names, false
+	keep(old, &saved)
 	a.keys = append(a.keys, func() { *old = saved })
 	if line, ok := a.lines[nw]; ok {
 		a.lines[old] = line
