@@ -211,9 +211,14 @@ func (w *writeState) readWholeRecord() (bool, error) {
 		return false, err
 	}
 	w.lastConsumed = txn
+	w.reclaim(pages)
+	return true, nil
+}
+
+// reclaim adds pages to reclaimed, kept in descending order.
+func (w *writeState) reclaim(pages []uint64) {
 	w.reclaimed = append(w.reclaimed, pages...)
 	slices.SortFunc(w.reclaimed, func(a, b uint64) int { return cmpU64(b, a) })
-	return true, nil
 }
 
 // freeRecord reads the first free-DB record keyed from..below-1: its key

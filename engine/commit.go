@@ -278,26 +278,7 @@ func (t *Txn) writeDirty(pages []dirtyPage) error {
 		if n == 0 {
 			return nil
 		}
-		var err error
-		if e.writeMap != nil && next*ps <= uint64(e.fileSize) {
-			err = copyToMap(e.writeMap, iov[:n], start*ps)
-			e.mapRuns++
-			if errors.Is(err, errMapFault) {
-				// The kernel could not give the page a place: a full disk
-				// (filling a hole, or any overwrite on a copy-on-write file
-				// system), an I/O error reading it in, or a file shorter
-				// than fileSize. pwrite writes the run all the same (it needs
-				// no read and grows a short file) or fails with the real
-				// error (ENOSPC, EDQUOT, EIO) instead of a fault address.
-				if st, serr := e.file.Stat(); serr == nil && st.Size() < e.fileSize {
-					e.fileSize = st.Size()
-				}
-				err = pwritevAll(fd, iov[:n], int64(start*ps))
-			}
-		} else {
-			err = pwritevAll(fd, iov[:n], int64(start*ps))
-		}
-		if err != nil {
+		if err := e.writeRun(fd, iov[:n], start*ps, next*ps); err != nil {
 			return fmt.Errorf("engine: write pages: %w", err)
 		}
 		n = 0
@@ -356,6 +337,29 @@ func sortedDirty(dirty map[uint64]page) []dirtyPage {
 		sorted[i] = pages[k&0xffff]
 	}
 	return sorted
+}
+
+// writeRun writes the run of pages iov to the bytes off..end of the data
+// file (descriptor fd): copied through the writable map when the file holds
+// them, else with pwrite.
+func (e *Env) writeRun(fd int, iov [][]byte, off, end uint64) error {
+	if e.writeMap != nil && end <= uint64(e.fileSize) {
+		err := copyToMap(e.writeMap, iov, off)
+		e.mapRuns++
+		if !errors.Is(err, errMapFault) {
+			return err
+		}
+		// The kernel could not give a page a place: a full disk (filling a
+		// hole, or any overwrite on a copy-on-write file system), an I/O
+		// error reading it in, or a file shorter than fileSize. pwrite
+		// writes the run all the same (it needs no read and grows a short
+		// file) or fails with the real error (ENOSPC, EDQUOT, EIO) instead
+		// of a fault address.
+		if st, serr := e.file.Stat(); serr == nil && st.Size() < e.fileSize {
+			e.fileSize = st.Size()
+		}
+	}
+	return pwritevAll(fd, iov, int64(off))
 }
 
 // copyToMap copies the buffers of iov one after another into m from off. A

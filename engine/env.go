@@ -433,14 +433,14 @@ func (e *Env) loadMetas() error {
 	// mapping covers it in whole pages.
 	e.opts.MapSize = mapSize
 	mapLen := (mapSize + int64(e.psize) - 1) / int64(e.psize) * int64(e.psize)
-	if e.mapData, err = mmapFile(e.file, int(mapLen)); err != nil {
+	if e.mapData, err = mmapFile(e.file, int(mapLen), false); err != nil {
 		return err
 	}
 	if !e.opts.ReadOnly && runtime.GOOS == "linux" {
 		// Linux's fdatasync writes back pages dirtied through a shared map
 		// (elsewhere that takes msync). Without the map (a file system
 		// refusing it), every run is written with pwrite.
-		e.writeMap, _ = mmapWritable(e.file, int(mapLen))
+		e.writeMap, _ = mmapFile(e.file, int(mapLen), true)
 	}
 	if e.attached.Load() {
 		if cur, _, err = e.shared.Load().readMeta(); err != nil {

@@ -10,27 +10,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// mmapFile maps size bytes of f read-only and shared, so pages written with
-// pwrite become visible through the map without a remap.
-func mmapFile(f *os.File, size int) ([]byte, error) {
-	b, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ, unix.MAP_SHARED)
+// mmapFile maps size bytes of f shared: read-only for readers, so pages
+// written with pwrite become visible through the map without a remap, and
+// a caller writing into a returned slice faults; writable for the writer,
+// which copies committed pages into a second map (writeDirty).
+func mmapFile(f *os.File, size int, writable bool) ([]byte, error) {
+	prot := unix.PROT_READ
+	if writable {
+		prot |= unix.PROT_WRITE
+	}
+	b, err := unix.Mmap(int(f.Fd()), 0, size, prot, unix.MAP_SHARED)
 	if err != nil {
 		return nil, fmt.Errorf("engine: mmap %d bytes: %w", size, err)
 	}
-	// Random access is the common case (B+tree descents); disable read-ahead.
-	_ = unix.Madvise(b, unix.MADV_RANDOM)
-	return b, nil
-}
-
-// mmapWritable maps size bytes of f writable and shared: the writer copies
-// committed pages into it (writeDirty). It is a second mapping so that the
-// slices handed to readers stay read-only.
-func mmapWritable(f *os.File, size int) ([]byte, error) {
-	b, err := unix.Mmap(int(f.Fd()), 0, size, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
-	if err != nil {
-		return nil, fmt.Errorf("engine: mmap %d bytes writable: %w", size, err)
-	}
-	// A page not in the cache is read in whole before the copy; read no more.
+	// Random access is the common case (B+tree descents, free pages
+	// rewritten); read ahead nothing.
 	_ = unix.Madvise(b, unix.MADV_RANDOM)
 	return b, nil
 }

@@ -25,7 +25,7 @@ func TestCopyToMap_faultIsError(t *testing.T) {
 	if err := f.Truncate(2 * ps); err != nil {
 		t.Fatal(err)
 	}
-	m, err := mmapWritable(f, 4*ps)
+	m, err := mmapFile(f, 4*ps, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,6 @@
 package engine
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // Page reuse under Durability SyncInterval.
 //
@@ -115,18 +112,18 @@ func (w *writeState) readYoungRecord() (bool, error) {
 		return false, err
 	}
 	y.scannedTo = txn
-	remain := pages[:0:0]
+	var young, remain []uint64
 	for _, pg := range pages {
 		if e.youngAlloc[pg] > y.horizon {
-			w.reclaimed = append(w.reclaimed, pg)
+			young = append(young, pg)
 		} else {
 			remain = append(remain, pg)
 		}
 	}
-	if taken := len(pages) - len(remain); taken > 0 {
-		y.taken += taken
+	if len(young) > 0 {
+		w.reclaim(young)
+		y.taken += len(young)
 		y.partial = append(y.partial, partialRecord{txn, remain})
-		slices.SortFunc(w.reclaimed, func(a, b uint64) int { return cmpU64(b, a) })
 	}
 	return true, nil
 }
