@@ -174,9 +174,14 @@ func (b *Backend) addRDNValues(e *schema.Entry) {
 		if at == nil {
 			continue // CheckEntry reports the undefined type
 		}
-		vals := b.prettyValues(ava.Type, [][]byte{[]byte(ava.Value)}) // as the attributes given
-		_ = b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, vals, true)
+		_ = b.addAVA(e, ava, at)
 	}
+}
+
+// addAVA adds the value of ava (of type at) to e unless e holds it, in the
+// canonical form a client's values are stored in (and the DN shows).
+func (b *Backend) addAVA(e *schema.Entry, ava schema.AVA, at *schema.AttributeType) error {
+	return b.addValues(e, findAttr(b.reg, e, ava.Type), ava.Type, at, b.prettyValues(ava.Type, [][]byte{[]byte(ava.Value)}), true)
 }
 
 // prettyValues returns the values of attribute desc as slapd stores what a

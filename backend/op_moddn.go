@@ -159,9 +159,7 @@ func (b *Backend) renameValues(e *schema.Entry, oldRDN, newRDN schema.RDN, delet
 		if at == nil {
 			return ldapErr(ldapserver.UndefinedAttributeType, "%s: attribute type undefined", ava.Type)
 		}
-		idx := findAttr(b.reg, e, ava.Type)
-		// In the canonical form a modify stores (and the DN shows).
-		if err := b.addValues(e, idx, ava.Type, at, b.prettyValues(ava.Type, [][]byte{[]byte(ava.Value)}), true); err != nil {
+		if err := b.addAVA(e, ava, at); err != nil {
 			return err
 		}
 	}
