@@ -321,15 +321,18 @@ func TestSlapd_invalidAssertionValues(t *testing.T) {
 		"(objectClass=person )", "(!(objectClass=person ))")
 	// A compare with such a value is invalidAttributeSyntax in slapd.
 	for _, c := range [][2]string{{"uidNumber", "01000"}, {"uidNumber", "abc"}, {"cn", ""}, {"hasSubordinates", "false"}} {
-		got, want := compareSummary(ours, c[0], c[1]), compareSummary(theirs, c[0], c[1])
+		const u1 = "uid=u1,ou=people,dc=example,dc=com"
+		got, want := compareSummary(ours, u1, c[0], c[1]), compareSummary(theirs, u1, c[0], c[1])
 		if got != want {
 			t.Errorf("compare uid=u1 %s=%q\nlightdir: %s\nslapd:    %s", c[0], c[1], got, want)
 		}
 	}
 }
 
-func compareSummary(c *ldap.Conn, attr, value string) string {
-	ok, err := c.Compare("uid=u1,ou=people,dc=example,dc=com", attr, value)
+// compareSummary is the outcome of a compare of dn as a string: its result
+// code, or compareTrue/False.
+func compareSummary(c *ldap.Conn, dn, attr, value string) string {
+	ok, err := c.Compare(dn, attr, value)
 	var le *ldap.Error
 	if errors.As(err, &le) {
 		return fmt.Sprintf("resultCode %d", le.ResultCode)
