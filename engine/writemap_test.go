@@ -118,8 +118,8 @@ func TestWriteMap_pagesReachTheFile(t *testing.T) {
 }
 
 // freeTail returns the first page of the longest run of free pages (listed
-// in the free DB) that ends at the last page in use, or lastPg+1 if the last
-// page is in use.
+// in the free DB) that ends at the last page in use; the tests need at
+// least 256 such pages before the end of the file.
 func freeTail(t *testing.T, env *Env) uint64 {
 	t.Helper()
 	txn, err := env.BeginRead()
@@ -141,6 +141,9 @@ func freeTail(t *testing.T, env *Env) uint64 {
 	pg := txn.snap.meta.lastPg + 1
 	for free[pg-1] {
 		pg--
+	}
+	if end := uint64(env.fileSize / int64(env.psize)); end-pg < 256 {
+		t.Fatalf("free tail %d..%d: fewer than 256 pages", pg, end)
 	}
 	return pg
 }
@@ -237,9 +240,6 @@ func TestWriteMap_fullDisk_commitFailsWithENOSPC(t *testing.T) {
 	// Make the free pages at the end of the file holes, and fill the disk.
 	tail := freeTail(t, env)
 	ps := int64(env.psize)
-	if end := env.fileSize / ps; end-int64(tail) < 256 {
-		t.Fatalf("free tail %d..%d: fewer than 256 pages", tail, end)
-	}
 	if err := unix.Fallocate(int(env.file.Fd()), unix.FALLOC_FL_PUNCH_HOLE|unix.FALLOC_FL_KEEP_SIZE,
 		int64(tail)*ps, env.fileSize-int64(tail)*ps); err != nil {
 		t.Fatal(err)
@@ -294,9 +294,6 @@ func TestWriteMap_fileCutShort_commitsGoOn(t *testing.T) {
 	defer env.Close()
 	tail := freeTail(t, env)
 	ps := int64(env.psize)
-	if end := env.fileSize / ps; end-int64(tail) < 256 {
-		t.Fatalf("free tail %d..%d: fewer than 256 pages", tail, end)
-	}
 	if err := os.Truncate(filepath.Join(dir, "data.mdb"), int64(tail)*ps); err != nil {
 		t.Fatal(err)
 	}
