@@ -66,7 +66,7 @@ type conn struct {
 	draining   atomic.Bool
 	opWG       sync.WaitGroup
 	// writing is set while the writer holds responses it has not flushed, and
-	// lastWrite is when it last handed one to the transport (UnixNano): a
+	// lastWrite is when it last flushed them to the transport (UnixNano): a
 	// connection whose client is receiving results is not idle.
 	writing   atomic.Bool
 	lastWrite atomic.Int64
@@ -289,8 +289,10 @@ func (c *conn) writeLoop() {
 			c.abort(err)
 			return
 		}
-		c.lastWrite.Store(time.Now().UnixNano())
 		if flushed {
+			// While writing is set the connection counts as busy anyway:
+			// the time matters from the flush on.
+			c.lastWrite.Store(time.Now().UnixNano())
 			c.writing.Store(false)
 		}
 		if m.flushed != nil {
