@@ -29,7 +29,9 @@ func init() {
 Without -c, serves dc=example,dc=com from ./lightdir-data on ldap://127.0.0.1:3389
 with root DN cn=admin,dc=example,dc=com; the root password comes from $LIGHTDIR_ROOTPW
 or is generated on first start, printed once, and kept hashed in ./lightdir-data/rootpw.
-SIGTERM and SIGINT stop gracefully; SIGHUP reopens the log file.
+SIGTERM and SIGINT stop gracefully; SIGHUP reopens the log file and reads the
+[tls] certificate, key and client CA files again (new connections get them;
+if they do not load, the previous ones stay in use).
 `,
 		run: runServe,
 	})
@@ -92,6 +94,7 @@ type running struct {
 	srv    *ldapserver.Server
 	dbs    []database
 	urls   []string
+	tls    *tlsFiles     // nil without TLS
 	served chan error    // one value per listener when its Serve returns
 	grace  time.Duration // how long Shutdown lets in-flight operations finish
 }
@@ -100,7 +103,7 @@ type running struct {
 // needed) and the listeners, starts serving and logs "ready". On error
 // everything opened is closed again.
 func start(p *plan, log *zap.Logger, s stdio) (_ *running, err error) {
-	r := &running{log: log, grace: p.cfg.Limits.ShutdownTimeout.D()}
+	r := &running{log: log, tls: p.tlsFiles, grace: p.cfg.Limits.ShutdownTimeout.D()}
 	defer func() {
 		if err != nil {
 			r.closeDBs()
@@ -136,6 +139,9 @@ func start(p *plan, log *zap.Logger, s stdio) (_ *running, err error) {
 	r.served = make(chan error, len(ls))
 	for _, l := range ls {
 		go func() { r.served <- r.srv.Serve(l) }()
+	}
+	if r.tls != nil {
+		log.Info("TLS certificate", certFields(r.tls.cur.Load())...)
 	}
 	log.Info("ready", zap.Strings("listen", r.urls), zap.Strings("suffixes", b.NamingContexts()))
 	return r, nil
@@ -199,13 +205,7 @@ loop:
 		select {
 		case s := <-sig:
 			if s == syscall.SIGHUP {
-				if lf != nil {
-					r.log.Sync() // buffered access lines belong to the old file
-					if err := lf.reopen(); err != nil {
-						r.log.Error("reopening the log file failed", zap.Error(err))
-					}
-				}
-				r.log.Info("log reopened")
+				r.hangup(lf)
 				continue
 			}
 			r.log.Info("stopping", zap.Stringer("signal", s))
@@ -218,6 +218,21 @@ loop:
 	}
 	r.stop()
 	return code, failure
+}
+
+// hangup reopens the log file (for logrotate) and reloads the TLS files
+// (for a renewed certificate).
+func (r *running) hangup(lf *logFile) {
+	if lf != nil {
+		r.log.Sync() // buffered access lines belong to the old file
+		if err := lf.reopen(); err != nil {
+			r.log.Error("reopening the log file failed", zap.Error(err))
+		}
+	}
+	r.log.Info("log reopened")
+	if r.tls != nil {
+		r.tls.reload(r.log)
+	}
 }
 
 // stop drains connections, letting in-flight operations finish for at most the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"os"
 	"slices"
@@ -21,11 +20,13 @@ import (
 // ready to start. Building it opens no port and no database: `lightdir test`
 // stops there.
 type plan struct {
-	cfg     *conf.Config
-	reg     *schema.Registry
-	tls     *tls.Config
-	srvOpts ldapserver.Options // Logger is set by serve
-	dbs     []dbPlan
+	cfg *conf.Config
+	reg *schema.Registry
+	tls *tls.Config // nil without [tls]
+	// tlsFiles reloads what tls hands out, on SIGHUP.
+	tlsFiles *tlsFiles
+	srvOpts  ldapserver.Options // Logger is set by serve
+	dbs      []dbPlan
 }
 
 // dbPlan is one database: its backend options and where its root password is.
@@ -128,27 +129,11 @@ func rootDNElsewhere(p *plan, i int, suffixes []schema.DN) int {
 }
 
 func (p *plan) loadTLS() error {
-	t := p.cfg.TLS
-	if t.Cert == "" {
-		return nil
+	f, err := loadTLSFiles(p.cfg.TLS)
+	if err != nil || f == nil {
+		return err
 	}
-	cert, err := tls.LoadX509KeyPair(t.Cert, t.Key)
-	if err != nil {
-		return fmt.Errorf("%w: %v", conf.ErrInvalid, err)
-	}
-	p.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	if t.ClientCA != "" {
-		pem, err := os.ReadFile(t.ClientCA)
-		if err != nil {
-			return fmt.Errorf("%w: %v", conf.ErrInvalid, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return fmt.Errorf("%w: %s holds no PEM certificate", conf.ErrInvalid, t.ClientCA)
-		}
-		p.tls.ClientCAs = pool
-		p.tls.ClientAuth = tls.VerifyClientCertIfGiven
-	}
+	p.tlsFiles, p.tls = f, f.serverConfig()
 	return nil
 }
 
