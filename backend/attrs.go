@@ -2,6 +2,7 @@ package backend
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -119,9 +120,10 @@ func (a *adRegistry) read(txn *engine.Txn, d engine.DBI, known []adInfo) ([]adIn
 // (shared, read-only).
 func (a *adRegistry) snapshot() []adInfo { return *a.list.Load() }
 
-// intern returns the number of desc, registering it in txn when new. Only
-// the writer calls it.
-func (a *adRegistry) intern(txn *engine.Txn, d engine.DBI, desc string) (uint32, error) {
+// intern returns the number of desc, registering it in txn when new (in
+// attrs; the first description of a type also records, in meta, how the
+// type's values are normalized). Only the writer calls it.
+func (a *adRegistry) intern(txn *engine.Txn, d, meta engine.DBI, desc string) (uint32, error) {
 	canon, at := canonicalDesc(a.reg, desc)
 	key := strings.ToLower(canon)
 	a.mu.Lock()
@@ -135,6 +137,12 @@ func (a *adRegistry) intern(txn *engine.Txn, d engine.DBI, desc string) (uint32,
 	binary.BigEndian.PutUint32(k[:], n)
 	if err := txn.Put(d, k[:], []byte(canon), engine.NoOverwrite); err != nil {
 		return 0, err
+	}
+	if at != nil {
+		err := txn.Put(meta, normKey(at), []byte(at.NormalizationID()), engine.NoOverwrite)
+		if err != nil && !errors.Is(err, engine.ErrKeyExists) {
+			return 0, err
+		}
 	}
 	list := append(old[:len(old):len(old)], adInfo{desc: canon, typ: at})
 	a.list.Store(&list)

@@ -44,6 +44,10 @@ type Options struct {
 	Schema           *schema.Registry // default schema.Default()
 	Logger           *zap.Logger      // default zap.NewNop()
 	ReadOnly         bool
+	// StoredValuesOnly opens a database even if the schema now normalizes
+	// some stored attribute type differently (ErrNormalizationChanged): for
+	// Export, which reads stored values only. Searches would miss entries.
+	StoredValuesOnly bool
 	// LongReaderAfter: a read transaction open longer than this is logged once
 	// as a warning (it pins pages, so the file grows until it ends).
 	// Default DefaultLongReaderAfter; negative: never.
@@ -396,6 +400,9 @@ func (b *Backend) initTxn(txn *engine.Txn) error {
 	if err := b.ads.load(txn, b.db.attrs); err != nil {
 		return err
 	}
+	if err := b.checkNormalization(txn); err != nil {
+		return err
+	}
 	empty, err := b.isEmpty(txn)
 	if err != nil {
 		return err
@@ -436,6 +443,42 @@ func (b *Backend) checkMeta(txn *engine.Txn) error {
 	}
 	return nil
 }
+
+// checkNormalization compares, for every attribute type the database
+// holds, how the schema normalizes it now with how it did when its values
+// were stored. A database written before these records existed gets them.
+func (b *Backend) checkNormalization(txn *engine.Txn) error {
+	var changed []string
+	seen := map[*schema.AttributeType]bool{}
+	for _, ad := range b.ads.snapshot() {
+		if ad.typ == nil || seen[ad.typ] {
+			continue
+		}
+		seen[ad.typ] = true
+		now := ad.typ.NormalizationID()
+		was, err := txn.Get(b.db.meta, normKey(ad.typ))
+		switch {
+		case errors.Is(err, engine.ErrNotFound):
+			if !b.opts.ReadOnly {
+				if err := txn.Put(b.db.meta, normKey(ad.typ), []byte(now), 0); err != nil {
+					return err
+				}
+			}
+		case err != nil:
+			return err
+		case string(was) != now:
+			changed = append(changed, fmt.Sprintf("%s (stored with %s; the schema now gives %s)", ad.typ.Name(), was, now))
+		}
+	}
+	if len(changed) == 0 || b.opts.StoredValuesOnly {
+		return nil
+	}
+	return fmt.Errorf("%w: %s: export the database (lightdir export) and import it again with this schema",
+		ErrNormalizationChanged, strings.Join(changed, "; "))
+}
+
+// normKey is the meta DB key of the record of how at's values are normalized.
+func normKey(at *schema.AttributeType) []byte { return []byte(metaNorm + strings.ToLower(at.Name())) }
 
 func (b *Backend) isEmpty(txn *engine.Txn) (bool, error) {
 	c, err := txn.OpenCursor(b.db.id2entry)

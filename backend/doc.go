@@ -46,6 +46,12 @@
 //     index (or index kind) that was left out of the configuration for a
 //     writable Open and then configured again: its keys went stale. The
 //     kinds that stayed configured were maintained and stay in use.
+//   - Entries keep their values' equality-normalized forms, and the DN
+//     tree and indices keys made by the schema's rules. A schema under
+//     which a stored type normalizes differently (NormalizationID, recorded
+//     per type in the meta DB) is refused by Open (ErrNormalizationChanged)
+//     unless Options.StoredValuesOnly is set for an export: the way over
+//     is export and import.
 //   - An RDN is limited by the engine's key size (about 500 bytes).
 //   - Sorting (RFC 2891) re-runs the whole search for every page of a
 //     sorted, paged search (the cookie holds the last sort keys and ID);

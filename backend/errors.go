@@ -17,6 +17,12 @@ var (
 	ErrBadIndexSpec = errors.New("backend: bad index specification")
 	// ErrFormat means the database was written by an incompatible layout version.
 	ErrFormat = errors.New("backend: unsupported database format")
+	// ErrNormalizationChanged means the schema now normalizes an attribute
+	// type that the database holds differently from when its values were
+	// stored (another equality, substrings or approximate rule): stored
+	// normalized values, DN keys and index keys would no longer match
+	// searches. Export the database and import it again.
+	ErrNormalizationChanged = errors.New("backend: the schema normalizes stored attribute types differently")
 	// ErrNotEmpty means Import was asked to load into a database that holds entries.
 	ErrNotEmpty = errors.New("backend: database is not empty")
 	// ErrInconsistent is wrapped by every problem Check reports.

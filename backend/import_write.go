@@ -54,7 +54,7 @@ func (im *importer) storeBatch(bt *prepBatch) error {
 // blob uses is in the attrs DB of the same or an earlier transaction.
 func (im *importer) syncADs() error {
 	for _, desc := range im.ads.pending() {
-		n, err := im.b.ads.intern(im.w.txn, im.b.db.attrs, desc)
+		n, err := im.b.ads.intern(im.w.txn, im.b.db.attrs, im.b.db.meta, desc)
 		if err != nil {
 			return err
 		}

@@ -42,6 +42,7 @@ const (
 	metaSuffix    = "suffix" // the normalized suffix DN
 	metaNextID    = "nextid" // 8 bytes BE: the next ID to allocate (IDs are never reused)
 	metaIndex     = "index." // + lower-case attribute name: the kinds built, one byte of index.Kinds bits
+	metaNorm      = "norm."  // + lower-case attribute type name: its schema.AttributeType.NormalizationID when stored
 	formatVersion = "1"
 )
 

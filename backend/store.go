@@ -87,7 +87,7 @@ func (w *writer) allocID() (uint64, error) {
 func (w *writer) putEntry(id uint64, e *schema.Entry) error {
 	var err error
 	w.buf, err = encodeEntry(w.buf[:0], e, func(desc string) (uint32, error) {
-		return w.b.ads.intern(w.txn, w.b.db.attrs, desc)
+		return w.b.ads.intern(w.txn, w.b.db.attrs, w.b.db.meta, desc)
 	})
 	if err != nil {
 		return err

@@ -48,6 +48,29 @@ type ruleImpl struct {
 // only came from a schema file are known by name but never match.
 func (mr *MatchingRule) Implemented() bool { return mr.impl != nil }
 
+// normalizationVersion changes whenever a normalizer's output changes in a
+// new lightdir version: stored normalized values and index keys made by the
+// old code would no longer match (AttributeType.NormalizationID).
+const normalizationVersion = "1"
+
+// NormalizationID names how the values of at are normalized for storage
+// and indexing: by its equality, substrings and approximate rules'
+// families (a rule without family by its OID). Two types with the same ID
+// produce identical normalized values and index keys; a database whose
+// type changes ID under a new schema holds stale ones.
+func (at *AttributeType) NormalizationID() string {
+	rule := func(mr *MatchingRule) string {
+		switch {
+		case mr == nil:
+			return "-"
+		case mr.Family() != "":
+			return mr.Family()
+		}
+		return mr.OID
+	}
+	return "v" + normalizationVersion + " equality " + rule(at.Equality) + ", substrings " + rule(at.Substr) + ", approx " + rule(at.Approx)
+}
+
 // Family names the value normalization the rule uses; two rules with the
 // same non-empty family produce identical Normalize output for attribute
 // values.

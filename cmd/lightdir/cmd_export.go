@@ -35,6 +35,9 @@ func runExport(s stdio, args []string) (int, error) {
 		return optionsExitCode(err), err
 	}
 	opts.ReadOnly = true
+	// Export writes stored values, so it also serves to move a database
+	// to a schema that normalizes some type differently (export, import).
+	opts.StoredValuesOnly = true
 	b, err := backend.Open(opts)
 	if err != nil {
 		return exitError, err
