@@ -136,9 +136,11 @@ type Env struct {
 	writeMu  sync.Mutex // one write transaction at a time; guards the fields below it
 	fileSize int64      // data file length
 	mapRuns  uint64     // runs of pages copied through writeMap (tests)
-	prevMeta meta       // the snapshot before the current one (SyncInterval flushes)
-	snap     atomic.Pointer[snapshot]
-	readers  readerTable
+	// readerScan is when warnLongReaders last read the reader table (monoNow).
+	readerScan int64
+	prevMeta   meta // the snapshot before the current one (SyncInterval flushes)
+	snap       atomic.Pointer[snapshot]
+	readers    readerTable
 
 	// durableTxnid is the newest txnid whose meta is on stable storage (SyncInterval);
 	// its pages are not reused until a newer meta is durable.

@@ -138,8 +138,15 @@ func (e *Env) warnLongReaders() {
 	if after <= 0 || fn == nil {
 		return
 	}
-	last := e.snap.Load().meta.txnid
 	now := monoNow()
+	// A scan reads every slot (MaxReaders of them) on the write path;
+	// scanning once per quarter of the threshold, at most once a second,
+	// still reports a long reader soon after it becomes one.
+	if time.Duration(now-e.readerScan) < min(after/4, time.Second) {
+		return
+	}
+	e.readerScan = now
+	last := e.snap.Load().meta.txnid
 	for i := range e.readers.slots {
 		s := &e.readers.slots[i]
 		v := s.v.Load()
