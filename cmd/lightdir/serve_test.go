@@ -244,6 +244,44 @@ root_password = "`+rootpw+`"
 
 // TestRun_signals: SIGHUP reopens the log file (after a rotation the new file
 // gets the lines), SIGTERM drains and exits 0 with the databases closed.
+// startRunning starts serving cfg and runs the signal loop on sig (an
+// unbuffered channel: a send returns once the loop has taken the signal).
+// stop sends SIGTERM and fails t unless the server stops with exit 0.
+func startRunning(t *testing.T, cfg *conf.Config) (r *running, sig chan os.Signal, stop func()) {
+	t.Helper()
+	p, err := preparePlan(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, lf, err := newLogger(cfg.Log, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lf.Close() })
+	if r, err = start(p, log, stdio{out: &bytes.Buffer{}}); err != nil {
+		t.Fatal(err)
+	}
+	sig = make(chan os.Signal)
+	done := make(chan int)
+	go func() {
+		code, _ := r.run(sig, lf)
+		done <- code
+	}()
+	stop = func() {
+		t.Helper()
+		sig <- syscall.SIGTERM
+		select {
+		case code := <-done:
+			if code != exitOK {
+				t.Fatalf("exit %d", code)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("SIGTERM did not stop the server")
+		}
+	}
+	return r, sig, stop
+}
+
 func TestRun_signals(t *testing.T) {
 	opened := useFakeDBs(t)
 	dir := t.TempDir()
@@ -255,39 +293,13 @@ format = "json"
 suffix = "o=a"
 directory = "a"
 `)
-	p, err := preparePlan(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, lf, err := newLogger(cfg.Log, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lf.Close()
-	r, err := start(p, log, stdio{out: &bytes.Buffer{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := make(chan os.Signal)
-	done := make(chan int)
-	go func() {
-		code, _ := r.run(sig, lf)
-		done <- code
-	}()
+	_, sig, stop := startRunning(t, cfg)
 	logPath := filepath.Join(dir, "lightdir.log")
 	if err := os.Rename(logPath, logPath+".1"); err != nil {
 		t.Fatal(err)
 	}
 	sig <- syscall.SIGHUP
-	sig <- syscall.SIGTERM
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("exit %d", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("SIGTERM did not stop the server")
-	}
+	stop()
 	old, _ := os.ReadFile(logPath + ".1")
 	cur, _ := os.ReadFile(logPath)
 	if !strings.Contains(string(old), `"msg":"ready"`) || !strings.Contains(string(cur), `"msg":"stopped"`) {

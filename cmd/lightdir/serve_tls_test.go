@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -102,27 +101,8 @@ key = "key.pem"
 suffix = "o=a"
 directory = "a"
 `)
-	p, err := preparePlan(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log, lf, err := newLogger(cfg.Log, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lf.Close()
-	r, err := start(p, log, stdio{out: &bytes.Buffer{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := make(chan os.Signal)
-	done := make(chan int)
-	go func() {
-		code, _ := r.run(sig, lf)
-		done <- code
-	}()
-	// The channel is unbuffered: a second signal is taken only once the
-	// first has been handled.
+	r, sig, stop := startRunning(t, cfg)
+	// A second signal is taken only once the first has been handled.
 	hangup := func() { sig <- syscall.SIGHUP; sig <- syscall.SIGHUP }
 	for _, u := range r.urls {
 		if cn := serverCertCN(t, u); cn != "first" {
@@ -153,15 +133,7 @@ directory = "a"
 			t.Fatalf("%s after a failed reload: certificate %q, want second", u, cn)
 		}
 	}
-	sig <- syscall.SIGTERM
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Fatalf("exit %d", code)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("SIGTERM did not stop the server")
-	}
+	stop()
 	logText, _ := os.ReadFile(filepath.Join(dir, "lightdir.log"))
 	for _, want := range []string{`"msg":"TLS certificate","subject":"CN=first"`, `"msg":"TLS files reloaded","subject":"CN=second"`,
 		`"msg":"reloading the TLS files failed; the previous certificate stays in use"`} {
