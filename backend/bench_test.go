@@ -95,6 +95,9 @@ func TestMain(m *testing.M) {
 	if benchDB.dir != "" {
 		os.RemoveAll(benchDB.dir)
 	}
+	for _, d := range scaleDirs {
+		os.RemoveAll(d)
+	}
 	os.Exit(code)
 }
 

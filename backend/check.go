@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -202,7 +203,10 @@ func (c *checker) indexKeys(d *indexDef, id uint64, e *schema.Entry, ks *index.K
 }
 
 // reachable counts the entries reached by walking the DN tree down from
-// the suffix, stopping past n (a cycle reachable from the suffix).
+// the suffix, stopping past n (a cycle reachable from the suffix). The
+// walk is depth first and keeps, per level, only the dn2id key of the
+// child it is in, so its memory grows with the depth of the tree, not
+// with the number of children of a container.
 func (c *checker) reachable(n uint64) (uint64, error) {
 	v, err := c.txn.Get(c.b.db.dn2id, dnKey(nil, rootID, c.b.nsuffix))
 	if errors.Is(err, engine.ErrNotFound) || (err == nil && len(v) != 8) {
@@ -211,21 +215,51 @@ func (c *checker) reachable(n uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cs := childScan{b: c.b, txn: c.txn}
-	defer cs.close()
-	stack := []uint64{binary.BigEndian.Uint64(v)}
-	var count uint64
+	cur, err := c.txn.OpenCursor(c.b.db.dn2id)
+	if err != nil {
+		return 0, err
+	}
+	defer cur.Close()
+	type frame struct {
+		parent uint64
+		in     bool   // walking a child already
+		at     []byte // the dn2id key of the child being walked, when in
+	}
+	stack := []frame{{parent: binary.BigEndian.Uint64(v)}}
+	count := uint64(1)
+	var pk [8]byte
 	for len(stack) > 0 && count <= n {
-		id := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		count++
-		err := cs.each(id, func(child uint64) bool {
-			stack = append(stack, child)
-			return count+uint64(len(stack)) <= n+1
-		})
+		f := &stack[len(stack)-1]
+		var k []byte
+		if !f.in {
+			binary.BigEndian.PutUint64(pk[:], f.parent)
+			k, v, err = cur.Get(pk[:], nil, engine.SetRange)
+		} else {
+			k, v, err = cur.Get(f.at, nil, engine.SetRange)
+			if err == nil && bytes.Equal(k, f.at) {
+				k, v, err = cur.Get(nil, nil, engine.Next)
+			}
+		}
+		if errors.Is(err, engine.ErrNotFound) || (err == nil && (len(k) < 8 || binary.BigEndian.Uint64(k) != f.parent)) {
+			stack = stack[:len(stack)-1]
+			continue
+		}
 		if err != nil {
 			return 0, err
 		}
+		if len(v) != 8 {
+			return 0, ErrCorrupted
+		}
+		f.in, f.at = true, append(f.at[:0], k...)
+		count++
+		// Reuse the key buffer a popped frame left at this level.
+		if len(stack) < cap(stack) {
+			stack = stack[:len(stack)+1]
+		} else {
+			stack = append(stack, frame{})
+		}
+		nf := &stack[len(stack)-1]
+		nf.parent, nf.in = binary.BigEndian.Uint64(v), false
 	}
 	return count, nil
 }

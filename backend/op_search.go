@@ -35,6 +35,7 @@ type search struct {
 	inScope map[uint64]bool // candidate loop: ancestors known in (true) or out of scope
 	chain   []uint64        // scopeHas scratch
 	scan    childScan       // children of entries, one dn2id cursor
+	walk    *scopeWalker    // the scope, walked while candidates stream (nil: none)
 	lk      [128]byte       // DN lookup key scratch, likewise
 
 	needDN       bool // the filter uses :dn, so candidates need a parsed DN
@@ -194,8 +195,24 @@ func (s *search) iterate() error {
 	if err := s.collectReferrals(p); err != nil {
 		return err
 	}
-	cands, all, err := p.candidates(s.req.Filter, s.match.Root())
-	if err != nil {
+	var cands index.List
+	var all bool
+	var err error
+	if d, key := p.singleKey(p.kbuf[:0], s.req.Filter, s.match.Root().Assertion()); d != nil && len(s.refs) == 0 && s.al == nil {
+		p.kbuf = key
+		// One index key (the usual lookup, (telephoneNumber=...)):
+		// counted first, streamed when large.
+		cnt, err := p.count(d, key)
+		if err != nil || cnt == 0 {
+			return err
+		}
+		if cnt > streamMinIDs {
+			return s.stream(d, key)
+		}
+		if cands, err = p.readCounted(d, cnt); err != nil {
+			return err
+		}
+	} else if cands, all, err = p.candidates(s.req.Filter, s.match.Root()); err != nil {
 		return err
 	}
 	if !all && len(s.refs) > 0 {
@@ -213,9 +230,22 @@ func (s *search) iterate() error {
 		// The base is the suffix entry: everything is in scope.
 		return s.loop(cands, all, false)
 	}
-	budget := math.MaxInt
+	// The scope is listed (to intersect, in ID order) only while it is
+	// smaller than the candidates and than maxScopeIDs: a bigger one is
+	// checked candidate by candidate instead, streaming id2entry when the
+	// indices cannot help, so a search below a huge container holds a
+	// bounded number of IDs whatever its size (back-mdb's dn2idl turns
+	// into a range past 2^16 IDs likewise).
+	if (all || cands.IsRange()) && s.al == nil && !s.b.noScopeWalk {
+		// Stream id2entry, checking the scope of each entry, while the
+		// scope is walked alongside (see stream).
+		s.walk = s.newWalker()
+		defer s.walk.cs.close()
+		return s.loop(cands, all, true)
+	}
+	budget := maxScopeIDs
 	if !all && !cands.IsRange() {
-		budget = len(cands.IDs())
+		budget = min(budget, len(cands.IDs()))
 	}
 	if s.b.noScopeWalk {
 		budget = 0
@@ -235,6 +265,136 @@ func (s *search) iterate() error {
 	}
 	return s.loop(l, false, false)
 }
+
+// streamMinIDs: a filter that is one index key holding more IDs than
+// this streams them from the index instead of reading them all first.
+const streamMinIDs = 1024
+
+// stream visits the IDs key holds in d, after the paging position,
+// straight from the index: a search limited by a size limit or a page
+// stops after O(result) IDs, however many the key holds. Below a base
+// other than the suffix each ID's scope is checked; meanwhile the scope
+// is walked, 8 of its entries per ID streamed, and once it is all known
+// (and small) the rest of it is looked up in the key instead, so a
+// small container costs O(container) whatever the size of the key.
+func (s *search) stream(d *indexDef, key []byte) error {
+	parent, err := s.b.parentOf(s.txn, s.baseID)
+	if err != nil {
+		return err
+	}
+	subtree := s.req.Scope == ldapserver.ScopeSubtree || s.req.Scope == ldapserver.ScopeSubordinate
+	check := !subtree || parent != rootID
+	if check && !s.b.noScopeWalk {
+		s.walk = s.newWalker()
+		defer s.walk.cs.close()
+	}
+	c, err := s.plan.cursor(d)
+	if err != nil {
+		return err
+	}
+	var idb [8]byte
+	index.NativeEndian.PutID(idb[:], s.after+1)
+	_, v, err := c.Get(key, idb[:], engine.GetBothRange)
+	for ; err == nil; _, v, err = c.Get(nil, nil, engine.NextDup) {
+		id := index.NativeEndian.ID(v)
+		if scope, err := s.walkScope(id); err != nil {
+			return err
+		} else if scope != nil {
+			l, err := s.plan.probe(d, key, scope)
+			if err != nil {
+				return err
+			}
+			return s.loop(l, false, false)
+		}
+		if err := s.visit(id, nil, check); err != nil {
+			return err
+		}
+	}
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func (s *search) newWalker() *scopeWalker {
+	return &scopeWalker{cs: childScan{b: s.b, txn: s.txn}, parent: s.baseID, one: s.req.Scope == ldapserver.ScopeOne}
+}
+
+// walkScope advances s.walk by 8 entries before the streamed candidate id
+// is visited. Once the walk is complete, it returns the IDs in scope from
+// id on, sorted (the base included when in scope), and the caller
+// visits those instead of the rest of the stream; past maxScopeIDs the
+// walk is dropped and the stream goes on alone.
+func (s *search) walkScope(id uint64) ([]uint64, error) {
+	w := s.walk
+	if w == nil {
+		return nil, nil
+	}
+	for k := 0; k < 8 && !w.done; k++ {
+		if err := w.step(); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case len(w.out) > maxScopeIDs:
+		w.cs.close()
+		s.walk = nil
+	case w.done:
+		scope := w.out
+		if s.req.Scope == ldapserver.ScopeSubtree {
+			scope = append(scope, s.baseID)
+		}
+		slices.Sort(scope)
+		scope = slices.Compact(scope)
+		i, _ := slices.BinarySearch(scope, id)
+		s.walk = nil
+		return scope[i:len(scope):len(scope)], nil
+	}
+	return nil, nil
+}
+
+// scopeWalker lists the entries below parent (its children only when
+// one), breadth first, one at a time.
+type scopeWalker struct {
+	cs      childScan
+	out     []uint64
+	next    int    // out[next] is the next entry whose children to list
+	parent  uint64 // whose children are being listed
+	started bool
+	one     bool
+	done    bool
+}
+
+// step adds the next entry to out, or sets done.
+func (w *scopeWalker) step() error {
+	for {
+		var id uint64
+		var err error
+		if !w.started {
+			id, err = w.cs.first(w.parent)
+			w.started = true
+		} else {
+			id, err = w.cs.next(w.parent)
+		}
+		if err != nil {
+			return err
+		}
+		if id != 0 {
+			w.out = append(w.out, id)
+			return nil
+		}
+		if w.one || w.next >= len(w.out) {
+			w.done = true
+			return nil
+		}
+		w.parent, w.started = w.out[w.next], false
+		w.next++
+	}
+}
+
+// maxScopeIDs bounds the IDs a one-level or subtree search lists from
+// the DN tree.
+const maxScopeIDs = 1 << 16
 
 // collectScope lists the IDs in scope (not the base itself, unless alias
 // targets bring it in), giving up once there are more than budget.
@@ -300,6 +460,7 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 // loop visits the IDs of l (all IDs when all), checking the scope of each
 // when check is set.
 func (s *search) loop(l index.List, all, check bool) error {
+	l2 := l
 	if !all && !l.IsRange() {
 		for _, id := range l.IDs() {
 			if err := s.visit(id, nil, check); err != nil {
@@ -324,6 +485,16 @@ func (s *search) loop(l index.List, all, check bool) error {
 		id := idOf(k)
 		if id > hi {
 			return nil
+		}
+		if scope, err := s.walkScope(id); err != nil {
+			return err
+		} else if scope != nil {
+			c.Close()
+			l := index.FromSorted(scope)
+			if !all {
+				l = index.Intersect(scope, l, l2)
+			}
+			return s.loop(l, false, false)
 		}
 		if err := s.visit(id, v, check); err != nil {
 			return err

@@ -1,7 +1,9 @@
 package backend
 
 import (
+	"cmp"
 	"errors"
+	"slices"
 
 	"lightdir/engine"
 	"lightdir/index"
@@ -52,24 +54,7 @@ func (p *planner) buffer() []uint64 {
 func (p *planner) candidates(f *schema.Filter, n *schema.MatchNode) (l index.List, all bool, err error) {
 	switch f.Op {
 	case schema.FilterAnd:
-		var lists []index.List
-		for i, c := range f.Children {
-			cl, call, err := p.candidates(c, n.Child(i))
-			if err != nil {
-				return index.List{}, false, err
-			}
-			if call {
-				continue
-			}
-			if cl.IsEmpty() {
-				return cl, false, nil
-			}
-			lists = append(lists, cl)
-		}
-		if len(lists) == 0 {
-			return index.List{}, true, nil
-		}
-		return index.IntersectAll(p.buffer(), lists, 8), false, nil
+		return p.and(f, n)
 	case schema.FilterOr:
 		acc := index.FromSorted(nil)
 		for i, c := range f.Children {
@@ -145,35 +130,192 @@ func byteEquality(rule *schema.MatchingRule) bool {
 	return true
 }
 
-// read returns the IDs stored under key in d, a page of IDs at a time.
-func (p *planner) read(d *indexDef, key []byte) (index.List, bool, error) {
+// cursor returns the planner's cursor on index d.
+func (p *planner) cursor(d *indexDef) (*engine.Cursor, error) {
 	c := p.cursors[d.dbi]
 	if c == nil {
 		var err error
 		if c, err = p.txn.OpenCursor(d.dbi); err != nil {
-			return index.List{}, false, err
+			return nil, err
 		}
 		if p.cursors == nil {
 			p.cursors = map[engine.DBI]*engine.Cursor{}
 		}
 		p.cursors[d.dbi] = c
 	}
+	return c, nil
+}
+
+// count returns how many IDs key holds in d (0: none), in O(1), and
+// leaves the cursor of d on the key when there are any.
+func (p *planner) count(d *indexDef, key []byte) (uint64, error) {
+	c, err := p.cursor(d)
+	if err != nil {
+		return 0, err
+	}
 	if _, _, err := c.Get(key, nil, engine.Set); err != nil {
 		if errors.Is(err, engine.ErrNotFound) {
-			return index.FromSorted(nil), false, nil
+			return 0, nil
 		}
-		return index.List{}, false, err
+		return 0, err
+	}
+	return c.Count()
+}
+
+// read returns the IDs stored under key in d, a page of IDs at a time. A
+// key holding more than index.DefaultMaxIDs IDs is not read: its first
+// and last ID make a range (a candidate superset, as the Builder would
+// have made after reading them all).
+func (p *planner) read(d *indexDef, key []byte) (index.List, bool, error) {
+	cnt, err := p.count(d, key)
+	if err != nil || cnt == 0 {
+		return index.FromSorted(nil), false, err
+	}
+	l, err := p.readCounted(d, cnt)
+	return l, false, err
+}
+
+// readCounted is read once count has found cnt > 0 IDs (d's cursor is on
+// the key).
+func (p *planner) readCounted(d *indexDef, cnt uint64) (index.List, error) {
+	c := p.cursors[d.dbi]
+	if cnt > index.DefaultMaxIDs {
+		_, lo, err := c.Get(nil, nil, engine.FirstDup)
+		if err != nil {
+			return index.List{}, err
+		}
+		_, hi, err := c.Get(nil, nil, engine.LastDup)
+		if err != nil {
+			return index.List{}, err
+		}
+		return index.Range(index.NativeEndian.ID(lo), index.NativeEndian.ID(hi)), nil
 	}
 	p.bld.Reset(p.buffer(), 0)
 	_, v, err := c.Get(nil, nil, engine.GetMultiple)
 	for err == nil {
 		if err := p.bld.AddEncoded(v, index.NativeEndian); err != nil {
-			return index.List{}, false, err
+			return index.List{}, err
 		}
 		_, v, err = c.Get(nil, nil, engine.NextMultiple)
 	}
 	if !errors.Is(err, engine.ErrNotFound) {
-		return index.List{}, false, err
+		return index.List{}, err
 	}
-	return p.bld.List(), false, nil
+	return p.bld.List(), nil
+}
+
+// probeFactor: in an AND, a key holding more than probeFactor times as
+// many IDs as the candidates found so far is not read; each candidate is
+// looked up in it instead (one seek each).
+const probeFactor = 16
+
+// and plans a conjunction by cardinality (shared/docs/backend-design.md
+// §10.3.1): the terms that are one index key (presence, equality) are
+// counted first, in O(1) each, and read smallest first; a key much larger
+// than the candidates found so far is probed for each of them instead of
+// read, so a selective term ANDed with a huge one, (&(objectClass=person)
+// (uid=x)), costs O(result), not O(IDs of the huge key).
+func (p *planner) and(f *schema.Filter, n *schema.MatchNode) (index.List, bool, error) {
+	type keyTerm struct {
+		d   *indexDef
+		key []byte
+		n   uint64
+	}
+	var keys []keyTerm
+	var lists []index.List
+	for i, c := range f.Children {
+		if d, key := p.singleKey(nil, c, n.Child(i).Assertion()); d != nil {
+			cnt, err := p.count(d, key)
+			if err != nil || cnt == 0 {
+				return index.FromSorted(nil), false, err
+			}
+			keys = append(keys, keyTerm{d, key, cnt})
+			continue
+		}
+		cl, call, err := p.candidates(c, n.Child(i))
+		if err != nil {
+			return index.List{}, false, err
+		}
+		if call {
+			continue
+		}
+		if cl.IsEmpty() {
+			return cl, false, nil
+		}
+		lists = append(lists, cl)
+	}
+	slices.SortFunc(keys, func(a, b keyTerm) int { return cmp.Compare(a.n, b.n) })
+	have := len(lists) > 0
+	var cur index.List
+	if have {
+		cur = index.IntersectAll(p.buffer(), lists, 8)
+	}
+	for _, k := range keys {
+		switch {
+		case have && cur.IsEmpty():
+			return cur, false, nil
+		case have && !cur.IsRange() && k.n > probeFactor*uint64(len(cur.IDs())):
+			l, err := p.probe(k.d, k.key, cur.IDs())
+			if err != nil {
+				return index.List{}, false, err
+			}
+			cur = l
+		default:
+			l, _, err := p.read(k.d, k.key)
+			if err != nil {
+				return index.List{}, false, err
+			}
+			if have {
+				l = index.Intersect(p.buffer(), cur, l)
+			}
+			cur, have = l, true
+		}
+	}
+	if !have {
+		return index.List{}, true, nil
+	}
+	return cur, false, nil
+}
+
+// singleKey returns the index and the key (appended to dst) of a term one
+// index key answers exactly as read would (presence, byte equality), or nil.
+func (p *planner) singleKey(dst []byte, f *schema.Filter, a *schema.Assertion) (*indexDef, []byte) {
+	if a == nil || a.Type == nil || (f.Op != schema.FilterPresent && f.Op != schema.FilterEquality) {
+		return nil, nil
+	}
+	if !p.root && p.b.pwAttr != nil && a.Type.IsSubtypeOf(p.b.pwAttr) {
+		return nil, nil
+	}
+	d := p.b.ixByTyp[a.Type]
+	if d == nil {
+		return nil, nil
+	}
+	kinds := d.usable(p.txn)
+	switch {
+	case f.Op == schema.FilterPresent && kinds&index.Presence != 0:
+		return d, d.keyer.AppendPresence(dst)
+	case f.Op == schema.FilterEquality && kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
+		return d, d.keyer.AppendEquality(dst, a.Value)
+	}
+	return nil, nil
+}
+
+// probe returns the IDs of ids (ascending) that key holds in d.
+func (p *planner) probe(d *indexDef, key []byte, ids []uint64) (index.List, error) {
+	c, err := p.cursor(d)
+	if err != nil {
+		return index.List{}, err
+	}
+	out := p.buffer()
+	var idb [8]byte
+	for _, id := range ids {
+		index.NativeEndian.PutID(idb[:], id)
+		switch _, _, err := c.Get(key, idb[:], engine.GetBoth); {
+		case err == nil:
+			out = append(out, id)
+		case !errors.Is(err, engine.ErrNotFound):
+			return index.List{}, err
+		}
+	}
+	return index.FromSorted(out), nil
 }
