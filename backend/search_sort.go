@@ -11,7 +11,9 @@ import (
 
 // Server-side sorting (RFC 2891), alone or with paged results (RFC 2696).
 //
-// Every sort key of the request is used, in order. An entry's key for one
+// Every sort key of the request is used, in order, an attribute type named
+// twice too (cn under two ordering rules, cn;lang-de then cn), as slapd's
+// sssvlv overlay does. An entry's key for one
 // sort key is its least value of that attribute type (subtypes included)
 // under the ordering rule; an entry without a value sorts after every
 // entry with one, and reverseOrder reverses the whole order, as slapd's
@@ -71,11 +73,6 @@ func (s *search) newSorter() (*sorter, *ldapserver.SortResult, error) {
 		at := s.b.reg.AttributeType(attrType(k.Attr))
 		if at == nil {
 			return fail(ldapserver.NoSuchAttribute, k.Attr, "attribute "+k.Attr+" undefined")
-		}
-		for _, o := range so.keys {
-			if o.at == at {
-				return fail(ldapserver.UnwillingToPerform, k.Attr, k.Attr+" appears twice")
-			}
 		}
 		rule := at.Ordering
 		if k.OrderingRule != "" {
