@@ -12,14 +12,18 @@ const peercredRoot = "gidNumber=0+uidNumber=0,cn=peercred,cn=external,cn=auth"
 
 // actor is who an operation runs as, after proxied authorization.
 type actor struct {
-	dn   string // normalized identity DN; "" when anonymous
-	raw  string // identity as the session carries it
-	root bool
+	dn    string // normalized identity DN; "" when anonymous
+	raw   string // identity as the session carries it
+	root  bool
+	known bool // a valid DN of this database, or a root identity
 }
 
 // actorOf returns the effective identity of h: the session's, or the
 // proxied authorization identity when a root session asked for one
-// (RFC 4370; other identities may not proxy: authorizationDenied).
+// (RFC 4370; other identities may not proxy: authorizationDenied). An
+// identity the backend does not know (no DN, or a DN outside the database)
+// is authorizationDenied too (RFC 4370 §4), as in slapd, where a root DN
+// may assume the identities of its own database only.
 func (b *Backend) actorOf(h *ldapserver.Header) (actor, error) {
 	a := b.identity(h.Session.Identity)
 	p := h.Controls.ProxiedAuthz
@@ -34,7 +38,11 @@ func (b *Backend) actorOf(h *ldapserver.Header) (actor, error) {
 	case id == "":
 		return actor{}, nil
 	case strings.HasPrefix(strings.ToLower(id), "dn:"):
-		return b.identity(id[3:]), nil
+		pa := b.identity(id[3:])
+		if pa.dn != "" && !pa.known {
+			return actor{}, ldapErr(ldapserver.AuthorizationDenied, "not authorized to assume identity %q", id)
+		}
+		return pa, nil
 	}
 	return actor{}, ldapErr(ldapserver.AuthorizationDenied, "unsupported authorization identity %q", id)
 }
@@ -49,10 +57,18 @@ func (b *Backend) identity(raw string) actor {
 		return a
 	}
 	a := actor{raw: raw}
-	if n, err := b.reg.NormalizeDNString(raw); err != nil {
+	dn, err := schema.ParseDN(raw)
+	var ndn schema.DN
+	if err == nil {
+		ndn, err = b.reg.NormalizeDN(dn)
+	}
+	if err != nil {
 		a.dn = strings.ToLower(raw)
 	} else {
+		n := ndn.String()
 		a.dn, a.root = n, (b.rootDN != "" && n == b.rootDN) || n == b.peercred
+		_, inside := b.inSuffix(ndn)
+		a.known = a.root || (inside && len(ndn) > 0)
 	}
 	b.idCache.store(raw, a)
 	return a
