@@ -108,6 +108,16 @@ attributetype ( 1.3.6.1.4.1.1466.101.120.15 NAME 'supportedLDAPVersion'
 attributetype ( 1.3.6.1.4.1.1466.101.120.14 NAME 'supportedSASLMechanisms'
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 USAGE dSAOperation
 	X-ORIGIN 'RFC 4512' )
+attributetype ( 1.3.6.1.1.4 NAME 'vendorName'
+	EQUALITY caseExactMatch
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	SINGLE-VALUE NO-USER-MODIFICATION USAGE dSAOperation
+	X-ORIGIN 'RFC 3045' )
+attributetype ( 1.3.6.1.1.5 NAME 'vendorVersion'
+	EQUALITY caseExactMatch
+	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15
+	SINGLE-VALUE NO-USER-MODIFICATION USAGE dSAOperation
+	X-ORIGIN 'RFC 3045' )
 attributetype ( 2.16.840.1.113730.3.1.34 NAME 'ref'
 	DESC 'named reference to an LDAP URL'
 	EQUALITY caseExactMatch
