@@ -112,7 +112,7 @@ var controlScopes = map[string]controlScope{
 	OIDSubtreeDelete:    scDelete,
 	OIDSortRequest:      scSearch,
 	OIDProxiedAuthz:     scSearch | scCompare | scUpdates | scExtended,
-	OIDPermissiveModify: scModify | scAdd,
+	OIDPermissiveModify: scModify,
 	OIDNoOp:             scUpdates,
 	OIDNoOpOpenLDAP:     scUpdates,
 }

@@ -119,3 +119,39 @@ func TestSlapdControls_sortSameAttributeTwice(t *testing.T) {
 		t.Errorf("sort %v\ngot  %s\nwant %s", keys, got, want)
 	}
 }
+
+// TestSlapdControls_permissiveModifyOnAdd: the permissive modify control
+// applies to modify only; critical on an add it is
+// unavailableCriticalExtension (12) in both servers, and ignored when not
+// critical.
+func TestSlapdControls_permissiveModifyOnAdd(t *testing.T) {
+	oursURL, theirsURL := serveLDIF(t, authFixture)
+	for i, critical := range []bool{true, false} {
+		var codes []string
+		for _, url := range []string{oursURL, theirsURL} {
+			c := dial(t, url)
+			if err := c.Bind(rootDN, "secret"); err != nil {
+				t.Fatal(err)
+			}
+			var ctl ldap.Control = ldap.NewControlString("1.2.840.113556.1.4.1413", false, "")
+			if critical {
+				ctl = ldap.NewControlString("1.2.840.113556.1.4.1413", true, "")
+			}
+			add := ldap.NewAddRequest(fmt.Sprintf("cn=perm%d,dc=example,dc=com", i), []ldap.Control{ctl})
+			add.Attribute("objectClass", []string{"device"})
+			add.Attribute("cn", []string{fmt.Sprintf("perm%d", i)})
+			code := "0"
+			var le *ldap.Error
+			if err := c.Add(add); errors.As(err, &le) {
+				code = fmt.Sprint(le.ResultCode)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, code)
+			c.Close()
+		}
+		if codes[0] != codes[1] {
+			t.Errorf("critical %v: add with permissive modify: lightdir %s, slapd %s", critical, codes[0], codes[1])
+		}
+	}
+}
