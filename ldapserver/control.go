@@ -175,11 +175,11 @@ func parseControls(content []byte) ([]rawControl, error) {
 
 // decodeControls interprets the raw controls of an operation of kind sc. A failure
 // is an *Error to answer the operation with: unavailableCriticalExtension for an
-// unknown or inapplicable critical control, protocolError for a malformed value.
-// Unknown non-critical controls are ignored.
+// unknown or inapplicable critical control, protocolError for a malformed value
+// or a control given twice (as slapd). Unknown non-critical controls are ignored.
 func decodeControls(raw []rawControl, sc controlScope) (Controls, error) {
 	var cs Controls
-	for _, c := range raw {
+	for i, c := range raw {
 		scope, known := controlScopes[c.OID]
 		if !known || scope&sc == 0 {
 			if c.Critical {
@@ -187,6 +187,11 @@ func decodeControls(raw []rawControl, sc controlScope) (Controls, error) {
 					Message: fmt.Sprintf("critical control %s is not supported for this operation", c.OID)}
 			}
 			continue
+		}
+		for _, d := range raw[:i] {
+			if d.OID == c.OID {
+				return cs, &Error{Code: ProtocolError, Message: fmt.Sprintf("control %s specified more than once", c.OID)}
+			}
 		}
 		if err := cs.decodeOne(c); err != nil {
 			return cs, &Error{Code: ProtocolError, Message: fmt.Sprintf("control %s: %v", c.OID, err)}

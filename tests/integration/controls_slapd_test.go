@@ -155,3 +155,39 @@ func TestSlapdControls_permissiveModifyOnAdd(t *testing.T) {
 		}
 	}
 }
+
+// TestSlapdControls_repeated: a control given twice in one request is
+// protocolError (2) in both servers ("specified multiple times" in slapd);
+// lightdir used the last one.
+func TestSlapdControls_repeated(t *testing.T) {
+	oursURL, theirsURL := serveLDIF(t, authFixture)
+	paged := func() ldap.Control { return ldap.NewControlPaging(10) }
+	manage := func() ldap.Control { return ldap.NewControlManageDsaIT(false) }
+	for _, tc := range []struct {
+		name string
+		ctls []ldap.Control
+	}{
+		{"paged twice", []ldap.Control{paged(), paged()}},
+		{"manageDsaIT twice", []ldap.Control{manage(), manage()}},
+		{"paged and manageDsaIT", []ldap.Control{paged(), manage()}},
+	} {
+		var codes []string
+		for _, url := range []string{oursURL, theirsURL} {
+			c := dial(t, url)
+			_, err := c.Search(ldap.NewSearchRequest("dc=example,dc=com", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
+				"(objectClass=*)", []string{"1.1"}, tc.ctls))
+			code := "0"
+			var le *ldap.Error
+			if errors.As(err, &le) {
+				code = fmt.Sprint(le.ResultCode)
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, code)
+			c.Close()
+		}
+		if codes[0] != codes[1] {
+			t.Errorf("%s: lightdir %s, slapd %s", tc.name, codes[0], codes[1])
+		}
+	}
+}
