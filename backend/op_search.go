@@ -221,13 +221,11 @@ func (s *search) iterate() error {
 	if !all && cands.IsEmpty() {
 		return nil
 	}
-	parent, err := s.b.parentOf(s.txn, s.baseID)
+	whole, err := s.wholeDatabase()
 	if err != nil {
 		return err
 	}
-	subtree := s.req.Scope == ldapserver.ScopeSubtree || s.req.Scope == ldapserver.ScopeSubordinate
-	if subtree && parent == rootID {
-		// The base is the suffix entry: everything is in scope.
+	if whole {
 		return s.loop(cands, all, false)
 	}
 	// The scope is listed (to intersect, in ID order) only while it is
@@ -266,6 +264,16 @@ func (s *search) iterate() error {
 	return s.loop(l, false, false)
 }
 
+// wholeDatabase reports whether every entry is in scope but for the
+// base itself: a subtree or subordinate search from the suffix entry.
+func (s *search) wholeDatabase() (bool, error) {
+	if s.req.Scope != ldapserver.ScopeSubtree && s.req.Scope != ldapserver.ScopeSubordinate {
+		return false, nil
+	}
+	parent, err := s.b.parentOf(s.txn, s.baseID)
+	return parent == rootID, err
+}
+
 // streamMinIDs: a filter that is one index key holding more IDs than
 // this streams them from the index instead of reading them all first.
 const streamMinIDs = 1024
@@ -278,12 +286,11 @@ const streamMinIDs = 1024
 // (and small) the rest of it is looked up in the key instead, so a
 // small container costs O(container) whatever the size of the key.
 func (s *search) stream(d *indexDef, key []byte) error {
-	parent, err := s.b.parentOf(s.txn, s.baseID)
+	whole, err := s.wholeDatabase()
 	if err != nil {
 		return err
 	}
-	subtree := s.req.Scope == ldapserver.ScopeSubtree || s.req.Scope == ldapserver.ScopeSubordinate
-	check := !subtree || parent != rootID
+	check := !whole
 	if check && !s.b.noScopeWalk {
 		s.walk = s.newWalker()
 		defer s.walk.cs.close()
@@ -460,7 +467,6 @@ func (s *search) collectScope(budget int) ([]uint64, bool, error) {
 // loop visits the IDs of l (all IDs when all), checking the scope of each
 // when check is set.
 func (s *search) loop(l index.List, all, check bool) error {
-	l2 := l
 	if !all && !l.IsRange() {
 		for _, id := range l.IDs() {
 			if err := s.visit(id, nil, check); err != nil {
@@ -490,11 +496,11 @@ func (s *search) loop(l index.List, all, check bool) error {
 			return err
 		} else if scope != nil {
 			c.Close()
-			l := index.FromSorted(scope)
+			in := index.FromSorted(scope)
 			if !all {
-				l = index.Intersect(scope, l, l2)
+				in = index.Intersect(scope, in, l)
 			}
-			return s.loop(l, false, false)
+			return s.loop(in, false, false)
 		}
 		if err := s.visit(id, v, check); err != nil {
 			return err

@@ -78,25 +78,16 @@ func (p *planner) leaf(f *schema.Filter, a *schema.Assertion) (index.List, bool,
 		// can make this term TRUE.
 		return index.FromSorted(nil), false, nil
 	}
-	if a.Type == nil {
-		return index.List{}, true, nil
-	}
-	if !p.root && p.b.pwAttr != nil && a.Type.IsSubtypeOf(p.b.pwAttr) {
-		return index.List{}, true, nil
-	}
-	d := p.b.ixByTyp[a.Type]
+	d, kinds := p.usableIndex(a)
 	if d == nil {
 		return index.List{}, true, nil
 	}
-	kinds := d.usable(p.txn)
+	if key := oneKey(p.kbuf[:0], d, kinds, f, a); key != nil {
+		p.kbuf = key
+		return p.read(d, key)
+	}
 	p.keys.Reset()
 	switch {
-	case f.Op == schema.FilterPresent && kinds&index.Presence != 0:
-		p.kbuf = d.keyer.AppendPresence(p.kbuf[:0])
-		return p.read(d, p.kbuf)
-	case f.Op == schema.FilterEquality && kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
-		p.kbuf = d.keyer.AppendEquality(p.kbuf[:0], a.Value)
-		return p.read(d, p.kbuf)
 	case f.Op == schema.FilterSubstrings && kinds&index.Substring != 0 && a.Rule == d.typ.Substr:
 		d.keyer.SubstringKeys(&p.keys, kinds, a.Initial, a.Any, a.Final)
 	case f.Op == schema.FilterApprox && kinds&index.Approx != 0 && a.Rule == d.typ.Approx:
@@ -280,24 +271,44 @@ func (p *planner) and(f *schema.Filter, n *schema.MatchNode) (index.List, bool, 
 // singleKey returns the index and the key (appended to dst) of a term one
 // index key answers exactly as read would (presence, byte equality), or nil.
 func (p *planner) singleKey(dst []byte, f *schema.Filter, a *schema.Assertion) (*indexDef, []byte) {
-	if a == nil || a.Type == nil || (f.Op != schema.FilterPresent && f.Op != schema.FilterEquality) {
+	if a == nil || (f.Op != schema.FilterPresent && f.Op != schema.FilterEquality) {
 		return nil, nil
 	}
-	if !p.root && p.b.pwAttr != nil && a.Type.IsSubtypeOf(p.b.pwAttr) {
-		return nil, nil
-	}
-	d := p.b.ixByTyp[a.Type]
+	d, kinds := p.usableIndex(a)
 	if d == nil {
 		return nil, nil
 	}
-	kinds := d.usable(p.txn)
-	switch {
-	case f.Op == schema.FilterPresent && kinds&index.Presence != 0:
-		return d, d.keyer.AppendPresence(dst)
-	case f.Op == schema.FilterEquality && kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
-		return d, d.keyer.AppendEquality(dst, a.Value)
+	if key := oneKey(dst, d, kinds, f, a); key != nil {
+		return d, key
 	}
 	return nil, nil
+}
+
+// usableIndex returns the index that may answer a and its kinds usable in
+// this snapshot; nil for an undefined type, a password the session may
+// not search by, or a type without index.
+func (p *planner) usableIndex(a *schema.Assertion) (*indexDef, index.Kinds) {
+	if a.Type == nil || (!p.root && p.b.pwAttr != nil && a.Type.IsSubtypeOf(p.b.pwAttr)) {
+		return nil, 0
+	}
+	d := p.b.ixByTyp[a.Type]
+	if d == nil {
+		return nil, 0
+	}
+	return d, d.usable(p.txn)
+}
+
+// oneKey appends to dst the one key of d (usable kinds) that answers f
+// exactly: presence, or equality under the type's own byte-comparing
+// rule. nil when f needs other keys or none.
+func oneKey(dst []byte, d *indexDef, kinds index.Kinds, f *schema.Filter, a *schema.Assertion) []byte {
+	switch {
+	case f.Op == schema.FilterPresent && kinds&index.Presence != 0:
+		return d.keyer.AppendPresence(dst)
+	case f.Op == schema.FilterEquality && kinds&index.Equality != 0 && a.Rule == d.typ.Equality && byteEquality(a.Rule):
+		return d.keyer.AppendEquality(dst, a.Value)
+	}
+	return nil
 }
 
 // probe returns the IDs of ids (ascending) that key holds in d.
