@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -215,11 +214,8 @@ func (c *checker) reachable(n uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cur, err := c.txn.OpenCursor(c.b.db.dn2id)
-	if err != nil {
-		return 0, err
-	}
-	defer cur.Close()
+	cs := childScan{b: c.b, txn: c.txn}
+	defer cs.close()
 	type frame struct {
 		parent uint64
 		in     bool   // walking a child already
@@ -227,30 +223,22 @@ func (c *checker) reachable(n uint64) (uint64, error) {
 	}
 	stack := []frame{{parent: binary.BigEndian.Uint64(v)}}
 	count := uint64(1)
-	var pk [8]byte
 	for len(stack) > 0 && count <= n {
 		f := &stack[len(stack)-1]
-		var k []byte
-		if !f.in {
-			binary.BigEndian.PutUint64(pk[:], f.parent)
-			k, v, err = cur.Get(pk[:], nil, engine.SetRange)
+		var id uint64
+		if f.in {
+			id, err = cs.after(f.parent, f.at)
 		} else {
-			k, v, err = cur.Get(f.at, nil, engine.SetRange)
-			if err == nil && bytes.Equal(k, f.at) {
-				k, v, err = cur.Get(nil, nil, engine.Next)
-			}
-		}
-		if errors.Is(err, engine.ErrNotFound) || (err == nil && (len(k) < 8 || binary.BigEndian.Uint64(k) != f.parent)) {
-			stack = stack[:len(stack)-1]
-			continue
+			id, err = cs.first(f.parent)
 		}
 		if err != nil {
 			return 0, err
 		}
-		if len(v) != 8 {
-			return 0, ErrCorrupted
+		if id == 0 {
+			stack = stack[:len(stack)-1]
+			continue
 		}
-		f.in, f.at = true, append(f.at[:0], k...)
+		f.in, f.at = true, append(f.at[:0], cs.key()...)
 		count++
 		// Reuse the key buffer a popped frame left at this level.
 		if len(stack) < cap(stack) {
@@ -259,7 +247,7 @@ func (c *checker) reachable(n uint64) (uint64, error) {
 			stack = append(stack, frame{})
 		}
 		nf := &stack[len(stack)-1]
-		nf.parent, nf.in = binary.BigEndian.Uint64(v), false
+		nf.parent, nf.in = id, false
 	}
 	return count, nil
 }

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -137,6 +138,7 @@ type childScan struct {
 	txn *engine.Txn
 	c   *engine.Cursor
 	pfx [8]byte // the SetRange key
+	k   []byte  // the dn2id key of the child last found
 }
 
 func (cs *childScan) close() {
@@ -166,6 +168,20 @@ func (cs *childScan) next(parent uint64) (uint64, error) {
 	return cs.child(parent, k, v, err)
 }
 
+// after moves to the child of parent that follows the one whose dn2id key
+// is k (from key), wherever the cursor went meanwhile; 0 when there is none.
+func (cs *childScan) after(parent uint64, k []byte) (uint64, error) {
+	ck, v, err := cs.c.Get(k, nil, engine.SetRange)
+	if err == nil && bytes.Equal(ck, k) {
+		ck, v, err = cs.c.Get(nil, nil, engine.Next)
+	}
+	return cs.child(parent, ck, v, err)
+}
+
+// key returns the dn2id key of the child the scan last found (valid until
+// the scan moves).
+func (cs *childScan) key() []byte { return cs.k }
+
 func (cs *childScan) child(parent uint64, k, v []byte, err error) (uint64, error) {
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
@@ -177,6 +193,7 @@ func (cs *childScan) child(parent uint64, k, v []byte, err error) (uint64, error
 	case len(v) != 8:
 		return 0, ErrCorrupted
 	}
+	cs.k = k
 	return binary.BigEndian.Uint64(v), nil
 }
 
