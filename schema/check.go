@@ -106,16 +106,26 @@ func (r *Registry) CheckDescOptions(desc string) error {
 	if err != nil {
 		return nil
 	}
+	return checkOptions(ad.Type, desc, true)
+}
+
+// checkOptions is CheckDescOptions for desc of the defined type at, with
+// the ";binary" requirement only when binary is set (stored data and the
+// server's own writes are taken as they are).
+func checkOptions(at *AttributeType, desc string, binary bool) error {
 	if o := storedRangeOption(desc); o != "" {
 		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: inappropriate use of tag range option", desc)
 	}
-	if o := unsupportedOption(ad.Type, desc); o != "" {
+	if o := unsupportedOption(at, desc); o != "" {
 		if strings.EqualFold(o, "binary") {
 			return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: option \"binary\" not supported with type", desc)
 		}
-		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: unrecognized option", desc)
+		return checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", desc, o)
 	}
-	return requireBinary(ad.Type, desc)
+	if !binary {
+		return nil
+	}
+	return requireBinary(at, desc)
 }
 
 // requireBinary returns an *Error with UndefinedAttributeType when at's
@@ -241,18 +251,10 @@ func (r *Registry) checkAttributes(e *Entry, opts CheckOptions) (typeSet, error)
 		if at == nil || checkAttrDesc(a.Desc) != nil {
 			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "attribute type %q undefined", a.Desc)
 		}
-		if o := storedRangeOption(a.Desc); o != "" {
-			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: inappropriate use of tag range option", a.Desc)
-		}
-		if o := unsupportedOption(at, a.Desc); o != "" {
-			return nil, checkErr(UndefinedAttributeType, ErrUndefinedAttributeType, "%s: attribute option %q not supported", a.Desc, o)
-		}
 		// A client writes certificates with ";binary" (stored data, the
 		// server's own writes and imports are taken as they are).
-		if !opts.Internal {
-			if err := requireBinary(at, a.Desc); err != nil {
-				return nil, err
-			}
+		if err := checkOptions(at, a.Desc, !opts.Internal); err != nil {
+			return nil, err
 		}
 		// An attribute given twice is reported after every attribute's
 		// own checks, as slapd (which checks each as given, then merges).
