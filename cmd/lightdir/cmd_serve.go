@@ -126,7 +126,7 @@ func start(p *plan, log *zap.Logger, s stdio) (_ *running, err error) {
 	r.srv = ldapserver.New(b, opts)
 	var ls []net.Listener
 	for _, u := range p.cfg.Listen {
-		l, err := ldapserver.Listen(u, p.tls)
+		l, err := ldapserver.Listen(u, opts.TLSConfig)
 		if err != nil {
 			for _, l := range ls {
 				l.Close()

@@ -22,8 +22,8 @@ import (
 type plan struct {
 	cfg *conf.Config
 	reg *schema.Registry
-	tls *tls.Config // nil without [tls]
-	// tlsFiles reloads what tls hands out, on SIGHUP.
+	// tlsFiles is the [tls] material (nil without), reloaded on SIGHUP;
+	// srvOpts.TLSConfig hands it out.
 	tlsFiles *tlsFiles
 	srvOpts  ldapserver.Options // Logger is set by serve
 	dbs      []dbPlan
@@ -60,7 +60,7 @@ func preparePlan(cfg *conf.Config) (*plan, error) {
 	if err := p.loadTLS(); err != nil {
 		bad("tls", err)
 	}
-	p.srvOpts = serverOptions(cfg, p.tls)
+	p.srvOpts = serverOptions(cfg, p.tlsFiles.serverConfig())
 	var suffixes []schema.DN
 	for i := range cfg.Database {
 		dp, suffix, errs := p.prepareDB(i)
@@ -128,13 +128,9 @@ func rootDNElsewhere(p *plan, i int, suffixes []schema.DN) int {
 	return -1
 }
 
-func (p *plan) loadTLS() error {
-	f, err := loadTLSFiles(p.cfg.TLS)
-	if err != nil || f == nil {
-		return err
-	}
-	p.tlsFiles, p.tls = f, f.serverConfig()
-	return nil
+func (p *plan) loadTLS() (err error) {
+	p.tlsFiles, err = loadTLSFiles(p.cfg.TLS)
+	return err
 }
 
 func serverOptions(cfg *conf.Config, tc *tls.Config) ldapserver.Options {

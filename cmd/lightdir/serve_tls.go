@@ -61,8 +61,11 @@ func (f *tlsFiles) read() (*tls.Config, error) {
 }
 
 // serverConfig is the configuration listeners and StartTLS use: it hands
-// each handshake the current material.
+// each handshake the current material. nil without TLS (f nil).
 func (f *tlsFiles) serverConfig() *tls.Config {
+	if f == nil {
+		return nil
+	}
 	return &tls.Config{
 		MinVersion: tls.VersionTLS12,
 		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
