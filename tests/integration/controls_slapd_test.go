@@ -140,14 +140,7 @@ func TestSlapdControls_permissiveModifyOnAdd(t *testing.T) {
 			add := ldap.NewAddRequest(fmt.Sprintf("cn=perm%d,dc=example,dc=com", i), []ldap.Control{ctl})
 			add.Attribute("objectClass", []string{"device"})
 			add.Attribute("cn", []string{fmt.Sprintf("perm%d", i)})
-			code := "0"
-			var le *ldap.Error
-			if err := c.Add(add); errors.As(err, &le) {
-				code = fmt.Sprint(le.ResultCode)
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			codes = append(codes, code)
+			codes = append(codes, outcome(c.Add(add)))
 			c.Close()
 		}
 		if codes[0] != codes[1] {
@@ -176,14 +169,7 @@ func TestSlapdControls_repeated(t *testing.T) {
 			c := dial(t, url)
 			_, err := c.Search(ldap.NewSearchRequest("dc=example,dc=com", ldap.ScopeWholeSubtree, ldap.NeverDerefAliases, 0, 0, false,
 				"(objectClass=*)", []string{"1.1"}, tc.ctls))
-			code := "0"
-			var le *ldap.Error
-			if errors.As(err, &le) {
-				code = fmt.Sprint(le.ResultCode)
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			codes = append(codes, code)
+			codes = append(codes, outcome(err))
 			c.Close()
 		}
 		if codes[0] != codes[1] {
